@@ -1,0 +1,27 @@
+namespace Sightline.Access;
+
+/// <summary>
+/// Endpoint metadata saying what a route needs from its caller. A route without it is not part
+/// of the API, so <see cref="AccessMiddleware"/> answers <c>not_found</c> for it.
+/// </summary>
+public sealed record AccessPolicy(bool RequiresClient, string? RequiredScope = null)
+{
+    public static readonly AccessPolicy Client = new(RequiresClient: true);
+    public static readonly AccessPolicy Public = new(RequiresClient: false);
+}
+
+/// <summary>Attaches <see cref="AccessPolicy"/> to routes and groups.</summary>
+public static class AccessPolicyConventions
+{
+    /// <summary>The route needs a valid client_id (every /v2 route).</summary>
+    public static TBuilder RequireClient<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(AccessPolicy.Client);
+
+    /// <summary>The route needs a valid client_id and a user token holding <paramref name="scope"/>.</summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AccessPolicy(RequiresClient: true, RequiredScope: scope));
+
+    /// <summary>The route is open without client_id, like files on a CDN.</summary>
+    public static TBuilder AllowWithoutClient<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(AccessPolicy.Public);
+}

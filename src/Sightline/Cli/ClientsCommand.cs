@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Sightline.Applications;
+
+namespace Sightline.Cli;
+
+/// <summary><c>sightline clients add|disable</c>: applications (OAuth clients).</summary>
+public static class ClientsCommand
+{
+    public static Command Create(TextReader input)
+    {
+        var name = new Option<string>("--name") { Description = "Application name shown to people", Required = true };
+        var redirects = new Option<string[]>("--redirect-uri")
+        {
+            Description = "A registered redirect URI (repeatable)",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var publicClient = new Option<bool>("--public") { Description = "A public client without a secret (PKCE required)" };
+        var allowImplicit = new Option<bool>("--allow-implicit") { Description = "Allow the implicit flow (response_type=token)" };
+        var add = new Command("add", "Register an application; prints its client_id and, once, its secret")
+        {
+            name, redirects, publicClient, allowImplicit,
+        };
+        add.SetAction(CommandContext.Action(input, async context =>
+        {
+            var store = new ApplicationStore(context.OpenDatabase());
+            var (application, secret) = await store.AddAsync(
+                context.Value(name), context.Value(redirects), context.Value(allowImplicit), confidential: !context.Value(publicClient));
+            return context.Succeed(
+                $"added application {application.Name}: client_id {application.ClientId}" +
+                (secret is null ? " (public client, no secret)" : $", client_secret {secret} (shown only now)"),
+                new { client_id = application.ClientId, client_secret = secret });
+        }));
+
+        var clientId = new Argument<string>("CLIENT_ID") { Description = "The application's client_id" };
+        var disable = new Command("disable", "Disable an application: its client_id and tokens stop working") { clientId };
+        disable.SetAction(CommandContext.Action(input, async context =>
+        {
+            var store = new ApplicationStore(context.OpenDatabase());
+            var id = context.Value(clientId);
+            if (!await store.DisableAsync(id))
+                return context.Fail($"no application with client_id '{id}'");
+            return context.Succeed($"disabled application {id}", new { client_id = id, disabled = true });
+        }));
+
+        return new Command("clients", "Manage applications (OAuth clients)") { add, disable };
+    }
+}

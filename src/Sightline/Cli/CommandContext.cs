@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Text.Json;
+using Sightline.Storage;
+
+namespace Sightline.Cli;
+
+/// <summary>
+/// What an admin command shares: the data folder, the <c>--json</c> switch and the streams,
+/// and the rule that failures are a message, a non-zero exit and, with --json, an error object.
+/// </summary>
+public sealed class CommandContext(ParseResult parse, TextReader input)
+{
+    public static readonly Option<string> DataOption = new("--data")
+    {
+        Description = "Data folder (database and files)",
+        DefaultValueFactory = _ => "./data",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Print one JSON object on the last line",
+        Recursive = true,
+    };
+
+    public TextReader Input { get; } = input;
+    public TextWriter Output => parse.InvocationConfiguration.Output;
+    public TextWriter Error => parse.InvocationConfiguration.Error;
+    public bool Json => parse.GetValue(JsonOption);
+    public string DataDirectory => parse.GetValue(DataOption)!;
+
+    public T Value<T>(Option<T> option) => parse.GetValue(option)!;
+
+    public T Value<T>(Argument<T> argument) => parse.GetValue(argument)!;
+
+    public Database OpenDatabase()
+    {
+        var database = new Database(DataDirectory);
+        database.Migrate();
+        return database;
+    }
+
+    /// <summary>Prints the human line, and with --json the result object on the last line.</summary>
+    public int Succeed(string human, object result)
+    {
+        Output.WriteLine(human);
+        if (Json)
+            Output.WriteLine(JsonSerializer.Serialize(result, Contract.ContractJson.Options));
+        return 0;
+    }
+
+    public int Fail(string message)
+    {
+        Error.WriteLine($"error: {message}");
+        if (Json)
+            Output.WriteLine(JsonSerializer.Serialize(new { error = message }));
+        return 1;
+    }
+
+    /// <summary>Runs an admin action, turning the domain's ArgumentException into a clean failure.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Action(TextReader input, Func<CommandContext, Task<int>> body) =>
+        async (parse, _) =>
+        {
+            var context = new CommandContext(parse, input);
+            try
+            {
+                return await body(context);
+            }
+            catch (ArgumentException e)
+            {
+                return context.Fail(e.Message);
+            }
+        };
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Sightline.Applications;
+using Sightline.Demo;
+using Sightline.Hosting;
+using Sightline.Storage;
+
+namespace Sightline.Cli;
+
+/// <summary><c>sightline serve</c>: runs the server until SIGTERM or Ctrl-C.</summary>
+public static class ServeCommand
+{
+    public static Command Create(TextReader input)
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Addresses to listen on, separated by ';'",
+            DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        };
+        var serve = new Command("serve", "Run the server on the data folder (created on first start)") { urls };
+        serve.SetAction(CommandContext.Action(input, async context =>
+        {
+            var database = new Database(context.DataDirectory);
+            database.Migrate();
+            var demoClientId = await DemoApplication.EnsureAsync(database, new ApplicationStore(database));
+
+            var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)));
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                foreach (var address in SightlineServer.ListeningAddresses(app))
+                {
+                    context.Output.WriteLine($"Sightline listening on {address}");
+                    context.Output.WriteLine($"  try: curl '{address}/v2/status?client_id={demoClientId}'");
+                }
+                context.Output.WriteLine($"demo client_id: {demoClientId}");
+                context.Output.Flush();
+            });
+            await app.RunAsync();
+            return 0;
+        }));
+        return serve;
+    }
+}

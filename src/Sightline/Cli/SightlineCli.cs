@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace Sightline.Cli;
+
+/// <summary>The <c>sightline</c> command line: the server and its admin commands.</summary>
+public static class SightlineCli
+{
+    public static RootCommand Create(TextReader input)
+    {
+        var root = new RootCommand("Sightline: a self-hostable street-level imagery server speaking the Mapillary API v2")
+        {
+            CommandContext.DataOption,
+            CommandContext.JsonOption,
+            ServeCommand.Create(input),
+            UsersCommand.Create(input),
+            ClientsCommand.Create(input),
+            TokensCommand.Create(input),
+        };
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error) =>
+        Create(input).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+}

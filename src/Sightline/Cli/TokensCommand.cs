@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Sightline.Access;
+using Sightline.Applications;
+using Sightline.Tokens;
+using Sightline.Users;
+
+namespace Sightline.Cli;
+
+/// <summary><c>sightline tokens issue|revoke</c>: user tokens without the browser flow.</summary>
+public static class TokensCommand
+{
+    public static Command Create(TextReader input)
+    {
+        var user = new Option<string>("--user") { Description = "Username of the token's owner", Required = true };
+        var client = new Option<string>("--client") { Description = "client_id of the application the token is bound to", Required = true };
+        var scopes = new Option<string>("--scopes") { Description = "Space-separated scopes, e.g. \"user:read public:upload\"", Required = true };
+        var issue = new Command("issue", "Issue a token for a user and an application; prints it once") { user, client, scopes };
+        issue.SetAction(CommandContext.Action(input, async context =>
+        {
+            var granted = Scopes.Parse(context.Value(scopes));
+            if (granted.Count == 0)
+                return context.Fail("--scopes must name at least one scope");
+            var database = context.OpenDatabase();
+            var owner = await new UserStore(database).FindByUsernameAsync(context.Value(user));
+            if (owner is null)
+                return context.Fail($"no user named '{context.Value(user)}'");
+            var application = await new ApplicationStore(database).FindAsync(context.Value(client));
+            if (application is null || !application.Enabled)
+                return context.Fail($"no enabled application with client_id '{context.Value(client)}'");
+            var token = await new TokenStore(database).IssueAsync(owner.Id, application.Id, granted);
+            return context.Succeed($"issued token for {owner.Username} on {application.Name}: {token}", new { token });
+        }));
+
+        var tokenArgument = new Argument<string>("TOKEN") { Description = "The token to revoke" };
+        var revoke = new Command("revoke", "Revoke a token at once") { tokenArgument };
+        revoke.SetAction(CommandContext.Action(input, async context =>
+        {
+            var store = new TokenStore(context.OpenDatabase());
+            if (!await store.RevokeAsync(context.Value(tokenArgument)))
+                return context.Fail("no such active token");
+            return context.Succeed("revoked token", new { revoked = true });
+        }));
+
+        return new Command("tokens", "Manage user tokens") { issue, revoke };
+    }
+}

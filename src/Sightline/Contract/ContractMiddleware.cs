@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace Sightline.Contract;
+
+/// <summary>
+/// Outermost middleware: whatever happens inside (an <see cref="ApiException"/>, a framework
+/// rejection, an unexpected exception), the answer leaves with a status and body of the contract.
+/// </summary>
+public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        context.Response.OnStarting(static state => CoerceStatus((HttpResponse)state), context.Response);
+        try
+        {
+            await next(context);
+        }
+        catch (ApiException error) when (!context.Response.HasStarted)
+        {
+            await ErrorResponse.WriteAsync(context, error);
+            return;
+        }
+        catch (BadHttpRequestException error) when (!context.Response.HasStarted)
+        {
+            await ErrorResponse.WriteAsync(context, ErrorCode.ParameterInvalid, DescribeUnreadableRequest(error.StatusCode));
+            return;
+        }
+        catch (JsonException) when (!context.Response.HasStarted)
+        {
+            await ErrorResponse.WriteAsync(context, ErrorCode.ParameterInvalid, "The request body is not valid JSON of the expected shape.");
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the caller went away; nobody is left to answer
+        }
+        catch (Exception error)
+        {
+            var incident = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+            logger.LogError(error, "Incident {Incident}: unhandled exception on {Method} {Path}", incident, context.Request.Method, context.Request.Path);
+            if (context.Response.HasStarted)
+            {
+                context.Abort();
+                return;
+            }
+            await ErrorResponse.WriteAsync(context, ErrorCode.InternalServerError, $"Internal Error: {incident}");
+            return;
+        }
+
+        if (!context.Response.HasStarted)
+            await ReplaceBodilessFailure(context);
+    }
+
+    // The framework sometimes answers on its own with a bare status (no route, wrong method,
+    // unreadable body, CORS preflight); give those their contract form.
+    private static Task ReplaceBodilessFailure(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        if (status < 400)
+            return Task.CompletedTask;
+        return status switch
+        {
+            404 or 405 or 403 => ErrorResponse.WriteAsync(context, ErrorCode.NotFound, "No such API: check the path and the HTTP method."),
+            401 => ErrorResponse.WriteAsync(context, ErrorCode.UserNotAuthenticated),
+            429 => ErrorResponse.WriteAsync(context, ErrorCode.TooManyRequests),
+            >= 500 => ErrorResponse.WriteAsync(context, ErrorCode.InternalServerError, "Internal Error: unknown"),
+            _ => ErrorResponse.WriteAsync(context, ErrorCode.ParameterInvalid, DescribeUnreadableRequest(status)),
+        };
+    }
+
+    private static string DescribeUnreadableRequest(int status) => status switch
+    {
+        413 => "The request body is larger than this server accepts.",
+        414 => "The URL is longer than this server accepts.",
+        415 => "The request body has a media type this call does not accept.",
+        431 => "The request headers are larger than this server accepts.",
+        _ => "The request could not be read: check the parameters, headers and body.",
+    };
+
+    // Last guard for anything already on its way out with a status outside the whitelist.
+    private static Task CoerceStatus(HttpResponse response)
+    {
+        var status = response.StatusCode;
+        if (ErrorCatalogue.AllowedStatuses.Contains(status))
+            return Task.CompletedTask;
+        response.StatusCode = status switch
+        {
+            < 300 => 200,
+            < 400 => 302,
+            403 or 405 => 404,
+            < 500 => 400,
+            _ => 500,
+        };
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Microsoft.Net.Http.Headers;
+
+namespace Sightline.Contract;
+
+/// <summary>Writes the contract's error body; every failure answer of the API goes through here.</summary>
+public static class ErrorResponse
+{
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    // Headers that describe a body we are about to replace; rate-limit and CORS headers stay.
+    private static readonly string[] ContentHeaders =
+    [
+        HeaderNames.ContentType, HeaderNames.ContentLength, HeaderNames.ETag, HeaderNames.LastModified,
+        HeaderNames.ContentEncoding, HeaderNames.ContentDisposition, HeaderNames.Location,
+    ];
+
+    public static Task WriteAsync(HttpContext context, ApiException error) =>
+        WriteAsync(context, error.Code, error.Message);
+
+    public static async Task WriteAsync(HttpContext context, ErrorCode code, string? message = null)
+    {
+        var entry = ErrorCatalogue.Of(code);
+        var response = context.Response;
+        foreach (var header in ContentHeaders)
+            response.Headers.Remove(header);
+        response.StatusCode = entry.Status;
+        response.ContentType = JsonContentType;
+        response.Headers.CacheControl = "no-store";
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ErrorBody(entry.Code, message ?? entry.DefaultMessage), ContractJson.Options);
+        response.ContentLength = body.Length;
+        if (HttpMethods.IsHead(context.Request.Method))
+            return;
+        await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private sealed record ErrorBody(string Code, string Message);
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Sightline.Access;
+using Sightline.Applications;
+using Sightline.Contract;
+using Sightline.Me;
+using Sightline.RateLimiting;
+using Sightline.Search;
+using Sightline.Status;
+using Sightline.Storage;
+using Sightline.Tokens;
+using Sightline.Users;
+
+namespace Sightline.Hosting;
+
+/// <summary>Builds the Sightline web server: services, the contract's middleware order, and every endpoint group.</summary>
+public static class SightlineServer
+{
+    public sealed record Settings(string DataDirectory, string Urls, IReadOnlyDictionary<string, string?>? Configuration = null);
+
+    public static WebApplication Build(Settings settings, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (settings.Configuration is not null)
+            builder.Configuration.AddInMemoryCollection(settings.Configuration);
+        configureLogging?.Invoke(builder.Logging);
+
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestLineSize = RequestLimits.TransportMaxRequestLine;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestLimits.TransportMaxHeaders;
+            kestrel.Limits.MaxRequestHeaderCount = RequestLimits.TransportMaxHeaderCount;
+            kestrel.Limits.MaxRequestBufferSize = RequestLimits.TransportMaxBuffer;
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(new Database(settings.DataDirectory));
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<TokenStore>();
+        services.AddSingleton<Budgets>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
+        services.AddOptions<RequestLimits>().BindConfiguration("Limits");
+        services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
+        services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            .AllowAnyOrigin()
+            .AllowAnyHeader()
+            .WithMethods("GET", "POST", "PUT", "DELETE")
+            .WithExposedHeaders("RateLimit", "RateLimit-Policy", "Retry-After")
+            .SetPreflightMaxAge(TimeSpan.FromHours(1))));
+        services.AddOpenApi("v2", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Sightline API v2";
+            document.Info.Version = ServerVersion.Current;
+            document.Info.Description = "A self-hostable street-level imagery server speaking the Mapillary API v2.";
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        app.UseMiddleware<ContractMiddleware>();
+        app.UseCors();
+        app.UseMiddleware<BudgetMiddleware>();
+        app.UseMiddleware<RequestLimitsMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<AccessMiddleware>();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowWithoutClient();
+        app.MapStatus();
+        app.MapMe();
+        app.MapUsers();
+        app.MapUserSearch();
+        return app;
+    }
+
+    /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>
+    public static IReadOnlyList<string> ListeningAddresses(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+}

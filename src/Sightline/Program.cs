@@ -1,0 +1,6 @@
+using Sightline.Cli;
+
+return await SightlineCli.RunAsync(args, Console.In, Console.Out, Console.Error);
+
+/// <summary>Entry point; also the anchor type for test hosts.</summary>
+public partial class Program;

@@ -1,0 +1,37 @@
+using System.Globalization;
+using Sightline.Access;
+using Sightline.Applications;
+using Sightline.Contract;
+using Sightline.Tokens;
+
+namespace Sightline.RateLimiting;
+
+/// <summary>
+/// First judge of every request (CONTRACT.md §4, "budget first"): finds the caller, spends its
+/// budget, sends the IETF RateLimit fields, and answers 429 when the budget is spent.
+/// </summary>
+public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, ApplicationStore applications, TokenStore tokens)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var caller = await Caller.ResolveAsync(context, applications, tokens);
+        context.Features.Set(caller);
+
+        var verdict = budgets.Spend(caller, context.Connection.RemoteIpAddress);
+        if (verdict.Application is { } standing)
+        {
+            var headers = context.Response.Headers;
+            headers["RateLimit-Policy"] = $"\"default\";q={standing.Quota};w={standing.WindowSeconds}";
+            headers["RateLimit"] = $"\"default\";r={standing.Remaining};t={standing.ResetSeconds}";
+        }
+
+        if (!verdict.Granted)
+        {
+            context.Response.Headers.RetryAfter = verdict.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await ErrorResponse.WriteAsync(context, ErrorCode.TooManyRequests,
+                $"Too many requests: this budget is spent, retry after {verdict.RetryAfterSeconds} seconds.");
+            return;
+        }
+        await next(context);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using Sightline.Access;
+
+namespace Sightline.RateLimiting;
+
+/// <summary>
+/// Token buckets per application, per user token and per source address. Each key has its own
+/// bucket, so one caller over its limit never slows another.
+/// </summary>
+public sealed class Budgets : IDisposable
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly PartitionedRateLimiter<BudgetKey> limiter;
+    private readonly RateLimitOptions options;
+
+    public Budgets(IOptions<RateLimitOptions> options)
+    {
+        this.options = options.Value;
+        limiter = PartitionedRateLimiter.Create<BudgetKey, BudgetKey>(key =>
+            RateLimitPartition.GetTokenBucketLimiter(key, k => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = QuotaOf(k.Kind),
+                TokensPerPeriod = QuotaOf(k.Kind),
+                ReplenishmentPeriod = Window,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+    }
+
+    public enum Kind { Application, Token, Address }
+
+    public readonly record struct BudgetKey(Kind Kind, string Id);
+
+    /// <summary>What spending one request left: whether it was granted, and the application's standing for the headers.</summary>
+    public readonly record struct Verdict(bool Granted, int RetryAfterSeconds, Standing? Application);
+
+    /// <summary>A budget's quota, what remains of it, and the seconds until it is full again.</summary>
+    public readonly record struct Standing(int Quota, int WindowSeconds, long Remaining, int ResetSeconds);
+
+    public Verdict Spend(Caller caller, IPAddress? address)
+    {
+        if (caller.Application is null)
+            return Acquire(new BudgetKey(Kind.Address, address?.ToString() ?? "unknown")) is { } wait
+                ? new Verdict(false, wait, null)
+                : new Verdict(true, 0, null);
+
+        var applicationKey = new BudgetKey(Kind.Application, caller.Application.ClientId);
+        var refused = Acquire(applicationKey);
+        if (refused is null && caller.Token is not null)
+            refused = Acquire(new BudgetKey(Kind.Token, caller.Token.Id.ToString()));
+        return new Verdict(refused is null, refused ?? 0, StandingOf(applicationKey));
+    }
+
+    // Null when granted, else whole seconds to wait.
+    private int? Acquire(BudgetKey key)
+    {
+        using var lease = limiter.AttemptAcquire(key);
+        if (lease.IsAcquired)
+            return null;
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter.TotalSeconds : Window.TotalSeconds;
+        return Math.Max(1, (int)Math.Ceiling(wait));
+    }
+
+    private Standing StandingOf(BudgetKey key)
+    {
+        var quota = QuotaOf(key.Kind);
+        var remaining = Math.Max(0, limiter.GetStatistics(key)?.CurrentAvailablePermits ?? quota);
+        var reset = (int)Math.Ceiling(Window.TotalSeconds * (quota - remaining) / quota);
+        return new Standing(quota, (int)Window.TotalSeconds, remaining, reset);
+    }
+
+    private int QuotaOf(Kind kind) => Math.Max(1, kind switch
+    {
+        Kind.Application => options.ApplicationPerMinute,
+        Kind.Token => options.TokenPerMinute,
+        _ => options.AnonymousPerMinute,
+    });
+
+    public void Dispose() => limiter.Dispose();
+}

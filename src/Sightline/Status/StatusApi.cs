@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sightline.Access;
+using Sightline.Users;
+
+namespace Sightline.Status;
+
+/// <summary><c>GET /v2/status</c>: is the server up, which version, how much it holds.</summary>
+public static class StatusApi
+{
+    public static RouteGroupBuilder MapStatus(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v2/status").RequireClient().WithTags("Status");
+        group.MapGet("", GetStatus)
+            .WithName("GetStatus")
+            .WithSummary("Server status")
+            .WithDescription("The write acknowledgement plus the server's version and public counts. Needs a valid client_id.");
+        return group;
+    }
+
+    public sealed record StatusDto(string Code, string Message, int Status, string Version, long Users);
+
+    public static async Task<Ok<StatusDto>> GetStatus(UserStore users) =>
+        TypedResults.Ok(new StatusDto("ok", "request performed", 200, ServerVersion.Current, await users.CountAsync()));
+}

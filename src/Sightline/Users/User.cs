@@ -1,0 +1,14 @@
+namespace Sightline.Users;
+
+/// <summary>A person with an account: uploader, commenter, the owner of tokens.</summary>
+public sealed record User
+{
+    public long Id { get; init; }
+    public string Uuid { get; init; } = "";
+    public string Username { get; init; } = "";
+    public string Email { get; init; } = "";
+    public string About { get; init; } = "";
+    /// <summary>Hex id of the user's picture; null when the user has none.</summary>
+    public string? Avatar { get; init; }
+    public long CreatedAt { get; init; }
+}

@@ -1,0 +1,79 @@
+using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Sightline.Storage;
+
+namespace Sightline.Users;
+
+/// <summary>Reads and writes user accounts.</summary>
+public sealed class UserStore(Database database)
+{
+    private static readonly PasswordHasher<User> Hasher = new();
+
+    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt";
+
+    public async Task<User> AddAsync(string username, string email, string password)
+    {
+        if (!Usernames.IsValid(username))
+            throw new ArgumentException($"username must be {Usernames.Rule}");
+        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@'))
+            throw new ArgumentException("email must be an email address");
+        if (string.IsNullOrEmpty(password))
+            throw new ArgumentException("password must not be empty");
+
+        var uuid = RandomKey.New();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var hash = Hasher.HashPassword(null!, password);
+        await using var connection = await database.OpenAsync();
+        try
+        {
+            var id = await connection.ExecuteScalarAsync<long>(
+                """
+                INSERT INTO users (uuid, username, email, password_hash, created_at)
+                VALUES (@uuid, @username, @email, @hash, @now) RETURNING id
+                """, new { uuid, username, email, hash, now });
+            return new User { Id = id, Uuid = uuid, Username = username, Email = email, CreatedAt = now };
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+        {
+            throw new ArgumentException($"username '{username}' is taken");
+        }
+    }
+
+    public async Task<User?> FindByIdAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<User>($"SELECT {Columns} FROM users WHERE id = @id", new { id });
+    }
+
+    public async Task<User?> FindByUsernameAsync(string username)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<User>($"SELECT {Columns} FROM users WHERE username = @username", new { username });
+    }
+
+    /// <summary>Case-insensitive prefix match on usernames, alphabetical.</summary>
+    public async Task<IReadOnlyList<User>> SearchByPrefixAsync(string prefix, int limit)
+    {
+        var pattern = prefix.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        await using var connection = await database.OpenAsync();
+        var users = await connection.QueryAsync<User>(
+            $@"SELECT {Columns} FROM users WHERE username LIKE @pattern ESCAPE '\' ORDER BY username LIMIT @limit",
+            new { pattern, limit });
+        return users.AsList();
+    }
+
+    public async Task<bool> VerifyPasswordAsync(string username, string password)
+    {
+        await using var connection = await database.OpenAsync();
+        var hash = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT password_hash FROM users WHERE username = @username", new { username });
+        return hash is not null && Hasher.VerifyHashedPassword(null!, hash, password) != PasswordVerificationResult.Failed;
+    }
+
+    public async Task<long> CountAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users");
+    }
+}

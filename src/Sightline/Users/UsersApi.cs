@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sightline.Access;
+using Sightline.Contract;
+
+namespace Sightline.Users;
+
+/// <summary><c>/v2/u</c>: public profiles.</summary>
+public static class UsersApi
+{
+    public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v2/u").RequireClient().WithTags("Users");
+        group.MapGet("/{user}", GetProfile)
+            .WithName("GetUser")
+            .WithSummary("A user's public profile")
+            .WithDescription("Public profile and statistics of the user with this username; not_found when there is none.");
+        return group;
+    }
+
+    public static async Task<Ok<UserDtos.Profile>> GetProfile(string user, HttpRequest request, UserStore users)
+    {
+        if (!Usernames.IsValid(user))
+            throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
+        var found = await users.FindByUsernameAsync(user) ?? throw ApiException.NotFound($"User '{user}'");
+        var avatar = found.Avatar is null ? null : $"{request.Scheme}://{request.Host}/{found.Avatar}/profile.png";
+        return TypedResults.Ok(new UserDtos.Profile(
+            found.About, avatar, DistanceAll: 0, Histogram: [], ImagesNoneProcessed: 0, ImagesHidden: 0, ImagesAll: 0,
+            found.Username, found.Uuid));
+    }
+}
