@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Sightline.Cli;
+using Sightline.Hosting;
+
+namespace Sightline.Tests.Infrastructure;
+
+/// <summary>
+/// A real Sightline server on Kestrel, on a free loopback port, over a fresh data folder.
+/// Tests talk to it over real sockets and set it up with the real admin commands.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private TestServer(WebApplication app, string dataDirectory, Uri baseAddress, CapturedLogs logs)
+    {
+        this.app = app;
+        DataDirectory = dataDirectory;
+        BaseAddress = baseAddress;
+        Logs = logs;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public string DataDirectory { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public CapturedLogs Logs { get; }
+
+    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        new Storage.Database(data).Migrate();
+        var logs = new CapturedLogs();
+        var app = SightlineServer.Build(
+            new SightlineServer.Settings(data, "http://127.0.0.1:0", configuration),
+            logging => logging.ClearProviders().AddProvider(logs));
+        await app.StartAsync();
+        var address = SightlineServer.ListeningAddresses(app).Single();
+        return new TestServer(app, data, new Uri(address), logs);
+    }
+
+    /// <summary>Runs an admin command against this server's data folder and returns its JSON result.</summary>
+    public async Task<JsonElement> AdminAsync(string stdin, params string[] args)
+    {
+        var result = await RunCliAsync(stdin, [.. args, "--data", DataDirectory, "--json"]);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"sightline {string.Join(' ', args)} failed: {result.Error}");
+        return JsonDocument.Parse(result.Output.TrimEnd().Split('\n')[^1]).RootElement;
+    }
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(string stdin, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await SightlineCli.RunAsync(args, new StringReader(stdin), output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    public async Task<string> AddUserAsync(string username, string password = "correct horse battery staple")
+    {
+        await AdminAsync(password + "\n", "users", "add", "--username", username, "--email", $"{username}@example.org");
+        return username;
+    }
+
+    public async Task<(string ClientId, string? Secret)> AddClientAsync(string name = "test app", string redirect = "https://app.example.org/cb")
+    {
+        var json = await AdminAsync("", "clients", "add", "--name", name, "--redirect-uri", redirect);
+        return (json.GetProperty("client_id").GetString()!, json.GetProperty("client_secret").GetString());
+    }
+
+    public async Task<string> IssueTokenAsync(string username, string clientId, string scopes)
+    {
+        var json = await AdminAsync("", "tokens", "issue", "--user", username, "--client", clientId, "--scopes", scopes);
+        return json.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>A user, an application and a token of that user for it.</summary>
+    public async Task<(string Username, string ClientId, string Token)> AddUserWithTokenAsync(string username, string scopes)
+    {
+        await AddUserAsync(username);
+        var (clientId, _) = await AddClientAsync();
+        return (username, clientId, await IssueTokenAsync(username, clientId, scopes));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Keeps every log line the server writes, so tests can find an incident's exception.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLogs sink) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Entries.Enqueue((logLevel, formatter(state, exception), exception));
+    }
+}
