@@ -4,12 +4,16 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Contract;
+using Sightline.Images;
 using Sightline.Me;
+using Sightline.Processing;
 using Sightline.RateLimiting;
 using Sightline.Search;
+using Sightline.Sequences;
 using Sightline.Status;
 using Sightline.Storage;
 using Sightline.Tokens;
+using Sightline.Uploads;
 using Sightline.Users;
 
 namespace Sightline.Hosting;
@@ -49,6 +53,7 @@ public static class SightlineServer
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
+        AddImagery(services);
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -77,7 +82,28 @@ public static class SightlineServer
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
+        app.MapUploads();
+        app.MapImages();
+        app.MapSequences();
+        app.MapThumbnails();
         return app;
+    }
+
+    private static void AddImagery(IServiceCollection services)
+    {
+        services.AddOptions<UploadOptions>().BindConfiguration("Uploads");
+        services.AddOptions<SequenceOptions>().BindConfiguration("Sequences");
+        services.AddOptions<ProcessingOptions>().BindConfiguration("Processing");
+        services.AddSingleton<ImageFiles>();
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<Derivatives>();
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<UploadReceiver>();
+        services.AddSingleton<SequenceStore>();
+        services.AddSingleton<SequenceAssembler>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobSignal>();
+        services.AddHostedService<DerivativeWorker>();
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using Sightline.Access;
+using Sightline.Contract;
+
+namespace Sightline.Images;
+
+/// <summary><c>GET /{key}/thumb-{size}.jpg</c>: the public image files, served like a CDN (no client_id).</summary>
+public static class ThumbnailsApi
+{
+    public static IEndpointConventionBuilder MapThumbnails(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/{key}/thumb-{size}.jpg", GetThumbnail)
+            .AllowWithoutClient()
+            .WithTags("Image files")
+            .WithName("GetThumbnail")
+            .WithSummary("An image file")
+            .WithDescription("The image scaled to 320, 640, 1024 or 2048 pixels wide (never upscaled), upright, without metadata.");
+
+    public static async Task<PhysicalFileHttpResult> GetThumbnail(string key, string size, HttpResponse response, ImageStore images, ImageFiles files)
+    {
+        var image = await ImagesApi.FindAsync(key, images);
+        if (!int.TryParse(size, out var width) || !ImageFiles.ThumbnailWidths.Contains(width) || size != width.ToString())
+            throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
+        var path = files.ThumbnailPath(image.Key, width);
+        if (!File.Exists(path))
+            throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
+
+        // Derivatives never change once an image is done, so the key and size name the bytes. No 304 here:
+        // the contract allows no such status, so a matching If-None-Match still gets the file.
+        response.Headers.ETag = $"\"{image.Key}-{width}\"";
+        response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return TypedResults.PhysicalFile(path, "image/jpeg");
+    }
+}

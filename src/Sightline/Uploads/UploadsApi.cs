@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sightline.Access;
+using Sightline.Contract;
+using Sightline.Images;
+
+namespace Sightline.Uploads;
+
+/// <summary><c>/v2/me/uploads</c>: the token owner's uploads (our resolution of the spec's placeholder group, §5 item 33).</summary>
+public static partial class UploadsApi
+{
+    private const int RecentFailures = 20;
+
+    public static RouteGroupBuilder MapUploads(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v2/me/uploads").RequireScope(Scopes.PublicUpload).WithTags("Uploads");
+        group.MapPost("/images/{key}", PostImage)
+            .WithName("UploadImage")
+            .WithSummary("Upload a geotagged JPEG")
+            .WithDescription("The body is the JPEG (Content-Type image/jpeg). {key} is chosen by the uploader (1-64 of A-Za-z0-9_-) " +
+                             "and makes retries safe. lat, lon, ca and captured_at (epoch ms) override or fill in the EXIF. " +
+                             "Answers once the original is durable; thumbnails and sequences follow from a queue.");
+        group.MapDelete("/images/{key}", DeleteUpload)
+            .WithName("DeleteUpload")
+            .WithSummary("Withdraw an upload")
+            .WithDescription("Removes the upload with this upload key, the image made from it and its files.");
+        group.MapDelete("/images/{key}/file", DeleteOriginal)
+            .WithName("DeleteUploadFile")
+            .WithSummary("Remove an upload's original")
+            .WithDescription("Removes only the stored original of the upload with this upload key; the thumbnails stay.");
+        group.MapGet("/status", GetStatus)
+            .WithName("GetUploadStatus")
+            .WithSummary("The state of the caller's uploads")
+            .WithDescription("Counts of the caller's uploads by state (received, processing, done, failed) and the most recent failures.");
+        return group;
+    }
+
+    public static async Task<Ok<UploadDtos.Accepted>> PostImage(
+        string key, HttpRequest request, Caller caller, UploadReceiver receiver, CancellationToken cancellation)
+    {
+        var uploadKey = UploadKey(key);
+        var given = PhotoParameters.From(request.Query);
+        var imageKey = await receiver.ReceiveAsync(caller.Token!.UserId, uploadKey, given, request, cancellation);
+        return TypedResults.Ok(UploadDtos.Accepted.For(imageKey));
+    }
+
+    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteUpload(string key, Caller caller, UploadStore uploads, ImageFiles files)
+    {
+        var removed = await uploads.DeleteAsync(caller.Token!.UserId, UploadKey(key))
+            ?? throw ApiException.NotFound($"Upload '{key}'");
+        files.DeleteDerivatives(removed.ImageKey);
+        if (!await uploads.IsOriginalInUseAsync(removed.ContentHash))
+            files.DeleteOriginal(removed.ContentHash);
+        return TypedResults.Ok(new UploadDtos.Acknowledgement());
+    }
+
+    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteOriginal(string key, Caller caller, UploadStore uploads, ImageFiles files)
+    {
+        var upload = await uploads.ForgetOriginalAsync(caller.Token!.UserId, UploadKey(key))
+            ?? throw ApiException.NotFound($"Upload '{key}'");
+        if (!await uploads.IsOriginalInUseAsync(upload.ContentHash))
+            files.DeleteOriginal(upload.ContentHash);
+        return TypedResults.Ok(new UploadDtos.Acknowledgement());
+    }
+
+    public static async Task<Ok<UploadDtos.UploadStatus>> GetStatus(Caller caller, UploadStore uploads)
+    {
+        var userId = caller.Token!.UserId;
+        var counts = await uploads.CountByStateAsync(userId);
+        var failures = await uploads.RecentFailuresAsync(userId, RecentFailures);
+        long Count(ImageState state) => counts.GetValueOrDefault(ImageStates.Name(state));
+        return TypedResults.Ok(new UploadDtos.UploadStatus(
+            Count(ImageState.Received), Count(ImageState.Processing), Count(ImageState.Done), Count(ImageState.Failed),
+            failures.Select(f => new UploadDtos.UploadFailure(f.UploadKey, f.ImageKey, f.Reason, f.At)).ToList()));
+    }
+
+    private static string UploadKey(string key) =>
+        UploadKeyPattern().IsMatch(key) ? key : throw ApiException.Invalid("key", "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex UploadKeyPattern();
+}
