@@ -9,12 +9,18 @@ namespace Sightline.Uploads;
 public sealed class UploadStore(Database database)
 {
     /// <summary>An upload as its uploader knows it: their key, the bytes it carried, the image it made.</summary>
-    public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, bool OriginalPresent, string ImageState);
+    public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState);
 
     /// <summary>A photo ready to be recorded: its file is already durable under its content hash.</summary>
     public sealed record NewImage(string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height);
 
-    public sealed record Failure(string UploadKey, string ImageKey, string Reason, long At);
+    public sealed record Failure
+    {
+        public string UploadKey { get; init; } = "";
+        public string ImageKey { get; init; } = "";
+        public string Reason { get; init; } = "";
+        public long At { get; init; }
+    }
 
     private const string SelectUpload =
         """
@@ -62,7 +68,7 @@ public sealed class UploadStore(Database database)
         await connection.ExecuteAsync(
             "INSERT INTO jobs (image_id, state, created_at) VALUES (@imageId, 'queued', @now)", new { imageId, now }, transaction);
         await transaction.CommitAsync();
-        return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, true, ImageStates.Name(Images.ImageState.Received));
+        return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received));
     }
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
