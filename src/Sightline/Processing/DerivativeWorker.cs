@@ -19,8 +19,9 @@ public sealed class DerivativeWorker(
         await base.StartAsync(cancellation);
     }
 
+    // Zero workers receives uploads without processing them (maintenance, and tests of the queue).
     protected override Task ExecuteAsync(CancellationToken stopping) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping)));
+        Task.WhenAll(Enumerable.Range(0, Math.Max(0, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping)));
 
     private async Task RunAsync(CancellationToken stopping)
     {

@@ -21,6 +21,9 @@ public sealed class Uploader(TestServer server, string username, string clientId
         return new Uploader(server, name, clientId, token);
     }
 
+    /// <summary>The same user and token against another server over the same data folder (after a restart).</summary>
+    public Uploader On(TestServer restarted) => new(restarted, username, clientId, token);
+
     public Task<HttpResponseMessage> PostAsync(string uploadKey, byte[] body, string query = "", string contentType = "image/jpeg")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/{uploadKey}?client_id={clientId}{query}")
