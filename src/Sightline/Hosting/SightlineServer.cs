@@ -96,6 +96,7 @@ public static class SightlineServer
         services.AddOptions<ProcessingOptions>().BindConfiguration("Processing");
         services.AddSingleton<ImageFiles>();
         services.AddSingleton<ImageStore>();
+        services.AddSingleton<ImageStatistics>();
         services.AddSingleton<Derivatives>();
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadReceiver>();

@@ -31,12 +31,6 @@ public sealed class ImageStore(Database database)
         return rows.Select(r => r.ToImage()).ToList();
     }
 
-    public async Task<long> CountVisibleAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE state = 'done'");
-    }
-
     internal sealed record Row
     {
         public long Id { get; init; }

@@ -18,11 +18,4 @@ public sealed class SequenceStore(Database database, ImageStore images)
         var members = await images.InSequenceAsync(found.Id);
         return members.Count == 0 ? null : new Sequence(found.Id, key, found.UserId, members);
     }
-
-    public async Task<long> CountVisibleAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM sequences s WHERE EXISTS (SELECT 1 FROM images i WHERE i.sequence_id = s.id AND i.state = 'done')");
-    }
 }
