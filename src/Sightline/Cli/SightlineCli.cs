@@ -15,6 +15,7 @@ public static class SightlineCli
             UsersCommand.Create(input),
             ClientsCommand.Create(input),
             TokensCommand.Create(input),
+            ProjectsCommand.Create(input),
         };
         return root;
     }

@@ -99,6 +99,7 @@ public static class SightlineServer
         services.AddSingleton<ImageStatistics>();
         services.AddSingleton<Derivatives>();
         services.AddSingleton<UploadStore>();
+        services.AddSingleton<Projects.ProjectStore>();
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<SequenceStore>();
         services.AddSingleton<SequenceAssembler>();

@@ -8,6 +8,8 @@ public sealed record Image
     public long UserId { get; init; }
     public string Username { get; init; } = "";
     public string? SequenceKey { get; init; }
+    /// <summary>The project the image is private to; null for a public image.</summary>
+    public long? ProjectId { get; init; }
     public ImageState State { get; init; }
     public string ContentHash { get; init; } = "";
     public double Lat { get; init; }

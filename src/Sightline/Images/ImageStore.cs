@@ -8,17 +8,20 @@ public sealed class ImageStore(Database database)
 {
     private const string Select =
         """
-        SELECT i.id, i.key, i.user_id AS UserId, u.username, s.key AS SequenceKey, i.state AS StateName,
+        SELECT i.id, i.key, i.user_id AS UserId, u.username, i.project_id AS ProjectId, s.key AS SequenceKey, i.state AS StateName,
                i.content_hash AS ContentHash, i.lat, i.lon, i.ca, i.captured_at AS CapturedAt,
                i.orientation, i.width, i.height
         FROM images i JOIN users u ON u.id = i.user_id LEFT JOIN sequences s ON s.id = i.sequence_id
         """;
 
-    /// <summary>The processed image with this key; null when there is none or it is not done yet.</summary>
-    public async Task<Image?> FindVisibleAsync(string key)
+    /// <summary>The processed image with this key that <paramref name="viewer"/> may see; null otherwise.</summary>
+    public async Task<Image?> FindVisibleAsync(string key, Viewer viewer)
     {
         await using var connection = await database.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>($"{Select} WHERE i.key = @key AND i.state = 'done'", new { key });
+        var parameters = new DynamicParameters(viewer.Parameters);
+        parameters.Add("key", key);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            $"{Select} WHERE i.key = @key AND i.state = 'done' AND {Viewer.VisibleCondition("i.project_id")}", parameters);
         return row?.ToImage();
     }
 
@@ -38,6 +41,7 @@ public sealed class ImageStore(Database database)
         public long UserId { get; init; }
         public string Username { get; init; } = "";
         public string? SequenceKey { get; init; }
+        public long? ProjectId { get; init; }
         public string StateName { get; init; } = "";
         public string ContentHash { get; init; } = "";
         public double Lat { get; init; }
@@ -50,7 +54,7 @@ public sealed class ImageStore(Database database)
 
         public Image ToImage() => new()
         {
-            Id = Id, Key = Key, UserId = UserId, Username = Username, SequenceKey = SequenceKey,
+            Id = Id, Key = Key, UserId = UserId, Username = Username, SequenceKey = SequenceKey, ProjectId = ProjectId,
             State = ImageStates.Parse(StateName), ContentHash = ContentHash, Lat = Lat, Lon = Lon, Ca = Ca,
             CapturedAt = CapturedAt, Orientation = (int)Orientation, Width = (int)Width, Height = (int)Height,
         };

@@ -22,16 +22,16 @@ public static class ImagesApi
         return group;
     }
 
-    public static async Task<Ok<ImageDtos.Summary>> GetImage(string key, ImageStore images) =>
-        TypedResults.Ok(ImageDtos.ToSummary(await FindAsync(key, images)));
+    public static async Task<Ok<ImageDtos.Summary>> GetImage(string key, Caller caller, ImageStore images) =>
+        TypedResults.Ok(ImageDtos.ToSummary(await FindAsync(key, Viewer.Of(caller), images)));
 
-    public static async Task<Ok<ImageDtos.FeatureCollection>> GetImageGeoJson(string key, ImageStore images) =>
-        TypedResults.Ok(ImageDtos.ToGeoJson(await FindAsync(key, images)));
+    public static async Task<Ok<ImageDtos.FeatureCollection>> GetImageGeoJson(string key, Caller caller, ImageStore images) =>
+        TypedResults.Ok(ImageDtos.ToGeoJson(await FindAsync(key, Viewer.Of(caller), images)));
 
-    internal static async Task<Image> FindAsync(string key, ImageStore images)
+    internal static async Task<Image> FindAsync(string key, Viewer viewer, ImageStore images)
     {
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be an image key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
-        return await images.FindVisibleAsync(key) ?? throw ApiException.NotFound($"Image '{key}'");
+        return await images.FindVisibleAsync(key, viewer) ?? throw ApiException.NotFound($"Image '{key}'");
     }
 }

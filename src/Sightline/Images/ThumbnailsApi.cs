@@ -16,9 +16,10 @@ public static class ThumbnailsApi
             .WithSummary("An image file")
             .WithDescription("The image scaled to 320, 640, 1024 or 2048 pixels wide (never upscaled), upright, without metadata.");
 
-    public static async Task<PhysicalFileHttpResult> GetThumbnail(string key, string size, HttpResponse response, ImageStore images, ImageFiles files)
+    public static async Task<PhysicalFileHttpResult> GetThumbnail(
+        string key, string size, Caller caller, HttpResponse response, ImageStore images, ImageFiles files)
     {
-        var image = await ImagesApi.FindAsync(key, images);
+        var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         if (!int.TryParse(size, out var width) || !ImageFiles.ThumbnailWidths.Contains(width) || size != width.ToString())
             throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
         var path = files.ThumbnailPath(image.Key, width);
@@ -28,7 +29,7 @@ public static class ThumbnailsApi
         // Derivatives never change once an image is done, so the key and size name the bytes. No 304 here:
         // the contract allows no such status, so a matching If-None-Match still gets the file.
         response.Headers.ETag = $"\"{image.Key}-{width}\"";
-        response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        response.Headers.CacheControl = image.ProjectId is null ? "public, max-age=31536000, immutable" : "private, no-store";
         return TypedResults.PhysicalFile(path, "image/jpeg");
     }
 }

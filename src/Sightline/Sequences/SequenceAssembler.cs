@@ -20,22 +20,22 @@ public sealed class SequenceAssembler(IOptions<SequenceOptions> options)
     /// <summary>Returns the id of the sequence the image now belongs to.</summary>
     public async Task<long> AssignAsync(SqliteConnection connection, SqliteTransaction transaction, long imageId)
     {
-        var image = await connection.QuerySingleAsync<(long UserId, double Lat, double Lon, long CapturedAt)>(
-            "SELECT user_id, lat, lon, captured_at FROM images WHERE id = @imageId", new { imageId }, transaction);
+        var image = await connection.QuerySingleAsync<(long UserId, long? ProjectId, double Lat, double Lon, long CapturedAt)>(
+            "SELECT user_id, project_id, lat, lon, captured_at FROM images WHERE id = @imageId", new { imageId }, transaction);
 
         // Neighbours among the owner's finished images; ties in time count as "before" so equal times stay together.
         var before = await connection.QuerySingleOrDefaultAsync<Neighbour>(
             """
             SELECT sequence_id AS SequenceId, lat, lon, captured_at AS CapturedAt FROM images
-            WHERE user_id = @UserId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId AND captured_at <= @CapturedAt
+            WHERE user_id = @UserId AND project_id IS @ProjectId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId AND captured_at <= @CapturedAt
             ORDER BY captured_at DESC, id DESC LIMIT 1
-            """, new { image.UserId, image.CapturedAt, imageId }, transaction);
+            """, new { image.UserId, image.ProjectId, image.CapturedAt, imageId }, transaction);
         var after = await connection.QuerySingleOrDefaultAsync<Neighbour>(
             """
             SELECT sequence_id AS SequenceId, lat, lon, captured_at AS CapturedAt FROM images
-            WHERE user_id = @UserId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId AND captured_at > @CapturedAt
+            WHERE user_id = @UserId AND project_id IS @ProjectId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId AND captured_at > @CapturedAt
             ORDER BY captured_at, id LIMIT 1
-            """, new { image.UserId, image.CapturedAt, imageId }, transaction);
+            """, new { image.UserId, image.ProjectId, image.CapturedAt, imageId }, transaction);
 
         long? chosen = null;
         if (before is not null && after is not null && before.SequenceId == after.SequenceId)
@@ -46,8 +46,8 @@ public sealed class SequenceAssembler(IOptions<SequenceOptions> options)
             chosen = after.SequenceId;
 
         var sequenceId = chosen ?? await connection.ExecuteScalarAsync<long>(
-            "INSERT INTO sequences (key, user_id, created_at) VALUES (@key, @UserId, @now) RETURNING id",
-            new { key = RandomKey.New(), image.UserId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
+            "INSERT INTO sequences (key, user_id, project_id, created_at) VALUES (@key, @UserId, @ProjectId, @now) RETURNING id",
+            new { key = RandomKey.New(), image.UserId, image.ProjectId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
         await connection.ExecuteAsync("UPDATE images SET sequence_id = @sequenceId WHERE id = @imageId", new { sequenceId, imageId }, transaction);
         return sequenceId;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sightline.Access;
 using Sightline.Contract;
+using Sightline.Images;
 using Sightline.Storage;
 
 namespace Sightline.Sequences;
@@ -22,16 +23,16 @@ public static class SequencesApi
         return group;
     }
 
-    public static async Task<Ok<SequenceDtos.Summary>> GetSequence(string key, SequenceStore sequences) =>
-        TypedResults.Ok(SequenceDtos.ToSummary(await FindAsync(key, sequences)));
+    public static async Task<Ok<SequenceDtos.Summary>> GetSequence(string key, Caller caller, SequenceStore sequences) =>
+        TypedResults.Ok(SequenceDtos.ToSummary(await FindAsync(key, Viewer.Of(caller), sequences)));
 
-    public static async Task<Ok<SequenceDtos.FeatureCollection>> GetSequenceGeoJson(string key, SequenceStore sequences) =>
-        TypedResults.Ok(SequenceDtos.ToGeoJson(await FindAsync(key, sequences)));
+    public static async Task<Ok<SequenceDtos.FeatureCollection>> GetSequenceGeoJson(string key, Caller caller, SequenceStore sequences) =>
+        TypedResults.Ok(SequenceDtos.ToGeoJson(await FindAsync(key, Viewer.Of(caller), sequences)));
 
-    private static async Task<Sequence> FindAsync(string key, SequenceStore sequences)
+    private static async Task<Sequence> FindAsync(string key, Viewer viewer, SequenceStore sequences)
     {
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be a sequence key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
-        return await sequences.FindVisibleAsync(key) ?? throw ApiException.NotFound($"Sequence '{key}'");
+        return await sequences.FindVisibleAsync(key, viewer) ?? throw ApiException.NotFound($"Sequence '{key}'");
     }
 }

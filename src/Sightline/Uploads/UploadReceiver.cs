@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Processing;
+using Sightline.Projects;
 
 namespace Sightline.Uploads;
 
@@ -11,12 +12,17 @@ namespace Sightline.Uploads;
 /// Takes an uploaded JPEG from the request to a durable original and database rows; the answer
 /// is sent only after both are on disk, and the slow work is left to the job queue.
 /// </summary>
-public sealed class UploadReceiver(UploadStore uploads, ImageFiles files, JobSignal signal, IOptions<UploadOptions> options)
+public sealed class UploadReceiver(
+    UploadStore uploads, ProjectStore projects, ImageFiles files, JobSignal signal, IOptions<UploadOptions> options)
 {
     private readonly UploadOptions limits = options.Value;
 
-    /// <summary>Receives the body of <paramref name="request"/> as upload <paramref name="uploadKey"/>; returns the image key.</summary>
-    public async Task<string> ReceiveAsync(long userId, string uploadKey, PhotoParameters given, HttpRequest request, CancellationToken cancellation)
+    /// <summary>
+    /// Receives the body of <paramref name="request"/> as upload <paramref name="uploadKey"/>, private to the project
+    /// <paramref name="projectKey"/> when one is given; returns the image key.
+    /// </summary>
+    public async Task<string> ReceiveAsync(
+        long userId, string uploadKey, string? projectKey, PhotoParameters given, HttpRequest request, CancellationToken cancellation)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("image/jpeg", StringComparison.OrdinalIgnoreCase))
@@ -34,7 +40,7 @@ public sealed class UploadReceiver(UploadStore uploads, ImageFiles files, JobSig
             if (await uploads.FindAsync(userId, uploadKey) is { } earlier)
                 return SameBytesOrRefuse(earlier, hash);
 
-            var photo = Inspect(temp, hash, size, given);
+            var photo = Inspect(temp, hash, size, given) with { ProjectId = await ProjectIdAsync(projectKey, userId) };
             ImageFiles.Publish(temp, files.OriginalPath(hash));
             var upload = await uploads.AddAsync(userId, uploadKey, photo);
             signal.Notify();
@@ -45,6 +51,17 @@ public sealed class UploadReceiver(UploadStore uploads, ImageFiles files, JobSig
             if (File.Exists(temp))
                 File.Delete(temp);
         }
+    }
+
+    // Parameters are judged before objects (CONTRACT.md §4), so the project is looked up only once the photo passed.
+    private async Task<long?> ProjectIdAsync(string? projectKey, long userId)
+    {
+        if (projectKey is null)
+            return null;
+        var project = await projects.FindAsync(projectKey);
+        if (project is null || !await projects.IsMemberAsync(project.Id, userId))
+            throw ApiException.NotFound($"Project '{projectKey}'");
+        return project.Id;
     }
 
     private static string SameBytesOrRefuse(UploadStore.Upload upload, string hash) =>
@@ -97,7 +114,7 @@ public sealed class UploadReceiver(UploadStore uploads, ImageFiles files, JobSig
 
         if (!Derivatives.IsDecodable(path))
             throw ApiException.Invalid("body", "must be a complete JPEG image that decodes (this one is truncated or corrupt)");
-        return new UploadStore.NewImage(hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
+        return new UploadStore.NewImage(null, hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
             metadata.Orientation, metadata.Width, metadata.Height);
     }
 }

@@ -12,7 +12,7 @@ public sealed class UploadStore(Database database)
     public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState);
 
     /// <summary>A photo ready to be recorded: its file is already durable under its content hash.</summary>
-    public sealed record NewImage(string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height);
+    public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height);
 
     public sealed record Failure
     {
@@ -54,11 +54,11 @@ public sealed class UploadStore(Database database)
         var imageKey = RandomKey.New();
         var imageId = await connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO images (key, user_id, state, content_hash, lat, lon, ca, captured_at, orientation, width, height, created_at, updated_at)
-            VALUES (@imageKey, @userId, 'received', @ContentHash, @Lat, @Lon, @Ca, @CapturedAt, @Orientation, @Width, @Height, @now, @now)
+            INSERT INTO images (key, user_id, project_id, state, content_hash, lat, lon, ca, captured_at, orientation, width, height, created_at, updated_at)
+            VALUES (@imageKey, @userId, @ProjectId, 'received', @ContentHash, @Lat, @Lon, @Ca, @CapturedAt, @Orientation, @Width, @Height, @now, @now)
             RETURNING id
             """,
-            new { imageKey, userId, photo.ContentHash, photo.Lat, photo.Lon, photo.Ca, photo.CapturedAt, photo.Orientation, photo.Width, photo.Height, now },
+            new { imageKey, userId, photo.ProjectId, photo.ContentHash, photo.Lat, photo.Lon, photo.Ca, photo.CapturedAt, photo.Orientation, photo.Width, photo.Height, now },
             transaction);
         var id = await connection.ExecuteScalarAsync<long>(
             """

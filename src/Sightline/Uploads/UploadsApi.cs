@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Sightline.Access;
 using Sightline.Contract;
 using Sightline.Images;
+using Sightline.Projects;
 
 namespace Sightline.Uploads;
 
@@ -14,11 +15,15 @@ public static partial class UploadsApi
     public static RouteGroupBuilder MapUploads(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v2/me/uploads").RequireScope(Scopes.PublicUpload).WithTags("Uploads");
+        // The scope depends on the project parameter (public:upload, or private:upload with project=KEY), so the
+        // route asks only for a client and PostImage judges the scope first thing, before any parameter.
         group.MapPost("/images/{key}", PostImage)
+            .RequireClient()
             .WithName("UploadImage")
             .WithSummary("Upload a geotagged JPEG")
             .WithDescription("The body is the JPEG (Content-Type image/jpeg). {key} is chosen by the uploader (1-64 of A-Za-z0-9_-) " +
                              "and makes retries safe. lat, lon, ca and captured_at (epoch ms) override or fill in the EXIF. " +
+                             "With project=KEY (scope private:upload, uploader a member) the image is private to that project. " +
                              "Answers once the original is durable; thumbnails and sequences follow from a queue.");
         group.MapDelete("/images/{key}", DeleteUpload)
             .WithName("DeleteUpload")
@@ -38,9 +43,16 @@ public static partial class UploadsApi
     public static async Task<Ok<UploadDtos.Accepted>> PostImage(
         string key, HttpRequest request, Caller caller, UploadReceiver receiver, CancellationToken cancellation)
     {
+        var projectKey = request.Query["project"].FirstOrDefault() is { Length: > 0 } project ? project : null;
+        var scope = projectKey is null ? Scopes.PublicUpload : Scopes.PrivateUpload;
+        if (caller.Token is not { } token || !token.HasScope(scope))
+            throw ApiException.NeedsScope(scope);
+
         var uploadKey = UploadKey(key);
+        if (projectKey is not null && !ProjectStore.IsKeyShaped(projectKey))
+            throw ApiException.Invalid("project", $"must be a project key of {ProjectStore.KeyRule}");
         var given = PhotoParameters.From(request.Query);
-        var imageKey = await receiver.ReceiveAsync(caller.Token!.UserId, uploadKey, given, request, cancellation);
+        var imageKey = await receiver.ReceiveAsync(token.UserId, uploadKey, projectKey, given, request, cancellation);
         return TypedResults.Ok(UploadDtos.Accepted.For(imageKey));
     }
 

@@ -68,13 +68,13 @@ public sealed class Uploader(TestServer server, string username, string clientId
     private string LastError() =>
         server.Logs.Entries.LastOrDefault(e => e.Exception is not null).Exception?.ToString() ?? "";
 
-    /// <summary>Polls GET /v2/im/{key} until the image is visible (processing done) and returns it.</summary>
+    /// <summary>Polls GET /v2/im/{key} (with this user's token) until the image is visible (processing done) and returns it.</summary>
     public async Task<JsonElement> WaitUntilProcessedAsync(string imageKey)
     {
         var deadline = DateTime.UtcNow + ProcessingTimeout;
         while (true)
         {
-            using var response = await server.Http.GetAsync($"/v2/im/{imageKey}?client_id={clientId}");
+            using var response = await SendAsync(HttpMethod.Get, $"/v2/im/{imageKey}");
             if (response.StatusCode == HttpStatusCode.OK)
                 return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
