@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Contract;
@@ -101,6 +102,8 @@ public static class SightlineServer
         services.AddSingleton<UploadStore>();
         services.AddSingleton<Projects.ProjectStore>();
         services.AddSingleton<UploadReceiver>();
+        services.AddSingleton<UploadPolicies>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SequenceStore>();
         services.AddSingleton<SequenceAssembler>();
         services.AddSingleton<JobQueue>();

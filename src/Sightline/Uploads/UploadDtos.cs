@@ -12,6 +12,9 @@ public static class UploadDtos
         public static Accepted For(string imageKey) => new("ok", "request performed", 200, imageKey);
     }
 
+    /// <summary>The signed image upload policy; the spec's video fields are left out (no video uploads).</summary>
+    public sealed record Secrets(string ImagesPolicy, string ImagesHash);
+
     public sealed record UploadStatus(long Received, long Processing, long Done, long Failed, IReadOnlyList<UploadFailure> Failures);
 
     public sealed record UploadFailure(string UploadKey, string ImageKey, string Reason, long FailedAt);

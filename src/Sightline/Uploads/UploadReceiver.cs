@@ -22,18 +22,20 @@ public sealed class UploadReceiver(
     /// <paramref name="projectKey"/> when one is given; returns the image key.
     /// </summary>
     public async Task<string> ReceiveAsync(
-        long userId, string uploadKey, string? projectKey, PhotoParameters given, HttpRequest request, CancellationToken cancellation)
+        long userId, string uploadKey, string? projectKey, PhotoParameters given, HttpRequest request, CancellationToken cancellation,
+        long? maxBytes = null)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("image/jpeg", StringComparison.OrdinalIgnoreCase))
             throw ApiException.Invalid("Content-Type", "must be image/jpeg, with the JPEG file as the request body");
-        if (request.ContentLength > limits.MaxBytes)
-            throw TooLarge();
+        var limit = Math.Min(limits.MaxBytes, maxBytes ?? long.MaxValue);
+        if (request.ContentLength > limit)
+            throw TooLarge(limit);
 
         var temp = files.NewTempPath();
         try
         {
-            var (hash, size) = await SaveBodyAsync(request.Body, temp, cancellation);
+            var (hash, size) = await SaveBodyAsync(request.Body, temp, limit, cancellation);
             if (size == 0)
                 throw ApiException.Missing("body (the JPEG file)");
 
@@ -69,10 +71,10 @@ public sealed class UploadReceiver(
             ? upload.ImageKey
             : throw ApiException.Invalid("key", "was already used for an upload of other bytes; choose another key for another photo");
 
-    private ApiException TooLarge() => ApiException.Invalid("body", $"must be at most {limits.MaxBytes} bytes");
+    private static ApiException TooLarge(long limit) => ApiException.Invalid("body", $"must be at most {limit} bytes");
 
     // Streams the body to a synced temp file, hashing as it goes, and stops as soon as the limit is passed.
-    private async Task<(string Hash, long Size)> SaveBodyAsync(Stream body, string temp, CancellationToken cancellation)
+    private static async Task<(string Hash, long Size)> SaveBodyAsync(Stream body, string temp, long limit, CancellationToken cancellation)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[81920];
@@ -83,8 +85,8 @@ public sealed class UploadReceiver(
             while ((read = await body.ReadAsync(buffer, cancellation)) > 0)
             {
                 size += read;
-                if (size > limits.MaxBytes)
-                    throw TooLarge();
+                if (size > limit)
+                    throw TooLarge(limit);
                 sha.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellation);
             }

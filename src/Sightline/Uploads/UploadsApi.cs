@@ -25,6 +25,11 @@ public static partial class UploadsApi
                              "and makes retries safe. lat, lon, ca and captured_at (epoch ms) override or fill in the EXIF. " +
                              "With project=KEY (scope private:upload, uploader a member) the image is private to that project. " +
                              "Answers once the original is durable; thumbnails and sequences follow from a queue.");
+        group.MapGet("/secrets", GetSecrets)
+            .WithName("GetUploadSecrets")
+            .WithSummary("A signed upload policy")
+            .WithDescription("images_policy (base64 JSON: user, expiry, size limit) and images_hash (its HMAC-SHA256). Passed as " +
+                             "query parameters of the upload call, they stand in for the bearer token until the policy expires.");
         group.MapDelete("/images/{key}", DeleteUpload)
             .WithName("DeleteUpload")
             .WithSummary("Withdraw an upload")
@@ -41,19 +46,41 @@ public static partial class UploadsApi
     }
 
     public static async Task<Ok<UploadDtos.Accepted>> PostImage(
-        string key, HttpRequest request, Caller caller, UploadReceiver receiver, CancellationToken cancellation)
+        string key, HttpRequest request, Caller caller, UploadReceiver receiver, UploadPolicies policies, CancellationToken cancellation)
     {
         var projectKey = request.Query["project"].FirstOrDefault() is { Length: > 0 } project ? project : null;
         var scope = projectKey is null ? Scopes.PublicUpload : Scopes.PrivateUpload;
-        if (caller.Token is not { } token || !token.HasScope(scope))
+        long userId;
+        long? maxBytes = null;
+        if (caller.Token is { } token)
+        {
+            if (!token.HasScope(scope))
+                throw ApiException.NeedsScope(scope);
+            userId = token.UserId;
+        }
+        else if (projectKey is null && request.Query.ContainsKey("images_policy"))
+        {
+            var policy = await policies.VerifyAsync(request.Query["images_policy"], request.Query["images_hash"])
+                ?? throw new ApiException(ErrorCode.UserNotAuthenticated, "The upload policy is not signed by this server or has expired: fetch a new one from /v2/me/uploads/secrets.");
+            (userId, maxBytes) = (policy.UserId, policy.MaxBytes);
+        }
+        else
+        {
             throw ApiException.NeedsScope(scope);
+        }
 
         var uploadKey = UploadKey(key);
         if (projectKey is not null && !ProjectStore.IsKeyShaped(projectKey))
             throw ApiException.Invalid("project", $"must be a project key of {ProjectStore.KeyRule}");
         var given = PhotoParameters.From(request.Query);
-        var imageKey = await receiver.ReceiveAsync(token.UserId, uploadKey, projectKey, given, request, cancellation);
+        var imageKey = await receiver.ReceiveAsync(userId, uploadKey, projectKey, given, request, cancellation, maxBytes);
         return TypedResults.Ok(UploadDtos.Accepted.For(imageKey));
+    }
+
+    public static async Task<Ok<UploadDtos.Secrets>> GetSecrets(Caller caller, UploadPolicies policies)
+    {
+        var (policy, hash) = await policies.IssueAsync(caller.Token!.UserId);
+        return TypedResults.Ok(new UploadDtos.Secrets(policy, hash));
     }
 
     public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteUpload(string key, Caller caller, UploadStore uploads, ImageFiles files)
