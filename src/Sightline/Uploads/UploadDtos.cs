@@ -15,6 +15,8 @@ public static class UploadDtos
     /// <summary>The signed image upload policy; the spec's video fields are left out (no video uploads).</summary>
     public sealed record Secrets(string ImagesPolicy, string ImagesHash);
 
+    public sealed record UploadState(string UploadKey, string ImageKey, string State, string? Failure);
+
     public sealed record UploadStatus(long Received, long Processing, long Done, long Failed, IReadOnlyList<UploadFailure> Failures);
 
     public sealed record UploadFailure(string UploadKey, string ImageKey, string Reason, long FailedAt);

@@ -9,7 +9,7 @@ namespace Sightline.Uploads;
 public sealed class UploadStore(Database database)
 {
     /// <summary>An upload as its uploader knows it: their key, the bytes it carried, the image it made.</summary>
-    public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState);
+    public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState, string? Failure);
 
     /// <summary>A photo ready to be recorded: its file is already durable under its content hash.</summary>
     public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height);
@@ -25,7 +25,7 @@ public sealed class UploadStore(Database database)
     private const string SelectUpload =
         """
         SELECT up.id, up.upload_key AS UploadKey, up.content_hash AS ContentHash, up.image_id AS ImageId, i.key AS ImageKey,
-               up.original_present AS OriginalPresent, i.state AS ImageState
+               up.original_present AS OriginalPresent, i.state AS ImageState, i.failure AS Failure
         FROM uploads up JOIN images i ON i.id = up.image_id
         """;
 
@@ -68,7 +68,7 @@ public sealed class UploadStore(Database database)
         await connection.ExecuteAsync(
             "INSERT INTO jobs (image_id, state, created_at) VALUES (@imageId, 'queued', @now)", new { imageId, now }, transaction);
         await transaction.CommitAsync();
-        return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received));
+        return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received), null);
     }
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>

@@ -30,6 +30,12 @@ public static partial class UploadsApi
             .WithSummary("A signed upload policy")
             .WithDescription("images_policy (base64 JSON: user, expiry, size limit) and images_hash (its HMAC-SHA256). Passed as " +
                              "query parameters of the upload call, they stand in for the bearer token until the policy expires.");
+        group.MapGet("/images/{key}", GetUpload)
+            .RequireClient() // either upload scope will do: judged in GetUpload
+            .WithName("GetUpload")
+            .WithSummary("One upload's state")
+            .WithDescription("The upload with this upload key: its image key, state (received, processing, done, failed) and " +
+                             "failure reason. Lets an upload tool resume without sending bytes twice.");
         group.MapDelete("/images/{key}", DeleteUpload)
             .WithName("DeleteUpload")
             .WithSummary("Withdraw an upload")
@@ -75,6 +81,14 @@ public static partial class UploadsApi
         var given = PhotoParameters.From(request.Query);
         var imageKey = await receiver.ReceiveAsync(userId, uploadKey, projectKey, given, request, cancellation, maxBytes);
         return TypedResults.Ok(UploadDtos.Accepted.For(imageKey));
+    }
+
+    public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, UploadStore uploads)
+    {
+        if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicUpload) || token.HasScope(Scopes.PrivateUpload)))
+            throw ApiException.NeedsScope(Scopes.PublicUpload);
+        var upload = await uploads.FindAsync(token.UserId, UploadKey(key)) ?? throw ApiException.NotFound($"Upload '{key}'");
+        return TypedResults.Ok(new UploadDtos.UploadState(upload.UploadKey, upload.ImageKey, upload.ImageState, upload.Failure));
     }
 
     public static async Task<Ok<UploadDtos.Secrets>> GetSecrets(Caller caller, UploadPolicies policies)
