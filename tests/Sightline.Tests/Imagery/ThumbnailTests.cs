@@ -50,6 +50,20 @@ public sealed class ThumbnailTests : IAsyncLifetime
         }
     }
 
+    // The contract has no 304: a conditional request gets the whole file again, never a bare redirect status.
+    [Fact]
+    public async Task ConditionalRequestsStillGetTheFile()
+    {
+        var key = (await uploader.UploadProcessedAsync("conditional", Photos.Jpeg(Photo with { Width = 400, Height = 300 }))).GetProperty("key").GetString()!;
+        using var first = await server.Http.GetAsync($"/{key}/thumb-320.jpg");
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/{key}/thumb-320.jpg");
+        request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        request.Headers.IfModifiedSince = DateTimeOffset.UtcNow;
+        using var again = await server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await again.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task SmallPhotoIsNeverUpscaled()
     {
