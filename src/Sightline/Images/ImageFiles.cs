@@ -58,11 +58,28 @@ public sealed class ImageFiles(Database database)
         SyncDirectory(folder);
     }
 
+    /// <summary>
+    /// Removes an image's thumbnails. A worker may be writing into the folder at the same moment; what it
+    /// adds afterwards it removes itself once it finds the image gone (see <c>DerivativeWorker</c>).
+    /// </summary>
     public void DeleteDerivatives(string imageKey)
     {
         var folder = DerivativeDirectory(imageKey);
-        if (Directory.Exists(folder))
-            Directory.Delete(folder, recursive: true);
+        for (var attempt = 0; attempt < 3 && Directory.Exists(folder); attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException and not DirectoryNotFoundException)
+            {
+                // "Directory not empty": a file appeared while deleting; try again.
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+        }
     }
 
     public void DeleteOriginal(string contentHash)

@@ -66,6 +66,14 @@ public sealed class DerivativeWorker(
             await queue.FailAsync(job, "the photo could not be decoded");
             return;
         }
+        catch (IOException error)
+        {
+            // Disk full, or the image deleted (with its folder) while we wrote: either way this image stops here.
+            logger.LogError(error, "Thumbnails of image {Image} could not be written", job.ImageKey);
+            files.DeleteDerivatives(job.ImageKey);
+            await queue.FailAsync(job, "the thumbnails could not be written");
+            return;
+        }
         if (!await queue.CompleteAsync(job))
             files.DeleteDerivatives(job.ImageKey); // deleted while we worked
         signal.Notify(); // there may be more queued than one wake-up said
