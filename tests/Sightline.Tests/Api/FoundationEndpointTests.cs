@@ -74,7 +74,7 @@ public sealed class FoundationEndpointTests : IAsyncLifetime
     public async Task UserSearchIsCaseInsensitivePrefixAlphabetical()
     {
         var json = await GetJson($"/v2/search/u?client_id={clientId}&match=Rb");
-        var names = json.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("username").GetString()).ToArray();
+        var names = json.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("username").GetString()!).ToArray();
         Assert.Equal(["rbike", "rbiker77", "RBOB"], names);
     }
 
@@ -82,7 +82,7 @@ public sealed class FoundationEndpointTests : IAsyncLifetime
     public async Task UserSearchTreatsLikeWildcardsLiterally()
     {
         var json = await GetJson($"/v2/search/u?client_id={clientId}&match=r_");
-        var names = json.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("username").GetString()).ToArray();
+        var names = json.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("username").GetString()!).ToArray();
         Assert.Equal(["r_b"], names);
         var none = await GetJson($"/v2/search/u?client_id={clientId}&match=%25");
         Assert.Empty(none.GetProperty("matches").EnumerateArray());
