@@ -38,7 +38,12 @@ public static class SightlineServer
             kestrel.Limits.MaxRequestHeadersTotalSize = RequestLimits.TransportMaxHeaders;
             kestrel.Limits.MaxRequestHeaderCount = RequestLimits.TransportMaxHeaderCount;
             kestrel.Limits.MaxRequestBufferSize = RequestLimits.TransportMaxBuffer;
-            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                // Kestrel's own answers to requests it cannot parse get the contract's form too.
+                listen.UseContractRejections();
+            });
         });
 
         var services = builder.Services;
@@ -65,6 +70,7 @@ public static class SightlineServer
         }));
 
         var app = builder.Build();
+        app.Use(TransportRejections.MarkRequestInApp); // first: tells the transport the app owns the request
         app.UseMiddleware<ContractMiddleware>();
         app.UseCors();
         app.UseMiddleware<BudgetMiddleware>();
