@@ -31,8 +31,11 @@ public static class SightlineServer
         configureLogging?.Invoke(builder.Logging);
 
         builder.WebHost.UseUrls(settings.Urls);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
+            // The usual ASP.NET "Kestrel:Limits" section (timeouts, data rates, connection counts);
+            // the transport limits below are set after it, so they always sit above the contract's.
+            context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestLineSize = RequestLimits.TransportMaxRequestLine;
             kestrel.Limits.MaxRequestHeadersTotalSize = RequestLimits.TransportMaxHeaders;
