@@ -88,7 +88,7 @@ public static class TransportRejections
     /// Passes writes through while the app owns a request; otherwise holds them until the next flush
     /// (or completion) and rewrites Kestrel's rejection. See <see cref="TransportRejections"/>.
     /// </summary>
-    private sealed class RewritingWriter(PipeWriter inner, ConnectionState state, ILogger logger) : PipeWriter
+    internal sealed class RewritingWriter(PipeWriter inner, ConnectionState state, ILogger logger) : PipeWriter
     {
         // Non-null from the first buffer handed out while no request is in the app until the next
         // flush: that run of bytes is one answer Kestrel wrote by itself.
