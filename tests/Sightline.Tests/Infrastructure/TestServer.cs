@@ -30,7 +30,8 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Http { get; }
     public CapturedLogs Logs { get; }
 
-    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null)
+    /// <param name="configureApp">Maps extra test-only endpoints before the server starts.</param>
+    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null, Action<WebApplication>? configureApp = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
@@ -39,6 +40,7 @@ public sealed class TestServer : IAsyncDisposable
         var app = SightlineServer.Build(
             new SightlineServer.Settings(data, "http://127.0.0.1:0", configuration),
             logging => logging.ClearProviders().AddProvider(logs));
+        configureApp?.Invoke(app);
         await app.StartAsync();
         var address = SightlineServer.ListeningAddresses(app).Single();
         return new TestServer(app, data, new Uri(address), logs);
