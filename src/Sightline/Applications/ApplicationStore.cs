@@ -17,7 +17,8 @@ public sealed class ApplicationStore(Database database)
             throw new ArgumentException("name must not be empty");
         foreach (var uri in redirectUris)
         {
-            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0)
+            // On Unix "/path" parses as an absolute file: URI, which no client can be redirected to.
+            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.Fragment.Length > 0)
                 throw new ArgumentException($"redirect URI '{uri}' must be an absolute URI without a fragment");
         }
 

@@ -22,5 +22,11 @@ public static class SightlineCli
     }
 
     public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error) =>
-        Create(input).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        Create(input).Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // The web host's own lifetime handles SIGTERM and Ctrl-C with a graceful shutdown.
+            ProcessTerminationTimeout = null,
+        });
 }

@@ -36,14 +36,22 @@ public static class SightlineServer
         configureLogging?.Invoke(builder.Logging);
 
         builder.WebHost.UseUrls(settings.Urls);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
+            // The usual ASP.NET "Kestrel:Limits" section (timeouts, data rates, connection counts);
+            // the transport limits below are set after it, so they always sit above the contract's.
+            context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestLineSize = RequestLimits.TransportMaxRequestLine;
             kestrel.Limits.MaxRequestHeadersTotalSize = RequestLimits.TransportMaxHeaders;
             kestrel.Limits.MaxRequestHeaderCount = RequestLimits.TransportMaxHeaderCount;
             kestrel.Limits.MaxRequestBufferSize = RequestLimits.TransportMaxBuffer;
-            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                // Kestrel's own answers to requests it cannot parse get the contract's form too.
+                listen.UseContractRejections();
+            });
         });
 
         var services = builder.Services;
@@ -71,6 +79,7 @@ public static class SightlineServer
         }));
 
         var app = builder.Build();
+        app.Use(TransportRejections.MarkRequestInApp); // first: tells the transport the app owns the request
         app.UseMiddleware<ContractMiddleware>();
         app.UseCors();
         app.UseMiddleware<BudgetMiddleware>();

@@ -113,7 +113,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         {
             string imageKey;
             Uploader paused;
-            await using (var receiving = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = NoProcessing }, data))
+            await using (var receiving = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = NoProcessing }, dataDirectory: data))
             {
                 paused = await Uploader.CreateAsync(receiving, "patient");
                 imageKey = await paused.UploadAsync("later", NewPhoto());
@@ -141,7 +141,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         {
             string imageKey;
             Uploader paused;
-            await using (var receiving = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = NoProcessing }, data))
+            await using (var receiving = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = NoProcessing }, dataDirectory: data))
             {
                 paused = await Uploader.CreateAsync(receiving, "crashed");
                 imageKey = await paused.UploadAsync("mid-flight", NewPhoto());
@@ -169,7 +169,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         try
         {
             Uploader paused;
-            await using (var receiving = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = NoProcessing }, data))
+            await using (var receiving = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = NoProcessing }, dataDirectory: data))
             {
                 paused = await Uploader.CreateAsync(receiving, "hasty");
                 await paused.UploadAsync("gone-early", NewPhoto());

@@ -37,7 +37,9 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a server over a fresh data folder, or over <paramref name="dataDirectory"/> (a restart), which
     /// the caller then owns and cleans up.
     /// </summary>
-    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null, string? dataDirectory = null)
+    /// <param name="configureApp">Maps extra test-only endpoints before the server starts.</param>
+    public static async Task<TestServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? configuration = null, Action<WebApplication>? configureApp = null, string? dataDirectory = null)
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
@@ -46,6 +48,7 @@ public sealed class TestServer : IAsyncDisposable
         var app = SightlineServer.Build(
             new SightlineServer.Settings(data, "http://127.0.0.1:0", configuration),
             logging => logging.ClearProviders().AddProvider(logs));
+        configureApp?.Invoke(app);
         await app.StartAsync();
         var address = SightlineServer.ListeningAddresses(app).Single();
         return new TestServer(app, data, new Uri(address), logs, ownsData: dataDirectory is null);

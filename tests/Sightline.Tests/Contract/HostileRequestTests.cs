@@ -1,0 +1,133 @@
+using System.Net;
+using System.Text;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Contract;
+
+/// <summary>
+/// Throws a seeded stream of malformed requests (methods, paths, encodings, headers, bodies) at the
+/// real server and checks that every answer stays inside the contract and none is a 500.
+/// </summary>
+public sealed class HostileRequestTests : IAsyncLifetime
+{
+    private const int Requests = 1500;
+    private TestServer server = null!;
+    private string clientId = null!;
+    private string token = null!;
+
+    public async Task InitializeAsync()
+    {
+        server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["RateLimit:ApplicationPerMinute"] = "1000000",
+            ["RateLimit:TokenPerMinute"] = "1000000",
+            ["RateLimit:AnonymousPerMinute"] = "1000000",
+        });
+        (_, clientId, token) = await server.AddUserWithTokenAsync("fuzz_user", "user:read user:email");
+    }
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task EveryAnswerStaysInsideTheContract(int seed)
+    {
+        var random = new Random(seed);
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            RequestHeaderEncodingSelector = (_, _) => Encoding.Latin1, // send non-ASCII header bytes as they are
+        }) { BaseAddress = server.BaseAddress };
+        for (var i = 0; i < Requests; i++)
+        {
+            using var request = Hostile(random);
+            var description = $"{request.Method} {request.RequestUri}";
+            using var response = await http.SendAsync(request);
+            var status = (int)response.StatusCode;
+            Assert.True(ContractAssert.AllowedStatuses.Contains(status), $"{status} for {description}");
+            Assert.True(status != 500, $"500 for {description}: {await response.Content.ReadAsStringAsync()}");
+            if (status >= 400 && request.Method != HttpMethod.Head)
+            {
+                try
+                {
+                    await ContractAssert.ErrorBody(response);
+                }
+                catch (Exception e) when (e is Xunit.Sdk.XunitException or System.Text.Json.JsonException)
+                {
+                    Assert.Fail($"{description} answered {status} outside the contract: {e.Message} / {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        }
+    }
+
+    private static readonly string[] Methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "BREW", "get", "M-SEARCH"];
+
+    private static readonly string[] Paths =
+    [
+        "/v2/status", "/v2/me", "/v2/u/rbike", "/v2/u/fuzz_user", "/v2/search/u", "/v2/u/", "/v2/u/%00", "/v2/u/a%2Fb",
+        "/v2/u/..%2F..%2Fetc%2Fpasswd", "/v2/../v2/status", "//v2//status", "/v2/status/", "/V2/STATUS", "/v2/u/%ff%fe",
+        "/v2/u/\u00e9t\u00e9", "/v2/u/" + new string('a', 300), "/openapi/v2.json", "/", "/favicon.ico", "/v2", "/v2/im/x",
+        "/v2/search/u/extra", "/v2/u/rbike/feed", "/%", "/v2/u/%", "/v2/u/%%", "/v2/u/a b", "/.well-known/x",
+    ];
+
+    private static readonly string[] Queries =
+    [
+        "", "client_id={c}", "client_id={c}&match=f", "client_id={c}&match=", "client_id={c}&match=%", "client_id={c}&match=%zz",
+        "client_id={c}&match=fu&limit=-1", "client_id={c}&match=fu&limit=1e9", "client_id={c}&match=fu&limit=%00",
+        "client_id=", "client_id=%ff", "client_id={c}&client_id=other", "client_id={c}&match[]=x", "client_id={c}&&&==&",
+        "client_id={c}&match=" + new string('z', 70), "client_id={c}&match=%E2%82%AC", "client_id={c}&match=%C0%AF",
+        "client_id={c}&limit=NaN&match=Infinity", "client_id=\"{c}\"", "client_id={c}%00", "=", "&", "%", "client_id",
+    ];
+
+    private static readonly string?[] Authorizations =
+    [
+        null, null, null, "Bearer {t}", "Bearer", "Bearer  ", "bearer {t}", "Basic Zm9vOmJhcg==", "Bearer {t} extra",
+        "Bearer ' OR 1=1 --", "Bearer " + new string('A', 600), "Digest x", "Bearer {t}=", "Bearer \u00e9",
+    ];
+
+    private static readonly string?[] ContentTypes =
+        [null, "application/json", "text/plain", "image/jpeg", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "garbage/\u0001"];
+
+    private HttpRequestMessage Hostile(Random random)
+    {
+        var method = new HttpMethod(Pick(random, Methods));
+        var query = Pick(random, Queries).Replace("{c}", clientId);
+        var target = Pick(random, Paths) + (query.Length > 0 ? "?" + query : "");
+        // Sent verbatim: System.Uri would otherwise repair the broken escapes we mean to send.
+        var request = new HttpRequestMessage(method, new Uri(server.BaseAddress + target.TrimStart('/'),
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
+        if (Pick(random, Authorizations) is { } authorization)
+            request.Headers.TryAddWithoutValidation("Authorization", authorization.Replace("{t}", token));
+        if (random.Next(4) == 0)
+            request.Headers.TryAddWithoutValidation("X-Noise-" + random.Next(1000), RandomText(random, random.Next(1, 200)));
+        if (random.Next(10) == 0)
+            request.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+        if (method != HttpMethod.Get && method != HttpMethod.Head && random.Next(2) == 0)
+        {
+            var body = random.Next(3) switch
+            {
+                0 => Encoding.UTF8.GetBytes("{\"cm\": \"" + RandomText(random, 50) + "\""),
+                1 => RandomBytes(random, random.Next(0, 5000)),
+                _ => Encoding.UTF8.GetBytes("[" + new string('[', 2000)),
+            };
+            request.Content = new ByteArrayContent(body);
+            if (Pick(random, ContentTypes) is { } contentType)
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        return request;
+    }
+
+    private static T Pick<T>(Random random, T[] items) => items[random.Next(items.Length)];
+
+    private static string RandomText(Random random, int length) =>
+        new(Enumerable.Range(0, length).Select(_ => (char)random.Next(0x20, 0x7F)).ToArray());
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.RateLimiting;
+
+/// <summary>Token buckets per application, per token and per address (issue 2 §5, CONTRACT.md §5).</summary>
+public sealed class RateLimitTests
+{
+    private static Task<TestServer> Start(string key, int perMinute) =>
+        TestServer.StartAsync(new Dictionary<string, string?> { [$"RateLimit:{key}"] = perMinute.ToString() });
+
+    [Fact]
+    public async Task ApplicationGets429AfterItsQuotaWithRetryAfter()
+    {
+        await using var server = await Start("ApplicationPerMinute", 5);
+        var (clientId, _) = await server.AddClientAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            var ok = await server.Http.GetAsync($"/v2/status?client_id={clientId}");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal("\"default\";q=5;w=60", ok.Headers.GetValues("RateLimit-Policy").Single());
+            Assert.Equal(4 - i, Remaining(ok));
+        }
+        var refused = await server.Http.GetAsync($"/v2/status?client_id={clientId}");
+        var message = await ContractAssert.Error(refused, "too_many_requests");
+        Assert.Contains("retry", message, StringComparison.OrdinalIgnoreCase);
+        var retryAfter = refused.Headers.GetValues("Retry-After").Single();
+        Assert.Matches("^[1-9][0-9]*$", retryAfter);
+        Assert.Equal("12", retryAfter); // 5 a minute refill one request every 12 s
+        Assert.Equal(0, Remaining(refused));
+        Assert.True(refused.Headers.Contains("RateLimit-Policy"));
+    }
+
+    [Fact]
+    public async Task BudgetRecoversAfterRetryAfter()
+    {
+        await using var server = await Start("ApplicationPerMinute", 60); // one request a second
+        var (clientId, _) = await server.AddClientAsync();
+        HttpResponseMessage last;
+        var sent = 0;
+        do
+        {
+            last = await server.Http.GetAsync($"/v2/status?client_id={clientId}");
+            sent++;
+        } while (last.StatusCode == HttpStatusCode.OK && sent < 500);
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.StatusCode);
+        var wait = int.Parse(last.Headers.GetValues("Retry-After").Single());
+        await Task.Delay(TimeSpan.FromSeconds(wait) + TimeSpan.FromMilliseconds(300));
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v2/status?client_id={clientId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OneApplicationOverItsLimitNeverSlowsAnother()
+    {
+        await using var server = await Start("ApplicationPerMinute", 3);
+        var (busy, _) = await server.AddClientAsync("busy");
+        var (quiet, _) = await server.AddClientAsync("quiet");
+        for (var i = 0; i < 10; i++)
+            await server.Http.GetAsync($"/v2/status?client_id={busy}");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await server.Http.GetAsync($"/v2/status?client_id={busy}")).StatusCode);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v2/status?client_id={quiet}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task EachTokenHasItsOwnBudget()
+    {
+        await using var server = await Start("TokenPerMinute", 3);
+        var (_, clientId, first) = await server.AddUserWithTokenAsync("first", "user:read");
+        await server.AddUserAsync("second");
+        var second = await server.IssueTokenAsync("second", clientId, "user:read");
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await Me(server, clientId, first)).StatusCode);
+        await ContractAssert.Error(await Me(server, clientId, first), "too_many_requests");
+        Assert.Equal(HttpStatusCode.OK, (await Me(server, clientId, second)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v2/status?client_id={clientId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RequestsWithoutValidClientShareTheAddressBudget()
+    {
+        await using var server = await Start("AnonymousPerMinute", 4);
+        var (clientId, _) = await server.AddClientAsync();
+        await server.Http.GetAsync("/v2/status");
+        await server.Http.GetAsync("/nothing/here");
+        await server.Http.GetAsync("/v2/status?client_id=AAAAAAAAAAAAAAAAAAAAAA");
+        await server.Http.GetAsync("/v2/me?client_id=guess");
+        var refused = await server.Http.GetAsync("/v2/status?client_id=BBBBBBBBBBBBBBBBBBBBBB");
+        await ContractAssert.Error(refused, "too_many_requests");
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        // A registered application has its own budget, untouched by the probing.
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v2/status?client_id={clientId}")).StatusCode);
+    }
+
+    private static int Remaining(HttpResponseMessage response)
+    {
+        var header = response.Headers.GetValues("RateLimit").Single();
+        var match = Regex.Match(header, "^\"default\";r=(\\d+);t=(\\d+)$");
+        Assert.True(match.Success, header);
+        return int.Parse(match.Groups[1].Value);
+    }
+
+    private static Task<HttpResponseMessage> Me(TestServer server, string clientId, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/me?client_id={clientId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return server.Http.SendAsync(request);
+    }
+}
