@@ -55,25 +55,7 @@ public static partial class UploadsApi
         string key, HttpRequest request, Caller caller, UploadReceiver receiver, UploadPolicies policies, CancellationToken cancellation)
     {
         var projectKey = request.Query["project"].FirstOrDefault() is { Length: > 0 } project ? project : null;
-        var scope = projectKey is null ? Scopes.PublicUpload : Scopes.PrivateUpload;
-        long userId;
-        long? maxBytes = null;
-        if (caller.Token is { } token)
-        {
-            if (!token.HasScope(scope))
-                throw ApiException.NeedsScope(scope);
-            userId = token.UserId;
-        }
-        else if (projectKey is null && request.Query.ContainsKey("images_policy"))
-        {
-            var policy = await policies.VerifyAsync(request.Query["images_policy"], request.Query["images_hash"])
-                ?? throw new ApiException(ErrorCode.UserNotAuthenticated, "The upload policy is not signed by this server or has expired: fetch a new one from /v2/me/uploads/secrets.");
-            (userId, maxBytes) = (policy.UserId, policy.MaxBytes);
-        }
-        else
-        {
-            throw ApiException.NeedsScope(scope);
-        }
+        var (userId, maxBytes) = await UploaderAsync(request, caller, policies, projectKey);
 
         var uploadKey = UploadKey(key);
         if (projectKey is not null && !ProjectStore.IsKeyShaped(projectKey))
@@ -81,6 +63,20 @@ public static partial class UploadsApi
         var given = PhotoParameters.From(request.Query);
         var imageKey = await receiver.ReceiveAsync(userId, uploadKey, projectKey, given, request, cancellation, maxBytes);
         return TypedResults.Ok(UploadDtos.Accepted.For(imageKey));
+    }
+
+    // The bearer token with the upload scope the call needs, or (public uploads only) a signed upload policy.
+    private static async Task<(long UserId, long? MaxBytes)> UploaderAsync(HttpRequest request, Caller caller, UploadPolicies policies, string? projectKey)
+    {
+        var scope = projectKey is null ? Scopes.PublicUpload : Scopes.PrivateUpload;
+        if (caller.Token is { } token)
+            return token.HasScope(scope) ? (token.UserId, null) : throw ApiException.NeedsScope(scope);
+        if (projectKey is not null || !request.Query.ContainsKey("images_policy"))
+            throw ApiException.NeedsScope(scope);
+        var policy = await policies.VerifyAsync(request.Query["images_policy"], request.Query["images_hash"])
+            ?? throw new ApiException(ErrorCode.UserNotAuthenticated,
+                "The upload policy is not signed by this server or has expired: fetch a new one from /v2/me/uploads/secrets.");
+        return (policy.UserId, policy.MaxBytes);
     }
 
     public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, UploadStore uploads)
