@@ -76,11 +76,16 @@ public sealed class ThumbnailTests : IAsyncLifetime
 
     // The stored pixels are dark on the left, bright on the right. Orientation 6 means "rotate 90° clockwise
     // to display": the left edge becomes the top. Orientation 8 turns the other way: the left edge becomes the bottom.
+    // All eight EXIF orientations, each checked by size and by where the dark half ends up.
     [Theory]
     [InlineData(1, 320, 213, "left-dark")]
     [InlineData(6, 320, 480, "top-dark")]
     [InlineData(8, 320, 480, "bottom-dark")]
     [InlineData(3, 320, 213, "right-dark")]
+    [InlineData(2, 320, 213, "right-dark")]  // mirrored left to right
+    [InlineData(4, 320, 213, "left-dark")]   // mirrored top to bottom
+    [InlineData(5, 320, 480, "top-dark")]    // transposed: the left edge becomes the top
+    [InlineData(7, 320, 480, "bottom-dark")] // transversed: the left edge becomes the bottom
     public async Task OrientationIsApplied(int orientation, int width, int height, string darkSide)
     {
         var photo = Photos.Jpeg(Photo with { Width = 600, Height = 400, Orientation = orientation });
