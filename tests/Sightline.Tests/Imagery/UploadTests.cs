@@ -53,11 +53,15 @@ public sealed class UploadTests : IAsyncLifetime
         Assert.Equal(22, image.GetProperty("key").GetString()!.Length);
     }
 
-    [Fact]
-    public async Task TimeWithoutOffsetIsTakenAsUtc()
+    [Theory]
+    [InlineData(null, null, 0, 0)]     // no offset: taken as UTC
+    [InlineData("-05:30", "5", -330, 500)]
+    [InlineData("+09:00", "04", 540, 40)]
+    public async Task CaptureTimeAppliesTheOffsetAndSubSeconds(string? offset, string? subSeconds, int offsetMinutes, int milliseconds)
     {
-        var image = await uploader.UploadProcessedAsync("utc", Photos.Jpeg(Sydney with { Offset = null, SubSeconds = null }));
-        Assert.Equal(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero).ToUnixTimeMilliseconds(), image.GetProperty("captured_at").GetInt64());
+        var image = await uploader.UploadProcessedAsync("time", Photos.Jpeg(Sydney with { Offset = offset, SubSeconds = subSeconds }));
+        var expected = new DateTimeOffset(2024, 5, 6, 7, 8, 9, milliseconds, TimeSpan.FromMinutes(offsetMinutes)).ToUnixTimeMilliseconds();
+        Assert.Equal(expected, image.GetProperty("captured_at").GetInt64());
     }
 
     [Fact]
