@@ -46,8 +46,8 @@ public sealed class LifecycleTests : IAsyncLifetime
 
         await ContractAssert.Error(await server.Http.GetAsync($"/v2/im/{firstKey}?client_id={uploader.ClientId}"), "not_found");
         await ContractAssert.Error(await server.Http.GetAsync($"/{firstKey}/thumb-320.jpg"), "not_found");
-        var keys = (await uploader.GetJsonAsync($"/v2/s/{sequence}")).GetProperty("keys").EnumerateArray().Select(k => k.GetString()).ToArray();
-        Assert.Equal([second.GetProperty("key").GetString()], keys);
+        var keys = (await uploader.GetJsonAsync($"/v2/s/{sequence}")).GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray();
+        Assert.Equal([second.GetProperty("key").GetString()!], keys);
         Assert.Equal(1, CountFiles(server.DataDirectory, "originals"));
         Assert.Equal(4, CountFiles(server.DataDirectory, "derivatives"));
 

@@ -93,8 +93,8 @@ public sealed class SequenceTests : IAsyncLifetime
         Assert.Equal(SequenceOf(first), SequenceOf(middle));
 
         var sequence = await uploader.GetJsonAsync($"/v2/s/{SequenceOf(first)}");
-        var keys = sequence.GetProperty("keys").EnumerateArray().Select(k => k.GetString()).ToArray();
-        Assert.Equal([first.GetProperty("key").GetString(), middle.GetProperty("key").GetString(), last.GetProperty("key").GetString()], keys);
+        var keys = sequence.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray();
+        Assert.Equal([first.GetProperty("key").GetString()!, middle.GetProperty("key").GetString()!, last.GetProperty("key").GetString()!], keys);
     }
 
     [Fact]
@@ -116,8 +116,8 @@ public sealed class SequenceTests : IAsyncLifetime
         var sequence = await uploader.GetJsonAsync($"/v2/s/{key}");
         Assert.Equal(key, sequence.GetProperty("key").GetString());
         Assert.Equal(Start + 5000, sequence.GetProperty("captured_at").GetInt64());
-        Assert.Equal([a.GetProperty("key").GetString(), b.GetProperty("key").GetString()],
-            sequence.GetProperty("keys").EnumerateArray().Select(k => k.GetString()).ToArray());
+        Assert.Equal([a.GetProperty("key").GetString()!, b.GetProperty("key").GetString()!],
+            sequence.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray());
         Assert.Equal([10.0, 20.0], sequence.GetProperty("cas").EnumerateArray().Select(c => c.GetDouble()).ToArray());
         var coords = sequence.GetProperty("coords").EnumerateArray().Select(c => c.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
         Assert.Equal([-70.0003, -33.0001], coords[0]);
