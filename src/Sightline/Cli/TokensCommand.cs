@@ -24,6 +24,8 @@ public static class TokensCommand
             var owner = await new UserStore(database).FindByUsernameAsync(context.Value(user));
             if (owner is null)
                 return context.Fail($"no user named '{context.Value(user)}'");
+            if (granted.Contains(Scopes.MapillaryAdmin) && !owner.IsAdmin)
+                return context.Fail($"{Scopes.MapillaryAdmin} is granted only to administrators ('sightline users add --admin')");
             var application = await new ApplicationStore(database).FindAsync(context.Value(client));
             if (application is null || !application.Enabled)
                 return context.Fail($"no enabled application with client_id '{context.Value(client)}'");

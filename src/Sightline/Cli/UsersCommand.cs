@@ -10,13 +10,14 @@ public static class UsersCommand
     {
         var username = new Option<string>("--username") { Description = Usernames.Rule, Required = true };
         var email = new Option<string>("--email") { Description = "Email address", Required = true };
-        var add = new Command("add", "Add a user; the password is read from standard input") { username, email };
+        var admin = new Option<bool>("--admin") { Description = "Make the user an administrator (may be granted mapillary:admin)" };
+        var add = new Command("add", "Add a user; the password is read from standard input") { username, email, admin };
         add.SetAction(CommandContext.Action(input, async context =>
         {
             var password = (await context.Input.ReadLineAsync())?.TrimEnd('\r', '\n');
             var users = new UserStore(context.OpenDatabase());
-            var user = await users.AddAsync(context.Value(username), context.Value(email), password ?? "");
-            return context.Succeed($"added user {user.Username}", new { username = user.Username, user_uuid = user.Uuid });
+            var user = await users.AddAsync(context.Value(username), context.Value(email), password ?? "", context.Value(admin));
+            return context.Succeed($"added user {user.Username}", new { username = user.Username, user_uuid = user.Uuid, admin = user.IsAdmin });
         }));
         return new Command("users", "Manage user accounts") { add };
     }

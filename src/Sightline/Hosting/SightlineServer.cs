@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sightline.Access;
 using Sightline.Applications;
+using Sightline.Community;
 using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Me;
@@ -63,6 +64,7 @@ public static class SightlineServer
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
+        services.AddCommunity();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -96,6 +98,7 @@ public static class SightlineServer
         app.MapImages();
         app.MapSequences();
         app.MapThumbnails();
+        app.MapCommunity();
         return app;
     }
 

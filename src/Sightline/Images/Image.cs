@@ -19,6 +19,8 @@ public sealed record Image
     public int Orientation { get; init; } = 1;
     public int Width { get; init; }
     public int Height { get; init; }
+    /// <summary>Which set of thumbnails is current; it grows each time blurs are applied.</summary>
+    public int DerivativeVersion { get; init; }
 }
 
 /// <summary>How far an image has come: only <see cref="Done"/> images are visible to readers.</summary>

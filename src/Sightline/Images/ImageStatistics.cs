@@ -14,9 +14,9 @@ public sealed class ImageStatistics(Database database)
     public async Task<(long Images, long Sequences)> ServerCountsAsync()
     {
         await using var connection = await database.OpenAsync();
-        var images = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE state = 'done' AND project_id IS NULL");
+        var images = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE state = 'done' AND hidden_at IS NULL AND project_id IS NULL");
         var sequences = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM sequences s WHERE EXISTS (SELECT 1 FROM images i WHERE i.sequence_id = s.id AND i.state = 'done') AND s.project_id IS NULL");
+            "SELECT count(*) FROM sequences s WHERE EXISTS (SELECT 1 FROM images i WHERE i.sequence_id = s.id AND i.state = 'done' AND i.hidden_at IS NULL) AND s.project_id IS NULL");
         return (images, sequences);
     }
 
@@ -24,7 +24,7 @@ public sealed class ImageStatistics(Database database)
     {
         await using var connection = await database.OpenAsync();
         var all = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM images WHERE user_id = @userId AND state = 'done' AND project_id IS NULL", new { userId });
+            "SELECT count(*) FROM images WHERE user_id = @userId AND state = 'done' AND hidden_at IS NULL AND project_id IS NULL", new { userId });
         var pending = await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM images WHERE user_id = @userId AND state IN ('received', 'processing') AND project_id IS NULL", new { userId });
 
@@ -32,7 +32,7 @@ public sealed class ImageStatistics(Database database)
         var points = await connection.QueryAsync<(long SequenceId, double Lat, double Lon)>(
             """
             SELECT sequence_id, lat, lon FROM images
-            WHERE user_id = @userId AND state = 'done' AND project_id IS NULL AND sequence_id IS NOT NULL ORDER BY sequence_id, captured_at, id
+            WHERE user_id = @userId AND state = 'done' AND hidden_at IS NULL AND project_id IS NULL AND sequence_id IS NOT NULL ORDER BY sequence_id, captured_at, id
             """, new { userId });
         double distance = 0;
         (long SequenceId, double Lat, double Lon)? previous = null;
@@ -47,7 +47,7 @@ public sealed class ImageStatistics(Database database)
         var histogram = await connection.QueryAsync<(long Day, long Count)>(
             """
             SELECT (created_at / @DayMilliseconds) * @DayMilliseconds AS day, count(*) FROM images
-            WHERE user_id = @userId AND state = 'done' AND project_id IS NULL AND created_at >= @since GROUP BY day ORDER BY day
+            WHERE user_id = @userId AND state = 'done' AND hidden_at IS NULL AND project_id IS NULL AND created_at >= @since GROUP BY day ORDER BY day
             """, new { userId, since, DayMilliseconds });
         return new UserCounts(all, pending, (long)Math.Round(distance), histogram.ToList());
     }

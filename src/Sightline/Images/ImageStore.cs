@@ -3,14 +3,14 @@ using Sightline.Storage;
 
 namespace Sightline.Images;
 
-/// <summary>Reads images for the read endpoints: only processed ones are visible.</summary>
+/// <summary>Reads images for the read endpoints: only processed ones are visible, and none hidden by an upheld complaint.</summary>
 public sealed class ImageStore(Database database)
 {
     private const string Select =
         """
         SELECT i.id, i.key, i.user_id AS UserId, u.username, i.project_id AS ProjectId, s.key AS SequenceKey, i.state AS StateName,
                i.content_hash AS ContentHash, i.lat, i.lon, i.ca, i.captured_at AS CapturedAt,
-               i.orientation, i.width, i.height
+               i.orientation, i.width, i.height, i.derivative_version AS DerivativeVersion
         FROM images i JOIN users u ON u.id = i.user_id LEFT JOIN sequences s ON s.id = i.sequence_id
         """;
 
@@ -21,7 +21,7 @@ public sealed class ImageStore(Database database)
         var parameters = new DynamicParameters(viewer.Parameters);
         parameters.Add("key", key);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(
-            $"{Select} WHERE i.key = @key AND i.state = 'done' AND {Viewer.VisibleCondition("i.project_id")}", parameters);
+            $"{Select} WHERE i.key = @key AND i.state = 'done' AND i.hidden_at IS NULL AND {Viewer.VisibleCondition("i.project_id")}", parameters);
         return row?.ToImage();
     }
 
@@ -30,7 +30,7 @@ public sealed class ImageStore(Database database)
     {
         await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<Row>(
-            $"{Select} WHERE i.sequence_id = @sequenceId AND i.state = 'done' ORDER BY i.captured_at, i.id", new { sequenceId });
+            $"{Select} WHERE i.sequence_id = @sequenceId AND i.state = 'done' AND i.hidden_at IS NULL ORDER BY i.captured_at, i.id", new { sequenceId });
         return rows.Select(r => r.ToImage()).ToList();
     }
 
@@ -51,12 +51,14 @@ public sealed class ImageStore(Database database)
         public long Orientation { get; init; }
         public long Width { get; init; }
         public long Height { get; init; }
+        public long DerivativeVersion { get; init; }
 
         public Image ToImage() => new()
         {
             Id = Id, Key = Key, UserId = UserId, Username = Username, SequenceKey = SequenceKey, ProjectId = ProjectId,
             State = ImageStates.Parse(StateName), ContentHash = ContentHash, Lat = Lat, Lon = Lon, Ca = Ca,
             CapturedAt = CapturedAt, Orientation = (int)Orientation, Width = (int)Width, Height = (int)Height,
+            DerivativeVersion = (int)DerivativeVersion,
         };
     }
 }

@@ -11,4 +11,6 @@ public sealed record User
     /// <summary>Hex id of the user's picture; null when the user has none.</summary>
     public string? Avatar { get; init; }
     public long CreatedAt { get; init; }
+    /// <summary>An administrator: the only kind of user who may hold the mapillary:admin scope.</summary>
+    public bool IsAdmin { get; init; }
 }

@@ -10,9 +10,9 @@ public sealed class UserStore(Database database)
 {
     private static readonly PasswordHasher<User> Hasher = new();
 
-    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt";
+    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin";
 
-    public async Task<User> AddAsync(string username, string email, string password)
+    public async Task<User> AddAsync(string username, string email, string password, bool isAdmin = false)
     {
         if (!Usernames.IsValid(username))
             throw new ArgumentException($"username must be {Usernames.Rule}");
@@ -29,10 +29,10 @@ public sealed class UserStore(Database database)
         {
             var id = await connection.ExecuteScalarAsync<long>(
                 """
-                INSERT INTO users (uuid, username, email, password_hash, created_at)
-                VALUES (@uuid, @username, @email, @hash, @now) RETURNING id
-                """, new { uuid, username, email, hash, now });
-            return new User { Id = id, Uuid = uuid, Username = username, Email = email, CreatedAt = now };
+                INSERT INTO users (uuid, username, email, password_hash, created_at, is_admin)
+                VALUES (@uuid, @username, @email, @hash, @now, @isAdmin) RETURNING id
+                """, new { uuid, username, email, hash, now, isAdmin });
+            return new User { Id = id, Uuid = uuid, Username = username, Email = email, CreatedAt = now, IsAdmin = isAdmin };
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Microsoft.Net.Http.Headers;
+
+namespace Sightline.Contract;
+
+/// <summary>
+/// Reads the small JSON (or form) bodies of the write calls the contract's way: the wrong media type,
+/// an oversized or malformed body is <c>parameter_invalid</c> naming <c>body</c>, never a framework 415.
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>Far above any comment or blur request, far below the upload limit.</summary>
+    public const int MaxJsonBytes = 256 * 1024;
+
+    public static bool IsJson(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsForm(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
+        type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The body as a JSON object; the Content-Type must be application/json.</summary>
+    public static async Task<JsonElement> JsonObjectAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        if (!IsJson(request))
+            throw ApiException.Invalid("body", "must be JSON sent with Content-Type: application/json");
+        return await ParseObjectAsync(request, cancellation);
+    }
+
+    /// <summary>
+    /// One text field of a JSON object body or of a form body (spec §5 item 5); null when absent or empty.
+    /// A present field that is not a string is <c>parameter_invalid</c>.
+    /// </summary>
+    public static async Task<string?> TextFieldAsync(HttpRequest request, string field, CancellationToken cancellation)
+    {
+        if (IsForm(request))
+        {
+            var bytes = await ReadCappedAsync(request, cancellation);
+            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(bytes));
+            return form.TryGetValue(field, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+        }
+        if (!IsJson(request))
+            throw ApiException.Invalid("body", "must be JSON (application/json) or a form (application/x-www-form-urlencoded)");
+        var json = await ParseObjectAsync(request, cancellation);
+        if (!json.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind != JsonValueKind.String)
+            throw ApiException.Invalid(field, "must be a string");
+        var text = value.GetString();
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+
+    private static async Task<JsonElement> ParseObjectAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        var bytes = await ReadCappedAsync(request, cancellation);
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw ApiException.Invalid("body", "must be a JSON object");
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw ApiException.Invalid("body", "is not well-formed JSON");
+        }
+    }
+
+    private static async Task<byte[]> ReadCappedAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        if (request.ContentLength > MaxJsonBytes)
+            throw ApiException.Invalid("body", $"must be at most {MaxJsonBytes} bytes");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellation)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxJsonBytes)
+                throw ApiException.Invalid("body", $"must be at most {MaxJsonBytes} bytes");
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,180 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Community;
+
+/// <summary>Comments: POST/GET /v2/im/{key}/cm, GET/DELETE /v2/cm/{key} (spec §3.1, §3.4, §5 items 19-22).</summary>
+public sealed class CommentTests : IAsyncLifetime
+{
+    private Cast cast = null!;
+    private string publicImage = "";
+    private string privateImage = "";
+
+    public async Task InitializeAsync()
+    {
+        cast = await Cast.StartAsync();
+        publicImage = await cast.PublicImageAsync(1);
+        privateImage = await cast.PrivateImageAsync(1);
+    }
+
+    public async Task DisposeAsync() => await cast.DisposeAsync();
+
+    private async Task<string> OnlyCommentKey(Member reader, string image) =>
+        (await reader.GetJsonAsync($"/v2/im/{image}/cm")).GetProperty("cms").EnumerateArray().Last().GetProperty("key").GetString()!;
+
+    [Fact]
+    public async Task CommentTextIsStoredAndReturnedExactlyInBothShapes()
+    {
+        const string text = "<b>not bold</b> & \"quoted\"\nsecond line 😀 ünïcode  ";
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/cm", new { cm = text }));
+
+        var list = await cast.Stranger.Anonymous().GetJsonAsync($"/v2/im/{publicImage}/cm");
+        Assert.Equal(["cms"], Member.Names(list));
+        var item = Assert.Single(list.GetProperty("cms").EnumerateArray());
+        Assert.Equal(["comment", "created_at", "key", "user"], Member.Names(item));
+        Assert.Equal(text, item.GetProperty("comment").GetString());
+        Assert.Equal(["avatar", "username"], Member.Names(item.GetProperty("user")));
+        Assert.Equal("stranger", item.GetProperty("user").GetProperty("username").GetString());
+        Assert.EndsWith("/profile.png", item.GetProperty("user").GetProperty("avatar").GetString());
+        var created = item.GetProperty("created_at").GetInt64();
+        Assert.InRange(created, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds());
+        var key = item.GetProperty("key").GetString()!;
+        Assert.Equal(22, key.Length);
+
+        var single = await cast.Stranger.Anonymous().GetJsonAsync($"/v2/cm/{key}");
+        Assert.Equal(["comment", "created_at", "key", "mkey", "user"], Member.Names(single));
+        Assert.Equal(text, single.GetProperty("comment").GetString());
+        Assert.Equal(publicImage, single.GetProperty("mkey").GetString());
+        Assert.Equal("stranger", single.GetProperty("user").GetString());
+        Assert.Equal(created, single.GetProperty("created_at").GetInt64());
+    }
+
+    [Fact]
+    public async Task FormEncodedCommentIsAccepted()
+    {
+        var form = new FormUrlEncodedContent([new("cm", "form & <text>")]);
+        await Member.AcknowledgedAsync(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", form));
+        var list = await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/cm");
+        Assert.Equal("form & <text>", list.GetProperty("cms")[0].GetProperty("comment").GetString());
+    }
+
+    [Fact]
+    public async Task CommentsListOldestFirst()
+    {
+        foreach (var text in new[] { "first", "second", "third" })
+            await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/cm", new { cm = text }));
+        var list = await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/cm");
+        Assert.Equal(["first", "second", "third"], list.GetProperty("cms").EnumerateArray().Select(c => c.GetProperty("comment").GetString()).ToArray());
+    }
+
+    [Fact]
+    public async Task PostingNeedsAWriteScope()
+    {
+        var path = $"/v2/im/{publicImage}/cm";
+        var message = await ContractAssert.Error(await cast.Stranger.Anonymous().PostJsonAsync(path, new { cm = "x" }), "user_not_authenticated");
+        Assert.Contains("public:write", message);
+        var reader = await cast.Stranger.WithScopesAsync("user:read private:read");
+        await ContractAssert.Error(await reader.PostJsonAsync(path, new { cm = "x" }), "user_not_authenticated");
+        // private:write alone does not reach a public image.
+        var privateWriter = await cast.Stranger.WithScopesAsync("private:write");
+        Assert.Contains("public:write", await ContractAssert.Error(await privateWriter.PostJsonAsync(path, new { cm = "x" }), "user_not_authenticated"));
+        Assert.Empty((await cast.Stranger.GetJsonAsync(path)).GetProperty("cms").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task PrivateImageCommentsAreForMembersWithPrivateWriteOnly()
+    {
+        var path = $"/v2/im/{privateImage}/cm";
+        await ContractAssert.Error(await cast.Stranger.PostJsonAsync(path, new { cm = "x" }), "not_found");
+        var memberPublicOnly = await cast.ProjectMember.WithScopesAsync("public:write private:read");
+        Assert.Contains("private:write", await ContractAssert.Error(await memberPublicOnly.PostJsonAsync(path, new { cm = "x" }), "user_not_authenticated"));
+        await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync(path, new { cm = "members only" }));
+
+        var key = await OnlyCommentKey(cast.ProjectMember, privateImage);
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, path), "not_found");
+        await ContractAssert.Error(await cast.Stranger.Anonymous().SendAsync(HttpMethod.Get, path), "not_found");
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"/v2/cm/{key}"), "not_found");
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Delete, $"/v2/cm/{key}"), "not_found");
+        var memberNoPrivateRead = await cast.ProjectMember.WithScopesAsync("public:write");
+        await ContractAssert.Error(await memberNoPrivateRead.SendAsync(HttpMethod.Get, $"/v2/cm/{key}"), "not_found");
+        Assert.Equal("members only", (await cast.ProjectMember.GetJsonAsync($"/v2/cm/{key}")).GetProperty("comment").GetString());
+    }
+
+    [Fact]
+    public async Task AuthorImageOwnerAndAdministratorMayDeleteOthersMayNot()
+    {
+        var path = $"/v2/im/{publicImage}/cm";
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync(path, new { cm = "by stranger" }));
+        var key = await OnlyCommentKey(cast.Stranger, publicImage);
+
+        var thirdParty = await Member.CreateAsync(cast.Server, "bystander", "public:write");
+        await ContractAssert.Error(await thirdParty.SendAsync(HttpMethod.Delete, $"/v2/cm/{key}"), "not_found");
+        await ContractAssert.Error(await cast.Stranger.Anonymous().SendAsync(HttpMethod.Delete, $"/v2/cm/{key}"), "user_not_authenticated");
+        var readOnly = await cast.Stranger.WithScopesAsync("user:read");
+        await ContractAssert.Error(await readOnly.SendAsync(HttpMethod.Delete, $"/v2/cm/{key}"), "user_not_authenticated");
+        await Member.AcknowledgedAsync(await cast.Stranger.SendAsync(HttpMethod.Delete, $"/v2/cm/{key}"));
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"/v2/cm/{key}"), "not_found");
+
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync(path, new { cm = "owner removes" }));
+        await Member.AcknowledgedAsync(await cast.OwnerMember.SendAsync(HttpMethod.Delete, $"/v2/cm/{await OnlyCommentKey(cast.Stranger, publicImage)}"));
+
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync(path, new { cm = "admin removes" }));
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Delete, $"/v2/cm/{await OnlyCommentKey(cast.Stranger, publicImage)}"));
+        Assert.Empty((await cast.Stranger.GetJsonAsync(path)).GetProperty("cms").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("{}", "parameter_missing", "cm")]
+    [InlineData("""{"cm":""}""", "parameter_missing", "cm")]
+    [InlineData("""{"cm":null}""", "parameter_missing", "cm")]
+    [InlineData("""{"cm":42}""", "parameter_invalid", "cm")]
+    [InlineData("""{"cm":"unterminated""", "parameter_invalid", "body")]
+    [InlineData("""["cm"]""", "parameter_invalid", "body")]
+    public async Task BadCommentBodiesAreRefusedNamingTheParameter(string body, string code, string parameter)
+    {
+        var message = await ContractAssert.Error(await cast.Stranger.SendJsonAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", body), code);
+        Assert.Contains(parameter, message);
+    }
+
+    [Fact]
+    public async Task CommentLengthIsOneToTwoThousandCharacters()
+    {
+        var path = $"/v2/im/{publicImage}/cm";
+        // 2000 characters, some outside the BMP: characters, not UTF-16 units, are counted.
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync(path, new { cm = string.Concat(Enumerable.Repeat("😀", 2000)) }));
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.PostJsonAsync(path, new { cm = new string('a', 2001) }), "parameter_invalid"));
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, path, new FormUrlEncodedContent([])), "parameter_missing"));
+    }
+
+    [Fact]
+    public async Task WrongMediaTypeIsParameterInvalid()
+    {
+        var content = new StringContent("""{"cm":"x"}""", Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        Assert.Contains("body", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", content), "parameter_invalid"));
+        var none = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"cm":"x"}"""));
+        Assert.Contains("body", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", none), "parameter_invalid"));
+    }
+
+    [Fact]
+    public async Task BadAndUnknownKeys()
+    {
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/cm", new { cm = "x" }), "parameter_invalid"));
+        await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{new string('A', 22)}/cm", new { cm = "x" }), "not_found");
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, "/v2/im/bad!/cm"), "parameter_invalid"));
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, "/v2/cm/short"), "parameter_invalid"));
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Delete, "/v2/cm/short"), "parameter_invalid"));
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"/v2/cm/{new string('B', 22)}"), "not_found");
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Put, $"/v2/cm/{new string('B', 22)}"), "not_found");
+    }
+
+    [Fact]
+    public async Task ScopeIsJudgedBeforeParameters()
+    {
+        // A token without a write scope hears about the scope even when the key and body are also wrong.
+        var reader = await cast.Stranger.WithScopesAsync("user:read");
+        Assert.Contains("public:write", await ContractAssert.Error(await reader.SendJsonAsync(HttpMethod.Post, "/v2/im/bad/cm", "{"), "user_not_authenticated"));
+    }
+}
