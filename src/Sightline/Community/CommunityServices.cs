@@ -1,3 +1,4 @@
+using Sightline.Blurs;
 using Sightline.Comments;
 
 namespace Sightline.Community;
@@ -8,11 +9,15 @@ public static class CommunityServices
     public static IServiceCollection AddCommunity(this IServiceCollection services)
     {
         services.AddSingleton<CommentStore>();
+        services.AddSingleton<BlurSignal>();
+        services.AddSingleton<BlurStore>();
+        services.AddHostedService<BlurWorker>();
         return services;
     }
 
     public static void MapCommunity(this IEndpointRouteBuilder routes)
     {
         routes.MapComments();
+        routes.MapBlurs();
     }
 }

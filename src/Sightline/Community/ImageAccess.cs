@@ -21,7 +21,7 @@ public static class ImageAccess
 
     /// <summary>Whom a writer may reach: members see their projects' images with either private scope.</summary>
     public static Viewer WriterViewer(Caller caller) => caller.Token is { } token
-        ? new Viewer(token.UserId, token.HasScope(Scopes.PrivateRead) || token.HasScope(Scopes.PrivateWrite))
+        ? new Viewer(token.UserId, token.HasScope(Scopes.PrivateRead) || token.HasScope(Scopes.PrivateWrite), token.HasScope(Scopes.MapillaryAdmin))
         : Viewer.Anonymous;
 
     /// <summary>After the image is found: the write scope its visibility needs.</summary>

@@ -29,18 +29,22 @@ public sealed class Derivatives(ImageFiles files)
         }
     }
 
-    /// <summary>Writes the four thumbnails of an image, each atomically.</summary>
-    public void Make(string imageKey, string originalPath)
+    /// <summary>
+    /// Writes the four thumbnails of an image, each atomically, as derivative set <paramref name="version"/>, with
+    /// <paramref name="blurs"/> (normalized to the upright image) made unrecognizable in every size.
+    /// </summary>
+    public void Make(string imageKey, string originalPath, IReadOnlyList<BlurArea>? blurs = null, int version = 0)
     {
         var largest = ImageFiles.ThumbnailWidths.Max();
         using var loaded = Vips.Thumbnail(originalPath, largest, height: Unbounded, size: Enums.Size.Down,
             failOn: Enums.FailOn.Truncated);
-        using var biggest = loaded.CopyMemory();
+        using var upright = loaded.CopyMemory();
+        using var biggest = blurs is { Count: > 0 } ? BlurAreas.Apply(upright, blurs) : upright.Copy();
         foreach (var width in ImageFiles.ThumbnailWidths)
         {
             using var sized = width >= biggest.Width ? biggest.Copy() : biggest.ThumbnailImage(width, height: Unbounded, size: Enums.Size.Down);
             var bytes = sized.JpegsaveBuffer(q: Quality, optimizeCoding: true, keep: Enums.ForeignKeep.None);
-            files.WriteAtomically(files.ThumbnailPath(imageKey, width), bytes);
+            files.WriteAtomically(files.ThumbnailPath(imageKey, width, version), bytes);
         }
     }
 }

@@ -19,7 +19,12 @@ public sealed class ImageFiles(Database database)
 
     public string DerivativeDirectory(string imageKey) => Path.Combine(Root, "derivatives", imageKey[..2], imageKey);
 
-    public string ThumbnailPath(string imageKey, int width) => Path.Combine(DerivativeDirectory(imageKey), $"thumb-{width}.jpg");
+    /// <summary>
+    /// A thumbnail of one set of derivatives: version 0 is made at ingest, each later version after blurs are applied,
+    /// so a new set never overwrites the files the previous one is still serving.
+    /// </summary>
+    public string ThumbnailPath(string imageKey, int width, int version = 0) =>
+        Path.Combine(DerivativeDirectory(imageKey), version == 0 ? $"thumb-{width}.jpg" : $"thumb-{width}.v{version}.jpg");
 
     /// <summary>A fresh temporary file name in the data folder (same file system as the final names, so rename is atomic).</summary>
     public string NewTempPath()

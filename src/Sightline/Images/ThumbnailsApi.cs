@@ -24,17 +24,17 @@ public static class ThumbnailsApi
         FileStream file;
         try
         {
-            file = File.OpenRead(files.ThumbnailPath(image.Key, width));
+            file = File.OpenRead(files.ThumbnailPath(image.Key, width, image.DerivativeVersion));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
         }
 
-        // Derivatives never change once an image is done, so the key and size name the bytes. No 304 here:
+        // The key, size and derivative version name the bytes (a new version follows applied blurs). No 304 here:
         // the contract allows no such status, so neither the ETag nor a Last-Modified is handed to the
         // framework's conditional-request logic (a 304 would leave as a bare 302), and a match still gets the file.
-        response.Headers.ETag = $"\"{image.Key}-{width}\"";
+        response.Headers.ETag = image.DerivativeVersion == 0 ? $"\"{image.Key}-{width}\"" : $"\"{image.Key}-{width}-v{image.DerivativeVersion}\"";
         response.Headers.CacheControl = image.ProjectId is null ? "public, max-age=31536000, immutable" : "private, no-store";
         return TypedResults.File(file, "image/jpeg");
     }

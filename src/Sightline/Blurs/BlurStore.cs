@@ -1,0 +1,97 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Sightline.Contract;
+using Sightline.Images;
+using Sightline.Storage;
+
+namespace Sightline.Blurs;
+
+/// <summary>
+/// Blur requests and the blurs in effect. Approving a request makes its blurs current and queues the image's
+/// public derivatives to be made again (<see cref="BlurWorker"/>); both happen in one transaction with their feed events.
+/// </summary>
+public sealed class BlurStore(Database database, TimeProvider clock, BlurSignal signal)
+{
+    public async Task<BlurRecord> GetAsync(long imageId)
+    {
+        await using var connection = await database.OpenAsync();
+        var current = await connection.QuerySingleOrDefaultAsync<(string Rects, string? DecidedBy, long Applied)?>(
+            "SELECT b.rects, u.username, b.applied FROM image_blurs b LEFT JOIN users u ON u.id = b.decided_by WHERE b.image_id = @imageId",
+            new { imageId });
+        var pending = await connection.QuerySingleOrDefaultAsync<(string Rects, string Username, long UserId)?>(
+            """
+            SELECT r.rects, u.username, u.id FROM blur_requests r JOIN users u ON u.id = r.user_id
+            WHERE r.image_id = @imageId AND r.state = 'pending'
+            """, new { imageId });
+        return new BlurRecord(
+            current is { } c ? Blur.FromJson(c.Rects) : [], current?.DecidedBy, current is not { Applied: 0 },
+            pending is { } p ? Blur.FromJson(p.Rects) : [], pending?.Username, pending?.UserId);
+    }
+
+    /// <summary>Files a request; a second one while one is pending is refused (spec §5 item 17).</summary>
+    public async Task RequestAsync(Image image, long userId, IReadOnlyList<Blur> blurs)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        try
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO blur_requests (image_id, user_id, rects, state, created_at) VALUES (@ImageId, @userId, @rects, 'pending', @now)",
+                new { ImageId = image.Id, userId, rects = Blur.ToJson(blurs), now }, transaction);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the one-pending index */)
+        {
+            throw ApiException.Invalid("bs", "cannot be filed while another blur request for this image is pending review");
+        }
+        await AddEventAsync(connection, transaction, "blur_requested", image, userId, image.UserId, "requested blurs", now);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Approves or rejects the pending request; false when there is none.</summary>
+    public async Task<bool> DecideAsync(Image image, long adminId, bool approve)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var request = await connection.QuerySingleOrDefaultAsync<(long Id, long UserId, string Rects)?>(
+            "SELECT id, user_id, rects FROM blur_requests WHERE image_id = @Id AND state = 'pending'", new { image.Id }, transaction);
+        if (request is not { } pending)
+            return false;
+        await connection.ExecuteAsync(
+            "UPDATE blur_requests SET state = @state, decided_by = @adminId, decided_at = @now WHERE id = @Id",
+            new { state = approve ? "approved" : "rejected", adminId, now, pending.Id }, transaction);
+        if (approve)
+        {
+            await SetCurrentAsync(connection, transaction, image.Id, pending.Rects, adminId, now);
+            await AddEventAsync(connection, transaction, "blur_applied", image, adminId, pending.UserId, "applied blurs", now);
+        }
+        await transaction.CommitAsync();
+        if (approve)
+            signal.Notify();
+        return true;
+    }
+
+    /// <summary>Makes <paramref name="rects"/> the image's blurs and queues its derivatives to be made again.</summary>
+    internal static async Task SetCurrentAsync(SqliteConnection connection, SqliteTransaction transaction, long imageId, string rects, long? decidedBy, long now)
+    {
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO image_blurs (image_id, rects, decided_by, applied, updated_at) VALUES (@imageId, @rects, @decidedBy, 0, @now)
+            ON CONFLICT (image_id) DO UPDATE SET rects = excluded.rects, decided_by = excluded.decided_by, applied = 0, updated_at = excluded.updated_at
+            """, new { imageId, rects, decidedBy, now }, transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO rederive_jobs (image_id, state, created_at) VALUES (@imageId, 'queued', @now)
+            ON CONFLICT (image_id) DO UPDATE SET state = 'queued'
+            """, new { imageId, now }, transaction);
+    }
+
+    private static Task AddEventAsync(SqliteConnection connection, SqliteTransaction transaction, string action, Image image,
+        long actorId, long? otherUserId, string description, long now) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO events (action, object, object_key, image_id, user_id, other_user_id, main_description, created_at)
+            VALUES (@action, 'blur', @Key, @Id, @actorId, @otherUserId, @description, @now)
+            """, new { action, image.Key, image.Id, actorId, otherUserId, description, now }, transaction);
+}

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Community;
+
+/// <summary>Blurs: GET/POST /v2/im/{key}/b and GET/POST/DELETE /v2/b/{key} (spec §3.1, §3.3, §5 items 13-17).</summary>
+public sealed class BlurTests : IAsyncLifetime
+{
+    private Cast cast = null!;
+    private string publicImage = "";
+
+    public async Task InitializeAsync()
+    {
+        cast = await Cast.StartAsync();
+        publicImage = await cast.PublicImageAsync(2);
+    }
+
+    public async Task DisposeAsync() => await cast.DisposeAsync();
+
+    private static object Request(params (string Type, double[] Rect)[] blurs) => new { bs = blurs.Select(b => new { type = b.Type, rect = b.Rect }) };
+
+    [Fact]
+    public async Task RequestShowsAsPendingThenApprovalMakesItCurrent()
+    {
+        var empty = await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/b");
+        Assert.Equal(["bs", "pbs", "requesting_user", "user"], Member.Names(empty));
+        Assert.Empty(empty.GetProperty("bs").EnumerateArray());
+        Assert.Empty(empty.GetProperty("pbs").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("user").ValueKind);
+
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/b",
+            Request(("user", [0.1, 0.2, 0.3, 0.4]), ("face", [0.5, 0.5, 0.6, 0.7]))));
+        var pending = await cast.Stranger.Anonymous().GetJsonAsync($"/v2/im/{publicImage}/b");
+        Assert.Empty(pending.GetProperty("bs").EnumerateArray());
+        Assert.Equal("stranger", pending.GetProperty("requesting_user").GetString());
+        var pbs = pending.GetProperty("pbs").EnumerateArray().ToList();
+        Assert.Equal(2, pbs.Count);
+        Assert.Equal(["rect", "type"], Member.Names(pbs[0]));
+        Assert.Equal("useredit", pbs[0].GetProperty("type").GetString()); // "user" is accepted, "useredit" emitted
+        Assert.Equal([0.1, 0.2, 0.3, 0.4], pbs[0].GetProperty("rect").EnumerateArray().Select(n => n.GetDouble()).ToArray());
+
+        var review = await cast.Admin.GetJsonAsync($"/v2/b/{publicImage}");
+        Assert.Equal(["applied", "bs", "user"], Member.Names(review));
+        Assert.False(review.GetProperty("applied").GetBoolean());
+        Assert.Equal("stranger", review.GetProperty("user").GetString());
+        Assert.Equal(2, review.GetProperty("bs").GetArrayLength());
+
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/b/{publicImage}"));
+        var current = await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/b");
+        Assert.Equal(2, current.GetProperty("bs").GetArrayLength());
+        Assert.Empty(current.GetProperty("pbs").EnumerateArray());
+        Assert.Equal("moderator", current.GetProperty("user").GetString());
+        Assert.Equal(JsonValueKind.Null, current.GetProperty("requesting_user").ValueKind);
+        var record = await BlurPixelTests.WaitUntilAppliedAsync(cast.Stranger, publicImage);
+        Assert.Equal("moderator", record.GetProperty("user").GetString());
+    }
+
+    [Fact]
+    public async Task OnlyOneRequestMayBePendingAndRejectionLeavesBlursAsTheyWere()
+    {
+        var path = $"/v2/im/{publicImage}/b";
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync(path, Request(("useredit", [0.1, 0.1, 0.2, 0.2]))));
+        Assert.Contains("bs", await ContractAssert.Error(await cast.OwnerMember.PostJsonAsync(path, Request(("useredit", [0.3, 0.3, 0.4, 0.4]))), "parameter_invalid"));
+
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Delete, $"/v2/b/{publicImage}"));
+        var after = await cast.Stranger.GetJsonAsync(path);
+        Assert.Empty(after.GetProperty("bs").EnumerateArray());
+        Assert.Empty(after.GetProperty("pbs").EnumerateArray());
+        // Nothing under review any more: approving or rejecting again finds nothing.
+        await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/b/{publicImage}"), "not_found");
+        await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Delete, $"/v2/b/{publicImage}"), "not_found");
+        // A new request is accepted once the previous one is decided.
+        await Member.AcknowledgedAsync(await cast.OwnerMember.PostJsonAsync(path, Request(("useredit", [0.3, 0.3, 0.4, 0.4]))));
+    }
+
+    [Fact]
+    public async Task NestedCornerPairsAreNormalizedToAFlatRectangle()
+    {
+        await Member.AcknowledgedAsync(await cast.Stranger.SendJsonAsync(HttpMethod.Post, $"/v2/im/{publicImage}/b",
+            """{"bs":[{"type":"license","rect":[[0.5,0.6],[0.1,0.2]]}]}"""));
+        var pbs = (await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/b")).GetProperty("pbs")[0];
+        Assert.Equal("license", pbs.GetProperty("type").GetString());
+        Assert.Equal([0.1, 0.2, 0.5, 0.6], pbs.GetProperty("rect").EnumerateArray().Select(n => n.GetDouble()).ToArray());
+    }
+
+    [Fact]
+    public async Task ApproveAndRejectNeedMapillaryAdmin()
+    {
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/b", Request(("useredit", [0.1, 0.1, 0.2, 0.2]))));
+        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Delete })
+        {
+            Assert.Contains("mapillary:admin", await ContractAssert.Error(await cast.OwnerMember.SendAsync(method, $"/v2/b/{publicImage}"), "user_not_authenticated"));
+            await ContractAssert.Error(await cast.Admin.Anonymous().SendAsync(method, $"/v2/b/{publicImage}"), "user_not_authenticated");
+            var adminWithoutScope = await cast.Admin.WithScopesAsync("public:write");
+            await ContractAssert.Error(await adminWithoutScope.SendAsync(method, $"/v2/b/{publicImage}"), "user_not_authenticated");
+        }
+        Assert.Equal(1, (await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/b")).GetProperty("pbs").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task RequestingNeedsTheWriteScopeOfTheImage()
+    {
+        var body = Request(("useredit", [0.1, 0.1, 0.2, 0.2]));
+        await ContractAssert.Error(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{publicImage}/b", body), "user_not_authenticated");
+        var reader = await cast.Stranger.WithScopesAsync("user:read");
+        Assert.Contains("public:write", await ContractAssert.Error(await reader.PostJsonAsync($"/v2/im/{publicImage}/b", body), "user_not_authenticated"));
+
+        var privateImage = await cast.PrivateImageAsync(2);
+        await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{privateImage}/b", body), "not_found");
+        var memberPublicOnly = await cast.ProjectMember.WithScopesAsync("public:write private:read");
+        Assert.Contains("private:write", await ContractAssert.Error(await memberPublicOnly.PostJsonAsync($"/v2/im/{privateImage}/b", body), "user_not_authenticated"));
+        await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync($"/v2/im/{privateImage}/b", body));
+    }
+
+    [Fact]
+    public async Task PrivateImageBlursAreInvisibleToStrangers()
+    {
+        var privateImage = await cast.PrivateImageAsync(3);
+        foreach (var path in new[] { $"/v2/im/{privateImage}/b", $"/v2/b/{privateImage}" })
+        {
+            await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, path), "not_found");
+            await ContractAssert.Error(await cast.Stranger.Anonymous().SendAsync(HttpMethod.Get, path), "not_found");
+            await cast.ProjectMember.GetJsonAsync(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("{}", "parameter_missing", "bs")]
+    [InlineData("""{"bs":[]}""", "parameter_missing", "bs")]
+    [InlineData("""{"bs":{}}""", "parameter_invalid", "bs")]
+    [InlineData("""{"bs":[42]}""", "parameter_invalid", "bs[0]")]
+    [InlineData("""{"bs":[{"rect":[0.1,0.1,0.2,0.2]}]}""", "parameter_missing", "bs[0].type")]
+    [InlineData("""{"bs":[{"type":"tree","rect":[0.1,0.1,0.2,0.2]}]}""", "parameter_invalid", "bs[0].type")]
+    [InlineData("""{"bs":[{"type":"face"}]}""", "parameter_missing", "bs[0].rect")]
+    [InlineData("""{"bs":[{"type":"face","rect":[0.1,0.1,0.2]}]}""", "parameter_invalid", "bs[0].rect")]
+    [InlineData("""{"bs":[{"type":"face","rect":[0.1,0.1,0.2,1.5]}]}""", "parameter_invalid", "bs[0].rect")]
+    [InlineData("""{"bs":[{"type":"face","rect":[0.3,0.1,0.2,0.2]}]}""", "parameter_invalid", "bs[0].rect")]
+    [InlineData("""{"bs":[{"type":"face","rect":[0.1,0.1,0.1,0.2]}]}""", "parameter_invalid", "bs[0].rect")]
+    [InlineData("""{"bs":[{"type":"face","rect":[0.1,0.1,0.2,0.2]},{"type":"face","rect":"0,0,1,1"}]}""", "parameter_invalid", "bs[1].rect")]
+    [InlineData("""{"bs":[{"type":"face","rect":[[0.1,0.1],[0.2]]}]}""", "parameter_invalid", "bs[0].rect")]
+    [InlineData("""{"bs":""", "parameter_invalid", "body")]
+    public async Task BadBlurRequestsAreRefusedNamingTheParameter(string body, string code, string parameter)
+    {
+        var message = await ContractAssert.Error(await cast.Stranger.SendJsonAsync(HttpMethod.Post, $"/v2/im/{publicImage}/b", body), code);
+        Assert.Contains(parameter, message);
+        Assert.Empty((await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/b")).GetProperty("pbs").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task FormBodiesAndBadKeysAreRefused()
+    {
+        var form = new FormUrlEncodedContent([new("bs", "[]")]);
+        Assert.Contains("body", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/b", form), "parameter_invalid"));
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, "/v2/b/nope"), "parameter_invalid"));
+        Assert.Contains("key", await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Post, "/v2/b/nope"), "parameter_invalid"));
+        await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/b/{new string('Q', 22)}"), "not_found");
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"/v2/im/{new string('Q', 22)}/b"), "not_found");
+    }
+}
