@@ -16,6 +16,7 @@ public static class SightlineCli
             ClientsCommand.Create(input),
             TokensCommand.Create(input),
             ProjectsCommand.Create(input),
+            ComplaintsCommand.Create(input),
             ImportCommand.Create(input),
         };
         return root;

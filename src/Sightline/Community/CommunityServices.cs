@@ -1,5 +1,6 @@
 using Sightline.Blurs;
 using Sightline.Comments;
+using Sightline.Complaints;
 
 namespace Sightline.Community;
 
@@ -12,6 +13,7 @@ public static class CommunityServices
         services.AddSingleton<BlurSignal>();
         services.AddSingleton<BlurStore>();
         services.AddHostedService<BlurWorker>();
+        services.AddSingleton<ComplaintStore>();
         return services;
     }
 
@@ -19,5 +21,6 @@ public static class CommunityServices
     {
         routes.MapComments();
         routes.MapBlurs();
+        routes.MapComplaints();
     }
 }

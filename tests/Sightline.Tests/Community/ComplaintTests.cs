@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.Json;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Community;
+
+/// <summary>POST /v2/im/{key}/complain (spec §5 item 20) and the moderators' queue (/v2/complaints, sightline complaints).</summary>
+public sealed class ComplaintTests : IAsyncLifetime
+{
+    private Cast cast = null!;
+    private string image = "";
+
+    public async Task InitializeAsync()
+    {
+        cast = await Cast.StartAsync();
+        image = await cast.PublicImageAsync(3);
+    }
+
+    public async Task DisposeAsync() => await cast.DisposeAsync();
+
+    private async Task<JsonElement[]> QueueAsync(string state = "open") =>
+        (await cast.Admin.GetJsonAsync($"/v2/complaints?state={state}")).GetProperty("complaints").EnumerateArray().ToArray();
+
+    [Fact]
+    public async Task AClientIdSufficesAndATokenRecordsTheUser()
+    {
+        await Member.AcknowledgedAsync(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{image}/complain", new { cm = "anonymous: my house number is readable" }));
+        await Member.AcknowledgedAsync(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{image}/complain",
+            new FormUrlEncodedContent([new("cm", "signed: a face is not blurred")])));
+
+        var queue = await QueueAsync();
+        Assert.Equal(2, queue.Length);
+        Assert.Equal(["cm", "created_at", "key", "mkey", "resolved_at", "resolved_by", "state", "user"], Member.Names(queue[0]));
+        Assert.Equal(JsonValueKind.Null, queue[0].GetProperty("user").ValueKind);
+        Assert.Equal("anonymous: my house number is readable", queue[0].GetProperty("cm").GetString());
+        Assert.Equal("stranger", queue[1].GetProperty("user").GetString());
+        Assert.All(queue, c => Assert.Equal(image, c.GetProperty("mkey").GetString()));
+        Assert.All(queue, c => Assert.Equal("open", c.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task UpheldComplaintHidesTheImageEverywhere()
+    {
+        var status = await cast.Stranger.GetJsonAsync("/v2/status");
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it" }));
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it too" }));
+        var key = (await QueueAsync())[0].GetProperty("key").GetString()!;
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision=uphold"));
+
+        foreach (var path in new[] { $"/v2/im/{image}", $"/v2/im/{image}/cm", $"/v2/im/{image}/b" })
+        {
+            await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, path), "not_found");
+            await ContractAssert.Error(await cast.Owner.SendAsync(HttpMethod.Get, path), "not_found");
+        }
+        await ContractAssert.Error(await cast.Server.Http.GetAsync($"/{image}/thumb-320.jpg"), "not_found");
+        var after = await cast.Stranger.GetJsonAsync("/v2/status");
+        Assert.Equal(status.GetProperty("images").GetInt64() - 1, after.GetProperty("images").GetInt64());
+        Assert.Equal(0, (await cast.Stranger.GetJsonAsync("/v2/u/owner")).GetProperty("images_all").GetInt64());
+        // Upholding one settles the other open complaint about the same image.
+        Assert.Empty(await QueueAsync());
+        var upheld = await QueueAsync("upheld");
+        Assert.Equal(2, upheld.Length);
+        Assert.All(upheld, c => Assert.Equal("moderator", c.GetProperty("resolved_by").GetString()));
+        // A hidden image takes no new complaints, comments or blur requests: it is not there.
+        await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "again" }), "not_found");
+        await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/cm", new { cm = "hello" }), "not_found");
+    }
+
+    [Fact]
+    public async Task DismissedComplaintLeavesTheImage()
+    {
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "I just dislike it" }));
+        var key = (await QueueAsync())[0].GetProperty("key").GetString()!;
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision=dismiss"));
+        await cast.Stranger.GetJsonAsync($"/v2/im/{image}");
+        Assert.Equal("dismissed", Assert.Single(await QueueAsync("all")).GetProperty("state").GetString());
+        await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision=uphold"), "not_found");
+    }
+
+    [Fact]
+    public async Task TheCommandLineListsAndResolves()
+    {
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "from the shell" }));
+        var listed = await cast.Server.AdminAsync("", "complaints", "list");
+        var complaint = Assert.Single(listed.GetProperty("complaints").EnumerateArray());
+        Assert.Equal("from the shell", complaint.GetProperty("cm").GetString());
+        var key = complaint.GetProperty("key").GetString()!;
+
+        var (exit, _, error) = await TestServer.RunCliAsync("", "complaints", "resolve", key, "--decision", "uphold", "--by", "stranger", "--data", cast.Server.DataDirectory);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("administrator", error);
+        await cast.Server.AdminAsync("", "complaints", "resolve", key, "--decision", "uphold", "--by", "moderator");
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"/v2/im/{image}"), "not_found");
+    }
+
+    [Fact]
+    public async Task QueueNeedsMapillaryAdmin()
+    {
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, "/v2/complaints"), "user_not_authenticated");
+        await ContractAssert.Error(await cast.Stranger.Anonymous().SendAsync(HttpMethod.Get, "/v2/complaints"), "user_not_authenticated");
+        Assert.Contains("mapillary:admin", await ContractAssert.Error(
+            await cast.OwnerMember.SendAsync(HttpMethod.Post, $"/v2/complaints/{new string('C', 22)}?decision=uphold"), "user_not_authenticated"));
+    }
+
+    [Fact]
+    public async Task PrivateImagesTakeComplaintsOnlyFromThoseWhoSeeThem()
+    {
+        var privateImage = await cast.PrivateImageAsync(3);
+        await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{privateImage}/complain", new { cm = "x" }), "not_found");
+        await ContractAssert.Error(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{privateImage}/complain", new { cm = "x" }), "not_found");
+        await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync($"/v2/im/{privateImage}/complain", new { cm = "member" }));
+    }
+
+    [Theory]
+    [InlineData("{}", "parameter_missing", "cm")]
+    [InlineData("""{"cm":""}""", "parameter_missing", "cm")]
+    [InlineData("""{"cm":["x"]}""", "parameter_invalid", "cm")]
+    [InlineData("""{"cm":""", "parameter_invalid", "body")]
+    public async Task BadComplaintBodies(string body, string code, string parameter)
+    {
+        Assert.Contains(parameter, await ContractAssert.Error(await cast.Stranger.SendJsonAsync(HttpMethod.Post, $"/v2/im/{image}/complain", body), code));
+        Assert.Empty(await QueueAsync("all"));
+    }
+
+    [Fact]
+    public async Task BadParametersOfTheQueue()
+    {
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = new string('x', 2001) }), "parameter_invalid"));
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/complain", new { cm = "x" }), "parameter_invalid"));
+        Assert.Contains("state", await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Get, "/v2/complaints?state=closed"), "parameter_invalid"));
+        Assert.Contains("limit", await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Get, "/v2/complaints?limit=0"), "parameter_invalid"));
+        Assert.Contains("page", await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Get, "/v2/complaints?page=-1"), "parameter_invalid"));
+        var key = new string('C', 22);
+        Assert.Contains("decision", await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}"), "parameter_missing"));
+        Assert.Contains("decision", await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision=maybe"), "parameter_invalid"));
+        await ContractAssert.Error(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision=uphold"), "not_found");
+    }
+
+    [Fact]
+    public async Task QueuePagesWithMore()
+    {
+        for (var i = 0; i < 3; i++)
+            await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = $"complaint {i}" }));
+        var first = await cast.Admin.GetJsonAsync("/v2/complaints?limit=2&page=0");
+        Assert.True(first.GetProperty("more").GetBoolean());
+        Assert.Equal(["complaint 0", "complaint 1"], first.GetProperty("complaints").EnumerateArray().Select(c => c.GetProperty("cm").GetString()).ToArray());
+        var second = await cast.Admin.GetJsonAsync("/v2/complaints?limit=2&page=1");
+        Assert.False(second.GetProperty("more").GetBoolean());
+        Assert.Equal("complaint 2", Assert.Single(second.GetProperty("complaints").EnumerateArray()).GetProperty("cm").GetString());
+    }
+}
