@@ -1,6 +1,7 @@
 using Sightline.Blurs;
 using Sightline.Comments;
 using Sightline.Complaints;
+using Sightline.Stats;
 
 namespace Sightline.Community;
 
@@ -14,6 +15,8 @@ public static class CommunityServices
         services.AddSingleton<BlurStore>();
         services.AddHostedService<BlurWorker>();
         services.AddSingleton<ComplaintStore>();
+        services.AddSingleton<StatsStore>();
+        services.AddSingleton<Countries>();
         return services;
     }
 
@@ -22,5 +25,6 @@ public static class CommunityServices
         routes.MapComments();
         routes.MapBlurs();
         routes.MapComplaints();
+        routes.MapStats();
     }
 }

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Sightline.Tests.Imagery;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Community;
+
+/// <summary>GET /v2/stats/im and /v2/stats/toplist (alias /v2/stats/im/toplist), spec §3.8 and §5 item 50.</summary>
+public sealed class StatsTests : IAsyncLifetime
+{
+    private Cast cast = null!;
+    private Uploader rider = null!;
+
+    public async Task InitializeAsync()
+    {
+        cast = await Cast.StartAsync();
+        rider = await Uploader.CreateAsync(cast.Server, "rider");
+    }
+
+    public async Task DisposeAsync() => await cast.DisposeAsync();
+
+    private static byte[] Photo(double lat, double lon, DateTime taken, int seed) =>
+        Photos.Jpeg(new PhotoSpec { Width = 160, Height = 120, Lat = lat, Lon = lon, Taken = taken, Seed = seed });
+
+    [Fact]
+    public async Task TotalsCountPublicImagesAndTheMetresOfTheirSequences()
+    {
+        var empty = await cast.Stranger.GetJsonAsync("/v2/stats/im");
+        Assert.Equal(["distance", "images"], Member.Names(empty));
+        Assert.Equal(0, empty.GetProperty("images").GetInt64());
+
+        // Three photos 0.0005° of latitude apart (about 55.6 m, within the sequence gap), five seconds apart.
+        for (var i = 0; i < 3; i++)
+            await cast.Owner.UploadProcessedAsync($"walk-{i}", Photo(51.05 + i * 0.0005, 3.72, new DateTime(2024, 5, 1, 9, 0, 0).AddSeconds(i * 5), i));
+        await cast.PrivateImageAsync(1); // not counted
+        var totals = await cast.Stranger.GetJsonAsync("/v2/stats/im");
+        Assert.Equal(3, totals.GetProperty("images").GetInt64());
+        Assert.InRange(totals.GetProperty("distance").GetInt64(), 110, 113); // 2 × 55.6 m
+    }
+
+    [Fact]
+    public async Task ToplistRanksUsersPerIsoWeekNewestFirstAndOverall()
+    {
+        var week18 = new DateTime(2024, 5, 1, 9, 0, 0); // Wednesday of ISO week 18
+        var week19 = new DateTime(2024, 5, 8, 9, 0, 0);
+        for (var i = 0; i < 2; i++)
+            await cast.Owner.UploadProcessedAsync($"o18-{i}", Photo(51.05, 3.72 + i * 0.0001, week18.AddSeconds(i), i));
+        await cast.Owner.UploadProcessedAsync("o19", Photo(51.05, 3.72, week19, 10));
+        for (var i = 0; i < 3; i++)
+            await rider.UploadProcessedAsync($"r19-{i}", Photo(52.52, 13.40 + i * 0.0001, week19.AddSeconds(i), 20 + i)); // Berlin
+        await cast.PrivateImageAsync(5);
+
+        var all = await cast.Stranger.GetJsonAsync("/v2/stats/toplist");
+        Assert.Equal(["toplist", "total", "total_count"], Member.Names(all));
+        Assert.Equal(6, all.GetProperty("total_count").GetInt64());
+        Assert.Equal(["19", "18"], all.GetProperty("toplist").EnumerateArray().Select(w => w.GetProperty("week").GetString()).ToArray());
+        var newest = all.GetProperty("toplist")[0];
+        Assert.Equal(["list", "week"], Member.Names(newest));
+        Assert.Equal([("rider", 3L), ("owner", 1L)], Ranking(newest.GetProperty("list")));
+        Assert.Equal([("owner", 2L)], Ranking(all.GetProperty("toplist")[1].GetProperty("list")));
+        Assert.Equal([("owner", 3L), ("rider", 3L)], Ranking(all.GetProperty("total")));
+        Assert.Equal(all.GetRawText(), (await cast.Stranger.GetJsonAsync("/v2/stats/im/toplist")).GetRawText());
+
+        var limited = await cast.Stranger.GetJsonAsync("/v2/stats/toplist?limit=1");
+        Assert.Equal([("rider", 3L)], Ranking(limited.GetProperty("toplist")[0].GetProperty("list")));
+        Assert.Single(limited.GetProperty("total").EnumerateArray());
+
+        var belgium = await cast.Stranger.GetJsonAsync("/v2/stats/toplist?cname=belgium");
+        Assert.Equal(3, belgium.GetProperty("total_count").GetInt64());
+        Assert.Equal([("owner", 3L)], Ranking(belgium.GetProperty("total")));
+        var germany = await cast.Stranger.GetJsonAsync("/v2/stats/toplist?cname=germany");
+        Assert.Equal([("rider", 3L)], Ranking(germany.GetProperty("total")));
+        var france = await cast.Stranger.GetJsonAsync("/v2/stats/toplist?cname=france");
+        Assert.Equal(0, france.GetProperty("total_count").GetInt64());
+        Assert.Empty(france.GetProperty("toplist").EnumerateArray());
+    }
+
+    private static (string, long)[] Ranking(JsonElement list) =>
+        list.EnumerateArray().Select(r => (r.GetProperty("username").GetString()!, r.GetProperty("count").GetInt64())).ToArray();
+
+    [Theory]
+    [InlineData("cname=atlantis", "cname")]
+    [InlineData("cname=be", "cname")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=101", "limit")]
+    [InlineData("limit=ten", "limit")]
+    public async Task BadToplistParameters(string query, string parameter)
+    {
+        foreach (var path in new[] { "/v2/stats/toplist", "/v2/stats/im/toplist" })
+            Assert.Contains(parameter, await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"{path}?{query}"), "parameter_invalid"));
+    }
+
+    [Fact]
+    public async Task StatsNeedAClientIdOnly()
+    {
+        await ContractAssert.Error(await cast.Server.Http.GetAsync("/v2/stats/im"), "client_id_missing");
+        await ContractAssert.Error(await cast.Server.Http.GetAsync("/v2/stats/toplist"), "client_id_missing");
+        await cast.Stranger.Anonymous().GetJsonAsync("/v2/stats/im");
+    }
+}
