@@ -1,6 +1,7 @@
 using Sightline.Blurs;
 using Sightline.Comments;
 using Sightline.Complaints;
+using Sightline.Feeds;
 using Sightline.Stats;
 
 namespace Sightline.Community;
@@ -17,6 +18,7 @@ public static class CommunityServices
         services.AddSingleton<ComplaintStore>();
         services.AddSingleton<StatsStore>();
         services.AddSingleton<Countries>();
+        services.AddSingleton<FeedStore>();
         return services;
     }
 
@@ -26,5 +28,6 @@ public static class CommunityServices
         routes.MapBlurs();
         routes.MapComplaints();
         routes.MapStats();
+        routes.MapFeeds();
     }
 }
