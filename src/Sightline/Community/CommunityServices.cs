@@ -1,3 +1,4 @@
+using Sightline.Avatars;
 using Sightline.Blurs;
 using Sightline.Comments;
 using Sightline.Complaints;
@@ -19,6 +20,7 @@ public static class CommunityServices
         services.AddSingleton<StatsStore>();
         services.AddSingleton<Countries>();
         services.AddSingleton<FeedStore>();
+        services.AddSingleton<AvatarStore>();
         return services;
     }
 
@@ -29,5 +31,6 @@ public static class CommunityServices
         routes.MapComplaints();
         routes.MapStats();
         routes.MapFeeds();
+        routes.MapAvatars();
     }
 }

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using Dapper;
+using NetVips;
+using Sightline.Images;
+using Sightline.Storage;
+using Vips = NetVips.Image;
+
+namespace Sightline.Avatars;
+
+/// <summary>
+/// Profile pictures: each upload becomes a 256×256 PNG under a fresh 24-hex-digit id (the <c>hex/profile.png</c>
+/// of the spec's examples), so a new picture never reuses the URL caches hold for the old one.
+/// </summary>
+public sealed class AvatarStore(Database database, ImageFiles files)
+{
+    public const int Size = 256;
+    public const long MaxBytes = 10 * 1024 * 1024;
+    public const string DefaultId = "default";
+
+    private readonly Lazy<byte[]> defaultPicture = new(MakeDefault);
+
+    public static bool IsId(string id) => id is { Length: 24 } && id.All(char.IsAsciiHexDigitLower);
+
+    public string PathOf(string id) => Path.Combine(database.DataDirectory, "avatars", id[..2], id + ".png");
+
+    /// <summary>Makes the PNG from an uploaded picture; null when the bytes are not a decodable image.</summary>
+    public static byte[]? Render(byte[] upload)
+    {
+        try
+        {
+            using var square = Vips.ThumbnailBuffer(upload, Size, height: Size, crop: Enums.Interesting.Centre, size: Enums.Size.Both,
+                failOn: Enums.FailOn.Truncated);
+            using var flat = square.HasAlpha() ? square.Flatten(background: [255, 255, 255]) : square.Copy();
+            return flat.PngsaveBuffer(keep: Enums.ForeignKeep.None);
+        }
+        catch (VipsException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stores the picture as the user's avatar, removes the previous one; returns the new id.</summary>
+    public async Task<string> SetAsync(long userId, byte[] png)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        files.WriteAtomically(PathOf(id), png);
+        await using var connection = await database.OpenAsync();
+        var previous = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId });
+        await connection.ExecuteAsync("UPDATE users SET avatar = @id WHERE id = @userId", new { id, userId });
+        if (previous is not null && IsId(previous) && File.Exists(PathOf(previous)))
+            File.Delete(PathOf(previous));
+        return id;
+    }
+
+    public byte[] DefaultPicture => defaultPicture.Value;
+
+    // A neutral head-and-shoulders silhouette on grey, drawn once.
+    private static byte[] MakeDefault()
+    {
+        using var xyz = Vips.Xyz(Size, Size);
+        using var dx = xyz[0] - Size / 2.0;
+        using var head = xyz[1] - Size * 0.38;
+        using var headDistance = (dx * dx + head * head).Pow(0.5);
+        using var shoulders = xyz[1] - Size * 1.05;
+        using var shoulderDistance = (dx * dx + shoulders * shoulders).Pow(0.5);
+        using var inHead = headDistance < Size * 0.18;
+        using var inShoulders = shoulderDistance < Size * 0.45;
+        using var figure = inHead | inShoulders;
+        using var grey = figure.Ifthenelse(new double[] { 250, 250, 250 }, new double[] { 176, 184, 194 });
+        using var pixels = grey.Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        return pixels.PngsaveBuffer();
+    }
+}
