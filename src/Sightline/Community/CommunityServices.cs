@@ -2,6 +2,7 @@ using Sightline.Avatars;
 using Sightline.Blurs;
 using Sightline.Comments;
 using Sightline.Complaints;
+using Sightline.Detections;
 using Sightline.Feeds;
 using Sightline.Stats;
 
@@ -21,6 +22,8 @@ public static class CommunityServices
         services.AddSingleton<Countries>();
         services.AddSingleton<FeedStore>();
         services.AddSingleton<AvatarStore>();
+        services.AddSingleton<DetectionCatalogue>();
+        services.AddSingleton<DetectionStore>();
         return services;
     }
 
@@ -32,5 +35,6 @@ public static class CommunityServices
         routes.MapStats();
         routes.MapFeeds();
         routes.MapAvatars();
+        routes.MapDetections();
     }
 }

@@ -1,0 +1,42 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Sightline.Storage;
+
+namespace Sightline.Detections;
+
+/// <summary>Stores each package's detections per image; a new submission of a package replaces its previous one.</summary>
+public sealed class DetectionStore(Database database, TimeProvider clock)
+{
+    public async Task ReplaceAsync(long imageId, string package, IReadOnlyList<Detection> detections)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("DELETE FROM detections WHERE image_id = @imageId AND package = @package", new { imageId, package }, transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO detections (image_id, package, type, score, score_value, x_min, y_min, x_max, y_max)
+            VALUES (@imageId, @Package, @Type, @Score, @ScoreValue, @XMin, @YMin, @XMax, @YMax)
+            """,
+            detections.Select(d => new { imageId, d.Package, d.Type, d.Score, d.ScoreValue, d.XMin, d.YMin, d.XMax, d.YMax }), transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO detection_runs (image_id, package, ran_at) VALUES (@imageId, @package, @now)
+            ON CONFLICT (image_id, package) DO UPDATE SET ran_at = excluded.ran_at
+            """, new { imageId, package, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>An image's detections (by package, best score first) and the packages that have run on it.</summary>
+    public async Task<(IReadOnlyList<Detection> Detections, IReadOnlyList<string> Packages)> ForImageAsync(long imageId)
+    {
+        await using var connection = await database.OpenAsync();
+        var detections = await connection.QueryAsync<Detection>(
+            """
+            SELECT package, type, score, x_min AS XMin, y_min AS YMin, x_max AS XMax, y_max AS YMax
+            FROM detections WHERE image_id = @imageId ORDER BY package, score_value DESC, id
+            """, new { imageId });
+        var packages = await connection.QueryAsync<string>(
+            "SELECT package FROM detection_runs WHERE image_id = @imageId ORDER BY package", new { imageId });
+        return (detections.AsList(), packages.AsList());
+    }
+}
