@@ -28,6 +28,24 @@ public sealed class BlurStore(Database database, TimeProvider clock, BlurSignal 
             pending is { } p ? Blur.FromJson(p.Rects) : [], pending?.Username, pending?.UserId);
     }
 
+    /// <summary>
+    /// Ids of images with a request under review, oldest request first (the moderation queue), that
+    /// <paramref name="viewer"/> may see.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> PendingImageIdsAsync(Viewer viewer, int limit, int offset)
+    {
+        await using var connection = await database.OpenAsync();
+        var parameters = new DynamicParameters(viewer.Parameters);
+        parameters.AddDynamicParams(new { limit, offset });
+        var ids = await connection.QueryAsync<long>(
+            $"""
+            SELECT i.id FROM blur_requests r JOIN images i ON i.id = r.image_id
+            WHERE r.state = 'pending' AND i.state = 'done' AND i.hidden_at IS NULL AND {Viewer.VisibleCondition("i.project_id")}
+            ORDER BY r.created_at, r.id LIMIT @limit OFFSET @offset
+            """, parameters);
+        return ids.AsList();
+    }
+
     /// <summary>Files a request; a second one while one is pending is refused (spec §5 item 17).</summary>
     public async Task RequestAsync(Image image, long userId, IReadOnlyList<Blur> blurs)
     {

@@ -31,6 +31,7 @@ public static class CommunityServices
     {
         routes.MapComments();
         routes.MapBlurs();
+        routes.MapBlurSearch();
         routes.MapComplaints();
         routes.MapStats();
         routes.MapFeeds();

@@ -39,4 +39,17 @@ public sealed class DetectionStore(Database database, TimeProvider clock)
             "SELECT package FROM detection_runs WHERE image_id = @imageId ORDER BY package", new { imageId });
         return (detections.AsList(), packages.AsList());
     }
+
+    /// <summary>A random public, visible image with at least one detection; null when there is none.</summary>
+    public async Task<(long ImageId, string ImageKey)?> RandomPublicWithDetectionsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<(long, string)?>(
+            """
+            SELECT i.id, i.key FROM images i
+            WHERE i.state = 'done' AND i.hidden_at IS NULL AND i.project_id IS NULL
+              AND EXISTS (SELECT 1 FROM detections d WHERE d.image_id = i.id)
+            ORDER BY random() LIMIT 1
+            """);
+    }
 }

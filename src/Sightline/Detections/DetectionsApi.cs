@@ -24,8 +24,17 @@ public static class DetectionsApi
         IReadOnlyList<RectDto> OrRects, IReadOnlyList<VersionDto> OrRectversions, bool OrDone,
         IReadOnlyList<string> OrPackages, IReadOnlyList<ConfirmationDto> OrConfirmedPackages);
 
+    public sealed record RandomDto(string Key, IReadOnlyList<RectDto> Rects, IReadOnlyList<VersionDto> Orversions, int RandomType);
+
     public static void MapDetections(this IEndpointRouteBuilder routes)
     {
+        // Takes only client_id, so it needs no spatial index.
+        routes.MapGroup("/v2/search/im/or").RequireClient().WithTags("Object recognition")
+            .MapGet("/random", RandomWithDetections)
+            .WithName("RandomImageWithDetections")
+            .WithSummary("A random image with detections")
+            .WithDescription("key, rects (its detections), orversions (none yet), random_type (always 1, spec §5 item 31); among public images only.");
+
         var group = routes.MapGroup("/v2/im").RequireClient().WithTags("Object recognition");
         group.MapGet("/{key}/or", GetRecognition)
             .WithName("GetImageRecognition")
@@ -43,13 +52,22 @@ public static class DetectionsApi
                              "(trafficsign_au_2.0, _br_5.0, _ca_2.0, _eu_6.0, _us_3.0); each type must be one of its classes.");
     }
 
+    public static async Task<Ok<RandomDto>> RandomWithDetections(DetectionStore detections)
+    {
+        var (imageId, key) = await detections.RandomPublicWithDetectionsAsync() ?? throw ApiException.NotFound("An image with detections");
+        var (found, _) = await detections.ForImageAsync(imageId);
+        return TypedResults.Ok(new RandomDto(key, found.Select(ToDto).ToList(), [], RandomType: 1));
+    }
+
+    private static RectDto ToDto(Detection d) => new(d.Package, d.Score, d.Type, [d.XMin, d.YMin, d.XMax, d.YMax]);
+
     public static async Task<Ok<RecognitionDto>> GetRecognition(string key, Caller caller, ImageStore images, DetectionStore detections, DetectionCatalogue catalogue)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         var (found, packages) = await detections.ForImageAsync(image.Id);
         return TypedResults.Ok(new RecognitionDto(
             image.Ca, image.CapturedAt, image.Key, image.Lat, image.Lon, image.Username,
-            found.Select(d => new RectDto(d.Package, d.Score, d.Type, [d.XMin, d.YMin, d.XMax, d.YMax])).ToList(),
+            found.Select(ToDto).ToList(),
             [], catalogue.Packages.All(packages.Contains), packages, []));
     }
 

@@ -25,6 +25,20 @@ public sealed class ImageStore(Database database)
         return row?.ToImage();
     }
 
+    /// <summary>The processed images with these ids that <paramref name="viewer"/> may see, in the order of <paramref name="ids"/>.</summary>
+    public async Task<IReadOnlyList<Image>> FindVisibleAsync(IReadOnlyList<long> ids, Viewer viewer)
+    {
+        if (ids.Count == 0)
+            return [];
+        await using var connection = await database.OpenAsync();
+        var parameters = new DynamicParameters(viewer.Parameters);
+        parameters.Add("ids", ids);
+        var rows = await connection.QueryAsync<Row>(
+            $"{Select} WHERE i.id IN @ids AND i.state = 'done' AND i.hidden_at IS NULL AND {Viewer.VisibleCondition("i.project_id")}", parameters);
+        var byId = rows.ToDictionary(r => r.Id);
+        return ids.Where(byId.ContainsKey).Select(id => byId[id].ToImage()).ToList();
+    }
+
     /// <summary>The processed images of a sequence in capture order.</summary>
     public async Task<IReadOnlyList<Image>> InSequenceAsync(long sequenceId)
     {

@@ -7,6 +7,8 @@ namespace Sightline.Images;
 /// <summary><c>GET /{key}/thumb-{size}.jpg</c>: the public image files, served like a CDN (no client_id).</summary>
 public static class ThumbnailsApi
 {
+    public const int PublicMaxAgeSeconds = 86_400;
+
     public static IEndpointConventionBuilder MapThumbnails(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/{key}/thumb-{size}.jpg", GetThumbnail)
             .AllowWithoutClient()
@@ -35,7 +37,9 @@ public static class ThumbnailsApi
         // the contract allows no such status, so neither the ETag nor a Last-Modified is handed to the
         // framework's conditional-request logic (a 304 would leave as a bare 302), and a match still gets the file.
         response.Headers.ETag = image.DerivativeVersion == 0 ? $"\"{image.Key}-{width}\"" : $"\"{image.Key}-{width}-v{image.DerivativeVersion}\"";
-        response.Headers.CacheControl = image.ProjectId is null ? "public, max-age=31536000, immutable" : "private, no-store";
+        // Not "immutable": the bytes behind this URL change when blurs are applied, and the image disappears when a
+        // complaint is upheld; caches must come back within a day to learn either.
+        response.Headers.CacheControl = image.ProjectId is null ? $"public, max-age={PublicMaxAgeSeconds}" : "private, no-store";
         return TypedResults.File(file, "image/jpeg");
     }
 }

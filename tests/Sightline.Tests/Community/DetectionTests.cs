@@ -114,6 +114,25 @@ public sealed class DetectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RandomPicksOnlyAPublicImageWithDetections()
+    {
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, "/v2/search/im/or/random"), "not_found");
+        var privateImage = await cast.PrivateImageAsync(6);
+        const string body = """{"or_rects":[{"type":"regulatory--stop--us","score":"2.4133","rect":[0.118,0.402,0.151,0.455]}]}""";
+        await Member.AcknowledgedAsync(await Submit(detector, "trafficsign_us_3.0", body, privateImage));
+        await ContractAssert.Error(await cast.ProjectMember.SendAsync(HttpMethod.Get, "/v2/search/im/or/random"), "not_found");
+
+        await Member.AcknowledgedAsync(await Submit(detector, "trafficsign_us_3.0", body));
+        var random = await cast.Stranger.Anonymous().GetJsonAsync("/v2/search/im/or/random");
+        Assert.Equal(["key", "orversions", "random_type", "rects"], Member.Names(random));
+        Assert.Equal(image, random.GetProperty("key").GetString());
+        Assert.Equal(1, random.GetProperty("random_type").GetInt32());
+        Assert.Empty(random.GetProperty("orversions").EnumerateArray());
+        var rect = Assert.Single(random.GetProperty("rects").EnumerateArray());
+        Assert.Equal(("regulatory--stop--us", "2.4133"), (rect.GetProperty("type").GetString(), rect.GetProperty("score").GetString()));
+    }
+
+    [Fact]
     public async Task BadAndUnknownImageKeys()
     {
         Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, "/v2/im/short/or"), "parameter_invalid"));

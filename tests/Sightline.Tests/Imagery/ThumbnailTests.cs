@@ -36,7 +36,7 @@ public sealed class ThumbnailTests : IAsyncLifetime
             using var response = await server.Http.GetAsync($"/{key}/thumb-{width}.jpg");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
-            Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+            Assert.Equal("public, max-age=86400", response.Headers.CacheControl?.ToString());
             Assert.NotNull(response.Headers.ETag);
             var bytes = await response.Content.ReadAsByteArrayAsync();
 
