@@ -15,6 +15,8 @@ public static class CommunityServices
     {
         services.AddSingleton<CommentStore>();
         services.AddSingleton<BlurSignal>();
+        services.AddOptions<BlurOptions>().BindConfiguration("Blurs");
+        services.AddSingleton<AutomaticBlurs>();
         services.AddSingleton<BlurStore>();
         services.AddHostedService<BlurWorker>();
         services.AddSingleton<ComplaintStore>();

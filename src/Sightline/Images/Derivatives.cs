@@ -31,20 +31,25 @@ public sealed class Derivatives(ImageFiles files)
 
     /// <summary>
     /// Writes the four thumbnails of an image, each atomically, as derivative set <paramref name="version"/>, with
-    /// <paramref name="blurs"/> (normalized to the upright image) made unrecognizable in every size.
+    /// <paramref name="blurs"/> (normalized to the upright image) made unrecognizable in every size, and also whatever
+    /// <paramref name="detect"/> finds in the upright image (faces); returns what it found.
     /// </summary>
-    public void Make(string imageKey, string originalPath, IReadOnlyList<BlurArea>? blurs = null, int version = 0)
+    public IReadOnlyList<BlurArea> Make(string imageKey, string originalPath, IReadOnlyList<BlurArea>? blurs = null, int version = 0,
+        Func<Vips, IReadOnlyList<BlurArea>>? detect = null)
     {
         var largest = ImageFiles.ThumbnailWidths.Max();
         using var loaded = Vips.Thumbnail(originalPath, largest, height: Unbounded, size: Enums.Size.Down,
             failOn: Enums.FailOn.Truncated);
         using var upright = loaded.CopyMemory();
-        using var biggest = blurs is { Count: > 0 } ? BlurAreas.Apply(upright, blurs) : upright.Copy();
+        var found = detect?.Invoke(upright) ?? [];
+        IReadOnlyList<BlurArea> all = [.. blurs ?? [], .. found];
+        using var biggest = all.Count > 0 ? BlurAreas.Apply(upright, all) : upright.Copy();
         foreach (var width in ImageFiles.ThumbnailWidths)
         {
             using var sized = width >= biggest.Width ? biggest.Copy() : biggest.ThumbnailImage(width, height: Unbounded, size: Enums.Size.Down);
             var bytes = sized.JpegsaveBuffer(q: Quality, optimizeCoding: true, keep: Enums.ForeignKeep.None);
             files.WriteAtomically(files.ThumbnailPath(imageKey, width, version), bytes);
         }
+        return found;
     }
 }

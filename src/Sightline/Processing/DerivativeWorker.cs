@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
 using NetVips;
+using Sightline.Blurs;
 using Sightline.Images;
 
 namespace Sightline.Processing;
 
 /// <summary>Runs the job queue: makes each received image's thumbnails, then lets it into its sequence as done.</summary>
 public sealed class DerivativeWorker(
-    JobQueue queue, JobSignal signal, ImageFiles files, Derivatives derivatives,
+    JobQueue queue, JobSignal signal, ImageFiles files, Derivatives derivatives, AutomaticBlurs automaticBlurs,
     IOptions<ProcessingOptions> options, ILogger<DerivativeWorker> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellation)
@@ -55,9 +56,11 @@ public sealed class DerivativeWorker(
             await queue.FailAsync(job, "the original was removed before it was processed");
             return;
         }
+        var faces = new List<Blur>();
         try
         {
-            derivatives.Make(job.ImageKey, original);
+            // Faces are blurred in the first thumbnails already: no unblurred public derivative ever exists.
+            derivatives.Make(job.ImageKey, original, detect: automaticBlurs.DetectorInto(faces));
         }
         catch (VipsException error)
         {
@@ -74,6 +77,7 @@ public sealed class DerivativeWorker(
             await queue.FailAsync(job, "the thumbnails could not be written");
             return;
         }
+        await automaticBlurs.RecordAsync(job.ImageId, faces);
         if (!await queue.CompleteAsync(job))
             files.DeleteDerivatives(job.ImageKey); // deleted while we worked
         signal.Notify(); // there may be more queued than one wake-up said
