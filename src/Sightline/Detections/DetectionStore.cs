@@ -52,4 +52,36 @@ public sealed class DetectionStore(Database database, TimeProvider clock)
             ORDER BY random() LIMIT 1
             """);
     }
+
+    /// <summary>
+    /// For each of <paramref name="imageIds"/> that has detections matching <paramref name="filter"/>, those detections
+    /// (best score first): the last step of a detection search, after the spatial index has chosen the candidates.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<Detection>>> MatchingAsync(IReadOnlyList<long> imageIds, DetectionFilter filter)
+    {
+        var result = new Dictionary<long, IReadOnlyList<Detection>>();
+        if (imageIds.Count == 0)
+            return result;
+        var parameters = new DynamicParameters(new { filter.Package, filter.MinScore });
+        var prefixes = filter.ClassPrefixes.Select((prefix, i) =>
+        {
+            parameters.Add($"p{i}", prefix);
+            return $"substr(type, 1, length(@p{i})) = @p{i}"; // a plain, case-sensitive prefix: no LIKE wildcards
+        }).ToList();
+        var classes = prefixes.Count == 0 ? "" : $" AND ({string.Join(" OR ", prefixes)})";
+        await using var connection = await database.OpenAsync();
+        foreach (var chunk in imageIds.Chunk(500))
+        {
+            parameters.Add("ids", chunk);
+            var rows = await connection.QueryAsync<(long ImageId, string Package, string Type, string Score, double XMin, double YMin, double XMax, double YMax)>(
+                $"""
+                SELECT image_id, package, type, score, x_min, y_min, x_max, y_max FROM detections
+                WHERE image_id IN @ids AND (@Package IS NULL OR package = @Package) AND (@MinScore IS NULL OR score_value >= @MinScore){classes}
+                ORDER BY image_id, score_value DESC, id
+                """, parameters);
+            foreach (var group in rows.GroupBy(r => r.ImageId))
+                result[group.Key] = group.Select(r => new Detection(r.Package, r.Type, r.Score, r.XMin, r.YMin, r.XMax, r.YMax)).ToList();
+        }
+        return result;
+    }
 }
