@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Storage;
 
@@ -17,15 +18,21 @@ public sealed class ComplaintStore(Database database, TimeProvider clock)
         FROM complaints c JOIN images i ON i.id = c.image_id LEFT JOIN users u ON u.id = c.user_id LEFT JOIN users r ON r.id = c.resolved_by
         """;
 
+    /// <summary>Files a complaint; a user with an open complaint about the image already is refused (one each).</summary>
     public async Task<string> FileAsync(Image image, long? userId, long applicationId, string text)
     {
         var key = RandomKey.New();
         await using var connection = await database.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        if (userId is not null && await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM complaints WHERE image_id = @Id AND user_id = @userId AND state = 'open'", new { image.Id, userId }, transaction) > 0)
+            throw ApiException.Invalid("key", "names an image you have already complained about; a moderator will review that complaint");
         await connection.ExecuteAsync(
             """
             INSERT INTO complaints (key, image_id, user_id, application_id, body, state, created_at)
             VALUES (@key, @Id, @userId, @applicationId, @text, 'open', @now)
-            """, new { key, image.Id, userId, applicationId, text, now = clock.GetUtcNow().ToUnixTimeMilliseconds() });
+            """, new { key, image.Id, userId, applicationId, text, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
+        await transaction.CommitAsync();
         return key;
     }
 

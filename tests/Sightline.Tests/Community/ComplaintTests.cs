@@ -39,11 +39,27 @@ public sealed class ComplaintTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AUserHasOneOpenComplaintPerImage()
+    {
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "first" }));
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "again" }), "parameter_invalid"));
+        // Others may still complain, and without a token nobody can be told apart.
+        await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "me too" }));
+        await Member.AcknowledgedAsync(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{image}/complain", new { cm = "anonymous" }));
+        await Member.AcknowledgedAsync(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{image}/complain", new { cm = "anonymous again" }));
+        var first = (await QueueAsync())[0].GetProperty("key").GetString()!;
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{first}?decision=dismiss"));
+        // Once it is resolved, a new one may be filed.
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "second thoughts" }));
+        Assert.Equal(4, (await QueueAsync()).Length);
+    }
+
+    [Fact]
     public async Task UpheldComplaintHidesTheImageEverywhere()
     {
         var status = await cast.Stranger.GetJsonAsync("/v2/status");
         await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it" }));
-        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it too" }));
+        await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it too" }));
         var key = (await QueueAsync())[0].GetProperty("key").GetString()!;
         await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision=uphold"));
 
@@ -140,7 +156,7 @@ public sealed class ComplaintTests : IAsyncLifetime
     public async Task QueuePagesWithMore()
     {
         for (var i = 0; i < 3; i++)
-            await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = $"complaint {i}" }));
+            await Member.AcknowledgedAsync(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{image}/complain", new { cm = $"complaint {i}" }));
         var first = await cast.Admin.GetJsonAsync("/v2/complaints?limit=2&page=0");
         Assert.True(first.GetProperty("more").GetBoolean());
         Assert.Equal(["complaint 0", "complaint 1"], first.GetProperty("complaints").EnumerateArray().Select(c => c.GetProperty("cm").GetString()).ToArray());
