@@ -30,7 +30,9 @@ public sealed class FaceDetector
         using var grey = image.Colourspace(Enums.Interpretation.Bw);
         using var flat = grey.HasAlpha() ? grey.ExtractBand(0) : grey.Copy();
         var shrink = Math.Min(1.0, (double)maxWidth / flat.Width);
-        using var working = shrink < 1 ? flat.Resize(shrink) : flat.Copy();
+        // Materialized once: otherwise every scale below would run the whole lazy pipeline from the source again.
+        using var shrunk = shrink < 1 ? flat.Resize(shrink) : flat.Copy();
+        using var working = shrunk.CopyMemory();
         var width = working.Width;
         var height = working.Height;
 

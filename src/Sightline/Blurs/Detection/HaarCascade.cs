@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Xml.Linq;
 
 namespace Sightline.Blurs.Detection;
@@ -111,20 +113,27 @@ public sealed class HaarCascade
             var nf = area * sq - sum * sum;
             if (nf <= 0)
                 return false;
-            var scale = 1.0 / Math.Sqrt(nf);
+            var scale = (float)(1.0 / Math.Sqrt(nf));
             if (area * scale >= 0.1)
                 return false;
 
+            // Hot loop: array reads without bounds checks (every offset was computed for this table's stride, and
+            // the caller keeps windows inside the image).
+            ref var sumsBase = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sums), b);
+            ref var offsetsBase = ref MemoryMarshal.GetArrayDataReference(offsets);
+            ref var weightsBase = ref MemoryMarshal.GetArrayDataReference(weights);
             foreach (var stage in cascade.stages)
             {
                 var total = 0f;
                 foreach (var stump in stage.Stumps)
                 {
-                    double value = 0;
+                    float value = 0;
                     for (int r = firstRect[stump.Feature], end = firstRect[stump.Feature + 1]; r < end; r++)
                     {
-                        var o = r * 4;
-                        value += weights[r] * (sums[b + offsets[o + 3]] - sums[b + offsets[o + 2]] - sums[b + offsets[o + 1]] + sums[b + offsets[o]]);
+                        ref var o = ref Unsafe.Add(ref offsetsBase, r * 4);
+                        var rectSum = Unsafe.Add(ref sumsBase, Unsafe.Add(ref o, 3)) - Unsafe.Add(ref sumsBase, Unsafe.Add(ref o, 2))
+                                      - Unsafe.Add(ref sumsBase, Unsafe.Add(ref o, 1)) + Unsafe.Add(ref sumsBase, o);
+                        value += Unsafe.Add(ref weightsBase, r) * rectSum;
                     }
                     total += value * scale < stump.Threshold ? stump.Left : stump.Right;
                 }
