@@ -5,6 +5,7 @@ using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Contract;
 using Sightline.Me;
+using Sightline.OAuth;
 using Sightline.RateLimiting;
 using Sightline.Search;
 using Sightline.Status;
@@ -49,6 +50,7 @@ public static class SightlineServer
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
+        services.AddSightlineOAuth(settings.DataDirectory);
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -71,12 +73,16 @@ public static class SightlineServer
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
+        // After the access checks, so OpenIddict only sees requests to routes the API declares
+        // (a wrong method on /v2/oauth/token is 404 like anywhere else); it also reads the session cookie.
+        app.UseAuthentication();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowWithoutClient();
         app.MapStatus();
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
+        app.MapOAuth();
         return app;
     }
 
