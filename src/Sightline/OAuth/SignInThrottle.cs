@@ -45,10 +45,12 @@ public sealed class SignInThrottle : IDisposable
     /// <summary>Whole seconds to wait when this attempt must be refused; null when it may go ahead.</summary>
     public int? RetryAfter(string username, IPAddress? address)
     {
-        // Acquiring zero permits asks whether any are left without spending one.
         foreach (var (limiter, key) in Keys(username, address))
         {
-            using var lease = limiter.AttemptAcquire(key, 0);
+            if (limiter.GetStatistics(key)?.CurrentAvailablePermits is not <= 0)
+                continue;
+            // With the bucket empty this acquisition fails without spending anything, and says how long to wait.
+            using var lease = limiter.AttemptAcquire(key);
             if (!lease.IsAcquired)
                 return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
         }
