@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Sightline.Access;
@@ -65,7 +66,8 @@ public static class ConnectPages
         return new PageResult(200, $"Authorize {application.Name}", "", body, FormActionSource(request.RedirectUri!) is { } target ? [target] : null);
     }
 
-    private static async Task<IResult> Decide(HttpContext context, ConnectRequests requests, ApplicationStore applications, TokenStore tokens)
+    private static async Task<IResult> Decide(HttpContext context, ConnectRequests requests, ApplicationStore applications, TokenStore tokens,
+        IOptions<TokenLifetimeOptions> lifetime)
     {
         if (await RefusalAsync(context, requests) is { } refusal)
             return refusal;
@@ -98,8 +100,8 @@ public static class ConnectPages
         if (request.ResponseType == ConnectRequests.ResponseTypes.Token)
         {
             // The implicit flow answers with our token straight away; OpenIddictHandlers swaps it into the response.
-            var token = await tokens.IssueAsync(userId, application.Id, scopes);
-            context.Items[OpenIddictHandlers.ImplicitTokenItem] = (token, string.Join(' ', scopes));
+            var token = await tokens.IssueAsync(userId, application.Id, scopes, lifetime.Value.ExpiresAt(DateTimeOffset.UtcNow));
+            context.Items[OpenIddictHandlers.ImplicitTokenItem] = new OpenIddictHandlers.ImplicitToken(token, string.Join(' ', scopes), lifetime.Value.ExpiresIn);
         }
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

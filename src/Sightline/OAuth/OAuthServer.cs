@@ -19,6 +19,7 @@ public static class OAuthServer
         services.AddSingleton<CodeRedemptions>();
         services.AddSingleton<SignInThrottle>();
         services.AddOptions<SignInOptions>().BindConfiguration("SignIn");
+        services.AddOptions<TokenLifetimeOptions>().BindConfiguration("OAuth");
 
         // Session cookies and antiforgery tokens must survive a restart, so their keys live in the data folder.
         services.AddDataProtection()

@@ -17,6 +17,9 @@ public static class OpenIddictHandlers
     /// <summary>HttpContext item holding the Sightline token issued for an implicit-flow response.</summary>
     public const string ImplicitTokenItem = "sightline:implicit-token";
 
+    /// <summary>The token the consent handler issued for an implicit-flow response.</summary>
+    public sealed record ImplicitToken(string Value, string Scope, int? ExpiresIn);
+
     public static void Register(OpenIddictServerBuilder options)
     {
         options.AddEventHandler<ExtractAuthorizationRequestContext>(handler => handler
@@ -92,16 +95,16 @@ public static class OpenIddictHandlers
     }
 
     // OpenIddict mints its own access token for response_type=token; the API only knows TokenStore's
-    // tokens, so the one the consent handler issued replaces it, without expires_in (tokens never expire).
+    // tokens, so the one the consent handler issued replaces it, without expires_in unless tokens are configured to expire.
     private static ValueTask ReplaceImplicitAccessToken(ApplyAuthorizationResponseContext context)
     {
         var http = context.Transaction.GetHttpRequest()?.HttpContext;
-        if (http?.Items[ImplicitTokenItem] is not (string token, string scope) || context.Response.Error is not null)
+        if (http?.Items[ImplicitTokenItem] is not ImplicitToken token || context.Response.Error is not null)
             return default;
-        context.Response.AccessToken = token;
+        context.Response.AccessToken = token.Value;
         context.Response.TokenType = "bearer";
-        context.Response.ExpiresIn = null;
-        context.Response.Scope = scope;
+        context.Response.ExpiresIn = token.ExpiresIn;
+        context.Response.Scope = token.Scope;
         return default;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Sightline.Access;
@@ -18,11 +19,12 @@ public static class TokenApi
 {
     public const string RelativePath = "v2/oauth/token";
 
-    /// <summary>RFC 6749 §5.1 without expires_in: v2 tokens never expire (spec §5 item 10).</summary>
+    /// <summary>RFC 6749 §5.1; expires_in only when tokens are configured to expire (spec §5 item 10: by default they never do).</summary>
     public sealed record TokenResponse(
         [property: JsonPropertyName("access_token")] string AccessToken,
         [property: JsonPropertyName("token_type")] string TokenType,
-        [property: JsonPropertyName("scope")] string Scope);
+        [property: JsonPropertyName("scope")] string Scope,
+        [property: JsonPropertyName("expires_in"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ExpiresIn = null);
 
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder routes)
     {
@@ -35,7 +37,7 @@ public static class TokenApi
         return routes;
     }
 
-    public static async Task<IResult> Exchange(HttpContext context, TokenStore tokens, CodeRedemptions redemptions)
+    public static async Task<IResult> Exchange(HttpContext context, TokenStore tokens, CodeRedemptions redemptions, IOptions<TokenLifetimeOptions> lifetime)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not handle the token request.");
         if (!request.IsAuthorizationCodeGrantType())
@@ -57,7 +59,7 @@ public static class TokenApi
         var userId = long.Parse(principal.GetClaim(OpenIddictConstants.Claims.Subject)!, CultureInfo.InvariantCulture);
         var applicationId = long.Parse(principal.GetClaim(ConnectPages.ApplicationClaim)!, CultureInfo.InvariantCulture);
         var scopes = principal.GetScopes().ToList();
-        var issued = await tokens.IssueWithIdAsync(userId, applicationId, scopes);
+        var issued = await tokens.IssueWithIdAsync(userId, applicationId, scopes, lifetime.Value.ExpiresAt(DateTimeOffset.UtcNow));
         if (!await redemptions.AttachTokenAsync(code, issued.Id))
         {
             await tokens.RevokeByIdAsync(issued.Id); // a replay raced this redemption
@@ -66,7 +68,7 @@ public static class TokenApi
 
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
-        return TypedResults.Json(new TokenResponse(issued.Value, "bearer", string.Join(' ', scopes)));
+        return TypedResults.Json(new TokenResponse(issued.Value, "bearer", string.Join(' ', scopes), lifetime.Value.ExpiresIn));
     }
 
     // OpenIddict writes the error (through OpenIddictHandlers, so it carries both vocabularies).

@@ -131,3 +131,22 @@ public sealed class CodeFlowTests : OAuthTestBase
         await ContractAssert.Error(await Server.Http.GetAsync("/v2/oauth/token"), "not_found");
     }
 }
+
+/// <summary>Tokens expire only when configured to, and then the answer says when (RFC 6749 §5.1 expires_in).</summary>
+public sealed class ConfiguredTokenLifetimeTests : OAuthTestBase
+{
+    protected override IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?> { ["OAuth:TokenLifetimeSeconds"] = "3600" };
+
+    [Fact]
+    public async Task ConfiguredLifetimeIsAnnouncedAsExpiresIn()
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (verifier, challenge) = Browser.NewPkce();
+        var code = await AuthorizeAsync(browser, Confidential, challenge);
+        var response = await ExchangeAsync(Confidential, code, verifier);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(3600, json.RootElement.GetProperty("expires_in").GetInt32());
+        var token = json.RootElement.GetProperty("access_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(Confidential.ClientId, token)).StatusCode);
+    }
+}
