@@ -127,7 +127,8 @@ public static class ConnectPages
             new("state", request.State),
             new("iss", Issuer(context)),
         };
-        var separator = request.ResponseType == ConnectRequests.ResponseTypes.Token ? "#" : (request.RedirectUri!.Contains('?') ? "&" : "?");
+        var separator = ConnectRequests.AnswersInFragment(request.ResponseType, request.ResponseMode) ? "#"
+            : request.RedirectUri!.Contains('?') ? "&" : "?";
         var encoded = string.Join('&', parameters.Where(p => p.Value is not null)
             .Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
         return Results.Redirect(request.RedirectUri + separator + encoded);

@@ -32,9 +32,12 @@ public sealed class ConnectRequests(ApplicationStore applications)
     }
 
     /// <summary>The OAuth error for a request from a known client to a registered redirect URI, or null when it may go on.</summary>
-    public static (string Error, string Description)? CheckFlow(Application application, string? responseType, string? codeChallenge,
-        string? codeChallengeMethod, IEnumerable<string> scopes)
+    public static (string Error, string Description)? CheckFlow(Application application, string? responseType, string? responseMode,
+        string? codeChallenge, string? codeChallengeMethod, IEnumerable<string> scopes)
     {
+        // form_post would make OpenIddict answer with its own auto-submitting page, outside our page headers.
+        if (responseMode is not (null or "" or "query" or "fragment"))
+            return (OAuthErrors.InvalidRequest, "response_mode must be query or fragment.");
         if (responseType is not (ResponseTypes.Code or ResponseTypes.Token))
             return (OAuthErrors.UnsupportedResponseType, "response_type must be code, or token (alias implicit) for the implicit flow.");
         if (responseType == ResponseTypes.Token && !application.AllowImplicit)
@@ -50,6 +53,10 @@ public sealed class ConnectRequests(ApplicationStore applications)
     }
 
     /// <summary>response_type values of the v2 API; <c>implicit</c> is an alias of <c>token</c> (spec §5 item 9).</summary>
+    /// <summary>Whether an answer to this request goes back in the redirect URI's fragment rather than its query.</summary>
+    public static bool AnswersInFragment(string? responseType, string? responseMode) =>
+        responseMode == "fragment" || (responseType == ResponseTypes.Token && responseMode != "query");
+
     public static class ResponseTypes
     {
         public const string Code = "code";

@@ -73,7 +73,7 @@ public static class OpenIddictHandlers
                 context.Reject(OAuthErrors.InvalidClient, problem);
                 return;
             }
-            if (ConnectRequests.CheckFlow(application, request.ResponseType, request.CodeChallenge, request.CodeChallengeMethod,
+            if (ConnectRequests.CheckFlow(application, request.ResponseType, request.ResponseMode, request.CodeChallenge, request.CodeChallengeMethod,
                     request.GetScopes()) is { } refusal)
             {
                 context.Reject(refusal.Error, refusal.Description);

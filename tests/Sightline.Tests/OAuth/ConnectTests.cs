@@ -65,6 +65,14 @@ public sealed class ConnectTests : OAuthTestBase
     }
 
     [Fact]
+    public async Task FormPostResponseModeIsRefusedByRedirect()
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (_, challenge) = Browser.NewPkce();
+        AssertErrorRedirect(await browser.GetAsync(AuthorizeUrl(Confidential, challenge: challenge) + "&response_mode=form_post"), "invalid_request");
+    }
+
+    [Fact]
     public async Task UnsupportedResponseTypeIsRefusedByRedirect()
     {
         using var browser = new Browser(Server.BaseAddress);
