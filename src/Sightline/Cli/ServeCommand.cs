@@ -16,7 +16,8 @@ public static class ServeCommand
             Description = "Addresses to listen on, separated by ';'",
             DefaultValueFactory = _ => "http://127.0.0.1:5080",
         };
-        var serve = new Command("serve", "Run the server on the data folder (created on first start)") { urls };
+        var demo = new Option<bool>("--demo") { Description = "On a server without images, load a demo set of generated street photos" };
+        var serve = new Command("serve", "Run the server on the data folder (created on first start)") { urls, demo };
         serve.SetAction(CommandContext.Action(input, async context =>
         {
             var database = new Database(context.DataDirectory);
@@ -33,10 +34,29 @@ public static class ServeCommand
                 }
                 context.Output.WriteLine($"demo client_id: {demoClientId}");
                 context.Output.Flush();
+                if (context.Value(demo))
+                    _ = LoadDemoAsync(database, demoClientId, app, context.Output);
             });
             await app.RunAsync();
             return 0;
         }));
         return serve;
+    }
+
+    // In the background, through the server's own upload API, once it listens.
+    private static async Task LoadDemoAsync(Database database, string clientId, WebApplication app, TextWriter output)
+    {
+        try
+        {
+            if (!await DemoImagery.IsNeededAsync(database))
+                return;
+            var address = new Uri(SightlineServer.ListeningAddresses(app).First().Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1"));
+            await DemoImagery.LoadAsync(database, clientId, address, output, app.Lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            output.WriteLine($"demo: could not load the demo set: {e.Message}");
+        }
+        output.Flush();
     }
 }

@@ -15,6 +15,8 @@ public static class SightlineCli
             UsersCommand.Create(input),
             ClientsCommand.Create(input),
             TokensCommand.Create(input),
+            ProjectsCommand.Create(input),
+            ImportCommand.Create(input),
         };
         return root;
     }

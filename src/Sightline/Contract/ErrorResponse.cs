@@ -28,12 +28,21 @@ public static class ErrorResponse
         response.ContentType = JsonContentType;
         response.Headers.CacheControl = "no-store";
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(
-            new ErrorBody(entry.Code, message ?? entry.DefaultMessage), ContractJson.Options);
+        var body = Body(code, message);
         response.ContentLength = body.Length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
         await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The UTF-8 JSON failure body for <paramref name="code"/>; also used where no
+    /// <see cref="HttpContext"/> exists (Kestrel's own rejections, see Hosting/TransportRejections.cs).
+    /// </summary>
+    public static byte[] Body(ErrorCode code, string? message = null)
+    {
+        var entry = ErrorCatalogue.Of(code);
+        return JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(entry.Code, message ?? entry.DefaultMessage), ContractJson.Options);
     }
 
     private sealed record ErrorBody(string Code, string Message);

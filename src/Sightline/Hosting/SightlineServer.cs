@@ -1,16 +1,21 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Contract;
+using Sightline.Images;
 using Sightline.Me;
 using Sightline.OAuth;
+using Sightline.Processing;
 using Sightline.RateLimiting;
 using Sightline.Search;
+using Sightline.Sequences;
 using Sightline.Status;
 using Sightline.Storage;
 using Sightline.Tokens;
+using Sightline.Uploads;
 using Sightline.Users;
 
 namespace Sightline.Hosting;
@@ -32,14 +37,22 @@ public static class SightlineServer
         configureLogging?.Invoke(builder.Logging);
 
         builder.WebHost.UseUrls(settings.Urls);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
+            // The usual ASP.NET "Kestrel:Limits" section (timeouts, data rates, connection counts);
+            // the transport limits below are set after it, so they always sit above the contract's.
+            context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestLineSize = RequestLimits.TransportMaxRequestLine;
             kestrel.Limits.MaxRequestHeadersTotalSize = RequestLimits.TransportMaxHeaders;
             kestrel.Limits.MaxRequestHeaderCount = RequestLimits.TransportMaxHeaderCount;
             kestrel.Limits.MaxRequestBufferSize = RequestLimits.TransportMaxBuffer;
-            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                // Kestrel's own answers to requests it cannot parse get the contract's form too.
+                listen.UseContractRejections();
+            });
         });
 
         var services = builder.Services;
@@ -50,6 +63,7 @@ public static class SightlineServer
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
+        AddImagery(services);
         services.AddSightlineOAuth(settings.DataDirectory);
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
@@ -67,6 +81,7 @@ public static class SightlineServer
         }));
 
         var app = builder.Build();
+        app.Use(TransportRejections.MarkRequestInApp); // first: tells the transport the app owns the request
         app.UseMiddleware<ContractMiddleware>();
         app.UseCors();
         app.UseMiddleware<BudgetMiddleware>();
@@ -82,8 +97,33 @@ public static class SightlineServer
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
+        app.MapUploads();
+        app.MapImages();
+        app.MapSequences();
+        app.MapThumbnails();
         app.MapOAuth();
         return app;
+    }
+
+    private static void AddImagery(IServiceCollection services)
+    {
+        services.AddOptions<UploadOptions>().BindConfiguration("Uploads");
+        services.AddOptions<SequenceOptions>().BindConfiguration("Sequences");
+        services.AddOptions<ProcessingOptions>().BindConfiguration("Processing");
+        services.AddSingleton<ImageFiles>();
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<ImageStatistics>();
+        services.AddSingleton<Derivatives>();
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<Projects.ProjectStore>();
+        services.AddSingleton<UploadReceiver>();
+        services.AddSingleton<UploadPolicies>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SequenceStore>();
+        services.AddSingleton<SequenceAssembler>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobSignal>();
+        services.AddHostedService<DerivativeWorker>();
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>

@@ -60,8 +60,9 @@ public sealed class Budgets : IDisposable
         using var lease = limiter.AttemptAcquire(key);
         if (lease.IsAcquired)
             return null;
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter.TotalSeconds : Window.TotalSeconds;
-        return Math.Max(1, (int)Math.Ceiling(wait));
+        // The bucket refills continuously at quota/window, so one request's worth comes back after
+        // window/quota; the lease's own RetryAfter metadata reports a whole window instead.
+        return Math.Max(1, (int)Math.Ceiling(Window.TotalSeconds / QuotaOf(key.Kind)));
     }
 
     private Standing StandingOf(BudgetKey key)

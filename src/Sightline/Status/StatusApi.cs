@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sightline.Access;
+using Sightline.Images;
 using Sightline.Users;
 
 namespace Sightline.Status;
@@ -17,8 +18,11 @@ public static class StatusApi
         return group;
     }
 
-    public sealed record StatusDto(string Code, string Message, int Status, string Version, long Users);
+    public sealed record StatusDto(string Code, string Message, int Status, string Version, long Users, long Images, long Sequences);
 
-    public static async Task<Ok<StatusDto>> GetStatus(UserStore users) =>
-        TypedResults.Ok(new StatusDto("ok", "request performed", 200, ServerVersion.Current, await users.CountAsync()));
+    public static async Task<Ok<StatusDto>> GetStatus(UserStore users, ImageStatistics statistics)
+    {
+        var (images, sequences) = await statistics.ServerCountsAsync();
+        return TypedResults.Ok(new StatusDto("ok", "request performed", 200, ServerVersion.Current, await users.CountAsync(), images, sequences));
+    }
 }

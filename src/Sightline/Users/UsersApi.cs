@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sightline.Access;
 using Sightline.Contract;
+using Sightline.Images;
 
 namespace Sightline.Users;
 
@@ -17,14 +18,15 @@ public static class UsersApi
         return group;
     }
 
-    public static async Task<Ok<UserDtos.Profile>> GetProfile(string user, HttpRequest request, UserStore users)
+    public static async Task<Ok<UserDtos.Profile>> GetProfile(string user, HttpRequest request, UserStore users, ImageStatistics statistics)
     {
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
         var found = await users.FindByUsernameAsync(user) ?? throw ApiException.NotFound($"User '{user}'");
         var avatar = found.Avatar is null ? null : $"{request.Scheme}://{request.Host}/{found.Avatar}/profile.png";
+        var counts = await statistics.ForUserAsync(found.Id);
         return TypedResults.Ok(new UserDtos.Profile(
-            found.About, avatar, DistanceAll: 0, Histogram: [], ImagesNoneProcessed: 0, ImagesHidden: 0, ImagesAll: 0,
-            found.Username, found.Uuid));
+            found.About, avatar, counts.DistanceMeters, counts.Histogram.Select(d => new UserDtos.HistogramDay(d.Day, d.Count)).ToList(),
+            counts.ImagesNoneProcessed, ImagesHidden: 0, counts.ImagesAll, found.Username, found.Uuid));
     }
 }

@@ -16,8 +16,11 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private TestServer(WebApplication app, string dataDirectory, Uri baseAddress, CapturedLogs logs)
+    private readonly bool ownsData;
+
+    private TestServer(WebApplication app, string dataDirectory, Uri baseAddress, CapturedLogs logs, bool ownsData)
     {
+        this.ownsData = ownsData;
         this.app = app;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
@@ -30,18 +33,25 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Http { get; }
     public CapturedLogs Logs { get; }
 
-    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null)
+    /// <summary>
+    /// Starts a server over a fresh data folder, or over <paramref name="dataDirectory"/> (a restart), which
+    /// the caller then owns and cleans up.
+    /// </summary>
+    /// <param name="configureApp">Maps extra test-only endpoints before the server starts.</param>
+    public static async Task<TestServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? configuration = null, Action<WebApplication>? configureApp = null, string? dataDirectory = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
+        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         new Storage.Database(data).Migrate();
         var logs = new CapturedLogs();
         var app = SightlineServer.Build(
             new SightlineServer.Settings(data, "http://127.0.0.1:0", configuration),
             logging => logging.ClearProviders().AddProvider(logs));
+        configureApp?.Invoke(app);
         await app.StartAsync();
         var address = SightlineServer.ListeningAddresses(app).Single();
-        return new TestServer(app, data, new Uri(address), logs);
+        return new TestServer(app, data, new Uri(address), logs, ownsData: dataDirectory is null);
     }
 
     /// <summary>Runs an admin command against this server's data folder and returns its JSON result.</summary>
@@ -93,7 +103,13 @@ public sealed class TestServer : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        if (ownsData)
+            DeleteData(DataDirectory);
+    }
+
+    public static void DeleteData(string dataDirectory)
+    {
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }
 }
 

@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace Sightline.Client;
+
+/// <summary>A failure answered by a Sightline server: its HTTP status, catalogue code and message.</summary>
+public sealed class SightlineApiException : Exception
+{
+    public SightlineApiException(int status, SightlineErrorCode code, string? rawCode, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Status = status;
+        Code = code;
+        RawCode = rawCode;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>The HTTP status of the answer.</summary>
+    public int Status { get; }
+
+    /// <summary>The catalogue code, or <see cref="SightlineErrorCode.Unknown"/> when the server sent none we know.</summary>
+    public SightlineErrorCode Code { get; }
+
+    /// <summary>The <c>code</c> exactly as the server wrote it; null when the body had none.</summary>
+    public string? RawCode { get; }
+
+    /// <summary>How long the server asked us to stay away (429 only).</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    internal static SightlineErrorCode CodeOf(string? wire) => wire switch
+    {
+        "parameter_missing" => SightlineErrorCode.ParameterMissing,
+        "parameter_invalid" => SightlineErrorCode.ParameterInvalid,
+        "client_id_differ" => SightlineErrorCode.ClientIdDiffer,
+        "client_id_invalid" => SightlineErrorCode.ClientIdInvalid,
+        "client_id_missing" => SightlineErrorCode.ClientIdMissing,
+        "user_not_authenticated" => SightlineErrorCode.UserNotAuthenticated,
+        "not_found" => SightlineErrorCode.NotFound,
+        "too_many_requests" => SightlineErrorCode.TooManyRequests,
+        "mapillary_internal_server_error" => SightlineErrorCode.InternalServerError,
+        _ => SightlineErrorCode.Unknown,
+    };
+
+    /// <summary>Reads a failed answer into an exception; never throws on a malformed body, because the status alone is still worth reporting.</summary>
+    internal static async Task<SightlineApiException> ReadAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = RetryPolicy.RetryAfterOf(response, time);
+        string? rawCode = null;
+        string? message = null;
+        try
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                if (json.RootElement.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String)
+                    rawCode = code.GetString();
+                if (json.RootElement.TryGetProperty("message", out var text) && text.ValueKind == JsonValueKind.String)
+                    message = text.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        catch (HttpRequestException)
+        {
+        }
+        return new SightlineApiException(status, CodeOf(rawCode), rawCode,
+            string.IsNullOrWhiteSpace(message) ? $"HTTP {status} without a readable Sightline error body." : message, retryAfter);
+    }
+}

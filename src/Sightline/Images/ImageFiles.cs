@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+using Sightline.Storage;
+
+namespace Sightline.Images;
+
+/// <summary>
+/// Where an image's files live in the data folder, and how they are written so that a crash never
+/// leaves a half-written file under its final name: temp file, fsync, rename, fsync the folder.
+/// </summary>
+public sealed class ImageFiles(Database database)
+{
+    public static readonly IReadOnlyList<int> ThumbnailWidths = [320, 640, 1024, 2048];
+
+    private string Root => database.DataDirectory;
+    public string TempDirectory => Path.Combine(Root, "tmp");
+
+    /// <summary>The original, named by its content hash so identical files are stored once.</summary>
+    public string OriginalPath(string contentHash) => Path.Combine(Root, "originals", contentHash[..2], contentHash + ".jpg");
+
+    public string DerivativeDirectory(string imageKey) => Path.Combine(Root, "derivatives", imageKey[..2], imageKey);
+
+    public string ThumbnailPath(string imageKey, int width) => Path.Combine(DerivativeDirectory(imageKey), $"thumb-{width}.jpg");
+
+    /// <summary>A fresh temporary file name in the data folder (same file system as the final names, so rename is atomic).</summary>
+    public string NewTempPath()
+    {
+        Directory.CreateDirectory(TempDirectory);
+        return Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.part");
+    }
+
+    /// <summary>Moves a synced temp file to its final name and syncs the folder; returns false when the target already existed.</summary>
+    public static bool Publish(string tempPath, string finalPath)
+    {
+        var folder = Path.GetDirectoryName(finalPath)!;
+        Directory.CreateDirectory(folder);
+        if (File.Exists(finalPath))
+        {
+            File.Delete(tempPath);
+            return false;
+        }
+        File.Move(tempPath, finalPath, overwrite: true);
+        SyncDirectory(folder);
+        return true;
+    }
+
+    /// <summary>Writes bytes under <paramref name="finalPath"/> atomically and durably, replacing any previous file.</summary>
+    public void WriteAtomically(string finalPath, ReadOnlySpan<byte> bytes)
+    {
+        var temp = NewTempPath();
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+        var folder = Path.GetDirectoryName(finalPath)!;
+        Directory.CreateDirectory(folder);
+        File.Move(temp, finalPath, overwrite: true);
+        SyncDirectory(folder);
+    }
+
+    /// <summary>
+    /// Removes an image's thumbnails. A worker may be writing into the folder at the same moment; what it
+    /// adds afterwards it removes itself once it finds the image gone (see <c>DerivativeWorker</c>).
+    /// </summary>
+    public void DeleteDerivatives(string imageKey)
+    {
+        var folder = DerivativeDirectory(imageKey);
+        for (var attempt = 0; attempt < 3 && Directory.Exists(folder); attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException and not DirectoryNotFoundException)
+            {
+                // "Directory not empty": a file appeared while deleting; try again.
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+        }
+    }
+
+    public void DeleteOriginal(string contentHash)
+    {
+        var path = OriginalPath(contentHash);
+        if (File.Exists(path))
+            File.Delete(path);
+    }
+
+    /// <summary>Removes temporary files left by a crash; called once at start, before any upload runs.</summary>
+    public void ClearTemp()
+    {
+        if (Directory.Exists(TempDirectory))
+            foreach (var file in Directory.EnumerateFiles(TempDirectory, "*.part"))
+                File.Delete(file);
+    }
+
+    // A rename is durable only once the folder holding the new name is synced (POSIX).
+    private static void SyncDirectory(string folder)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
+        var fd = Open(folder, 0 /* O_RDONLY */);
+        if (fd < 0)
+            return;
+        try { _ = Fsync(fd); }
+        finally { _ = Close(fd); }
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
+}

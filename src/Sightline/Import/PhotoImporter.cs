@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Sightline.Uploads;
+
+namespace Sightline.Import;
+
+/// <summary>
+/// Uploads a folder of JPEGs to a Sightline server: checks each photo's EXIF locally first, derives the
+/// upload key from the file's content (so a rerun skips what is already there), uploads in parallel.
+/// </summary>
+public sealed class PhotoImporter(HttpClient http, string clientId, string? project, GpxTrack? track, int jobs)
+{
+    private const int Attempts = 3;
+
+    public enum Outcome { Uploaded, AlreadyThere, Skipped, Failed }
+
+    public sealed record Result(string Path, Outcome Outcome, string? Reason);
+
+    /// <summary>A photo that passed the local checks, with the query that fills in what its EXIF lacks.</summary>
+    private sealed record Candidate(string Path, string UploadKey, string Query);
+
+    public static IReadOnlyList<string> FindPhotos(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public async Task<IReadOnlyList<Result>> RunAsync(IReadOnlyList<string> files, Action<int, int> progress, CancellationToken cancellation)
+    {
+        var results = new ConcurrentBag<Result>();
+        var candidates = new List<Candidate>();
+        foreach (var file in files)
+        {
+            var (candidate, reason) = Check(file);
+            if (candidate is null)
+                results.Add(new Result(file, Outcome.Skipped, reason));
+            else
+                candidates.Add(candidate);
+        }
+
+        var done = 0;
+        progress(0, candidates.Count);
+        await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellation },
+            async (candidate, token) =>
+            {
+                results.Add(await UploadAsync(candidate, token));
+                progress(Interlocked.Increment(ref done), candidates.Count);
+            });
+        return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+    }
+
+    private (Candidate?, string?) Check(string file)
+    {
+        var metadata = PhotoMetadata.Read(file);
+        if (metadata is null)
+            return (null, "not a readable JPEG");
+        if (metadata.CapturedAt is not { } capturedAt)
+            return (null, "no capture time (DateTimeOriginal) in EXIF");
+        var query = "";
+        if (metadata.Lat is null || metadata.Lon is null)
+        {
+            if (track is null)
+                return (null, "no GPS position in EXIF (pass --gpx to geotag from a track)");
+            if (track.PositionAt(capturedAt) is not { } position)
+                return (null, "taken outside the GPX track's time span");
+            query = string.Create(CultureInfo.InvariantCulture, $"&lat={position.Lat:R}&lon={position.Lon:R}");
+        }
+        using var stream = File.OpenRead(file);
+        var key = Convert.ToHexStringLower(SHA256.HashData(stream)); // 64 characters: a valid upload key
+        return (new Candidate(file, key, query), null);
+    }
+
+    private async Task<Result> UploadAsync(Candidate photo, CancellationToken cancellation)
+    {
+        var path = $"/v2/me/uploads/images/{photo.UploadKey}?client_id={Uri.EscapeDataString(clientId)}" +
+                   (project is null ? "" : $"&project={Uri.EscapeDataString(project)}");
+        string? lastError = null;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            try
+            {
+                // Resume: an upload the server already holds is not sent again.
+                using (var known = await http.GetAsync(path, cancellation))
+                    if (known.StatusCode == HttpStatusCode.OK)
+                        return new Result(photo.Path, Outcome.AlreadyThere, null);
+
+                using var content = new StreamContent(File.OpenRead(photo.Path));
+                content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+                using var response = await http.PostAsync(path + photo.Query, content, cancellation);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return new Result(photo.Path, Outcome.Uploaded, null);
+                lastError = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}";
+                if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError))
+                    break; // the server judged the photo or the request: retrying will not change that
+                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(attempt);
+                await Task.Delay(wait, cancellation);
+            }
+            catch (HttpRequestException e)
+            {
+                lastError = e.Message;
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellation);
+            }
+        }
+        return new Result(photo.Path, Outcome.Failed, lastError);
+    }
+
+    /// <summary>A one-line progress bar with rate and time left.</summary>
+    public static string ProgressLine(int done, int total, Stopwatch clock)
+    {
+        const int width = 30;
+        var filled = total == 0 ? width : done * width / total;
+        var rate = clock.Elapsed.TotalSeconds > 0 ? done / clock.Elapsed.TotalSeconds : 0;
+        var left = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : (TimeSpan?)null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total}  {rate:F1} photos/s  ETA {(left is { } l ? l.ToString(@"h\:mm\:ss") : "?")}");
+    }
+}

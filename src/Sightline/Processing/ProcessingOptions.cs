@@ -1,0 +1,11 @@
+namespace Sightline.Processing;
+
+/// <summary>How many derivative workers run (configuration section <c>Processing</c>).</summary>
+public sealed class ProcessingOptions
+{
+    /// <summary>Parallel workers; 0 queues uploads without processing them.</summary>
+    public int Workers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>How often an idle worker looks at the queue when nobody woke it.</summary>
+    public double IdlePollSeconds { get; set; } = 2;
+}

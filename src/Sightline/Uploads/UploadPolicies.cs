@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Sightline.Storage;
+
+namespace Sightline.Uploads;
+
+/// <summary>
+/// Signed upload policies (<c>GET /v2/me/uploads/secrets</c>): a base64 JSON policy naming the user, its expiry and
+/// size limit, and its HMAC-SHA256, so that a camera or upload tool can post photos without the bearer token.
+/// The signing key is made once per data folder and kept in the settings table.
+/// </summary>
+public sealed class UploadPolicies(Database database, IOptions<UploadOptions> options, TimeProvider clock)
+{
+    private const string KeySetting = "upload_policy_key";
+    private byte[]? key;
+
+    /// <summary>What a policy allows: uploads as this user, of at most this size, until this time (epoch ms).</summary>
+    public sealed record Policy(long UserId, long ExpiresAt, long MaxBytes);
+
+    public async Task<(string Policy, string Hash)> IssueAsync(long userId)
+    {
+        var expires = clock.GetUtcNow().AddHours(options.Value.PolicyLifetimeHours).ToUnixTimeMilliseconds();
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Policy(userId, expires, options.Value.MaxBytes), Contract.ContractJson.Options);
+        var encoded = Convert.ToBase64String(json);
+        return (encoded, await SignAsync(encoded));
+    }
+
+    /// <summary>The policy when it is signed by this server and not expired; null otherwise.</summary>
+    public async Task<Policy?> VerifyAsync(string? encoded, string? hash)
+    {
+        if (string.IsNullOrEmpty(encoded) || string.IsNullOrEmpty(hash) || encoded.Length > 1024 || hash.Length != 64)
+            return null;
+        var expected = Encoding.ASCII.GetBytes(await SignAsync(encoded));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(hash.ToLowerInvariant())))
+            return null;
+        try
+        {
+            var policy = JsonSerializer.Deserialize<Policy>(Convert.FromBase64String(encoded), Contract.ContractJson.Options);
+            return policy is not null && policy.ExpiresAt > clock.GetUtcNow().ToUnixTimeMilliseconds() ? policy : null;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> SignAsync(string encoded)
+    {
+        key ??= await LoadKeyAsync();
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(encoded)));
+    }
+
+    private async Task<byte[]> LoadKeyAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        // INSERT OR IGNORE keeps the first key if two requests race to make one.
+        await connection.ExecuteAsync("INSERT OR IGNORE INTO settings (name, value) VALUES (@KeySetting, @value)",
+            new { KeySetting, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+        var stored = await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = @KeySetting", new { KeySetting });
+        return Convert.FromBase64String(stored!);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Sightline.Contract;
+using Sightline.Images;
+using Sightline.Processing;
+using Sightline.Projects;
+
+namespace Sightline.Uploads;
+
+/// <summary>
+/// Takes an uploaded JPEG from the request to a durable original and database rows; the answer
+/// is sent only after both are on disk, and the slow work is left to the job queue.
+/// </summary>
+public sealed class UploadReceiver(
+    UploadStore uploads, ProjectStore projects, ImageFiles files, JobSignal signal, IOptions<UploadOptions> options)
+{
+    private readonly UploadOptions limits = options.Value;
+
+    /// <summary>
+    /// Receives the body of <paramref name="request"/> as upload <paramref name="uploadKey"/>, private to the project
+    /// <paramref name="projectKey"/> when one is given; returns the image key.
+    /// </summary>
+    public async Task<string> ReceiveAsync(
+        long userId, string uploadKey, string? projectKey, PhotoParameters given, HttpRequest request, CancellationToken cancellation,
+        long? maxBytes = null)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("image/jpeg", StringComparison.OrdinalIgnoreCase))
+            throw ApiException.Invalid("Content-Type", "must be image/jpeg, with the JPEG file as the request body");
+        var limit = Math.Min(limits.MaxBytes, maxBytes ?? long.MaxValue);
+        if (request.ContentLength > limit)
+            throw TooLarge(limit);
+
+        var temp = files.NewTempPath();
+        try
+        {
+            var (hash, size) = await SaveBodyAsync(request.Body, temp, limit, cancellation);
+            if (size == 0)
+                throw ApiException.Missing("body (the JPEG file)");
+
+            if (await uploads.FindAsync(userId, uploadKey) is { } earlier)
+                return SameBytesOrRefuse(earlier, hash);
+
+            var photo = Inspect(temp, hash, size, given) with { ProjectId = await ProjectIdAsync(projectKey, userId) };
+            ImageFiles.Publish(temp, files.OriginalPath(hash));
+            var upload = await uploads.AddAsync(userId, uploadKey, photo);
+            signal.Notify();
+            return SameBytesOrRefuse(upload, hash);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
+
+    // Parameters are judged before objects (CONTRACT.md §4), so the project is looked up only once the photo passed.
+    private async Task<long?> ProjectIdAsync(string? projectKey, long userId)
+    {
+        if (projectKey is null)
+            return null;
+        var project = await projects.FindAsync(projectKey);
+        if (project is null || !await projects.IsMemberAsync(project.Id, userId))
+            throw ApiException.NotFound($"Project '{projectKey}'");
+        return project.Id;
+    }
+
+    private static string SameBytesOrRefuse(UploadStore.Upload upload, string hash) =>
+        upload.ContentHash == hash
+            ? upload.ImageKey
+            : throw ApiException.Invalid("key", "was already used for an upload of other bytes; choose another key for another photo");
+
+    private static ApiException TooLarge(long limit) => ApiException.Invalid("body", $"must be at most {limit} bytes");
+
+    // Streams the body to a synced temp file, hashing as it goes, and stops as soon as the limit is passed.
+    private static async Task<(string Hash, long Size)> SaveBodyAsync(Stream body, string temp, long limit, CancellationToken cancellation)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long size = 0;
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellation)) > 0)
+            {
+                size += read;
+                if (size > limit)
+                    throw TooLarge(limit);
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellation);
+            }
+            file.Flush(flushToDisk: true);
+        }
+        return (Convert.ToHexStringLower(sha.GetHashAndReset()), size);
+    }
+
+    // Header first (cheap, and the only safe place to catch a decompression bomb), then position, then a real decode.
+    private UploadStore.NewImage Inspect(string path, string hash, long size, PhotoParameters given)
+    {
+        var metadata = PhotoMetadata.Read(path)
+            ?? throw ApiException.Invalid("body", "must be a JPEG image (its header could not be read)");
+        if (metadata.Width <= 0 || metadata.Height <= 0 || metadata.Width > limits.MaxSide || metadata.Height > limits.MaxSide
+            || (long)metadata.Width * metadata.Height > limits.MaxPixels)
+            throw ApiException.Invalid("body",
+                $"must be a JPEG of at most {limits.MaxSide} pixels a side and {limits.MaxPixels} pixels in all (this one says {metadata.Width}x{metadata.Height})");
+
+        var lat = given.Lat ?? metadata.Lat;
+        var lon = given.Lon ?? metadata.Lon;
+        if (lat is null)
+            throw ApiException.Missing("lat (the photo has no GPS position in its EXIF; pass lat and lon)");
+        if (lon is null)
+            throw ApiException.Missing("lon (the photo has no GPS position in its EXIF; pass lat and lon)");
+        var capturedAt = given.CapturedAt ?? metadata.CapturedAt
+            ?? throw ApiException.Missing("captured_at (the photo has no DateTimeOriginal in its EXIF; pass captured_at in epoch milliseconds)");
+
+        if (!Derivatives.IsDecodable(path))
+            throw ApiException.Invalid("body", "must be a complete JPEG image that decodes (this one is truncated or corrupt)");
+        return new UploadStore.NewImage(null, hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
+            metadata.Orientation, metadata.Width, metadata.Height);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sightline.Access;
+using Sightline.Contract;
+using Sightline.Images;
+using Sightline.Projects;
+
+namespace Sightline.Uploads;
+
+/// <summary><c>/v2/me/uploads</c>: the token owner's uploads (our resolution of the spec's placeholder group, §5 item 33).</summary>
+public static partial class UploadsApi
+{
+    private const int RecentFailures = 20;
+
+    public static RouteGroupBuilder MapUploads(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v2/me/uploads").RequireScope(Scopes.PublicUpload).WithTags("Uploads");
+        // The scope depends on the project parameter (public:upload, or private:upload with project=KEY), so the
+        // route asks only for a client and PostImage judges the scope first thing, before any parameter.
+        group.MapPost("/images/{key}", PostImage)
+            .RequireClient()
+            .WithName("UploadImage")
+            .WithSummary("Upload a geotagged JPEG")
+            .WithDescription("The body is the JPEG (Content-Type image/jpeg). {key} is chosen by the uploader (1-64 of A-Za-z0-9_-) " +
+                             "and makes retries safe. lat, lon, ca and captured_at (epoch ms) override or fill in the EXIF. " +
+                             "With project=KEY (scope private:upload, uploader a member) the image is private to that project. " +
+                             "Answers once the original is durable; thumbnails and sequences follow from a queue.");
+        group.MapGet("/secrets", GetSecrets)
+            .WithName("GetUploadSecrets")
+            .WithSummary("A signed upload policy")
+            .WithDescription("images_policy (base64 JSON: user, expiry, size limit) and images_hash (its HMAC-SHA256). Passed as " +
+                             "query parameters of the upload call, they stand in for the bearer token until the policy expires.");
+        group.MapGet("/images/{key}", GetUpload)
+            .RequireClient() // either upload scope will do: judged in GetUpload
+            .WithName("GetUpload")
+            .WithSummary("One upload's state")
+            .WithDescription("The upload with this upload key: its image key, state (received, processing, done, failed) and " +
+                             "failure reason. Lets an upload tool resume without sending bytes twice.");
+        group.MapDelete("/images/{key}", DeleteUpload)
+            .WithName("DeleteUpload")
+            .WithSummary("Withdraw an upload")
+            .WithDescription("Removes the upload with this upload key, the image made from it and its files.");
+        group.MapDelete("/images/{key}/file", DeleteOriginal)
+            .WithName("DeleteUploadFile")
+            .WithSummary("Remove an upload's original")
+            .WithDescription("Removes only the stored original of the upload with this upload key; the thumbnails stay.");
+        group.MapGet("/status", GetStatus)
+            .WithName("GetUploadStatus")
+            .WithSummary("The state of the caller's uploads")
+            .WithDescription("Counts of the caller's uploads by state (received, processing, done, failed) and the most recent failures.");
+        return group;
+    }
+
+    public static async Task<Ok<UploadDtos.Accepted>> PostImage(
+        string key, HttpRequest request, Caller caller, UploadReceiver receiver, UploadPolicies policies, CancellationToken cancellation)
+    {
+        var projectKey = request.Query["project"].FirstOrDefault() is { Length: > 0 } project ? project : null;
+        var (userId, maxBytes) = await UploaderAsync(request, caller, policies, projectKey);
+
+        var uploadKey = UploadKey(key);
+        if (projectKey is not null && !ProjectStore.IsKeyShaped(projectKey))
+            throw ApiException.Invalid("project", $"must be a project key of {ProjectStore.KeyRule}");
+        var given = PhotoParameters.From(request.Query);
+        var imageKey = await receiver.ReceiveAsync(userId, uploadKey, projectKey, given, request, cancellation, maxBytes);
+        return TypedResults.Ok(UploadDtos.Accepted.For(imageKey));
+    }
+
+    // The bearer token with the upload scope the call needs, or (public uploads only) a signed upload policy.
+    private static async Task<(long UserId, long? MaxBytes)> UploaderAsync(HttpRequest request, Caller caller, UploadPolicies policies, string? projectKey)
+    {
+        var scope = projectKey is null ? Scopes.PublicUpload : Scopes.PrivateUpload;
+        if (caller.Token is { } token)
+            return token.HasScope(scope) ? (token.UserId, null) : throw ApiException.NeedsScope(scope);
+        if (projectKey is not null || !request.Query.ContainsKey("images_policy"))
+            throw ApiException.NeedsScope(scope);
+        var policy = await policies.VerifyAsync(request.Query["images_policy"], request.Query["images_hash"])
+            ?? throw new ApiException(ErrorCode.UserNotAuthenticated,
+                "The upload policy is not signed by this server or has expired: fetch a new one from /v2/me/uploads/secrets.");
+        return (policy.UserId, policy.MaxBytes);
+    }
+
+    public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, UploadStore uploads)
+    {
+        if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicUpload) || token.HasScope(Scopes.PrivateUpload)))
+            throw ApiException.NeedsScope(Scopes.PublicUpload);
+        var upload = await uploads.FindAsync(token.UserId, UploadKey(key)) ?? throw ApiException.NotFound($"Upload '{key}'");
+        return TypedResults.Ok(new UploadDtos.UploadState(upload.UploadKey, upload.ImageKey, upload.ImageState, upload.Failure));
+    }
+
+    public static async Task<Ok<UploadDtos.Secrets>> GetSecrets(Caller caller, UploadPolicies policies)
+    {
+        var (policy, hash) = await policies.IssueAsync(caller.Token!.UserId);
+        return TypedResults.Ok(new UploadDtos.Secrets(policy, hash));
+    }
+
+    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteUpload(string key, Caller caller, UploadStore uploads, ImageFiles files)
+    {
+        var removed = await uploads.DeleteAsync(caller.Token!.UserId, UploadKey(key))
+            ?? throw ApiException.NotFound($"Upload '{key}'");
+        files.DeleteDerivatives(removed.ImageKey);
+        if (!await uploads.IsOriginalInUseAsync(removed.ContentHash))
+            files.DeleteOriginal(removed.ContentHash);
+        return TypedResults.Ok(new UploadDtos.Acknowledgement());
+    }
+
+    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteOriginal(string key, Caller caller, UploadStore uploads, ImageFiles files)
+    {
+        var upload = await uploads.ForgetOriginalAsync(caller.Token!.UserId, UploadKey(key))
+            ?? throw ApiException.NotFound($"Upload '{key}'");
+        if (!await uploads.IsOriginalInUseAsync(upload.ContentHash))
+            files.DeleteOriginal(upload.ContentHash);
+        return TypedResults.Ok(new UploadDtos.Acknowledgement());
+    }
+
+    public static async Task<Ok<UploadDtos.UploadStatus>> GetStatus(Caller caller, UploadStore uploads)
+    {
+        var userId = caller.Token!.UserId;
+        var counts = await uploads.CountByStateAsync(userId);
+        var failures = await uploads.RecentFailuresAsync(userId, RecentFailures);
+        long Count(ImageState state) => counts.GetValueOrDefault(ImageStates.Name(state));
+        return TypedResults.Ok(new UploadDtos.UploadStatus(
+            Count(ImageState.Received), Count(ImageState.Processing), Count(ImageState.Done), Count(ImageState.Failed),
+            failures.Select(f => new UploadDtos.UploadFailure(f.UploadKey, f.ImageKey, f.Reason, f.At)).ToList()));
+    }
+
+    private static string UploadKey(string key) =>
+        UploadKeyPattern().IsMatch(key) ? key : throw ApiException.Invalid("key", "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex UploadKeyPattern();
+}
