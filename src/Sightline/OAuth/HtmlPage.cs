@@ -38,9 +38,10 @@ public static class HtmlPage
             await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
             return true;
         }
-        catch (AntiforgeryValidationException)
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException
+                                  || (e is IOException && !context.RequestAborted.IsCancellationRequested))
         {
-            return false;
+            return false; // a form body that cannot be parsed (say, a truncated multipart one) carries no valid token either
         }
     }
 

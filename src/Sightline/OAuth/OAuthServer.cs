@@ -45,6 +45,9 @@ public static class OAuthServer
             antiforgery.SuppressXFrameOptionsHeader = true; // HtmlPage sends DENY, stricter than antiforgery's SAMEORIGIN
         });
 
+        // OpenIddict narrates every request at Information; its warnings and errors are what an operator needs.
+        services.AddLogging(logging => logging.AddFilter("OpenIddict", LogLevel.Warning));
+
         services.AddOpenIddict().AddServer(options =>
         {
             // Degraded mode: no OpenIddict stores. Applications and tokens are ours (ApplicationStore,

@@ -26,12 +26,11 @@ public static class RevocationApi
 
     public static async Task Revoke(HttpContext context, ClientAuthentication clients, TokenStore tokens)
     {
-        if (!context.Request.HasFormContentType)
+        if (await ReadFormAsync(context) is not { } form)
         {
-            await OAuthErrors.WriteAsync(context, OAuthErrors.InvalidRequest, "The body must be application/x-www-form-urlencoded.");
+            await OAuthErrors.WriteAsync(context, OAuthErrors.InvalidRequest, "The body must be an application/x-www-form-urlencoded form.");
             return;
         }
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var client = await clients.AuthenticateAsync(context.Request, form);
         if (client.Application is not { } application)
         {
@@ -49,5 +48,22 @@ public static class RevocationApi
         await tokens.RevokeForApplicationAsync(token, application.Id);
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(new { code = "ok", message = "request performed", status = 200 }, ContractJson.Options);
+    }
+
+    // RFC 7009 §2.1 names form-urlencoded, the one form encoding that cannot be truncated mid-part;
+    // a body that still cannot be parsed is the caller's error, not ours.
+    private static async Task<IFormCollection?> ReadFormAsync(HttpContext context)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) ||
+            !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            return null;
+        try
+        {
+            return await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 }
