@@ -64,7 +64,7 @@ public static class SightlineServer
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
-        services.AddSightlineOAuth(settings.DataDirectory);
+        services.AddSightlineOAuth(settings.DataDirectory, builder.Configuration);
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()

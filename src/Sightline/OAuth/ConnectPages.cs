@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -136,7 +136,8 @@ public static class ConnectPages
 
     // The issuer as OpenIddict reports it (RFC 9207 "iss"), so clients can check where errors come from.
     private static string Issuer(HttpContext context) =>
-        $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/";
+        context.RequestServices.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue.Issuer?.AbsoluteUri
+        ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/";
 
     private static string QueryOf(OpenIddictRequest request)
     {

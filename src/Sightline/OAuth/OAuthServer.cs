@@ -12,8 +12,14 @@ public static class OAuthServer
     /// <summary>Authorization codes live at most this long (issue 5; RFC 6749 §4.1.2 recommends 10 minutes at most).</summary>
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
 
-    public static IServiceCollection AddSightlineOAuth(this IServiceCollection services, string dataDirectory)
+    public static IServiceCollection AddSightlineOAuth(this IServiceCollection services, string dataDirectory, IConfiguration configuration)
     {
+        // Behind a reverse proxy the request's host is not the public one; OAuth:Issuer names the public base URL.
+        // The trailing slash makes endpoint URLs resolve under a path prefix (https://host/sightline/connect).
+        var issuer = configuration["OAuth:Issuer"] is { Length: > 0 } configured
+            ? new Uri(configured.EndsWith('/') ? configured : configured + "/", UriKind.Absolute)
+            : null;
+
         services.AddSingleton<ConnectRequests>();
         services.AddSingleton<ClientAuthentication>();
         services.AddSingleton<CodeRedemptions>();
@@ -53,6 +59,8 @@ public static class OAuthServer
             // Degraded mode: no OpenIddict stores. Applications and tokens are ours (ApplicationStore,
             // TokenStore); OpenIddictHandlers plug them in. Codes are self-contained encrypted tokens.
             options.EnableDegradedMode();
+            if (issuer is not null)
+                options.SetIssuer(issuer);
             options.SetAuthorizationEndpointUris("connect")
                 .SetTokenEndpointUris("v2/oauth/token")
                 .SetConfigurationEndpointUris(".well-known/oauth-authorization-server")

@@ -134,6 +134,9 @@ public static class OpenIddictHandlers
         if (metadata.Error is not null || metadata.GetParameter("issuer")?.ToString() is not { } issuer)
             return default;
         var clientAuthentication = List("client_secret_basic", "client_secret_post", "none");
+        // OpenIddict derives endpoint URLs from the request even when OAuth:Issuer is set; they belong under the issuer.
+        metadata["authorization_endpoint"] = new Uri(new Uri(issuer), ConnectPages.Path.TrimStart('/')).AbsoluteUri;
+        metadata["token_endpoint"] = new Uri(new Uri(issuer), TokenApi.RelativePath).AbsoluteUri;
         metadata["revocation_endpoint"] = new Uri(new Uri(issuer), RevocationApi.RelativePath).AbsoluteUri;
         metadata["revocation_endpoint_auth_methods_supported"] = clientAuthentication;
         metadata["token_endpoint_auth_methods_supported"] = clientAuthentication;

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore;
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;

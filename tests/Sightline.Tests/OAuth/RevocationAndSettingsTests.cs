@@ -163,3 +163,22 @@ public sealed class RevocationAndSettingsTests : OAuthTestBase
     private static string[] Strings(JsonElement root, string name) =>
         root.GetProperty(name).EnumerateArray().Select(e => e.GetString()!).ToArray();
 }
+
+/// <summary>Behind a reverse proxy the issuer is configured, not guessed from the request.</summary>
+public sealed class ConfiguredIssuerTests : OAuthTestBase
+{
+    protected override IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?> { ["OAuth:Issuer"] = "https://sightline.example.org/" };
+
+    [Fact]
+    public async Task MetadataAndErrorRedirectsNameTheConfiguredIssuer()
+    {
+        using var json = JsonDocument.Parse(await Server.Http.GetStringAsync("/.well-known/oauth-authorization-server"));
+        Assert.Equal("https://sightline.example.org/", json.RootElement.GetProperty("issuer").GetString());
+        Assert.Equal("https://sightline.example.org/v2/oauth/token", json.RootElement.GetProperty("token_endpoint").GetString());
+        Assert.Equal("https://sightline.example.org/v2/oauth/revoke", json.RootElement.GetProperty("revocation_endpoint").GetString());
+
+        using var browser = new Browser(Server.BaseAddress);
+        var response = await browser.GetAsync(AuthorizeUrl(Confidential, scope: "mapillary:admin"));
+        Assert.Equal("https://sightline.example.org/", Browser.RedirectParameters(response)["iss"]);
+    }
+}
