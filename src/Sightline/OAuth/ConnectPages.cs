@@ -25,7 +25,7 @@ public static class ConnectPages
     public const string ApplicationClaim = "sl_app";
 
     private static readonly string[] RequestParameters =
-        ["client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method"];
+        ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "code_challenge", "code_challenge_method"];
 
     public static IEndpointRouteBuilder MapConnectPages(this IEndpointRouteBuilder routes)
     {
@@ -50,10 +50,11 @@ public static class ConnectPages
         if (items.Length == 0)
             items.Append("<li>know who you are on this server (no other access)</li>");
 
+        // The request as the application sent it, so OpenIddict validates the same request again on Allow.
         var hidden = new StringBuilder();
         foreach (var name in RequestParameters)
         {
-            if (request.GetParameter(name)?.ToString() is { Length: > 0 } value)
+            if (context.Request.Query[name].FirstOrDefault() is { Length: > 0 } value)
                 hidden.Append($"<input type=\"hidden\" name=\"{name}\" value=\"{E(value)}\">");
         }
         var body =
@@ -74,10 +75,10 @@ public static class ConnectPages
         if (!await HasValidCsrfAsync(context))
             return new PageResult(400, "Request refused", "The consent form was missing its security token or it expired. Go back to the application and start again.");
         var request = context.GetOpenIddictServerRequest()!;
-        if (SignInPages.UserIdOf(context) is not { } userId)
-            return SignInPages.RedirectToSignIn(Path + QueryOf(request));
-
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (SignInPages.UserIdOf(context) is not { } userId)
+            return SignInPages.RedirectToSignIn(Path + QueryOf(form));
+
         if (form["decision"].FirstOrDefault() != "allow")
         {
             return Results.Forbid(
@@ -139,10 +140,11 @@ public static class ConnectPages
         context.RequestServices.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue.Issuer?.AbsoluteUri
         ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/";
 
-    private static string QueryOf(OpenIddictRequest request)
+    // The authorization request carried by the consent form, as a query to come back to after signing in.
+    private static string QueryOf(IFormCollection form)
     {
         var pairs = RequestParameters
-            .Select(name => (name, value: request.GetParameter(name)?.ToString()))
+            .Select(name => (name, value: form[name].FirstOrDefault()))
             .Where(p => !string.IsNullOrEmpty(p.value))
             .Select(p => $"{p.name}={Uri.EscapeDataString(p.value!)}");
         return "?" + string.Join('&', pairs);

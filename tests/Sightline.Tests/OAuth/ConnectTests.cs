@@ -112,6 +112,18 @@ public sealed class ConnectTests : OAuthTestBase
     }
 
     [Fact]
+    public async Task FragmentResponseModeIsKeptThroughConsent()
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (_, challenge) = Browser.NewPkce();
+        var consent = await browser.SignInToConsentAsync(AuthorizeUrl(Confidential, challenge: challenge) + "&response_mode=fragment", Username, Password);
+        var redirect = await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "allow" });
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Equal("", redirect.Headers.Location!.Query);
+        Assert.NotNull(Browser.RedirectParameters(redirect, fragment: true)["code"]);
+    }
+
+    [Fact]
     public async Task DenyRedirectsWithAccessDeniedAndState()
     {
         using var browser = new Browser(Server.BaseAddress);
