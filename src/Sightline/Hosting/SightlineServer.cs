@@ -54,6 +54,7 @@ public static class SightlineServer
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
+        AddSearch(services);
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -82,6 +83,8 @@ public static class SightlineServer
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
+        app.MapImageSearch();
+        app.MapSequenceSearch();
         app.MapUploads();
         app.MapImages();
         app.MapSequences();
@@ -106,6 +109,16 @@ public static class SightlineServer
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobSignal>();
         services.AddHostedService<DerivativeWorker>();
+    }
+
+    private static void AddSearch(IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration("Search");
+        services.AddSingleton<Search.Index.ImageIndex>();
+        services.AddHostedService<Search.Index.SearchIndexHost>();
+        services.AddSingleton<SearchParameters>();
+        services.AddSingleton<ImageSearch>();
+        services.AddSingleton<SequenceSearch>();
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>
