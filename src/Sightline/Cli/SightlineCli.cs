@@ -16,6 +16,8 @@ public static class SightlineCli
             ClientsCommand.Create(input),
             TokensCommand.Create(input),
             ProjectsCommand.Create(input),
+            BenchDataCommand.Create(input),
+            BenchIndexCommand.Create(input),
         };
         return root;
     }
