@@ -16,10 +16,11 @@ public sealed class ImageIndex(Database database, IOptions<SearchOptions> option
 {
     private readonly Lock gate = new();
     private volatile IndexState state = IndexState.Empty;
-    private SqliteConnection? watch;
+    private volatile SqliteConnection? watch;
     private SqliteCommand? dataVersion;
     private long seenDataVersion = -1;
     private long savedChange = -1;
+    private readonly ConcurrentBag<ChangeProbe> probes = [];
     private readonly ConcurrentDictionary<int, string> usernames = new();
     private readonly ConcurrentDictionary<int, string> sequenceKeys = new();
 
@@ -58,14 +59,55 @@ public sealed class ImageIndex(Database database, IOptions<SearchOptions> option
     }
 
     /// <summary>The index as of now: every write committed before this call is in it.</summary>
+    /// <remarks>
+    /// Each search asks a pooled connection of its own whether anything was committed since that
+    /// connection last looked (<c>PRAGMA data_version</c>), so concurrent searches take no lock
+    /// unless there is something to catch up with.
+    /// </remarks>
     public IndexState Current()
     {
-        lock (gate)
+        if (watch is null)
+            throw new InvalidOperationException("The search index has not been loaded.");
+        if (!probes.TryTake(out var probe))
+            probe = new ChangeProbe(database.Open());
+        try
         {
-            if (watch is null)
-                throw new InvalidOperationException("The search index has not been loaded.");
-            CatchUpLocked();
+            var version = probe.DataVersion();
+            if (version != probe.Seen)
+            {
+                lock (gate)
+                    CatchUpLocked();
+                probe.Seen = version; // only once the catch-up that began after this version is done
+            }
             return state;
+        }
+        finally
+        {
+            probes.Add(probe);
+        }
+    }
+
+    /// <summary>A connection used only to notice commits by other connections.</summary>
+    private sealed class ChangeProbe(SqliteConnection connection) : IDisposable
+    {
+        private readonly SqliteCommand command = Prepared(connection);
+
+        public long Seen { get; set; } = -1;
+
+        public long DataVersion() => (long)command.ExecuteScalar()!;
+
+        private static SqliteCommand Prepared(SqliteConnection connection)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA data_version";
+            command.Prepare();
+            return command;
+        }
+
+        public void Dispose()
+        {
+            command.Dispose();
+            connection.Dispose();
         }
     }
 
@@ -179,6 +221,8 @@ public sealed class ImageIndex(Database database, IOptions<SearchOptions> option
             dataVersion?.Dispose();
             watch?.Dispose();
             watch = null;
+            while (probes.TryTake(out var probe))
+                probe.Dispose();
         }
     }
 }
