@@ -22,3 +22,8 @@ CREATE TRIGGER search_images_delete AFTER DELETE ON images
 BEGIN
     INSERT INTO search_changes (image_id) VALUES (old.id);
 END;
+
+-- The processing queue puts back images left 'processing' by a crash when the server starts; with an
+-- archive of millions of images that statement scanned the whole table on every start. This index
+-- holds only such images, so it stays empty in normal operation.
+CREATE INDEX images_processing ON images(id) WHERE state = 'processing';
