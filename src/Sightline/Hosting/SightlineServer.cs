@@ -49,6 +49,8 @@ public static class SightlineServer
         services.AddSingleton(new Database(settings.DataDirectory));
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<CommitWatch>();
+        services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");

@@ -12,7 +12,7 @@ namespace Sightline.Search.Index;
 /// reads the snapshot file (or rescans the table), and before each search it applies what the
 /// <c>search_changes</c> log recorded since, so a search always sees every committed write.
 /// </summary>
-public sealed class ImageIndex(Database database, IOptions<SearchOptions> options, ILogger<ImageIndex> logger) : IDisposable
+public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<SearchOptions> options, ILogger<ImageIndex> logger) : IDisposable
 {
     private readonly Lock gate = new();
     private volatile IndexState state = IndexState.Empty;
@@ -20,7 +20,7 @@ public sealed class ImageIndex(Database database, IOptions<SearchOptions> option
     private SqliteCommand? dataVersion;
     private long seenDataVersion = -1;
     private long savedChange = -1;
-    private readonly ConcurrentBag<ChangeProbe> probes = [];
+    private long caughtUpEpoch = -1;
     private readonly ConcurrentDictionary<int, string> usernames = new();
     private readonly ConcurrentDictionary<int, string> sequenceKeys = new();
 
@@ -59,56 +59,21 @@ public sealed class ImageIndex(Database database, IOptions<SearchOptions> option
     }
 
     /// <summary>The index as of now: every write committed before this call is in it.</summary>
-    /// <remarks>
-    /// Each search asks a pooled connection of its own whether anything was committed since that
-    /// connection last looked (<c>PRAGMA data_version</c>), so concurrent searches take no lock
-    /// unless there is something to catch up with.
-    /// </remarks>
+    /// <remarks>Searches take no lock unless something was committed since the index last caught up.</remarks>
     public IndexState Current()
     {
         if (watch is null)
             throw new InvalidOperationException("The search index has not been loaded.");
-        if (!probes.TryTake(out var probe))
-            probe = new ChangeProbe(database.Open());
-        try
+        var epoch = commits.Epoch(); // before catching up, so that later commits move it on
+        if (epoch != Volatile.Read(ref caughtUpEpoch))
         {
-            var version = probe.DataVersion();
-            if (version != probe.Seen)
+            lock (gate)
             {
-                lock (gate)
-                    CatchUpLocked();
-                probe.Seen = version; // only once the catch-up that began after this version is done
+                CatchUpLocked();
+                caughtUpEpoch = Math.Max(caughtUpEpoch, epoch);
             }
-            return state;
         }
-        finally
-        {
-            probes.Add(probe);
-        }
-    }
-
-    /// <summary>A connection used only to notice commits by other connections.</summary>
-    private sealed class ChangeProbe(SqliteConnection connection) : IDisposable
-    {
-        private readonly SqliteCommand command = Prepared(connection);
-
-        public long Seen { get; set; } = -1;
-
-        public long DataVersion() => (long)command.ExecuteScalar()!;
-
-        private static SqliteCommand Prepared(SqliteConnection connection)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA data_version";
-            command.Prepare();
-            return command;
-        }
-
-        public void Dispose()
-        {
-            command.Dispose();
-            connection.Dispose();
-        }
+        return state;
     }
 
     public string Username(int userId) =>
@@ -221,8 +186,6 @@ public sealed class ImageIndex(Database database, IOptions<SearchOptions> option
             dataVersion?.Dispose();
             watch?.Dispose();
             watch = null;
-            while (probes.TryTake(out var probe))
-                probe.Dispose();
         }
     }
 }
