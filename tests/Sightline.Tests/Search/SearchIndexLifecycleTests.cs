@@ -66,6 +66,13 @@ public sealed class SearchIndexLifecycleTests
             Assert.True(File.Exists(IndexSnapshot.PathIn(data)), "a clean stop writes the snapshot");
             Assert.Equal(0, Scalar(data, "SELECT count(*) FROM search_changes"));
 
+            // Nothing written since: the snapshot alone is the index.
+            await using (var again = await TestServer.StartAsync(dataDirectory: data))
+            {
+                Assert.Contains(again.Logs.Entries, e => e.Message.Contains("from snapshot"));
+                Assert.Equal(before, await BoxKeysAsync(again, clientId));
+            }
+
             // Written while no server runs: the log carries it into the restarted index.
             Insert(data, "writer", 5, 10.5);
             await using (var second = await TestServer.StartAsync(dataDirectory: data))

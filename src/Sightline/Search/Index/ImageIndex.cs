@@ -33,8 +33,12 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
             watch = database.Open();
             dataVersion = watch.CreateCommand();
             dataVersion.CommandText = "PRAGMA data_version";
+            // The log's high-water mark survives pruning in sqlite_sequence (AUTOINCREMENT never reuses a number).
             var (lastChange, firstChange) = watch.QuerySingle<(long, long)>(
-                "SELECT coalesce(max(seq), 0), coalesce(min(seq), 0) FROM search_changes");
+                """
+                SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0),
+                       coalesce((SELECT min(seq) FROM search_changes), 0)
+                """);
 
             var snapshot = IndexSnapshot.Read(IndexSnapshot.PathIn(database.DataDirectory));
             string source;
