@@ -41,7 +41,6 @@ public sealed class IndexBenchmark(Database database, TextWriter log)
         // The same first images in memory, for a like-for-like comparison.
         var subset = snapshot.Items.Where(i => i.Id <= rtreeImages).ToArray();
         var small = IndexState.FromBase(subset, subset.Length, 0);
-        var inSubset = chosen;
         using var box = connection.CreateCommand();
         box.CommandText = """
             SELECT i.id, i.key, i.lat, i.lon, i.ca, i.captured_at, i.user_id FROM temp.bench_rtree r JOIN images i ON i.id = r.id
@@ -51,8 +50,8 @@ public sealed class IndexBenchmark(Database database, TextWriter log)
         foreach (var name in new[] { "$a", "$b", "$c", "$d" })
             box.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter(name, 0.0));
         box.Prepare();
-        Measure($"memory box ({subset.Length:N0})", inSubset, p => Newest(small, p.Lat, p.Lon));
-        Measure($"sqlite r*tree box ({rtreeImages:N0})", inSubset, p =>
+        Measure($"memory box ({subset.Length:N0})", chosen, p => Newest(small, p.Lat, p.Lon));
+        Measure($"sqlite r*tree box ({rtreeImages:N0})", chosen, p =>
         {
             var dLat = BoxHalfMeters / Geodesy.EarthRadiusMeters * 180 / Math.PI;
             var dLon = dLat / Math.Cos(p.Lat * Math.PI / 180);
