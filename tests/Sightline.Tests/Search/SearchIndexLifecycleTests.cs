@@ -65,6 +65,7 @@ public sealed class SearchIndexLifecycleTests
             }
             Assert.True(File.Exists(IndexSnapshot.PathIn(data)), "a clean stop writes the snapshot");
             Assert.Equal(0, Scalar(data, "SELECT count(*) FROM search_changes"));
+            File.Copy(IndexSnapshot.PathIn(data), IndexSnapshot.PathIn(data) + ".old");
 
             // Nothing written since: the snapshot alone is the index.
             await using (var again = await TestServer.StartAsync(dataDirectory: data))
@@ -83,8 +84,11 @@ public sealed class SearchIndexLifecycleTests
                 Assert.Equal(before, after.Where(before.Contains));
             }
 
-            File.Delete(IndexSnapshot.PathIn(data));
+            // As a crash between pruning the log and the new snapshot reaching the disk could leave it:
+            // an older snapshot whose later changes are no longer in the log. Only the table can tell.
+            File.Move(IndexSnapshot.PathIn(data) + ".old", IndexSnapshot.PathIn(data), overwrite: true);
             Execute(data, "UPDATE images SET state = 'failed' WHERE id IN (SELECT id FROM images ORDER BY id LIMIT 10)");
+            Execute(data, "DELETE FROM search_changes");
             await using (var third = await TestServer.StartAsync(dataDirectory: data))
             {
                 Assert.Contains(third.Logs.Entries, e => e.Message.Contains("from table scan"));

@@ -33,17 +33,15 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
             watch = database.Open();
             dataVersion = watch.CreateCommand();
             dataVersion.CommandText = "PRAGMA data_version";
-            // The log's high-water mark survives pruning in sqlite_sequence (AUTOINCREMENT never reuses a number).
-            var (lastChange, firstChange) = watch.QuerySingle<(long, long)>(
-                """
-                SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0),
-                       coalesce((SELECT min(seq) FROM search_changes), 0)
-                """);
+            var lastChange = HighWaterMark(null);
+            var firstChange = watch.ExecuteScalar<long>("SELECT coalesce(min(seq), 0) FROM search_changes");
 
             var snapshot = IndexSnapshot.Read(IndexSnapshot.PathIn(database.DataDirectory));
             string source;
-            // Usable when the log still holds everything after it (it is only pruned up to a saved snapshot).
-            if (snapshot is var (items, snapshotChange) && snapshotChange <= lastChange && (firstChange == 0 || firstChange <= snapshotChange + 1))
+            // Usable when it is current, or when the log still holds everything after it (the log is pruned
+            // only up to a saved snapshot, but an older snapshot file may be what a crash left behind).
+            if (snapshot is var (items, snapshotChange)
+                && (snapshotChange == lastChange || (snapshotChange < lastChange && firstChange != 0 && firstChange <= snapshotChange + 1)))
             {
                 state = IndexState.FromBase(items, items.Length, snapshotChange, sorted: true);
                 savedChange = snapshotChange;
@@ -131,7 +129,7 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
     private IndexState Rebuild()
     {
         using var transaction = watch!.BeginTransaction(deferred: true);
-        var lastChange = watch.ExecuteScalar<long>("SELECT coalesce(max(seq), 0) FROM search_changes", transaction: transaction);
+        var lastChange = HighWaterMark(transaction);
         var count = watch.ExecuteScalar<int>("SELECT count(*) FROM images WHERE state = 'done'", transaction: transaction);
         var items = new IndexedImage[count];
         var n = 0;
@@ -144,6 +142,10 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
         transaction.Commit();
         return IndexState.FromBase(items, n, lastChange);
     }
+
+    // The last change ever logged: it survives pruning in sqlite_sequence (AUTOINCREMENT never reuses a number).
+    private long HighWaterMark(SqliteTransaction? transaction) =>
+        watch!.ExecuteScalar<long>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)", transaction: transaction);
 
     private IEnumerable<IndexedImage> ReadImages(SqliteConnection connection, string condition, object? parameters, SqliteTransaction? transaction = null)
     {
