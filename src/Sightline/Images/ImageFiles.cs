@@ -61,8 +61,22 @@ public sealed class ImageFiles(Database database)
     public void DeleteDerivatives(string imageKey)
     {
         var folder = DerivativeDirectory(imageKey);
-        if (Directory.Exists(folder))
-            Directory.Delete(folder, recursive: true);
+        // The worker may be moving a thumbnail into this folder while it is emptied (an upload deleted
+        // while it is processed), and then the folder is not empty when it is removed: try again
+        // until the worker is done with it; it stops once it finds the image gone.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(folder))
+                    Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 50 && Directory.Exists(folder))
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 
     public void DeleteOriginal(string contentHash)
