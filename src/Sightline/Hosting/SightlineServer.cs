@@ -58,11 +58,14 @@ public static class SightlineServer
         services.AddSingleton(new Database(settings.DataDirectory));
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<CommitWatch>();
+        services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
+        AddSearch(services);
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -92,6 +95,8 @@ public static class SightlineServer
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
+        app.MapImageSearch();
+        app.MapSequenceSearch();
         app.MapUploads();
         app.MapImages();
         app.MapSequences();
@@ -118,6 +123,16 @@ public static class SightlineServer
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobSignal>();
         services.AddHostedService<DerivativeWorker>();
+    }
+
+    private static void AddSearch(IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration("Search");
+        services.AddSingleton<Search.Index.ImageIndex>();
+        services.AddHostedService<Search.Index.SearchIndexHost>();
+        services.AddSingleton<SearchParameters>();
+        services.AddSingleton<ImageSearch>();
+        services.AddSingleton<SequenceSearch>();
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>
