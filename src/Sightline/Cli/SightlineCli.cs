@@ -17,6 +17,8 @@ public static class SightlineCli
             TokensCommand.Create(input),
             ProjectsCommand.Create(input),
             ImportCommand.Create(input),
+            BenchDataCommand.Create(input),
+            BenchIndexCommand.Create(input),
         };
         return root;
     }

@@ -59,11 +59,14 @@ public static class SightlineServer
         services.AddSingleton(new Database(settings.DataDirectory));
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<CommitWatch>();
+        services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
+        AddSearch(services);
         services.AddSightlineOAuth(settings.DataDirectory, builder.Configuration);
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
@@ -97,6 +100,8 @@ public static class SightlineServer
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
+        app.MapImageSearch();
+        app.MapSequenceSearch();
         app.MapUploads();
         app.MapImages();
         app.MapSequences();
@@ -124,6 +129,16 @@ public static class SightlineServer
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobSignal>();
         services.AddHostedService<DerivativeWorker>();
+    }
+
+    private static void AddSearch(IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration("Search");
+        services.AddSingleton<Search.Index.ImageIndex>();
+        services.AddHostedService<Search.Index.SearchIndexHost>();
+        services.AddSingleton<SearchParameters>();
+        services.AddSingleton<ImageSearch>();
+        services.AddSingleton<SequenceSearch>();
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>
