@@ -30,7 +30,7 @@ public sealed class AccessMiddleware(RequestDelegate next)
                 return new ApiException(ErrorCode.ClientIdInvalid, "The client_id is not a registered, enabled application.");
         }
 
-        if (caller.HasAuthorizationHeader)
+        if (caller.HasAuthorizationHeader && !policy.ClientAuthenticatesItself)
         {
             if (caller.Token is null)
                 return new ApiException(ErrorCode.UserNotAuthenticated,

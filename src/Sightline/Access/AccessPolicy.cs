@@ -4,8 +4,14 @@ namespace Sightline.Access;
 /// Endpoint metadata saying what a route needs from its caller. A route without it is not part
 /// of the API, so <see cref="AccessMiddleware"/> answers <c>not_found</c> for it.
 /// </summary>
-public sealed record AccessPolicy(bool RequiresClient, string? RequiredScope = null)
+public sealed record AccessPolicy(bool RequiresClient, string? RequiredScope = null, bool ClientAuthenticatesItself = false)
 {
+    /// <summary>
+    /// The OAuth token and revocation endpoints: the client sends its credentials in the body or as
+    /// HTTP Basic (RFC 6749 §2.3.1), so the <c>Authorization</c> header is the endpoint's to judge.
+    /// </summary>
+    public static readonly AccessPolicy ClientCredentials = new(RequiresClient: false, ClientAuthenticatesItself: true);
+
     public static readonly AccessPolicy Client = new(RequiresClient: true);
     public static readonly AccessPolicy Public = new(RequiresClient: false);
 }
@@ -24,4 +30,8 @@ public static class AccessPolicyConventions
     /// <summary>The route is open without client_id, like files on a CDN.</summary>
     public static TBuilder AllowWithoutClient<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(AccessPolicy.Public);
+
+    /// <summary>The route authenticates the OAuth client itself (Basic or form credentials); see <see cref="AccessPolicy.ClientCredentials"/>.</summary>
+    public static TBuilder AcceptClientCredentials<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(AccessPolicy.ClientCredentials);
 }

@@ -46,6 +46,22 @@ public sealed class BlurStore(Database database, TimeProvider clock, BlurSignal 
         return ids.AsList();
     }
 
+    /// <summary>Ids of every image with blurs in effect (the candidates of <c>/v2/search/im/b</c>).</summary>
+    public async Task<HashSet<int>> BlurredImageIdsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<int>("SELECT image_id FROM image_blurs WHERE rects <> '[]'")).ToHashSet();
+    }
+
+    /// <summary>The blurs in effect on these images, by image id.</summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<Blur>>> CurrentForImagesAsync(IReadOnlyList<long> imageIds)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(long ImageId, string Rects)>(
+            "SELECT image_id, rects FROM image_blurs WHERE image_id IN @imageIds", new { imageIds });
+        return rows.ToDictionary(r => r.ImageId, r => Blur.FromJson(r.Rects));
+    }
+
     /// <summary>Files a request; a second one while one is pending is refused (spec §5 item 17).</summary>
     public async Task RequestAsync(Image image, long userId, IReadOnlyList<Blur> blurs)
     {

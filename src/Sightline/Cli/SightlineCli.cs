@@ -18,6 +18,8 @@ public static class SightlineCli
             ProjectsCommand.Create(input),
             ComplaintsCommand.Create(input),
             ImportCommand.Create(input),
+            BenchDataCommand.Create(input),
+            BenchIndexCommand.Create(input),
         };
         return root;
     }

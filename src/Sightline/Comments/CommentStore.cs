@@ -59,4 +59,19 @@ public sealed class CommentStore(Database database, TimeProvider clock)
         await connection.ExecuteAsync("DELETE FROM comments WHERE id = @Id", new { comment.Id }, transaction);
         await transaction.CommitAsync();
     }
+
+    /// <summary>Ids of every image with at least one comment (the candidates of <c>/v2/search/im/cm</c>).</summary>
+    public async Task<HashSet<int>> CommentedImageIdsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<int>("SELECT DISTINCT image_id FROM comments")).ToHashSet();
+    }
+
+    /// <summary>The comments of these images, oldest first, by image id.</summary>
+    public async Task<IReadOnlyDictionary<long, List<Comment>>> ForImagesAsync(IReadOnlyList<long> imageIds)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<Comment>($"{Select} WHERE c.image_id IN @imageIds ORDER BY c.created_at, c.id", new { imageIds });
+        return rows.GroupBy(c => c.ImageId).ToDictionary(g => g.Key, g => g.ToList());
+    }
 }

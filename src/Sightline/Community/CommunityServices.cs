@@ -26,6 +26,7 @@ public static class CommunityServices
         services.AddSingleton<AvatarStore>();
         services.AddSingleton<DetectionCatalogue>();
         services.AddSingleton<DetectionStore>();
+        services.AddSingleton<CommunitySearch>();
         return services;
     }
 
@@ -39,5 +40,6 @@ public static class CommunityServices
         routes.MapFeeds();
         routes.MapAvatars();
         routes.MapDetections();
+        routes.MapCommunitySearch();
     }
 }

@@ -25,4 +25,43 @@ public static class Parameters
             throw ApiException.Invalid(name, $"must be a whole number from {min} to {max}");
         return value;
     }
+
+    /// <summary>A whole number such as epoch milliseconds; null when absent.</summary>
+    public static long? Long(string name, string? raw, long min, long max)
+    {
+        if (string.IsNullOrEmpty(raw))
+            return null;
+        if (!long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw ApiException.Invalid(name, $"must be a whole number from {min} to {max}");
+        return value;
+    }
+
+    /// <summary>
+    /// A finite decimal number in [min, max]; null when absent. NaN and Infinity are refused because
+    /// .NET would parse them and they would then slip through every range comparison.
+    /// </summary>
+    public static double? Double(string name, string? raw, double min, double max)
+    {
+        if (string.IsNullOrEmpty(raw))
+            return null;
+        if (!double.TryParse(raw, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < min || value > max)
+            throw ApiException.Invalid(name, $"must be a finite number between {Format(min)} and {Format(max)}");
+        return value;
+    }
+
+    /// <summary>A boolean as <c>true</c>/<c>false</c>/<c>1</c>/<c>0</c> (spec §5 item 4); null when absent.</summary>
+    public static bool? Boolean(string name, string? raw)
+    {
+        if (string.IsNullOrEmpty(raw))
+            return null;
+        return raw switch
+        {
+            "true" or "1" => true,
+            "false" or "0" => false,
+            _ => throw ApiException.Invalid(name, "must be true, false, 1 or 0"),
+        };
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -62,13 +62,7 @@ public sealed class DetectionStore(Database database, TimeProvider clock)
         var result = new Dictionary<long, IReadOnlyList<Detection>>();
         if (imageIds.Count == 0)
             return result;
-        var parameters = new DynamicParameters(new { filter.Package, filter.MinScore });
-        var prefixes = filter.ClassPrefixes.Select((prefix, i) =>
-        {
-            parameters.Add($"p{i}", prefix);
-            return $"substr(type, 1, length(@p{i})) = @p{i}"; // a plain, case-sensitive prefix: no LIKE wildcards
-        }).ToList();
-        var classes = prefixes.Count == 0 ? "" : $" AND ({string.Join(" OR ", prefixes)})";
+        var (parameters, classes) = Conditions(filter);
         await using var connection = await database.OpenAsync();
         foreach (var chunk in imageIds.Chunk(500))
         {
@@ -83,5 +77,26 @@ public sealed class DetectionStore(Database database, TimeProvider clock)
                 result[group.Key] = group.Select(r => new Detection(r.Package, r.Type, r.Score, r.XMin, r.YMin, r.XMax, r.YMax)).ToList();
         }
         return result;
+    }
+
+    /// <summary>Ids of every image with a detection matching <paramref name="filter"/> (the candidates of <c>/v2/search/im/or</c>).</summary>
+    public async Task<HashSet<int>> MatchingImageIdsAsync(DetectionFilter filter)
+    {
+        var (parameters, classes) = Conditions(filter);
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<int>(
+            $"SELECT DISTINCT image_id FROM detections WHERE (@Package IS NULL OR package = @Package) AND (@MinScore IS NULL OR score_value >= @MinScore){classes}",
+            parameters)).ToHashSet();
+    }
+
+    private static (DynamicParameters Parameters, string Classes) Conditions(DetectionFilter filter)
+    {
+        var parameters = new DynamicParameters(new { filter.Package, filter.MinScore });
+        var prefixes = filter.ClassPrefixes.Select((prefix, i) =>
+        {
+            parameters.Add($"p{i}", prefix);
+            return $"substr(type, 1, length(@p{i})) = @p{i}"; // a plain, case-sensitive prefix: no LIKE wildcards
+        }).ToList();
+        return (parameters, prefixes.Count == 0 ? "" : $" AND ({string.Join(" OR ", prefixes)})");
     }
 }

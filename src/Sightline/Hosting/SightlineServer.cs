@@ -8,6 +8,7 @@ using Sightline.Community;
 using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Me;
+using Sightline.OAuth;
 using Sightline.Processing;
 using Sightline.RateLimiting;
 using Sightline.Search;
@@ -59,11 +60,15 @@ public static class SightlineServer
         services.AddSingleton(new Database(settings.DataDirectory));
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<CommitWatch>();
+        services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
+        AddSearch(services);
+        services.AddSightlineOAuth(settings.DataDirectory, builder.Configuration);
         services.AddCommunity();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
@@ -88,16 +93,22 @@ public static class SightlineServer
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
+        // After the access checks, so OpenIddict only sees requests to routes the API declares
+        // (a wrong method on /v2/oauth/token is 404 like anywhere else); it also reads the session cookie.
+        app.UseAuthentication();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowWithoutClient();
         app.MapStatus();
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
+        app.MapImageSearch();
+        app.MapSequenceSearch();
         app.MapUploads();
         app.MapImages();
         app.MapSequences();
         app.MapThumbnails();
+        app.MapOAuth();
         app.MapCommunity();
         return app;
     }
@@ -121,6 +132,16 @@ public static class SightlineServer
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobSignal>();
         services.AddHostedService<DerivativeWorker>();
+    }
+
+    private static void AddSearch(IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration("Search");
+        services.AddSingleton<Search.Index.ImageIndex>();
+        services.AddHostedService<Search.Index.SearchIndexHost>();
+        services.AddSingleton<SearchParameters>();
+        services.AddSingleton<ImageSearch>();
+        services.AddSingleton<SequenceSearch>();
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>

@@ -63,26 +63,23 @@ public sealed class ImageFiles(Database database)
         SyncDirectory(folder);
     }
 
-    /// <summary>
-    /// Removes an image's thumbnails. A worker may be writing into the folder at the same moment; what it
-    /// adds afterwards it removes itself once it finds the image gone (see <c>DerivativeWorker</c>).
-    /// </summary>
     public void DeleteDerivatives(string imageKey)
     {
         var folder = DerivativeDirectory(imageKey);
-        for (var attempt = 0; attempt < 3 && Directory.Exists(folder); attempt++)
+        // The worker may be moving a thumbnail into this folder while it is emptied (an upload deleted
+        // while it is processed), and then the folder is not empty when it is removed: try again
+        // until the worker is done with it; it stops once it finds the image gone.
+        for (var attempt = 0; ; attempt++)
         {
             try
             {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (Exception e) when (e is IOException and not DirectoryNotFoundException)
-            {
-                // "Directory not empty": a file appeared while deleting; try again.
-            }
-            catch (DirectoryNotFoundException)
-            {
+                if (Directory.Exists(folder))
+                    Directory.Delete(folder, recursive: true);
                 return;
+            }
+            catch (IOException) when (attempt < 50 && Directory.Exists(folder))
+            {
+                Thread.Sleep(20);
             }
         }
     }

@@ -10,6 +10,10 @@ public sealed class UserStore(Database database)
 {
     private static readonly PasswordHasher<User> Hasher = new();
 
+    // Verified when the username is unknown, so a sign-in takes as long either way and does not reveal
+    // which usernames exist (the sign-in page is open to anyone).
+    private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword(null!, RandomKey.NewSecret()));
+
     private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin";
 
     public async Task<User> AddAsync(string username, string email, string password, bool isAdmin = false)
@@ -68,7 +72,8 @@ public sealed class UserStore(Database database)
         await using var connection = await database.OpenAsync();
         var hash = await connection.QuerySingleOrDefaultAsync<string>(
             "SELECT password_hash FROM users WHERE username = @username", new { username });
-        return hash is not null && Hasher.VerifyHashedPassword(null!, hash, password) != PasswordVerificationResult.Failed;
+        var verified = Hasher.VerifyHashedPassword(null!, hash ?? DecoyHash.Value, password) != PasswordVerificationResult.Failed;
+        return hash is not null && verified;
     }
 
     public async Task<long> CountAsync()

@@ -37,7 +37,7 @@ public sealed class FaceBlurIngestTests
     [Fact]
     public async Task AFaceIsBlurredFromTheFirstThumbnailAndListedAsAnAutomaticBlur()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Blurs:DetectFaces"] = "true" });
         var owner = await Uploader.CreateAsync(server, "photographer");
         var original = GeotaggedMessi();
         var key = (await owner.UploadProcessedAsync("messi", original)).GetProperty("key").GetString()!;

@@ -46,12 +46,22 @@ public sealed class TestServer : IAsyncDisposable
         new Storage.Database(data).Migrate();
         var logs = new CapturedLogs();
         var app = SightlineServer.Build(
-            new SightlineServer.Settings(data, "http://127.0.0.1:0", configuration),
+            new SightlineServer.Settings(data, "http://127.0.0.1:0", WithTestDefaults(configuration)),
             logging => logging.ClearProviders().AddProvider(logs));
         configureApp?.Invoke(app);
         await app.StartAsync();
         var address = SightlineServer.ListeningAddresses(app).Single();
         return new TestServer(app, data, new Uri(address), logs, ownsData: dataDirectory is null);
+    }
+
+    // Face detection at ingest costs seconds per photo in a Debug build: only the tests about it turn it on
+    // (Blurs:DetectFaces=true); every other test uploads without it.
+    private static Dictionary<string, string?> WithTestDefaults(IReadOnlyDictionary<string, string?>? configuration)
+    {
+        var merged = new Dictionary<string, string?> { ["Blurs:DetectFaces"] = "false" };
+        foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
+            merged[key] = value;
+        return merged;
     }
 
     /// <summary>Runs an admin command against this server's data folder and returns its JSON result.</summary>

@@ -1,0 +1,35 @@
+using Sightline.Search;
+using Sightline.Search.Index;
+
+namespace Sightline.Community;
+
+/// <summary>
+/// Box searches over the search index restricted to a set of images (those with blurs, comments or matching
+/// detections): the index does area, time, user and project, the set says which images qualify.
+/// </summary>
+public sealed class CommunitySearch(ImageSearch search)
+{
+    public ImageIndex Index => search.Index;
+
+    /// <summary>Newest first among <paramref name="candidates"/> (image ids), one page of <paramref name="query"/>.</summary>
+    public SearchPage NewestAmong(BoxSearch query, IReadOnlySet<int> candidates)
+    {
+        var top = new TopK(query.Offset + query.Limit + 1, HitOrder.NewestFirst);
+        if (candidates.Count > 0)
+        {
+            var visitor = new Among(top, candidates);
+            search.Index.Current().Scan(query.Filter, ref visitor);
+        }
+        var sorted = top.Sorted();
+        return new SearchPage(sorted.Skip(query.Offset).Take(query.Limit).ToList(), sorted.Length > query.Offset + query.Limit);
+    }
+
+    private readonly struct Among(TopK top, IReadOnlySet<int> candidates) : IndexState.IMatchVisitor
+    {
+        public void Visit(in IndexedImage image)
+        {
+            if (candidates.Contains(image.Id))
+                top.Offer(new Hit(image, 0));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using Sightline.Access;
+using Sightline.Applications;
+using Sightline.Tokens;
+using static Sightline.OAuth.HtmlPage;
+
+namespace Sightline.OAuth;
+
+/// <summary>
+/// <c>/connect</c>: the authorization endpoint (RFC 6749 §3.1). OpenIddict has parsed and checked the
+/// request before these handlers run; they show consent and tell OpenIddict the person's answer.
+/// </summary>
+public static class ConnectPages
+{
+    public const string Path = "/connect";
+
+    /// <summary>Claim in the authorization code naming our application row, so the token endpoint knows whom it issues for.</summary>
+    public const string ApplicationClaim = "sl_app";
+
+    private static readonly string[] RequestParameters =
+        ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "code_challenge", "code_challenge_method"];
+
+    public static IEndpointRouteBuilder MapConnectPages(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Path, Authorize).AllowWithoutClient().WithName("ConnectPage").ExcludeFromDescription();
+        routes.MapPost(Path, Decide).AllowWithoutClient().WithName("ConnectDecision").ExcludeFromDescription();
+        return routes;
+    }
+
+    private static async Task<IResult> Authorize(HttpContext context, ConnectRequests requests, ApplicationStore applications)
+    {
+        if (await RefusalAsync(context, requests) is { } refusal)
+            return refusal;
+        var request = context.GetOpenIddictServerRequest()!;
+        if (SignInPages.UserIdOf(context) is null)
+            return SignInPages.RedirectToSignIn(Path + context.Request.QueryString);
+
+        var application = (await applications.FindAsync(request.ClientId!))!;
+        var scopes = request.GetScopes();
+        var items = new StringBuilder();
+        foreach (var scope in scopes)
+            items.Append($"<li><code>{E(scope)}</code>: {E(Scopes.Descriptions[scope])}</li>");
+        if (items.Length == 0)
+            items.Append("<li>know who you are on this server (no other access)</li>");
+
+        // The request as the application sent it, so OpenIddict validates the same request again on Allow.
+        var hidden = new StringBuilder();
+        foreach (var name in RequestParameters)
+        {
+            if (context.Request.Query[name].FirstOrDefault() is { Length: > 0 } value)
+                hidden.Append($"<input type=\"hidden\" name=\"{name}\" value=\"{E(value)}\">");
+        }
+        var body =
+            $"<p><strong>{E(application.Name)}</strong> asks to act for <strong>{E(context.User.Identity!.Name)}</strong>. It will be able to:</p>" +
+            $"<ul>{items}</ul>" +
+            $"<p>You can revoke this at any time on your <a href=\"/settings\">settings page</a>.</p>" +
+            $"<form method=\"post\" action=\"{Path}\">{CsrfInput(context)}{hidden}" +
+            "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>" +
+            "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>";
+        return new PageResult(200, $"Authorize {application.Name}", "", body, FormActionSource(request.RedirectUri!) is { } target ? [target] : null);
+    }
+
+    private static async Task<IResult> Decide(HttpContext context, ConnectRequests requests, ApplicationStore applications, TokenStore tokens,
+        IOptions<TokenLifetimeOptions> lifetime)
+    {
+        if (await RefusalAsync(context, requests) is { } refusal)
+            return refusal;
+        if (!await HasValidCsrfAsync(context))
+            return new PageResult(400, "Request refused", "The consent form was missing its security token or it expired. Go back to the application and start again.");
+        var request = context.GetOpenIddictServerRequest()!;
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (SignInPages.UserIdOf(context) is not { } userId)
+            return SignInPages.RedirectToSignIn(Path + QueryOf(form));
+
+        if (form["decision"].FirstOrDefault() != "allow")
+        {
+            return Results.Forbid(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = OAuthErrors.AccessDenied,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The person denied the application access.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var application = (await applications.FindAsync(request.ClientId!))!;
+        var scopes = request.GetScopes();
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        identity.SetClaim(OpenIddictConstants.Claims.Subject, userId.ToString(CultureInfo.InvariantCulture));
+        identity.SetClaim(ApplicationClaim, application.Id.ToString(CultureInfo.InvariantCulture));
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(scopes);
+
+        if (request.ResponseType == ConnectRequests.ResponseTypes.Token)
+        {
+            // The implicit flow answers with our token straight away; OpenIddictHandlers swaps it into the response.
+            var token = await tokens.IssueAsync(userId, application.Id, scopes, lifetime.Value.ExpiresAt(DateTimeOffset.UtcNow));
+            context.Items[OpenIddictHandlers.ImplicitTokenItem] = new OpenIddictHandlers.ImplicitToken(token, string.Join(' ', scopes), lifetime.Value.ExpiresIn);
+        }
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    // OpenIddict passes the requests it refused through to us (error passthrough). RFC 6749 §4.1.2.1:
+    // with a bad client or redirect URI the person sees the error here; any other goes back to the client.
+    private static async Task<IResult?> RefusalAsync(HttpContext context, ConnectRequests requests)
+    {
+        var request = context.GetOpenIddictServerRequest();
+        var response = context.GetOpenIddictServerResponse();
+        if (request is null)
+            return new PageResult(400, "Request refused", "This page is reached from an application's sign-in link.");
+        var (application, problem) = await requests.CheckClientAsync(request.ClientId, request.RedirectUri);
+        if (application is null)
+            return new PageResult(400, "Application link not valid", problem!);
+        if (response?.Error is not { } error)
+            return null;
+
+        var parameters = new List<KeyValuePair<string, string?>>
+        {
+            new("error", error),
+            new("error_description", response.ErrorDescription),
+            new("state", request.State),
+            new("iss", Issuer(context)),
+        };
+        var separator = ConnectRequests.AnswersInFragment(request.ResponseType, request.ResponseMode) ? "#"
+            : request.RedirectUri!.Contains('?') ? "&" : "?";
+        var encoded = string.Join('&', parameters.Where(p => p.Value is not null)
+            .Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
+        return Results.Redirect(request.RedirectUri + separator + encoded);
+    }
+
+    // The issuer as OpenIddict reports it (RFC 9207 "iss"), so clients can check where errors come from.
+    private static string Issuer(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue.Issuer?.AbsoluteUri
+        ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/";
+
+    // The authorization request carried by the consent form, as a query to come back to after signing in.
+    private static string QueryOf(IFormCollection form)
+    {
+        var pairs = RequestParameters
+            .Select(name => (name, value: form[name].FirstOrDefault()))
+            .Where(p => !string.IsNullOrEmpty(p.value))
+            .Select(p => $"{p.name}={Uri.EscapeDataString(p.value!)}");
+        return "?" + string.Join('&', pairs);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Sightline.Contract;
+
+namespace Sightline.OAuth;
+
+/// <summary>
+/// OAuth errors in both vocabularies (CONTRACT.md §6): RFC 6749's <c>error</c>/<c>error_description</c>
+/// for standard client libraries, and the catalogue's <c>code</c>/<c>message</c> for Mapillary clients.
+/// </summary>
+public static class OAuthErrors
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string InvalidClient = "invalid_client";
+    public const string InvalidGrant = "invalid_grant";
+    public const string InvalidScope = "invalid_scope";
+    public const string UnauthorizedClient = "unauthorized_client";
+    public const string UnsupportedResponseType = "unsupported_response_type";
+    public const string AccessDenied = "access_denied";
+    public const string ServerError = "server_error";
+
+    /// <summary>The catalogue entry an OAuth error travels with; its status is the one the answer carries.</summary>
+    public static ErrorCode CatalogueCodeOf(string error, string? description) => error switch
+    {
+        // RFC 6749 §5.2: failed client authentication is the one 401 of the token endpoint.
+        InvalidClient => ErrorCode.ClientIdInvalid,
+        ServerError or "temporarily_unavailable" => ErrorCode.InternalServerError,
+        InvalidRequest when description?.Contains("missing", StringComparison.OrdinalIgnoreCase) == true => ErrorCode.ParameterMissing,
+        _ => ErrorCode.ParameterInvalid,
+    };
+
+    /// <summary>Writes an OAuth error body carrying both vocabularies, for endpoints OpenIddict does not answer for us.</summary>
+    public static async Task WriteAsync(HttpContext context, string error, string description)
+    {
+        var entry = ErrorCatalogue.Of(CatalogueCodeOf(error, description));
+        var response = context.Response;
+        response.StatusCode = entry.Status;
+        response.ContentType = ErrorResponse.JsonContentType;
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Pragma = "no-cache";
+        if (error == InvalidClient && context.Request.Headers.Authorization.Count > 0)
+            response.Headers.WWWAuthenticate = "Basic realm=\"sightline\"";
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["code"] = entry.Code,
+            ["message"] = description,
+            ["error"] = error,
+            ["error_description"] = description,
+        });
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using OpenIddict.Abstractions;
+
+namespace Sightline.OAuth;
+
+/// <summary>Wires the OAuth 2.0 server: OpenIddict for the protocol, a cookie session for people, antiforgery for forms.</summary>
+public static class OAuthServer
+{
+    public const string SessionScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+
+    /// <summary>Authorization codes live at most this long (issue 5; RFC 6749 §4.1.2 recommends 10 minutes at most).</summary>
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
+
+    public static IServiceCollection AddSightlineOAuth(this IServiceCollection services, string dataDirectory, IConfiguration configuration)
+    {
+        // Behind a reverse proxy the request's host is not the public one; OAuth:Issuer names the public base URL.
+        // The trailing slash makes endpoint URLs resolve under a path prefix (https://host/sightline/connect).
+        var issuer = configuration["OAuth:Issuer"] is { Length: > 0 } configured
+            ? new Uri(configured.EndsWith('/') ? configured : configured + "/", UriKind.Absolute)
+            : null;
+
+        services.AddSingleton<ConnectRequests>();
+        services.AddSingleton<ClientAuthentication>();
+        services.AddSingleton<CodeRedemptions>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddOptions<SignInOptions>().BindConfiguration("SignIn");
+        services.AddOptions<TokenLifetimeOptions>().BindConfiguration("OAuth");
+
+        // Session cookies and antiforgery tokens must survive a restart, so their keys live in the data folder.
+        services.AddDataProtection()
+            .SetApplicationName("Sightline")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+
+        services.AddAuthentication(SessionScheme).AddCookie(SessionScheme, cookie =>
+        {
+            cookie.Cookie.Name = "sightline_session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax; // Lax, not Strict: the person arrives at /connect from the application's site
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = SignInPages.Path;
+        });
+
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.FormFieldName = HtmlPage.CsrfField;
+            antiforgery.Cookie.Name = "sightline_csrf";
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            antiforgery.SuppressXFrameOptionsHeader = true; // HtmlPage sends DENY, stricter than antiforgery's SAMEORIGIN
+        });
+
+        // OpenIddict narrates every request at Information; its warnings and errors are what an operator needs.
+        services.AddLogging(logging => logging.AddFilter("OpenIddict", LogLevel.Warning));
+
+        services.AddOpenIddict().AddServer(options =>
+        {
+            // Degraded mode: no OpenIddict stores. Applications and tokens are ours (ApplicationStore,
+            // TokenStore); OpenIddictHandlers plug them in. Codes are self-contained encrypted tokens.
+            options.EnableDegradedMode();
+            if (issuer is not null)
+                options.SetIssuer(issuer);
+            options.SetAuthorizationEndpointUris("connect")
+                .SetTokenEndpointUris("v2/oauth/token")
+                .SetConfigurationEndpointUris(".well-known/oauth-authorization-server")
+                .SetJsonWebKeySetEndpointUris(Array.Empty<Uri>());
+            options.AllowAuthorizationCodeFlow().AllowImplicitFlow();
+            options.SetAuthorizationCodeLifetime(CodeLifetime);
+            options.RegisterScopes([.. ConnectRequests.GrantableScopes]);
+            options.Configure(server =>
+            {
+                server.CodeChallengeMethods.Clear();
+                server.CodeChallengeMethods.Add(OpenIddictConstants.CodeChallengeMethods.Sha256);
+            });
+            // The keys only protect codes in flight (10 minutes at most): after a restart a pending code
+            // fails and the person signs in again, which is cheaper than managing key material.
+            options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+            options.UseAspNetCore()
+                .EnableAuthorizationEndpointPassthrough()
+                .EnableTokenEndpointPassthrough()
+                .EnableErrorPassthrough()
+                // Self-hosted servers often sit behind a TLS-terminating proxy or run on loopback.
+                .DisableTransportSecurityRequirement();
+            OpenIddictHandlers.Register(options);
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOAuth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapOAuthMetadata();
+        routes.MapConnectPages();
+        routes.MapSignInPages();
+        routes.MapTokenApi();
+        routes.MapRevocationApi();
+        routes.MapSettingsPages();
+        return routes;
+    }
+}

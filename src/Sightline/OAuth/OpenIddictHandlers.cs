@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using Sightline.Contract;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Sightline.OAuth;
+
+/// <summary>
+/// Our rules plugged into OpenIddict's pipeline. OpenIddict runs in degraded mode (no stores of its
+/// own), so these handlers are what know our applications; OpenIddict keeps the protocol work: parsing,
+/// code issuance and validation, code lifetime, client and redirect_uri binding, the PKCE verifier.
+/// </summary>
+public static class OpenIddictHandlers
+{
+    /// <summary>HttpContext item holding the Sightline token issued for an implicit-flow response.</summary>
+    public const string ImplicitTokenItem = "sightline:implicit-token";
+
+    /// <summary>The token the consent handler issued for an implicit-flow response.</summary>
+    public sealed record ImplicitToken(string Value, string Scope, int? ExpiresIn);
+
+    public static void Register(OpenIddictServerBuilder options)
+    {
+        options.AddEventHandler<ExtractAuthorizationRequestContext>(handler => handler
+            .UseInlineHandler(AliasImplicitResponseType)
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
+        options.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler
+            .UseScopedHandler<ValidateConnectRequest>()
+            .SetOrder(int.MinValue + 10)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
+        options.AddEventHandler<ProcessAuthenticationContext>(handler => handler
+            .UseScopedHandler<AuthenticateTokenClient>()
+            .SetOrder(OpenIddictServerHandlers.ValidateClientId.Descriptor.Order)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
+        options.AddEventHandler<ApplyAuthorizationResponseContext>(handler => handler
+            .UseInlineHandler(ReplaceImplicitAccessToken)
+            .SetOrder(OpenIddictServerHandlers.Authentication.AttachRedirectUri.Descriptor.Order + 500)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
+        options.AddEventHandler<ApplyTokenResponseContext>(handler => handler
+            .UseInlineHandler(AddCatalogueVocabulary)
+            .SetOrder(OpenIddictServerAspNetCoreHandlers.AttachHttpResponseCode<ApplyTokenResponseContext>.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
+        options.AddEventHandler<ApplyConfigurationResponseContext>(handler => handler
+            .UseInlineHandler(DescribeSightline)
+            .SetOrder(int.MinValue + 10)
+            .SetType(OpenIddictServerHandlerType.Custom));
+    }
+
+    // The v2 documentation lists "implicit" as a response_type (spec §5 item 9).
+    private static ValueTask AliasImplicitResponseType(ExtractAuthorizationRequestContext context)
+    {
+        if (context.Request is { ResponseType: ConnectRequests.ResponseTypes.ImplicitAlias } request)
+            request.ResponseType = ConnectRequests.ResponseTypes.Token;
+        return default;
+    }
+
+    /// <summary>Checks /connect requests against our applications before OpenIddict's own checks.</summary>
+    public sealed class ValidateConnectRequest(ConnectRequests requests) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+    {
+        public async ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
+        {
+            var request = context.Request;
+            var (application, problem) = await requests.CheckClientAsync(request.ClientId, request.RedirectUri);
+            if (application is null)
+            {
+                context.Reject(OAuthErrors.InvalidClient, problem);
+                return;
+            }
+            if (ConnectRequests.CheckFlow(application, request.ResponseType, request.ResponseMode, request.CodeChallenge, request.CodeChallengeMethod,
+                    request.GetScopes()) is { } refusal)
+            {
+                context.Reject(refusal.Error, refusal.Description);
+            }
+        }
+    }
+
+    /// <summary>Client authentication at the token endpoint, which degraded mode leaves to us.</summary>
+    public sealed class AuthenticateTokenClient(ClientAuthentication clients) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+    {
+        public async ValueTask HandleAsync(ProcessAuthenticationContext context)
+        {
+            if (context.EndpointType != OpenIddictServerEndpointType.Token)
+                return;
+            var outcome = await clients.VerifyAsync(context.Request.ClientId, context.Request.ClientSecret);
+            if (outcome.Error is not null)
+                context.Reject(outcome.Error, outcome.Description);
+        }
+    }
+
+    // OpenIddict mints its own access token for response_type=token; the API only knows TokenStore's
+    // tokens, so the one the consent handler issued replaces it, without expires_in unless tokens are configured to expire.
+    private static ValueTask ReplaceImplicitAccessToken(ApplyAuthorizationResponseContext context)
+    {
+        var http = context.Transaction.GetHttpRequest()?.HttpContext;
+        if (http?.Items[ImplicitTokenItem] is not ImplicitToken token || context.Response.Error is not null)
+            return default;
+        context.Response.AccessToken = token.Value;
+        context.Response.TokenType = "bearer";
+        context.Response.ExpiresIn = token.ExpiresIn;
+        context.Response.Scope = token.Scope;
+        return default;
+    }
+
+    // CONTRACT.md §6: token endpoint errors carry the catalogue's code and message too, with the catalogue's status.
+    private static ValueTask AddCatalogueVocabulary(ApplyTokenResponseContext context)
+    {
+        var error = context.Response.Error;
+        if (string.IsNullOrEmpty(error))
+            return default;
+        var description = context.Response.ErrorDescription ?? "The token request was refused.";
+        var entry = ErrorCatalogue.Of(OAuthErrors.CatalogueCodeOf(error, description));
+        context.Response.ErrorDescription = description;
+        context.Response.ErrorUri = null;
+        context.Response["code"] = entry.Code;
+        context.Response["message"] = description;
+        if (context.Transaction.GetHttpRequest()?.HttpContext.Response is { } response)
+            response.StatusCode = entry.Status;
+        return default;
+    }
+
+    // RFC 8414 metadata for what we serve: OAuth 2.0 without OpenID Connect, response types code and
+    // token, S256 only, and our own revocation endpoint. OpenIddict fills its OpenID Connect defaults in
+    // late, so the finished document is edited rather than the handler context.
+    private static ValueTask DescribeSightline(ApplyConfigurationResponseContext context)
+    {
+        var metadata = context.Response;
+        if (metadata.Error is not null || metadata.GetParameter("issuer")?.ToString() is not { } issuer)
+            return default;
+        var clientAuthentication = List("client_secret_basic", "client_secret_post", "none");
+        // OpenIddict derives endpoint URLs from the request even when OAuth:Issuer is set; they belong under the issuer.
+        metadata["authorization_endpoint"] = new Uri(new Uri(issuer), ConnectPages.Path.TrimStart('/')).AbsoluteUri;
+        metadata["token_endpoint"] = new Uri(new Uri(issuer), TokenApi.RelativePath).AbsoluteUri;
+        metadata["revocation_endpoint"] = new Uri(new Uri(issuer), RevocationApi.RelativePath).AbsoluteUri;
+        metadata["revocation_endpoint_auth_methods_supported"] = clientAuthentication;
+        metadata["token_endpoint_auth_methods_supported"] = clientAuthentication;
+        metadata["response_types_supported"] = List(ConnectRequests.ResponseTypes.Code, ConnectRequests.ResponseTypes.Token);
+        metadata["grant_types_supported"] = List(OpenIddictConstants.GrantTypes.AuthorizationCode, OpenIddictConstants.GrantTypes.Implicit);
+        metadata["code_challenge_methods_supported"] = List(OpenIddictConstants.CodeChallengeMethods.Sha256);
+        metadata["response_modes_supported"] = List(OpenIddictConstants.ResponseModes.Query, OpenIddictConstants.ResponseModes.Fragment);
+        metadata["scopes_supported"] = List([.. ConnectRequests.GrantableScopes]);
+        foreach (var openIdOnly in new[] { "claims_supported", "id_token_signing_alg_values_supported", "subject_types_supported",
+                     "prompt_values_supported", "claims_parameter_supported", "request_parameter_supported", "request_uri_parameter_supported" })
+        {
+            metadata.RemoveParameter(openIdOnly);
+        }
+        return default;
+    }
+
+    private static OpenIddictParameter List(params string[] values) => new([.. values]);
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Sightline.Access;
+using Sightline.Users;
+using static Sightline.OAuth.HtmlPage;
+
+namespace Sightline.OAuth;
+
+/// <summary><c>/signin</c> and <c>/signout</c>: the person's session, which /connect and /settings need.</summary>
+public static class SignInPages
+{
+    public const string Path = "/signin";
+
+    public static IEndpointRouteBuilder MapSignInPages(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Path, ShowSignIn).AllowWithoutClient().WithName("SignInPage").ExcludeFromDescription();
+        routes.MapPost(Path, SignIn).AllowWithoutClient().WithName("SignIn").ExcludeFromDescription();
+        routes.MapPost("/signout", SignOut).AllowWithoutClient().WithName("SignOut").ExcludeFromDescription();
+        return routes;
+    }
+
+    /// <summary>The signed-in person's user id, or null without a valid session.</summary>
+    public static long? UserIdOf(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true &&
+        long.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>A 302 to the sign-in page that comes back to <paramref name="returnPath"/> afterwards.</summary>
+    public static IResult RedirectToSignIn(string returnPath) =>
+        Results.Redirect($"{Path}?return={Uri.EscapeDataString(returnPath)}");
+
+    private static Task ShowSignIn(HttpContext context) =>
+        Form(context, 200, SafeReturn(context.Request.Query["return"]), username: "", problem: null);
+
+    private static async Task SignIn(HttpContext context, UserStore users, SignInThrottle throttle)
+    {
+        if (!await HasValidCsrfAsync(context))
+        {
+            await ErrorAsync(context, 400, "Sign-in refused", "The form was missing its security token or it expired. Go back, reload the page and try again.");
+            return;
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnPath = SafeReturn(form["return"]);
+        var username = form["username"].FirstOrDefault()?.Trim() ?? "";
+        var password = form["password"].FirstOrDefault() ?? "";
+        var address = context.Connection.RemoteIpAddress;
+
+        if (throttle.RetryAfter(username, address) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            await Form(context, 429, returnPath, username, $"Too many failed sign-ins. Try again in {wait} seconds.");
+            return;
+        }
+        var user = username.Length > 0 && await users.VerifyPasswordAsync(username, password) ? await users.FindByUsernameAsync(username) : null;
+        if (user is null)
+        {
+            throttle.RecordFailure(username, address);
+            await Form(context, 401, returnPath, username, "Wrong username or password.");
+            return;
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, user.Username)],
+            OAuthServer.SessionScheme);
+        await context.SignInAsync(OAuthServer.SessionScheme, new ClaimsPrincipal(identity));
+        context.Response.Redirect(returnPath);
+    }
+
+    private static async Task<IResult> SignOut(HttpContext context)
+    {
+        if (!await HasValidCsrfAsync(context))
+            return new PageResult(400, "Sign-out refused", "The form was missing its security token. Reload the page and try again.");
+        await context.SignOutAsync(OAuthServer.SessionScheme);
+        return Results.Redirect(Path);
+    }
+
+    private static Task Form(HttpContext context, int status, string returnPath, string username, string? problem)
+    {
+        var body =
+            (problem is null ? "" : $"<p class=\"error\">{E(problem)}</p>") +
+            $"<form method=\"post\" action=\"{Path}\">{CsrfInput(context)}" +
+            $"<input type=\"hidden\" name=\"return\" value=\"{E(returnPath)}\">" +
+            $"<label for=\"username\">Username</label><input type=\"text\" id=\"username\" name=\"username\" value=\"{E(username)}\" autocomplete=\"username\" required>" +
+            "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>" +
+            "<button type=\"submit\">Sign in</button></form>";
+        return WriteAsync(context, status, "Sign in", body);
+    }
+
+    // Only a path on this server: an absolute or protocol-relative URL here would be an open redirect.
+    private static string SafeReturn(string? candidate) =>
+        candidate is { Length: > 1 } path && path[0] == '/' && path[1] is not ('/' or '\\') && !path.Any(char.IsControl)
+            ? path
+            : "/settings";
+}
+
+/// <summary>An HTML page as a minimal-API result, for handlers that also answer with redirects.</summary>
+public sealed class PageResult(int status, string title, string message, string? bodyHtml = null, IEnumerable<string>? formTargets = null) : IResult
+{
+    public Task ExecuteAsync(HttpContext context) =>
+        bodyHtml is null
+            ? HtmlPage.ErrorAsync(context, status, title, message)
+            : HtmlPage.WriteAsync(context, status, title, bodyHtml, formTargets);
+}

@@ -1,0 +1,82 @@
+using Sightline.Search.Index;
+
+namespace Sightline.Search;
+
+/// <summary>One page of an ordered search, and whether another page exists.</summary>
+public sealed record SearchPage(IReadOnlyList<Hit> Hits, bool More);
+
+/// <summary>The image searches over the in-memory index: box by newest, circle by nearest, random picks.</summary>
+public sealed class ImageSearch(ImageIndex index)
+{
+    public ImageIndex Index => index;
+
+    public SearchPage Newest(BoxSearch search)
+    {
+        var top = new TopK(search.Offset + search.Limit + 1, HitOrder.NewestFirst);
+        var visitor = new Collector(top);
+        index.Current().Scan(search.Filter, ref visitor);
+        return Page(top, search.Offset, search.Limit);
+    }
+
+    public SearchPage Nearest(CloseSearch search)
+    {
+        var top = new TopK(search.Offset + search.Limit + 1, HitOrder.Nearest);
+        var visitor = new WithinRadius(top, search.Lat, search.Lon, search.RadiusMeters);
+        index.Current().Scan(search.Filter, ref visitor);
+        return Page(top, search.Offset, search.Limit);
+    }
+
+    /// <summary>One matching image chosen uniformly at random; null when none matches.</summary>
+    public IndexedImage? RandomMatch(ImageFilter filter)
+    {
+        var chooser = new RandomChoice(Random.Shared);
+        index.Current().Scan(filter, ref chooser);
+        return chooser.Chosen;
+    }
+
+    /// <summary>
+    /// The "curated" random image (spec §5 item 45): there is no admin-flagged set yet, so any public image.
+    /// </summary>
+    public IndexedImage? RandomSelected() => index.Current().RandomPublic(Random.Shared);
+
+    /// <summary>The ids of the sequences holding at least one matching image.</summary>
+    public HashSet<int> SequencesMatching(ImageFilter filter)
+    {
+        var visitor = new SequenceCollector([]);
+        index.Current().Scan(filter, ref visitor);
+        return visitor.Ids;
+    }
+
+    private static SearchPage Page(TopK top, int offset, int limit)
+    {
+        var sorted = top.Sorted();
+        var hits = sorted.Skip(offset).Take(limit).ToList();
+        return new SearchPage(hits, sorted.Length > offset + limit);
+    }
+
+    private readonly struct Collector(TopK top) : IndexState.IMatchVisitor
+    {
+        public void Visit(in IndexedImage image) => top.Offer(new Hit(image, 0));
+    }
+
+    private readonly struct WithinRadius(TopK top, double lat, double lon, double radius) : IndexState.IMatchVisitor
+    {
+        public void Visit(in IndexedImage image)
+        {
+            var distance = Geodesy.DistanceMeters(lat, lon, image.Lat, image.Lon);
+            if (distance <= radius)
+                top.Offer(new Hit(image, distance));
+        }
+    }
+
+    private readonly struct SequenceCollector(HashSet<int> ids) : IndexState.IMatchVisitor
+    {
+        public HashSet<int> Ids => ids;
+
+        public void Visit(in IndexedImage image)
+        {
+            if (image.SequenceId != 0)
+                ids.Add(image.SequenceId);
+        }
+    }
+}

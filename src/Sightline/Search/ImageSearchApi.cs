@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sightline.Access;
+using Sightline.Contract;
+using Sightline.Images;
+using Sightline.Sequences;
+using Sightline.Storage;
+
+namespace Sightline.Search;
+
+/// <summary><c>/v2/search/im</c>: image searches by box, by circle, at random, and within a sequence (spec §3.7).</summary>
+public static class ImageSearchApi
+{
+    public static RouteGroupBuilder MapImageSearch(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v2/search/im").RequireClient().WithTags("Search");
+        group.MapGet("", SearchImages)
+            .WithName("SearchImages")
+            .WithSummary("Images in a box")
+            .WithDescription("Filters: min_lat/max_lat/min_lon/max_lon (min_lon > max_lon crosses the antimeridian), start_time/end_time (epoch ms), " +
+                "user, me, project, hidden; limit (default 20, at most 1000) and page (from 0). Newest capture first, then key.");
+        group.MapGet("/close", SearchClose)
+            .WithName("SearchImagesClose")
+            .WithSummary("Images near a point")
+            .WithDescription("lat and lon required; distance in metres (default 100, at most 5000); min_ca/max_ca (a minimum above the maximum wraps through north). " +
+                "Nearest first in whole metres, then key; each image carries its great-circle distance rounded to whole metres.");
+        group.MapGet("/geojson", SearchGeoJson)
+            .WithName("SearchImagesGeoJson")
+            .WithSummary("Images in a box as GeoJSON")
+            .WithDescription("As /v2/search/im, as a FeatureCollection of Points with ca and key, and a top-level more.");
+        group.MapGet("/geojson/close", SearchGeoJsonClose)
+            .WithName("SearchImagesGeoJsonClose")
+            .WithSummary("Images near a point as GeoJSON")
+            .WithDescription("As /v2/search/im/close, as a FeatureCollection of Points with ca and key, and a top-level more.");
+        group.MapGet("/randomselected", RandomSelected)
+            .WithName("RandomSelectedImage")
+            .WithSummary("A random public image")
+            .WithDescription("One public image chosen at random (there is no curated set yet).");
+        group.MapGet("/geojson/randomimage", RandomImageGeoJson)
+            .WithName("RandomImageGeoJson")
+            .WithSummary("A random matching image as GeoJSON")
+            .WithDescription("One image chosen at random among those matching the box filters; paging is ignored. No features when none matches.");
+        group.MapGet("/s/{key}", ImageOfSequence)
+            .WithName("SearchImageInSequence")
+            .WithSummary("An image of a sequence")
+            .WithDescription("The sequence's image closest to lat/lon when given (ties: the earlier in the sequence), otherwise its first image.");
+        return group;
+    }
+
+    public static async Task<Ok<SearchDtos.ImageList>> SearchImages(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    {
+        var query = await parameters.BoxAsync(request.Query, caller);
+        return TypedResults.Ok(SearchDtos.ToList(search.Newest(query), search.Index));
+    }
+
+    public static async Task<Ok<SearchDtos.ImageList>> SearchClose(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    {
+        var query = await parameters.CloseAsync(request.Query, caller);
+        return TypedResults.Ok(SearchDtos.ToList(search.Nearest(query), search.Index, withDistance: true));
+    }
+
+    public static async Task<Ok<SearchDtos.FeatureCollection>> SearchGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    {
+        var query = await parameters.BoxAsync(request.Query, caller);
+        return TypedResults.Ok(SearchDtos.ToGeoJson(search.Newest(query)));
+    }
+
+    public static async Task<Ok<SearchDtos.FeatureCollection>> SearchGeoJsonClose(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    {
+        var query = await parameters.CloseAsync(request.Query, caller);
+        return TypedResults.Ok(SearchDtos.ToGeoJson(search.Nearest(query)));
+    }
+
+    public static Ok<SearchDtos.Image> RandomSelected(ImageSearch search) =>
+        search.RandomSelected() is { } image
+            ? TypedResults.Ok(SearchDtos.ToImage(image, search.Index))
+            : throw ApiException.NotFound("Image");
+
+    public static async Task<Ok<SearchDtos.FeatureCollection>> RandomImageGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    {
+        var query = await parameters.BoxAsync(request.Query, caller, paged: false);
+        var features = search.RandomMatch(query.Filter) is { } image ? [SearchDtos.ToFeature(image)] : new List<SearchDtos.Feature>();
+        return TypedResults.Ok(new SearchDtos.FeatureCollection("FeatureCollection", More: false, features));
+    }
+
+    public static async Task<Ok<ImageDtos.Summary>> ImageOfSequence(string key, HttpRequest request, Caller caller, SequenceStore sequences)
+    {
+        if (!RandomKey.IsKeyShaped(key))
+            throw ApiException.Invalid("key", "must be a sequence key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
+        var point = SearchParameters.OptionalPoint(request.Query);
+        var sequence = await sequences.FindVisibleAsync(key, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Sequence '{key}'");
+        var chosen = point is var (lat, lon)
+            ? sequence.Images.MinBy(i => Index.Geodesy.DistanceMeters(lat, lon, i.Lat, i.Lon))!
+            : sequence.Images[0];
+        return TypedResults.Ok(ImageDtos.ToSummary(chosen));
+    }
+}

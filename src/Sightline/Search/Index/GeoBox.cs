@@ -1,0 +1,65 @@
+namespace Sightline.Search.Index;
+
+/// <summary>A latitude/longitude box that does not cross the antimeridian; edges included.</summary>
+public readonly record struct GeoBox(double MinLat, double MinLon, double MaxLat, double MaxLon)
+{
+    public static readonly GeoBox World = new(-90, -180, 90, 180);
+
+    public bool Contains(double lat, double lon) => lat >= MinLat && lat <= MaxLat && lon >= MinLon && lon <= MaxLon;
+
+    public bool Intersects(double minLat, double minLon, double maxLat, double maxLon) =>
+        minLat <= MaxLat && maxLat >= MinLat && minLon <= MaxLon && maxLon >= MinLon;
+
+    /// <summary>
+    /// The boxes covering a request's box; one whose <paramref name="minLon"/> is east of
+    /// <paramref name="maxLon"/> crosses the antimeridian and becomes two.
+    /// </summary>
+    public static IReadOnlyList<GeoBox> Covering(double minLat, double minLon, double maxLat, double maxLon) =>
+        minLon <= maxLon
+            ? [new GeoBox(minLat, minLon, maxLat, maxLon)]
+            : [new GeoBox(minLat, minLon, maxLat, 180), new GeoBox(minLat, -180, maxLat, maxLon)];
+
+    /// <summary>
+    /// Boxes that surely contain every point within <paramref name="meters"/> of a centre on the sphere:
+    /// the cap's latitude band, and its longitude extent asin(sin(d)/cos(lat)), whole when the cap
+    /// reaches a pole, split when it crosses the antimeridian. A small margin covers rounding.
+    /// </summary>
+    public static IReadOnlyList<GeoBox> AroundPoint(double lat, double lon, double meters)
+    {
+        const double margin = 1e-9;
+        var angular = meters / Geodesy.EarthRadiusMeters;
+        var dLat = angular * 180 / Math.PI + margin;
+        var minLat = lat - dLat;
+        var maxLat = lat + dLat;
+        if (minLat <= -90 || maxLat >= 90)
+            return [new GeoBox(Math.Max(-90, minLat), -180, Math.Min(90, maxLat), 180)];
+        var sinRatio = Math.Sin(angular) / Math.Cos(lat * Math.PI / 180);
+        if (sinRatio >= 1)
+            return [new GeoBox(minLat, -180, maxLat, 180)];
+        var dLon = Math.Asin(sinRatio) * 180 / Math.PI + margin;
+        var west = lon - dLon;
+        var east = lon + dLon;
+        if (west < -180)
+            return Covering(minLat, west + 360, maxLat, east);
+        if (east > 180)
+            return Covering(minLat, west, maxLat, east - 360);
+        return [new GeoBox(minLat, west, maxLat, east)];
+    }
+}
+
+/// <summary>Great-circle distances; the one formula that filters, orders and answers.</summary>
+public static class Geodesy
+{
+    public const double EarthRadiusMeters = 6_371_008.8;
+
+    private const double Radians = Math.PI / 180;
+
+    /// <summary>Haversine distance in metres on the mean-radius sphere (as <see cref="Sequences.Geo"/>, without Math.Pow).</summary>
+    public static double DistanceMeters(double lat1, double lon1, double lat2, double lon2)
+    {
+        var sinLat = Math.Sin((lat2 - lat1) * Radians / 2);
+        var sinLon = Math.Sin((lon2 - lon1) * Radians / 2);
+        var a = sinLat * sinLat + Math.Cos(lat1 * Radians) * Math.Cos(lat2 * Radians) * sinLon * sinLon;
+        return 2 * EarthRadiusMeters * Math.Asin(Math.Min(1, Math.Sqrt(a)));
+    }
+}

@@ -1,0 +1,166 @@
+namespace Sightline.Search.Index;
+
+/// <summary>
+/// One immutable version of the search index: a packed tree over most images (the base) plus a small
+/// unsorted overlay of images added or changed since the base was built, and the base positions those
+/// changes replaced. Queries read a version without locks; the catch-up publishes a new one.
+/// </summary>
+public sealed class IndexState
+{
+    private readonly IndexedImage[] items;
+    private readonly PointTree tree;
+    private readonly int[] positionOfId;   // base position + 1 by image id; 0 when not in the base
+    private readonly IndexedImage[] overlay;
+    private readonly HashSet<int> removed;  // base positions superseded by the overlay or deleted
+
+    private IndexState(IndexedImage[] items, PointTree tree, int[] positionOfId, IndexedImage[] overlay,
+        HashSet<int> removed, long lastChange)
+    {
+        this.items = items;
+        this.tree = tree;
+        this.positionOfId = positionOfId;
+        this.overlay = overlay;
+        this.removed = removed;
+        LastChange = lastChange;
+    }
+
+    /// <summary>The last <c>search_changes</c> entry this version reflects.</summary>
+    public long LastChange { get; }
+
+    public int BaseCount => tree.Count;
+    public int OverlayCount => overlay.Length;
+    public int Count => tree.Count - removed.Count + overlay.Length;
+
+    /// <summary>Bytes held per indexed image: items, tree boxes, id map (the overlay is small).</summary>
+    public long MemoryBytes => (long)items.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<IndexedImage>()
+        + tree.BoxBytes + (long)positionOfId.Length * sizeof(int);
+
+    /// <summary>The base in Hilbert order, for snapshots.</summary>
+    public ReadOnlySpan<IndexedImage> BaseItems => items.AsSpan(0, tree.Count);
+
+    /// <summary>A version whose base is <paramref name="items"/>[0..count); sorts them unless already in Hilbert order.</summary>
+    public static IndexState FromBase(IndexedImage[] items, int count, long lastChange, bool sorted = false)
+    {
+        var tree = sorted ? PointTree.Index(items, count) : PointTree.Build(items, count);
+        var maxId = 0;
+        for (var i = 0; i < count; i++)
+            maxId = Math.Max(maxId, items[i].Id);
+        var positionOfId = new int[maxId + 1];
+        for (var i = 0; i < count; i++)
+            positionOfId[items[i].Id] = i + 1;
+        return new IndexState(items, tree, positionOfId, [], [], lastChange);
+    }
+
+    public static IndexState Empty => FromBase([], 0, 0);
+
+    /// <summary>
+    /// A new version with these images replaced: each id maps to its current row, or null when the image
+    /// is gone or no longer searchable.
+    /// </summary>
+    public IndexState With(IReadOnlyDictionary<int, IndexedImage?> changes, long lastChange)
+    {
+        var nextRemoved = new HashSet<int>(removed);
+        var kept = new List<IndexedImage>(overlay.Length + changes.Count);
+        foreach (var image in overlay)
+            if (!changes.ContainsKey(image.Id))
+                kept.Add(image);
+        foreach (var (id, row) in changes)
+        {
+            if (id < positionOfId.Length && positionOfId[id] > 0)
+                nextRemoved.Add(positionOfId[id] - 1);
+            if (row is { } image)
+                kept.Add(image);
+        }
+        return new IndexState(items, tree, positionOfId, kept.ToArray(), nextRemoved, lastChange);
+    }
+
+    /// <summary>Folds the overlay into a freshly packed base (done when the overlay has grown large).</summary>
+    public IndexState Compacted()
+    {
+        var all = new IndexedImage[Count];
+        var n = 0;
+        for (var i = 0; i < tree.Count; i++)
+            if (!removed.Contains(i))
+                all[n++] = items[i];
+        foreach (var image in overlay)
+            all[n++] = image;
+        return FromBase(all, n, LastChange);
+    }
+
+    /// <summary>Receives each image that passes a filter.</summary>
+    public interface IMatchVisitor
+    {
+        void Visit(in IndexedImage image);
+    }
+
+    /// <summary>Calls the visitor once for every searchable image matching the filter, in no particular order.</summary>
+    public void Scan<TVisitor>(ImageFilter filter, ref TVisitor visitor) where TVisitor : struct, IMatchVisitor
+    {
+        if (filter.UserId == ImageFilter.Nobody)
+            return;
+        var adapter = new TreeAdapter<TVisitor>(this, filter, visitor);
+        if (filter.Areas is null)
+        {
+            for (var position = 0; position < tree.Count; position++)
+                adapter.Visit(position);
+        }
+        else
+        {
+            foreach (var area in filter.Areas)
+                tree.Search(area, ref adapter);
+        }
+        visitor = adapter.Inner;
+        foreach (var image in overlay)
+            if (filter.InAreas(image.Lat, image.Lon) && filter.Matches(image))
+                visitor.Visit(image);
+    }
+
+    /// <summary>A uniformly chosen searchable public image, or null when there is none.</summary>
+    public IndexedImage? RandomPublic(Random random)
+    {
+        var total = tree.Count + overlay.Length;
+        for (var attempt = 0; attempt < 64 && total > 0; attempt++)
+        {
+            var pick = random.Next(total);
+            if (pick >= tree.Count)
+            {
+                if (overlay[pick - tree.Count].ProjectId == 0)
+                    return overlay[pick - tree.Count];
+            }
+            else if (items[pick].ProjectId == 0 && !removed.Contains(pick))
+            {
+                return items[pick];
+            }
+        }
+        // Mostly private or deleted: fall back to drawing among the public ones explicitly.
+        var chooser = new RandomChoice(random);
+        Scan(new ImageFilter(), ref chooser);
+        return chooser.Chosen;
+    }
+
+    private struct TreeAdapter<TVisitor>(IndexState state, ImageFilter filter, TVisitor inner) : PointTree.IVisitor
+        where TVisitor : struct, IMatchVisitor
+    {
+        public TVisitor Inner = inner;
+
+        public void Visit(int position)
+        {
+            ref readonly var image = ref state.items[position];
+            if (filter.Matches(image) && (state.removed.Count == 0 || !state.removed.Contains(position)))
+                Inner.Visit(image);
+        }
+    }
+}
+
+/// <summary>Chooses one of the visited images uniformly (reservoir sampling).</summary>
+public struct RandomChoice(Random random) : IndexState.IMatchVisitor
+{
+    private long seen;
+    public IndexedImage? Chosen { get; private set; }
+
+    public void Visit(in IndexedImage image)
+    {
+        if (random.NextInt64(++seen) == 0)
+            Chosen = image;
+    }
+}

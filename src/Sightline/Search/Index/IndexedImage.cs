@@ -1,0 +1,72 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Runtime.InteropServices;
+
+namespace Sightline.Search.Index;
+
+/// <summary>
+/// What search keeps in memory of one processed image: enough to filter, order and answer without
+/// touching the database. 60 bytes, blittable, so a snapshot file is the array's bytes.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct IndexedImage
+{
+    public double Lat;
+    public double Lon;
+    public long CapturedAt;
+    /// <summary>The 16 random bytes behind the 22-character key, big-endian halves.</summary>
+    public ulong KeyHigh;
+    public ulong KeyLow;
+    /// <summary>Compass angle; NaN when the photo has none.</summary>
+    public float Ca;
+    public int UserId;
+    /// <summary>0 for a public image.</summary>
+    public int ProjectId;
+    public int SequenceId;
+    /// <summary>The images table's row id.</summary>
+    public int Id;
+
+    public readonly double? CompassAngle => float.IsNaN(Ca) ? null : Ca;
+
+    public readonly string Key
+    {
+        get
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            BinaryPrimitives.WriteUInt64BigEndian(bytes, KeyHigh);
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], KeyLow);
+            return Base64Url.EncodeToString(bytes);
+        }
+    }
+
+    /// <summary>Sets the key; false when it is not a key this server makes (22 characters encoding 16 bytes).</summary>
+    public bool TrySetKey(string key)
+    {
+        Span<byte> bytes = stackalloc byte[18];
+        if (key.Length != 22 || !Base64Url.TryDecodeFromChars(key, bytes, out var written) || written != 16)
+            return false;
+        KeyHigh = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        KeyLow = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+        return Key == key; // a non-canonical last character would not come back the same
+    }
+
+    /// <summary>Ordinal order of the keys as strings, the tie-breaker of every search order.</summary>
+    public static int CompareKeys(in IndexedImage a, in IndexedImage b)
+    {
+        if (a.KeyHigh == b.KeyHigh && a.KeyLow == b.KeyLow)
+            return 0;
+        Span<char> left = stackalloc char[22];
+        Span<char> right = stackalloc char[22];
+        Encode(a, left);
+        Encode(b, right);
+        return left.SequenceCompareTo(right);
+    }
+
+    private static void Encode(in IndexedImage image, Span<char> destination)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, image.KeyHigh);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], image.KeyLow);
+        Base64Url.EncodeToChars(bytes, destination);
+    }
+}

@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Options;
+using Sightline.Access;
+using Sightline.Contract;
+using Sightline.Projects;
+using Sightline.Search.Index;
+using Sightline.Users;
+
+namespace Sightline.Search;
+
+/// <summary>A box search as asked: which images, and which page of them.</summary>
+public sealed record BoxSearch(ImageFilter Filter, int Offset, int Limit);
+
+/// <summary>A close search as asked: a circle, which images in it, and which page of them.</summary>
+public sealed record CloseSearch(ImageFilter Filter, double Lat, double Lon, double RadiusMeters, int Offset, int Limit);
+
+/// <summary>
+/// Turns the search parameter groups of spec §3.7 (F, B, C, P) into searches, judging them in the
+/// contract's order: what needs a user, then what is missing, then what is invalid, then objects.
+/// </summary>
+public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore users, ProjectStore projects)
+{
+    private const long LatestTime = 253_402_300_799_999; // 9999-12-31, the last millisecond a client can mean
+    private static readonly string[] BoxNames = ["min_lat", "max_lat", "min_lon", "max_lon"];
+
+    private SearchOptions Limits => options.Value;
+
+    /// <summary>Groups F, B and (when <paramref name="paged"/>) P.</summary>
+    public async Task<BoxSearch> BoxAsync(IQueryCollection query, Caller caller, bool paged = true)
+    {
+        CheckUserNeeds(query, caller);
+        var boxGiven = BoxNames.Any(name => Given(query, name));
+        if (boxGiven)
+            RequireAll(query, BoxNames);
+        RequirePairs(query);
+        var filter = ParseFilter(query, caller) with { Areas = boxGiven ? ParseBox(query) : null };
+        var (offset, limit) = paged ? ParsePage(query) : (0, 1);
+        return new BoxSearch(await ResolveAsync(query, caller, filter), offset, limit);
+    }
+
+    /// <summary>Groups F, C and P.</summary>
+    public async Task<CloseSearch> CloseAsync(IQueryCollection query, Caller caller)
+    {
+        CheckUserNeeds(query, caller);
+        RequireAll(query, "lat", "lon");
+        RequirePairs(query);
+        var lat = Parameters.Double("lat", Text(query, "lat"), -90, 90)!.Value;
+        var lon = Parameters.Double("lon", Text(query, "lon"), -180, 180)!.Value;
+        var radius = Parameters.Double("distance", Text(query, "distance"), 0, Limits.MaxRadiusMeters) ?? Limits.DefaultRadiusMeters;
+        var filter = ParseFilter(query, caller) with { Areas = GeoBox.AroundPoint(lat, lon, radius) };
+        var (offset, limit) = ParsePage(query);
+        return new CloseSearch(await ResolveAsync(query, caller, filter), lat, lon, radius, offset, limit);
+    }
+
+    /// <summary>An optional point (both or neither of lat and lon).</summary>
+    public static (double Lat, double Lon)? OptionalPoint(IQueryCollection query)
+    {
+        if (!Given(query, "lat") && !Given(query, "lon"))
+            return null;
+        RequireAll(query, "lat", "lon");
+        return (Parameters.Double("lat", Text(query, "lat"), -90, 90)!.Value, Parameters.Double("lon", Text(query, "lon"), -180, 180)!.Value);
+    }
+
+    // Step 4 of the contract: me and hidden need a user (spec §5 item 47), project needs private:read.
+    private static void CheckUserNeeds(IQueryCollection query, Caller caller)
+    {
+        if (Given(query, "project"))
+        {
+            if (caller.Token is null)
+                throw ApiException.NeedsScope(Scopes.PrivateRead);
+            if (!caller.Token.HasScope(Scopes.PrivateRead))
+                throw new ApiException(ErrorCode.UserNotAuthenticated, $"The token lacks the {Scopes.PrivateRead} scope that project searches need.");
+        }
+        foreach (var name in new[] { "me", "hidden" })
+            if (Given(query, name) && Text(query, name) is not ("false" or "0") && caller.Token is null)
+                throw new ApiException(ErrorCode.UserNotAuthenticated, $"{name} needs a user token: send 'Authorization: Bearer <token>'.");
+    }
+
+    private ImageFilter ParseFilter(IQueryCollection query, Caller caller)
+    {
+        var from = Parameters.Long("start_time", Text(query, "start_time"), 0, LatestTime);
+        var to = Parameters.Long("end_time", Text(query, "end_time"), 0, LatestTime);
+        if (from > to)
+            throw ApiException.Invalid("start_time", "must not be after end_time");
+        var minCa = Parameters.Double("min_ca", Text(query, "min_ca"), 0, 360);
+        var maxCa = Parameters.Double("max_ca", Text(query, "max_ca"), 0, 360);
+        var me = Parameters.Boolean("me", Text(query, "me")) ?? false;
+        _ = Parameters.Boolean("hidden", Text(query, "hidden")); // nothing is hidden on this server yet: validated, no effect
+        if (Given(query, "user") && !Usernames.IsValid(Text(query, "user")))
+            throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
+        if (Given(query, "project") && !ProjectStore.IsKeyShaped(Text(query, "project")))
+            throw ApiException.Invalid("project", $"must be a project key of {ProjectStore.KeyRule}");
+        return new ImageFilter
+        {
+            CapturedFrom = from,
+            CapturedTo = to,
+            Angles = minCa is { } min && maxCa is { } max ? (min, max) : null,
+            UserId = me ? (int)caller.Token!.UserId : null,
+        };
+    }
+
+    private IReadOnlyList<GeoBox> ParseBox(IQueryCollection query)
+    {
+        var minLat = Parameters.Double("min_lat", Text(query, "min_lat"), -90, 90)!.Value;
+        var maxLat = Parameters.Double("max_lat", Text(query, "max_lat"), -90, 90)!.Value;
+        var minLon = Parameters.Double("min_lon", Text(query, "min_lon"), -180, 180)!.Value;
+        var maxLon = Parameters.Double("max_lon", Text(query, "max_lon"), -180, 180)!.Value;
+        if (minLat > maxLat)
+            throw ApiException.Invalid("min_lat", "must not be above max_lat");
+        var cap = Limits.MaxBoxDegrees;
+        if (maxLat - minLat > cap)
+            throw ApiException.Invalid("max_lat", $"must be at most {cap} degrees north of min_lat");
+        // min_lon > max_lon is a box across the antimeridian, as wide as the way east from min_lon to max_lon.
+        // The width counts as degrees at the equator, measured where the box is widest, so that a cap
+        // around a pole may take every longitude while a box near the equator may not.
+        var width = minLon <= maxLon ? maxLon - minLon : 360 - (minLon - maxLon);
+        var widestLatitude = minLat <= 0 && maxLat >= 0 ? 0 : Math.Min(Math.Abs(minLat), Math.Abs(maxLat));
+        if (width * Math.Cos(widestLatitude * Math.PI / 180) > cap)
+            throw ApiException.Invalid("max_lon", $"must be at most {cap} degrees (as measured at the equator) east of min_lon");
+        return GeoBox.Covering(minLat, minLon, maxLat, maxLon);
+    }
+
+    private (int Offset, int Limit) ParsePage(IQueryCollection query)
+    {
+        var limit = Parameters.Integer("limit", Text(query, "limit"), 1, Limits.MaxLimit, Limits.DefaultLimit);
+        var page = Parameters.Integer("page", Text(query, "page"), 0, int.MaxValue, 0);
+        if ((long)page * limit > Limits.MaxOffset)
+            throw ApiException.Invalid("page", $"times limit must be at most {Limits.MaxOffset}: narrow the search instead of paging deeper");
+        return (page * limit, limit);
+    }
+
+    // Step 6: the objects the parameters name.
+    private async Task<ImageFilter> ResolveAsync(IQueryCollection query, Caller caller, ImageFilter filter)
+    {
+        if (Text(query, "user") is { Length: > 0 } username)
+        {
+            var user = await users.FindByUsernameAsync(username);
+            var id = user is null ? ImageFilter.Nobody : (int)user.Id;
+            // With me=true too, both must hold: another user's name matches nothing.
+            filter = filter with { UserId = filter.UserId is { } me && me != id ? ImageFilter.Nobody : id };
+        }
+        if (Text(query, "project") is { Length: > 0 } key)
+        {
+            var project = await projects.FindAsync(key);
+            if (project is null || !await projects.IsMemberAsync(project.Id, caller.Token!.UserId))
+                throw ApiException.NotFound($"Project '{key}'");
+            filter = filter with { ProjectId = (int)project.Id };
+        }
+        return filter;
+    }
+
+    // An angle range needs both ends; checked with the other missing parameters, before any value is judged.
+    private static void RequirePairs(IQueryCollection query)
+    {
+        if (Given(query, "min_ca") || Given(query, "max_ca"))
+            RequireAll(query, "min_ca", "max_ca");
+    }
+
+    private static void RequireAll(IQueryCollection query, params string[] names)
+    {
+        foreach (var name in names)
+            if (!Given(query, name))
+                throw ApiException.Missing(name);
+    }
+
+    private static bool Given(IQueryCollection query, string name) => !string.IsNullOrEmpty(Text(query, name));
+
+    private static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var values) ? values[0] : null;
+}

@@ -1,0 +1,52 @@
+using System.Net;
+
+namespace Sightline.Tests.OAuth;
+
+/// <summary>Failed sign-ins are limited per account and per address (issue 5).</summary>
+public sealed class SignInThrottleTests : OAuthTestBase
+{
+    protected override IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>
+    {
+        ["SignIn:FailuresPerAccount"] = "3",
+        ["SignIn:FailuresPerAddress"] = "6",
+        ["SignIn:WindowSeconds"] = "3600",
+    };
+
+    [Fact]
+    public async Task AccountIsThrottledAfterRepeatedFailuresEvenForTheRightPassword()
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await TrySignIn(browser, Username, "wrong password")).StatusCode);
+
+        var throttled = await TrySignIn(browser, Username, Password);
+        Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
+        Assert.True(int.Parse(throttled.Headers.GetValues("Retry-After").Single()) > 0);
+        Assert.Null(throttled.Headers.Location);
+    }
+
+    [Fact]
+    public async Task AddressIsThrottledAcrossAccounts()
+    {
+        await Server.AddUserAsync("other_person", Password);
+        using var browser = new Browser(Server.BaseAddress);
+        for (var i = 0; i < 6; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await TrySignIn(browser, $"guess_{i}", "wrong password")).StatusCode);
+        Assert.Equal((HttpStatusCode)429, (await TrySignIn(browser, "other_person", Password)).StatusCode);
+    }
+
+    [Fact]
+    public async Task FewerFailuresThanTheLimitStillLetThePersonIn()
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await TrySignIn(browser, Username, "wrong password")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await TrySignIn(browser, Username, Password)).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> TrySignIn(Browser browser, string username, string password)
+    {
+        var page = await (await browser.GetAsync("/signin")).Content.ReadAsStringAsync();
+        return await browser.SubmitAsync(page, new Dictionary<string, string> { ["username"] = username, ["password"] = password });
+    }
+}

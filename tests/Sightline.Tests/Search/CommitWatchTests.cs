@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+using Sightline.Storage;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Search;
+
+/// <summary>The commit watch that lets the search index and the application cache skip the database.</summary>
+public sealed class CommitWatchTests
+{
+    [Fact]
+    public void TheEpochMovesOnlyWhenSomethingWasCommitted()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
+        var database = new Database(data);
+        database.Migrate();
+        try
+        {
+            using var watch = new CommitWatch(database);
+            var first = watch.Epoch();
+            Assert.Equal(first, watch.Epoch());
+            Assert.Equal(first, watch.Epoch());
+
+            using (var writer = database.Open())
+            using (var command = writer.CreateCommand())
+            {
+                command.CommandText = "INSERT INTO settings (name, value) VALUES ('x', 'y')";
+                command.ExecuteNonQuery();
+            }
+            var second = watch.Epoch();
+            Assert.True(second > first);
+            Assert.Equal(second, watch.Epoch());
+
+            // Reads commit nothing.
+            using (var reader = database.Open())
+            using (var command = reader.CreateCommand())
+            {
+                command.CommandText = "SELECT count(*) FROM settings";
+                command.ExecuteScalar();
+            }
+            Assert.Equal(second, watch.Epoch());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestServer.DeleteData(data);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using Sightline.Search.Index;
+
+namespace Sightline.Tests.Search;
+
+/// <summary>The index's parts against brute force: the packed tree, the overlay, the top-k selection, the snapshot file.</summary>
+public sealed class PointTreeTests
+{
+    private static IndexedImage[] RandomImages(Random random, int count, int firstId = 1)
+    {
+        var images = new IndexedImage[count];
+        for (var i = 0; i < count; i++)
+        {
+            // Half in a dense city, the rest anywhere (poles and antimeridian included), some exact duplicates.
+            var (lat, lon) = i % 2 == 0
+                ? (48.85 + random.NextDouble() * 0.05, 2.3 + random.NextDouble() * 0.05)
+                : (random.NextDouble() * 180 - 90, random.NextDouble() * 360 - 180);
+            if (i % 50 == 1)
+                (lat, lon) = (images[i - 1].Lat, images[i - 1].Lon);
+            images[i] = new IndexedImage
+            {
+                Id = firstId + i, Lat = lat, Lon = lon, CapturedAt = random.NextInt64(1_000_000), Ca = (float)(random.NextDouble() * 360),
+                UserId = random.Next(5), KeyHigh = (ulong)random.NextInt64(), KeyLow = (ulong)random.NextInt64(),
+            };
+        }
+        return images;
+    }
+
+    private static GeoBox RandomBox(Random random)
+    {
+        if (random.Next(3) == 0)
+        {
+            var lat = 48.85 + random.NextDouble() * 0.05;
+            var lon = 2.3 + random.NextDouble() * 0.05;
+            return new GeoBox(lat, lon, lat + random.NextDouble() * 0.01, lon + random.NextDouble() * 0.01);
+        }
+        var minLat = random.NextDouble() * 180 - 90;
+        var minLon = random.NextDouble() * 360 - 180;
+        return new GeoBox(minLat, minLon, Math.Min(90, minLat + random.NextDouble() * 30), Math.Min(180, minLon + random.NextDouble() * 30));
+    }
+
+    private struct Ids(List<int> found) : IndexState.IMatchVisitor
+    {
+        public void Visit(in IndexedImage image) => found.Add(image.Id);
+    }
+
+    private static List<int> Scan(IndexState state, ImageFilter filter)
+    {
+        var found = new List<int>();
+        var visitor = new Ids(found);
+        state.Scan(filter, ref visitor);
+        found.Sort();
+        return found;
+    }
+
+    [Fact]
+    public void TheTreeFindsExactlyThePointsInsideRandomBoxes()
+    {
+        var random = new Random(3);
+        var images = RandomImages(random, 20_000);
+        var state = IndexState.FromBase((IndexedImage[])images.Clone(), images.Length, 0);
+        for (var n = 0; n < 300; n++)
+        {
+            var box = RandomBox(random);
+            var expected = images.Where(i => box.Contains(i.Lat, i.Lon)).Select(i => i.Id).Order().ToList();
+            Assert.Equal(expected, Scan(state, new ImageFilter { Areas = [box] }));
+        }
+        Assert.Equal(images.Length, Scan(state, new ImageFilter()).Count);
+    }
+
+    [Fact]
+    public void ChangesInTheOverlayReplaceTheBaseAndSurviveCompaction()
+    {
+        var random = new Random(4);
+        var images = RandomImages(random, 5000);
+        var state = IndexState.FromBase((IndexedImage[])images.Clone(), images.Length, 0);
+        var expected = images.ToDictionary(i => i.Id);
+        for (var round = 1; round <= 5; round++)
+        {
+            var changes = new Dictionary<int, IndexedImage?>();
+            foreach (var id in Enumerable.Range(0, 200).Select(_ => 1 + random.Next(5000 + round * 100)))
+            {
+                if (random.Next(3) == 0)
+                {
+                    changes[id] = null; // deleted
+                    expected.Remove(id);
+                }
+                else
+                {
+                    var moved = RandomImages(random, 1, id)[0];
+                    changes[id] = moved;
+                    expected[id] = moved;
+                }
+            }
+            state = state.With(changes, round);
+            Assert.Equal(round, state.LastChange);
+            foreach (var candidate in new[] { state, state.Compacted() })
+            {
+                Assert.Equal(expected.Count, candidate.Count);
+                for (var n = 0; n < 30; n++)
+                {
+                    var box = RandomBox(random);
+                    Assert.Equal(expected.Values.Where(i => box.Contains(i.Lat, i.Lon)).Select(i => i.Id).Order().ToList(),
+                        Scan(candidate, new ImageFilter { Areas = [box] }));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void TopKKeepsTheFirstItemsOfTheOrder()
+    {
+        var random = new Random(5);
+        var hits = RandomImages(random, 3000).Select(i => new Hit(i with { CapturedAt = i.CapturedAt % 50 }, 0)).ToList();
+        foreach (var k in new[] { 1, 2, 21, 999, 5000 })
+        {
+            var top = new TopK(k, HitOrder.NewestFirst);
+            foreach (var hit in hits)
+                top.Offer(hit);
+            var expected = hits.OrderByDescending(h => h.Image.CapturedAt).ThenBy(h => h.Image.Key, StringComparer.Ordinal).Take(k);
+            Assert.Equal(expected.Select(h => h.Image.Key), top.Sorted().Select(h => h.Image.Key));
+        }
+    }
+
+    [Fact]
+    public void KeysRoundTripAndCompareAsStrings()
+    {
+        var keys = Enumerable.Range(0, 500).Select(_ => Storage.RandomKey.New()).ToList();
+        var images = keys.Select(k => { var image = new IndexedImage(); Assert.True(image.TrySetKey(k)); return image; }).ToList();
+        Assert.Equal(keys, images.Select(i => i.Key));
+        var sorted = images.ToArray();
+        Array.Sort(sorted, (a, b) => IndexedImage.CompareKeys(a, b));
+        Assert.Equal(keys.Order(StringComparer.Ordinal), sorted.Select(i => i.Key));
+        Assert.False(new IndexedImage().TrySetKey("too-short"));
+    }
+
+    [Fact]
+    public void TheSnapshotReadsBackWhatWasWritten()
+    {
+        var images = RandomImages(new Random(6), 10_000);
+        var state = IndexState.FromBase(images, images.Length, 0);
+        var path = Path.Combine(Path.GetTempPath(), $"sightline-snapshot-{Guid.NewGuid():N}.bin");
+        try
+        {
+            IndexSnapshot.Write(path, state.BaseItems, 42);
+            var (read, lastChange) = IndexSnapshot.Read(path)!.Value;
+            Assert.Equal(42, lastChange);
+            Assert.True(state.BaseItems.SequenceEqual(read));
+            File.WriteAllBytes(path, [1, 2, 3]);
+            Assert.Null(IndexSnapshot.Read(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
