@@ -40,41 +40,73 @@ public sealed class Database
         return connection;
     }
 
-    /// <summary>Creates the folder and database if needed and applies pending migrations; returns true when the database is new.</summary>
-    public bool Migrate()
+    /// <summary>Creates the folder and database if needed and applies every migration not yet applied.</summary>
+    /// <remarks>
+    /// Each applied migration is recorded by version, so one that arrives later with a lower number
+    /// (branches merged in another order) is still applied. <c>user_version</c> keeps the highest.
+    /// </remarks>
+    public void Migrate()
     {
         Directory.CreateDirectory(DataDirectory);
         using var connection = Open();
         connection.Execute("PRAGMA journal_mode = WAL;");
-        var current = connection.ExecuteScalar<long>("PRAGMA user_version;");
+        var userVersion = connection.ExecuteScalar<long>("PRAGMA user_version;");
+        connection.Execute(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT    NOT NULL,
+                applied_at INTEGER NOT NULL
+            )
+            """);
+        var applied = connection.Query<long>("SELECT version FROM schema_migrations").ToHashSet();
         var migrations = LoadMigrations();
-        foreach (var (version, sql) in migrations.Where(m => m.Version > current))
+        if (applied.Count == 0 && userVersion > 0)
+        {
+            // A database from before this table: everything up to user_version was applied in order.
+            foreach (var (version, name, _) in migrations.Where(m => m.Version <= userVersion))
+                Record(connection, null, version, name);
+            applied = migrations.Where(m => m.Version <= userVersion).Select(m => (long)m.Version).ToHashSet();
+        }
+
+        foreach (var (version, name, sql) in migrations.Where(m => !applied.Contains(m.Version)))
         {
             using var transaction = connection.BeginTransaction();
             connection.Execute(sql, transaction: transaction);
-            connection.Execute($"PRAGMA user_version = {version};", transaction: transaction);
+            Record(connection, transaction, version, name);
+            if (version > userVersion)
+            {
+                connection.Execute($"PRAGMA user_version = {version};", transaction: transaction);
+                userVersion = version;
+            }
             transaction.Commit();
         }
-        return current == 0;
     }
 
-    public static int LatestVersion => LoadMigrations().Max(m => m.Version);
+    private static void Record(SqliteConnection connection, SqliteTransaction? transaction, int version, string name) =>
+        connection.Execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+            new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
 
     // Migrations are embedded as "Sightline.Migrations.NNNN_name.sql"; NNNN is the schema version.
-    private static List<(int Version, string Sql)> LoadMigrations()
+    private static List<(int Version, string Name, string Sql)> LoadMigrations()
     {
         var assembly = Assembly.GetExecutingAssembly();
         const string prefix = "Sightline.Migrations.";
-        return assembly.GetManifestResourceNames()
+        var migrations = assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
             .Select(name =>
             {
                 using var stream = assembly.GetManifestResourceStream(name)!;
                 using var reader = new StreamReader(stream);
-                var version = int.Parse(name[prefix.Length..].Split('_')[0]);
-                return (version, reader.ReadToEnd());
+                var file = name[prefix.Length..^".sql".Length];
+                return (Version: int.Parse(file.Split('_')[0]), Name: file, Sql: reader.ReadToEnd());
             })
-            .OrderBy(m => m.version)
+            .OrderBy(m => m.Version)
             .ToList();
+        var clash = migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+            throw new InvalidOperationException($"two migrations share version {clash.Key}: {string.Join(", ", clash.Select(m => m.Name))}");
+        return migrations;
     }
 }
