@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Sightline.Blurs.Detection;
@@ -10,38 +11,81 @@ namespace Sightline.Blurs;
 /// <summary>Settings of the blurs made at ingest (configuration section <c>Blurs</c>).</summary>
 public sealed class BlurOptions
 {
-    /// <summary>Look for faces in every new photo and blur them in its thumbnails from the start.</summary>
+    /// <summary>Look for frontal faces in every new photo and blur them in its thumbnails from the start.</summary>
     public bool DetectFaces { get; set; } = true;
 
+    /// <summary>Look for licence plates in every new photo and blur them from the start.</summary>
+    public bool DetectPlates { get; set; } = true;
+
     /// <summary>
-    /// The width the detector scans at (photos are shrunk to it first). The cascade's window is 24 pixels, so faces
-    /// narrower than about 24/DetectionWidth of the photo's width are missed; wider scans cost time at ingest.
+    /// The width the detectors scan at (photos are shrunk to it first). The face cascade's window is 24 pixels and the
+    /// plate cascade's 60 by 20, so faces and plates smaller than that at this width are missed; wider scans cost time.
     /// </summary>
     public int DetectionWidth { get; set; } = 1024;
+
+    public bool DetectsAnything => DetectFaces || DetectPlates;
 }
 
 /// <summary>
-/// Faces found at ingest: blurred in the very first thumbnails, and recorded as the image's blurs in effect with no
-/// deciding user (spec §3.1: <c>user</c> null means the automatic default), already applied.
+/// Faces and plates found at ingest: blurred in the very first thumbnails, and recorded as the image's blurs in effect
+/// with no deciding user (spec §3.1: <c>user</c> null means the automatic default), already applied.
 /// </summary>
-public sealed class AutomaticBlurs(IOptions<BlurOptions> options, Database database, TimeProvider clock, ILogger<AutomaticBlurs> logger)
+public sealed class AutomaticBlurs
 {
-    private readonly Lazy<FaceDetector> faces = new(() => new FaceDetector());
+    private readonly BlurOptions options;
+    private readonly Database database;
+    private readonly TimeProvider clock;
+    private readonly ILogger<AutomaticBlurs> logger;
+    // One detector per worker at a time: OpenCV's classifiers are not safe to share between threads.
+    private readonly ConcurrentBag<PrivacyDetector> idle = [];
+    private readonly bool available;
+
+    public AutomaticBlurs(IOptions<BlurOptions> options, Database database, TimeProvider clock, ILogger<AutomaticBlurs> logger)
+    {
+        (this.options, this.database, this.clock, this.logger) = (options.Value, database, clock, logger);
+        if (!this.options.DetectsAnything)
+            return;
+        try
+        {
+            idle.Add(NewDetector());
+            available = true;
+        }
+        catch (Exception error) when (error is DllNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            // The server still runs (uploads, search, manual blurs), but the operator must know photos go out unblurred.
+            logger.LogError(error,
+                "Automatic face and plate blurring is OFF: OpenCV's native library could not be loaded. On Debian or " +
+                "Ubuntu it needs GTK 3: apt-get install libgtk-3-0, then restart. Set Blurs:DetectFaces and " +
+                "Blurs:DetectPlates to false to silence this.");
+        }
+    }
+
+    private PrivacyDetector NewDetector() =>
+        new(options.DetectFaces, options.DetectPlates);
 
     /// <summary>The detector for <see cref="Derivatives.Make"/>, collecting what it finds into <paramref name="found"/>; null when switched off.</summary>
     public Func<Vips, IReadOnlyList<BlurArea>>? DetectorInto(List<Blur> found)
     {
-        if (!options.Value.DetectFaces)
+        if (!available)
             return null;
         return image =>
         {
-            var blurs = faces.Value.Detect(image, options.Value.DetectionWidth);
+            var detector = idle.TryTake(out var pooled) ? pooled : NewDetector();
+            IReadOnlyList<Blur> blurs;
+            try
+            {
+                blurs = detector.Detect(image, options.DetectionWidth);
+            }
+            finally
+            {
+                idle.Add(detector);
+            }
             found.AddRange(blurs);
             return blurs.Select(b => new BlurArea(b.XMin, b.YMin, b.XMax, b.YMax)).ToList();
         };
     }
 
-    /// <summary>Records what the detector found as the image's blurs in effect (before the image becomes visible).</summary>
+    /// <summary>Records what the detectors found as the image's blurs in effect (before the image becomes visible).</summary>
     public async Task RecordAsync(long imageId, IReadOnlyList<Blur> found)
     {
         if (found.Count == 0)
@@ -53,6 +97,7 @@ public sealed class AutomaticBlurs(IOptions<BlurOptions> options, Database datab
             SELECT @imageId, @rects, NULL, 1, @now WHERE EXISTS (SELECT 1 FROM images WHERE id = @imageId) -- deleted meanwhile: nothing to record
             ON CONFLICT (image_id) DO NOTHING
             """, new { imageId, rects = Blur.ToJson(found), now = clock.GetUtcNow().ToUnixTimeMilliseconds() });
-        logger.LogInformation("Blurred {Count} detected faces in image {ImageId}", found.Count, imageId);
+        logger.LogInformation("Blurred {Faces} detected faces and {Plates} plates in image {ImageId}",
+            found.Count(b => b.Type == Blur.Face), found.Count(b => b.Type == Blur.License), imageId);
     }
 }

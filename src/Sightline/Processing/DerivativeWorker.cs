@@ -56,11 +56,11 @@ public sealed class DerivativeWorker(
             await queue.FailAsync(job, "the original was removed before it was processed");
             return;
         }
-        var faces = new List<Blur>();
+        var detected = new List<Blur>();
         try
         {
-            // Faces are blurred in the first thumbnails already: no unblurred public derivative ever exists.
-            derivatives.Make(job.ImageKey, original, detect: automaticBlurs.DetectorInto(faces));
+            // Faces and plates are blurred in the first thumbnails already: no unblurred public derivative ever exists.
+            derivatives.Make(job.ImageKey, original, detect: automaticBlurs.DetectorInto(detected));
         }
         catch (VipsException error)
         {
@@ -77,7 +77,7 @@ public sealed class DerivativeWorker(
             await queue.FailAsync(job, "the thumbnails could not be written");
             return;
         }
-        await automaticBlurs.RecordAsync(job.ImageId, faces);
+        await automaticBlurs.RecordAsync(job.ImageId, detected);
         if (!await queue.CompleteAsync(job))
             files.DeleteDerivatives(job.ImageKey); // deleted while we worked
         signal.Notify(); // there may be more queued than one wake-up said

@@ -54,11 +54,11 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, data, new Uri(address), logs, ownsData: dataDirectory is null);
     }
 
-    // Face detection at ingest costs seconds per photo in a Debug build: only the tests about it turn it on
-    // (Blurs:DetectFaces=true); every other test uploads without it.
+    // Face and plate detection at ingest cost a good part of a second per photo: only the tests about them turn them on
+    // (Blurs:DetectFaces=true, Blurs:DetectPlates=true); every other test uploads without them.
     private static Dictionary<string, string?> WithTestDefaults(IReadOnlyDictionary<string, string?>? configuration)
     {
-        var merged = new Dictionary<string, string?> { ["Blurs:DetectFaces"] = "false" };
+        var merged = new Dictionary<string, string?> { ["Blurs:DetectFaces"] = "false", ["Blurs:DetectPlates"] = "false" };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
             merged[key] = value;
         return merged;
