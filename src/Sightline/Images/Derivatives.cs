@@ -10,6 +10,13 @@ public sealed class Derivatives(ImageFiles files)
     private const int Unbounded = 10_000_000;
     private const int Quality = 85;
 
+    static Derivatives()
+    {
+        // libvips caches recent operations with their images (up to 100 MB and 100 operations by default). Every photo
+        // is decoded once here, so the cache never hits and only keeps large pixel buffers alive between photos.
+        Cache.Max = 0;
+    }
+
     /// <summary>
     /// Decodes the whole file at the smallest scale the JPEG allows (cheap: the DCT does the shrinking)
     /// and says whether it decodes without truncation or corruption.
