@@ -9,7 +9,8 @@ public sealed class ImageStatistics(Database database)
 {
     private const long DayMilliseconds = 86_400_000;
 
-    public sealed record UserCounts(long ImagesAll, long ImagesNoneProcessed, long DistanceMeters, IReadOnlyList<(long Day, long Count)> Histogram);
+    public sealed record UserCounts(
+        long ImagesAll, long ImagesNoneProcessed, long ImagesHidden, long DistanceMeters, IReadOnlyList<(long Day, long Count)> Histogram);
 
     public async Task<(long Images, long Sequences)> ServerCountsAsync()
     {
@@ -27,6 +28,8 @@ public sealed class ImageStatistics(Database database)
             "SELECT count(*) FROM images WHERE user_id = @userId AND state = 'done' AND hidden_at IS NULL AND project_id IS NULL", new { userId });
         var pending = await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM images WHERE user_id = @userId AND state IN ('received', 'processing') AND project_id IS NULL", new { userId });
+        var hidden = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM images WHERE user_id = @userId AND state = 'done' AND hidden_at IS NOT NULL AND project_id IS NULL", new { userId });
 
         // Distance mapped: the length of each sequence's path, added up.
         var points = await connection.QueryAsync<(long SequenceId, double Lat, double Lon)>(
@@ -49,6 +52,6 @@ public sealed class ImageStatistics(Database database)
             SELECT (created_at / @DayMilliseconds) * @DayMilliseconds AS day, count(*) FROM images
             WHERE user_id = @userId AND state = 'done' AND hidden_at IS NULL AND project_id IS NULL AND created_at >= @since GROUP BY day ORDER BY day
             """, new { userId, since, DayMilliseconds });
-        return new UserCounts(all, pending, (long)Math.Round(distance), histogram.ToList());
+        return new UserCounts(all, pending, hidden, (long)Math.Round(distance), histogram.ToList());
     }
 }

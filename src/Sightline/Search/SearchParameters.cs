@@ -84,7 +84,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore 
         var minCa = Parameters.Double("min_ca", Text(query, "min_ca"), 0, 360);
         var maxCa = Parameters.Double("max_ca", Text(query, "max_ca"), 0, 360);
         var me = Parameters.Boolean("me", Text(query, "me")) ?? false;
-        _ = Parameters.Boolean("hidden", Text(query, "hidden")); // nothing is hidden on this server yet: validated, no effect
+        var hidden = Parameters.Boolean("hidden", Text(query, "hidden")) ?? false;
         if (Given(query, "user") && !Usernames.IsValid(Text(query, "user")))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
         if (Given(query, "project") && !ProjectStore.IsKeyShaped(Text(query, "project")))
@@ -95,6 +95,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore 
             CapturedTo = to,
             Angles = minCa is { } min && maxCa is { } max ? (min, max) : null,
             UserId = me ? (int)caller.Token!.UserId : null,
+            HiddenOwnerId = hidden ? (int)caller.Token!.UserId : null, // spec §5 item 46: the caller's own hidden images
         };
     }
 

@@ -27,6 +27,6 @@ public static class UsersApi
         var counts = await statistics.ForUserAsync(found.Id);
         return TypedResults.Ok(new UserDtos.Profile(
             found.About, avatar, counts.DistanceMeters, counts.Histogram.Select(d => new UserDtos.HistogramDay(d.Day, d.Count)).ToList(),
-            counts.ImagesNoneProcessed, ImagesHidden: 0, counts.ImagesAll, found.Username, found.Uuid));
+            counts.ImagesNoneProcessed, counts.ImagesHidden, counts.ImagesAll, found.Username, found.Uuid));
     }
 }

@@ -88,6 +88,26 @@ public sealed class ComplaintTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheOwnerStillFindsAHiddenImageWithHiddenTrue()
+    {
+        const string search = "/v2/search/im?min_lat=51&max_lat=51.1&min_lon=3.7&max_lon=3.8";
+        bool Found(JsonElement result) => result.GetProperty("ims").EnumerateArray().Any(i => i.GetProperty("key").GetString() == image);
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it" }));
+        var key = (await QueueAsync())[0].GetProperty("key").GetString()!;
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision=uphold"));
+
+        // Spec §5 item 46: hidden=true adds the caller's own hidden images, and nobody else's.
+        Assert.True(Found(await cast.OwnerMember.GetJsonAsync(search + "&hidden=true")));
+        Assert.True(Found(await cast.OwnerMember.GetJsonAsync(search + "&hidden=1&me=true")));
+        Assert.False(Found(await cast.OwnerMember.GetJsonAsync(search + "&hidden=false")));
+        Assert.False(Found(await cast.Stranger.GetJsonAsync(search + "&hidden=true")));
+        Assert.False(Found(await cast.Admin.GetJsonAsync(search + "&hidden=true")));
+        var profile = await cast.Stranger.GetJsonAsync("/v2/u/owner");
+        Assert.Equal(1, profile.GetProperty("images_hidden").GetInt64());
+        Assert.Equal(0, profile.GetProperty("images_all").GetInt64());
+    }
+
+    [Fact]
     public async Task DismissedComplaintLeavesTheImage()
     {
         await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "I just dislike it" }));

@@ -13,13 +13,15 @@ public sealed record ImageFilter
     public int? UserId { get; init; }
     /// <summary>Only this project's images; 0 (the default) for public images only.</summary>
     public int ProjectId { get; init; }
+    /// <summary>With public images, this user's hidden ones too (<c>hidden=true</c>); null for none.</summary>
+    public int? HiddenOwnerId { get; init; }
 
     public const int Nobody = -1;
 
     /// <summary>Everything but the areas, which the index checks itself.</summary>
     public bool Matches(in IndexedImage image)
     {
-        if (image.ProjectId != ProjectId)
+        if (image.ProjectId != ProjectId && !(ProjectId == 0 && image.ProjectId == IndexedImage.HiddenProject && image.UserId == HiddenOwnerId))
             return false;
         if (UserId is { } user && image.UserId != user)
             return false;

@@ -130,7 +130,7 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
     {
         using var transaction = watch!.BeginTransaction(deferred: true);
         var lastChange = HighWaterMark(transaction);
-        var count = watch.ExecuteScalar<int>("SELECT count(*) FROM images WHERE state = 'done' AND hidden_at IS NULL", transaction: transaction);
+        var count = watch.ExecuteScalar<int>($"SELECT count(*) FROM images WHERE {Indexed}", transaction: transaction);
         var items = new IndexedImage[count];
         var n = 0;
         foreach (var image in ReadImages(watch, "", null, transaction))
@@ -147,12 +147,16 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
     private long HighWaterMark(SqliteTransaction? transaction) =>
         watch!.ExecuteScalar<long>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)", transaction: transaction);
 
+    // Processed images, but for hidden images of projects (hidden public images are kept for their owners' hidden=true).
+    private const string Indexed = "state = 'done' AND (hidden_at IS NULL OR project_id IS NULL)";
+
     private IEnumerable<IndexedImage> ReadImages(SqliteConnection connection, string condition, object? parameters, SqliteTransaction? transaction = null)
     {
         using var reader = connection.ExecuteReader(
             $"""
-            SELECT id, key, user_id, coalesce(sequence_id, 0), lat, lon, ca, captured_at, coalesce(project_id, 0)
-            FROM images WHERE state = 'done' AND hidden_at IS NULL {condition}
+            SELECT id, key, user_id, coalesce(sequence_id, 0), lat, lon, ca, captured_at,
+                   CASE WHEN hidden_at IS NOT NULL THEN {IndexedImage.HiddenProject} ELSE coalesce(project_id, 0) END
+            FROM images WHERE {Indexed} {condition}
             """, parameters, transaction);
         while (reader.Read())
         {

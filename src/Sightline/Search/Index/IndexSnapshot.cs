@@ -10,7 +10,8 @@ namespace Sightline.Search.Index;
 public static class IndexSnapshot
 {
     public const string FileName = "search-index.bin";
-    private const ulong Magic = 0x3130_5844_4953_4C53; // "SLSIDX01"
+    // "SLSIDX02": since hidden public images are indexed too (a snapshot of 01 lacks them, so it is rebuilt).
+    private const ulong Magic = 0x3230_5844_4953_4C53;
     private const int HeaderBytes = 32;
 
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);

@@ -20,11 +20,17 @@ public struct IndexedImage
     /// <summary>Compass angle; NaN when the photo has none.</summary>
     public float Ca;
     public int UserId;
-    /// <summary>0 for a public image.</summary>
+    /// <summary>0 for a public image; <see cref="HiddenProject"/> for a public image that is hidden.</summary>
     public int ProjectId;
     public int SequenceId;
     /// <summary>The images table's row id.</summary>
     public int Id;
+
+    /// <summary>
+    /// The project of a public image hidden by an upheld complaint: no search finds it but its owner's with
+    /// <c>hidden=true</c> (spec §3.7 and §5 item 46). Hidden images of projects are not indexed at all.
+    /// </summary>
+    public const int HiddenProject = -1;
 
     public readonly double? CompassAngle => float.IsNaN(Ca) ? null : Ca;
 
