@@ -33,6 +33,13 @@ public static class SightlineServer
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Defaults beneath every other source (settings files, environment, command line can change them): ASP.NET Core's
+        // own per-request lines (request starting, endpoint executing, request finished) cost more CPU than a search and
+        // wrote a gigabyte a minute under load; its warnings and errors still show.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
+        });
         if (settings.Configuration is not null)
             builder.Configuration.AddInMemoryCollection(settings.Configuration);
         configureLogging?.Invoke(builder.Logging);
