@@ -14,14 +14,9 @@ public static class CommentDtos
     public sealed record Single(string Comment, long CreatedAt, string Key, string Mkey, string User);
 
     public static ImageComment ToImageComment(Comment comment) =>
-        new(comment.Text, comment.CreatedAt, comment.Key, new Author(comment.Username, AvatarPath(comment.Username, comment.UserAvatar)));
+        new(comment.Text, comment.CreatedAt, comment.Key, new Author(comment.Username, Users.UserDtos.AvatarPath(comment.UserAvatar)));
 
     public static Single ToSingle(Comment comment) =>
         new(comment.Text, comment.CreatedAt, comment.Key, comment.ImageKey, comment.Username);
 
-    /// <summary>
-    /// The relative <c>hex/profile.png</c> of the spec's examples; a user without a picture gets the
-    /// server's default, so the field is always a path a client can fetch.
-    /// </summary>
-    public static string AvatarPath(string username, string? avatar) => avatar is null ? "default/profile.png" : $"{avatar}/profile.png";
 }

@@ -77,9 +77,13 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
         _ => "The request could not be read: check the parameters, headers and body.",
     };
 
-    // Last guard for anything already on its way out with a status outside the whitelist.
+    // Last guard for anything already on its way out with a status outside the whitelist, or with
+    // another spelling of the JSON media type (OpenIddict writes "application/json;charset=UTF-8").
     private static Task CoerceStatus(HttpResponse response)
     {
+        if (response.ContentType is { } type && type != ErrorResponse.JsonContentType
+            && type.Replace(" ", "").Equals("application/json;charset=utf-8", StringComparison.OrdinalIgnoreCase))
+            response.ContentType = ErrorResponse.JsonContentType;
         var status = response.StatusCode;
         if (ErrorCatalogue.AllowedStatuses.Contains(status))
             return Task.CompletedTask;

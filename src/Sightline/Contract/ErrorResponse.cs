@@ -24,6 +24,11 @@ public static class ErrorResponse
         var response = context.Response;
         foreach (var header in ContentHeaders)
             response.Headers.Remove(header);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<HtmlFailures>() is { } page)
+        {
+            await page.WriteAsync(context, entry.Status, message ?? entry.DefaultMessage);
+            return;
+        }
         response.StatusCode = entry.Status;
         response.ContentType = JsonContentType;
         response.Headers.CacheControl = "no-store";

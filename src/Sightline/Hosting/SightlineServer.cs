@@ -14,6 +14,7 @@ using Sightline.RateLimiting;
 using Sightline.Search;
 using Sightline.Sequences;
 using Sightline.Status;
+using Sightline.Tiles;
 using Sightline.Storage;
 using Sightline.Tokens;
 using Sightline.Uploads;
@@ -95,6 +96,7 @@ public static class SightlineServer
         var app = builder.Build();
         app.Use(TransportRejections.MarkRequestInApp); // first: tells the transport the app owns the request
         app.UseMiddleware<ContractMiddleware>();
+        app.Use(HeadRequests.AnswerAsGet);
         app.UseCors();
         app.UseMiddleware<BudgetMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -115,6 +117,7 @@ public static class SightlineServer
         app.MapImages();
         app.MapSequences();
         app.MapThumbnails();
+        app.MapTiles();
         app.MapOAuth();
         app.MapCommunity();
         return app;

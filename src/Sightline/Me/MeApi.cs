@@ -24,7 +24,7 @@ public static class MeApi
         var token = caller.Token!;
         var user = await users.FindByIdAsync(token.UserId) ?? throw ApiException.NotFound("User");
         return TypedResults.Ok(new UserDtos.Me(
-            user.About, UserDtos.RelativeAvatar(user), user.CreatedAt, user.Username, user.Uuid,
+            user.About, UserDtos.AvatarPath(user.Avatar), user.CreatedAt, user.Username, user.Uuid,
             token.HasScope(Scopes.UserEmail) ? user.Email : null));
     }
 }

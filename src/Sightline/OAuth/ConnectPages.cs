@@ -29,8 +29,8 @@ public static class ConnectPages
 
     public static IEndpointRouteBuilder MapConnectPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, Authorize).AllowWithoutClient().WithName("ConnectPage").ExcludeFromDescription();
-        routes.MapPost(Path, Decide).AllowWithoutClient().WithName("ConnectDecision").ExcludeFromDescription();
+        routes.MapGet(Path, Authorize).AllowWithoutClient().AnswersWithHtml().WithName("ConnectPage").ExcludeFromDescription();
+        routes.MapPost(Path, Decide).AllowWithoutClient().AnswersWithHtml().WithName("ConnectDecision").ExcludeFromDescription();
         return routes;
     }
 

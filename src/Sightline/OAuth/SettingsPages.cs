@@ -17,10 +17,10 @@ public static class SettingsPages
 
     public static IEndpointRouteBuilder MapSettingsPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, ShowSettings).AllowWithoutClient().WithName("SettingsPage").ExcludeFromDescription();
-        routes.MapPost(Path + "/revoke", RevokeGrant).AllowWithoutClient().WithName("RevokeGrant").ExcludeFromDescription();
-        routes.MapGet(NewApplicationPath, ShowNewApplication).AllowWithoutClient().WithName("NewApplicationPage").ExcludeFromDescription();
-        routes.MapPost(NewApplicationPath, RegisterApplication).AllowWithoutClient().WithName("RegisterApplication").ExcludeFromDescription();
+        routes.MapGet(Path, ShowSettings).AllowWithoutClient().AnswersWithHtml().WithName("SettingsPage").ExcludeFromDescription();
+        routes.MapPost(Path + "/revoke", RevokeGrant).AllowWithoutClient().AnswersWithHtml().WithName("RevokeGrant").ExcludeFromDescription();
+        routes.MapGet(NewApplicationPath, ShowNewApplication).AllowWithoutClient().AnswersWithHtml().WithName("NewApplicationPage").ExcludeFromDescription();
+        routes.MapPost(NewApplicationPath, RegisterApplication).AllowWithoutClient().AnswersWithHtml().WithName("RegisterApplication").ExcludeFromDescription();
         return routes;
     }
 

@@ -14,9 +14,9 @@ public static class SignInPages
 
     public static IEndpointRouteBuilder MapSignInPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, ShowSignIn).AllowWithoutClient().WithName("SignInPage").ExcludeFromDescription();
-        routes.MapPost(Path, SignIn).AllowWithoutClient().WithName("SignIn").ExcludeFromDescription();
-        routes.MapPost("/signout", SignOut).AllowWithoutClient().WithName("SignOut").ExcludeFromDescription();
+        routes.MapGet(Path, ShowSignIn).AllowWithoutClient().AnswersWithHtml().WithName("SignInPage").ExcludeFromDescription();
+        routes.MapPost(Path, SignIn).AllowWithoutClient().AnswersWithHtml().WithName("SignIn").ExcludeFromDescription();
+        routes.MapPost("/signout", SignOut).AllowWithoutClient().AnswersWithHtml().WithName("SignOut").ExcludeFromDescription();
         return routes;
     }
 

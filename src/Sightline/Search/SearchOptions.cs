@@ -10,8 +10,11 @@ public sealed class SearchOptions
     /// <summary>The radius of a close search without <c>distance</c>: street scale.</summary>
     public double DefaultRadiusMeters { get; set; } = 100;
     public double MaxRadiusMeters { get; set; } = 5000;
-    /// <summary>The tallest box a search may ask for in degrees of latitude, and the widest in degrees of longitude as measured at the equator.</summary>
-    public double MaxBoxDegrees { get; set; } = 10;
+    /// <summary>
+    /// The tallest box a search may ask for in degrees of latitude, and the widest in degrees of longitude as measured at
+    /// the equator. Unlimited by default (360): the spec sets no bound, and a search without a box covers the world anyway.
+    /// </summary>
+    public double MaxBoxDegrees { get; set; } = 360;
     /// <summary>Changed images kept beside the packed index before it is rebuilt with them.</summary>
     public int OverlayLimit { get; set; } = 65_536;
 }

@@ -105,17 +105,18 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore 
         var maxLat = Parameters.Double("max_lat", Text(query, "max_lat"), -90, 90)!.Value;
         var minLon = Parameters.Double("min_lon", Text(query, "min_lon"), -180, 180)!.Value;
         var maxLon = Parameters.Double("max_lon", Text(query, "max_lon"), -180, 180)!.Value;
+        // CONTRACT.md §3: min > max is parameter_invalid, for longitude too (a box across the antimeridian is two searches).
         if (minLat > maxLat)
             throw ApiException.Invalid("min_lat", "must not be above max_lat");
+        if (minLon > maxLon)
+            throw ApiException.Invalid("min_lon", "must not be above max_lon");
+        // No cap by default: a search without a box already spans the world, so a world box must be served too.
+        // The width counts as degrees at the equator, measured where the box is widest.
         var cap = Limits.MaxBoxDegrees;
         if (maxLat - minLat > cap)
             throw ApiException.Invalid("max_lat", $"must be at most {cap} degrees north of min_lat");
-        // min_lon > max_lon is a box across the antimeridian, as wide as the way east from min_lon to max_lon.
-        // The width counts as degrees at the equator, measured where the box is widest, so that a cap
-        // around a pole may take every longitude while a box near the equator may not.
-        var width = minLon <= maxLon ? maxLon - minLon : 360 - (minLon - maxLon);
         var widestLatitude = minLat <= 0 && maxLat >= 0 ? 0 : Math.Min(Math.Abs(minLat), Math.Abs(maxLat));
-        if (width * Math.Cos(widestLatitude * Math.PI / 180) > cap)
+        if ((maxLon - minLon) * Math.Cos(widestLatitude * Math.PI / 180) > cap)
             throw ApiException.Invalid("max_lon", $"must be at most {cap} degrees (as measured at the equator) east of min_lon");
         return GeoBox.Covering(minLat, minLon, maxLat, maxLon);
     }

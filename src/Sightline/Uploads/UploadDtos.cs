@@ -12,8 +12,8 @@ public static class UploadDtos
         public static Accepted For(string imageKey) => new("ok", "request performed", 200, imageKey);
     }
 
-    /// <summary>The signed image upload policy; the spec's video fields are left out (no video uploads).</summary>
-    public sealed record Secrets(string ImagesPolicy, string ImagesHash);
+    /// <summary>The signed upload policies (spec §3.5): the image one, and a video one that no upload accepts yet.</summary>
+    public sealed record Secrets(string ImagesPolicy, string ImagesHash, string VideosPolicy, string VideosHash);
 
     public sealed record UploadState(string UploadKey, string ImageKey, string State, string? Failure);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Sightline.Storage;
@@ -17,13 +18,20 @@ public sealed class UploadPolicies(Database database, IOptions<UploadOptions> op
     private const string KeySetting = "upload_policy_key";
     private byte[]? key;
 
-    /// <summary>What a policy allows: uploads as this user, of at most this size, until this time (epoch ms).</summary>
-    public sealed record Policy(long UserId, long ExpiresAt, long MaxBytes);
+    /// <summary>
+    /// What a policy allows: uploads as this user, of at most this size, until this time (epoch ms), to this store.
+    /// <see cref="Store"/> is absent from image policies (as in those issued before videos had one).
+    /// </summary>
+    public sealed record Policy(long UserId, long ExpiresAt, long MaxBytes,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Store = null);
 
-    public async Task<(string Policy, string Hash)> IssueAsync(long userId)
+    /// <summary>The store of the spec's <c>videos_policy</c>: signed like the image one, but no upload accepts it (no video uploads yet).</summary>
+    public const string VideoStore = "videos";
+
+    public async Task<(string Policy, string Hash)> IssueAsync(long userId, string? store = null)
     {
         var expires = clock.GetUtcNow().AddHours(options.Value.PolicyLifetimeHours).ToUnixTimeMilliseconds();
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Policy(userId, expires, options.Value.MaxBytes), Contract.ContractJson.Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Policy(userId, expires, options.Value.MaxBytes, store), Contract.ContractJson.Options);
         var encoded = Convert.ToBase64String(json);
         return (encoded, await SignAsync(encoded));
     }
@@ -39,7 +47,7 @@ public sealed class UploadPolicies(Database database, IOptions<UploadOptions> op
         try
         {
             var policy = JsonSerializer.Deserialize<Policy>(Convert.FromBase64String(encoded), Contract.ContractJson.Options);
-            return policy is not null && policy.ExpiresAt > clock.GetUtcNow().ToUnixTimeMilliseconds() ? policy : null;
+            return policy is { Store: null } && policy.ExpiresAt > clock.GetUtcNow().ToUnixTimeMilliseconds() ? policy : null;
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {

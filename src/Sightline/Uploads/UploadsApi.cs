@@ -28,7 +28,8 @@ public static partial class UploadsApi
         group.MapGet("/secrets", GetSecrets)
             .WithName("GetUploadSecrets")
             .WithSummary("A signed upload policy")
-            .WithDescription("images_policy (base64 JSON: user, expiry, size limit) and images_hash (its HMAC-SHA256). Passed as " +
+            .WithDescription("images_policy (base64 JSON: user, expiry, size limit) and images_hash (its HMAC-SHA256), and videos_policy and " +
+                             "videos_hash of the same form for a video store that accepts nothing yet. The image pair, passed as " +
                              "query parameters of the upload call, they stand in for the bearer token until the policy expires.");
         group.MapGet("/images/{key}", GetUpload)
             .RequireClient() // either upload scope will do: judged in GetUpload
@@ -90,7 +91,8 @@ public static partial class UploadsApi
     public static async Task<Ok<UploadDtos.Secrets>> GetSecrets(Caller caller, UploadPolicies policies)
     {
         var (policy, hash) = await policies.IssueAsync(caller.Token!.UserId);
-        return TypedResults.Ok(new UploadDtos.Secrets(policy, hash));
+        var (videos, videosHash) = await policies.IssueAsync(caller.Token!.UserId, UploadPolicies.VideoStore);
+        return TypedResults.Ok(new UploadDtos.Secrets(policy, hash, videos, videosHash));
     }
 
     public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteUpload(string key, Caller caller, UploadStore uploads, ImageFiles files)

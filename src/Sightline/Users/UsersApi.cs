@@ -23,7 +23,7 @@ public static class UsersApi
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
         var found = await users.FindByUsernameAsync(user) ?? throw ApiException.NotFound($"User '{user}'");
-        var avatar = found.Avatar is null ? null : $"{request.Scheme}://{request.Host}/{found.Avatar}/profile.png";
+        var avatar = $"{request.Scheme}://{request.Host}/{UserDtos.AvatarPath(found.Avatar)}";
         var counts = await statistics.ForUserAsync(found.Id);
         return TypedResults.Ok(new UserDtos.Profile(
             found.About, avatar, counts.DistanceMeters, counts.Histogram.Select(d => new UserDtos.HistogramDay(d.Day, d.Count)).ToList(),

@@ -47,6 +47,15 @@ public sealed class AvatarTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutAPictureTheProfilesNameTheDefaultAsAString()
+    {
+        // spec §3.5 and §3.6 type avatar as a string: relative in /v2/me, an absolute URL in /v2/u (never null).
+        Assert.Equal("default/profile.png", (await painter.GetJsonAsync("/v2/me")).GetProperty("avatar").GetString());
+        var absolute = (await painter.GetJsonAsync("/v2/u/painter")).GetProperty("avatar").GetString()!;
+        Assert.Equal(new Uri(server.BaseAddress, "/default/profile.png"), new Uri(absolute));
+    }
+
+    [Fact]
     public async Task AnUploadedPictureIsSquaredAndRedirectedToAndReplacesTheOldOne()
     {
         await Member.AcknowledgedAsync(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture(Photos.Jpeg(new PhotoSpec { Width = 600, Height = 400 }))));

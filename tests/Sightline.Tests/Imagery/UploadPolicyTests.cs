@@ -38,11 +38,21 @@ public sealed class UploadPolicyTests : IAsyncLifetime
     public async Task SecretsAreASignedPolicyNamingUserExpiryAndSize()
     {
         var secrets = await uploader.GetJsonAsync("/v2/me/uploads/secrets");
-        Assert.Equal(["images_hash", "images_policy"], secrets.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        // All four fields of spec §3.5, the video pair included.
+        Assert.Equal(["images_hash", "images_policy", "videos_hash", "videos_policy"], secrets.EnumerateObject().Select(p => p.Name).Order().ToArray());
         var policy = JsonDocument.Parse(Convert.FromBase64String(secrets.GetProperty("images_policy").GetString()!)).RootElement;
         Assert.True(policy.GetProperty("expires_at").GetInt64() > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(64L * 1024 * 1024, policy.GetProperty("max_bytes").GetInt64());
         Assert.Equal(64, secrets.GetProperty("images_hash").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task TheVideoPolicyIsSignedButTakesNoImageUpload()
+    {
+        var secrets = await uploader.GetJsonAsync("/v2/me/uploads/secrets");
+        Assert.Equal(64, secrets.GetProperty("videos_hash").GetString()!.Length);
+        var query = $"&images_policy={Uri.EscapeDataString(secrets.GetProperty("videos_policy").GetString()!)}&images_hash={secrets.GetProperty("videos_hash").GetString()}";
+        await ContractAssert.Error(await PostWithoutTokenAsync(server, uploader.ClientId, "video-policy", query), "user_not_authenticated");
     }
 
     [Fact]

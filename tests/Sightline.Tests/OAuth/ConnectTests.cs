@@ -28,6 +28,16 @@ public sealed class ConnectTests : OAuthTestBase
     }
 
     [Fact]
+    public async Task AMalformedQueryStringIsShownAsAnHtmlPage()
+    {
+        // CONTRACT.md §1: the pages answer with HTML, with the contract's status; the query could not be read, so no redirect.
+        using var browser = new Browser(Server.BaseAddress);
+        var (_, challenge) = Browser.NewPkce();
+        await AssertErrorPage(await browser.GetAsync(AuthorizeUrl(Confidential, challenge: challenge) + "&x=%C3%28"), "percent-encoded");
+        await AssertErrorPage(await browser.GetAsync("/settings?x=%C3%28"), "percent-encoded");
+    }
+
+    [Fact]
     public async Task PlainChallengeIsRefusedByRedirect()
     {
         using var browser = new Browser(Server.BaseAddress);

@@ -109,6 +109,7 @@ public abstract class OAuthTestBase : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(status == (int)response.StatusCode, $"{(int)response.StatusCode}: {text}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet); // CONTRACT.md §2, as on every other failure
         using var json = JsonDocument.Parse(text);
         var root = json.RootElement;
         Assert.Equal(["code", "error", "error_description", "message"], root.EnumerateObject().Select(p => p.Name).Order().ToArray());
