@@ -1,4 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.VectorTiles;
+using NetTopologySuite.IO.VectorTiles.Mapbox;
+using Tile = NetTopologySuite.IO.VectorTiles.Tiles.Tile;
 using Sightline.Access;
 using Sightline.Contract;
 using Sightline.Search;
@@ -19,8 +25,10 @@ public static class TilesApi
     public const int MaxFeatures = 2000;
     public const int PublicMaxAgeSeconds = 300;
 
-    // Sequences whose images lie just outside the tile still draw into it.
-    private const double BufferFraction = 64.0 / VectorTile.DefaultExtent;
+    private const uint Extent = 4096;
+    // How far beyond the tile's edges sequences are fetched: 64 tile units, as the usual tile buffer.
+    private const double BufferFraction = 64.0 / Extent;
+    private static readonly GeometryFactory Geometries = new(new PrecisionModel(), 4326);
 
     public static IEndpointConventionBuilder MapTiles(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/tiles/{z}/{x}/{y}.mapbox", GetTile)
@@ -36,62 +44,53 @@ public static class TilesApi
     {
         var zoom = (int)Coordinate("z", z, MaxZoom);
         var max = (1L << zoom) - 1;
-        var column = Coordinate("x", x, max);
-        var row = Coordinate("y", y, max);
+        var tile = new Tile((int)Coordinate("x", x, max), (int)Coordinate("y", y, max), zoom);
 
-        var (minLat, minLon, maxLat, maxLon) = Bounds(zoom, column, row);
-        var bufferLon = (maxLon - minLon) * BufferFraction;
-        var bufferLat = (maxLat - minLat) * BufferFraction;
+        // Sequences whose images lie just outside the tile still draw into it.
+        var bufferLon = (tile.Right - tile.Left) * BufferFraction;
+        var bufferLat = (tile.Top - tile.Bottom) * BufferFraction;
         var filter = new ImageFilter
         {
-            Areas = GeoBox.Covering(Math.Max(-90, minLat - bufferLat), Math.Max(-180, minLon - bufferLon),
-                Math.Min(90, maxLat + bufferLat), Math.Min(180, maxLon + bufferLon)),
+            Areas = GeoBox.Covering(Math.Max(-90, tile.Bottom - bufferLat), Math.Max(-180, tile.Left - bufferLon),
+                Math.Min(90, tile.Top + bufferLat), Math.Min(180, tile.Right + bufferLon)),
         };
         var found = await sequences.NewestAsync(new BoxSearch(filter, 0, MaxFeatures));
 
-        var tile = new VectorTile(LayerName);
+        var layer = new Layer { Name = LayerName };
         foreach (var sequence in found.Sequences)
-            tile.AddLine(sequence.Images.Select(i => Project(i.Lat, i.Lon, zoom, column, row)).ToList(), Properties(sequence));
+            layer.Features.Add(new Feature(Line(sequence), Properties(sequence)));
+        var vectorTile = new VectorTile { TileId = tile.Id, Layers = { layer } };
+        using var bytes = new MemoryStream();
+        vectorTile.Write(bytes, Extent);
 
         response.Headers.CacheControl = $"public, max-age={PublicMaxAgeSeconds}";
-        return Results.Bytes(tile.ToBytes(), "application/vnd.mapbox-vector-tile");
+        return Results.Bytes(bytes.ToArray(), "application/vnd.mapbox-vector-tile");
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> Properties(Sequence sequence)
+    // The path through the sequence's images in WGS84 (the writer projects it into the tile); a sequence of one photo
+    // is a line of two equal points, which the writer leaves out where it would be shorter than a tile unit.
+    private static LineString Line(Sequence sequence)
     {
-        var username = sequence.Images[0].Username;
-        yield return new("username", username);
-        yield return new("layer", LayerName);
-        yield return new("keys", "[" + string.Join(", ", sequence.Images.Select(i => $"\"{i.Key}\"")) + "]");
-        yield return new("cas", "[" + string.Join(", ", sequence.Images.Select(i =>
-            i.Ca is { } ca ? ca.ToString("R", CultureInfo.InvariantCulture) : "null")) + "]");
-        yield return new("key", sequence.Key);
-        yield return new("captured_at", sequence.CapturedAt.ToString(CultureInfo.InvariantCulture));
+        var points = sequence.Images.Select(i => new Coordinate(i.Lon, i.Lat)).ToList();
+        if (points.Count == 1)
+            points.Add(points[0].Copy());
+        return Geometries.CreateLineString([.. points]);
     }
+
+    private static AttributesTable Properties(Sequence sequence) => new()
+    {
+        { "username", sequence.Images[0].Username },
+        { "layer", LayerName },
+        { "keys", JsonSerializer.Serialize(sequence.Images.Select(i => i.Key)) },
+        { "cas", JsonSerializer.Serialize(sequence.Images.Select(i => i.Ca)) },
+        { "key", sequence.Key },
+        { "captured_at", sequence.CapturedAt.ToString(CultureInfo.InvariantCulture) },
+    };
 
     private static long Coordinate(string name, string raw, long max)
     {
         if (raw.Length is 0 or > 8 || !raw.All(char.IsAsciiDigit) || !long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > max)
             throw ApiException.Invalid(name, $"must be a whole number from 0 to {max}" + (name == "z" ? "" : " at this zoom"));
         return value;
-    }
-
-    // Web Mercator (EPSG:3857) tile bounds in degrees.
-    private static (double MinLat, double MinLon, double MaxLat, double MaxLon) Bounds(int zoom, long x, long y)
-    {
-        var n = Math.Pow(2, zoom);
-        static double Lat(double yTile, double n) => Math.Atan(Math.Sinh(Math.PI * (1 - 2 * yTile / n))) * 180 / Math.PI;
-        var maxLat = y == 0 ? 90 : Lat(y, n);
-        var minLat = y == (long)n - 1 ? -90 : Lat(y + 1, n);
-        return (minLat, x / n * 360 - 180, maxLat, (x + 1) / n * 360 - 180);
-    }
-
-    private static (long X, long Y) Project(double lat, double lon, int zoom, long x, long y)
-    {
-        var n = Math.Pow(2, zoom);
-        var clampedLat = Math.Clamp(lat, -85.05112878, 85.05112878) * Math.PI / 180;
-        var worldX = (lon + 180) / 360;
-        var worldY = (1 - Math.Log(Math.Tan(clampedLat) + 1 / Math.Cos(clampedLat)) / Math.PI) / 2;
-        return ((long)Math.Round((worldX * n - x) * VectorTile.DefaultExtent), (long)Math.Round((worldY * n - y) * VectorTile.DefaultExtent));
     }
 }
