@@ -24,9 +24,9 @@ public static class ErrorResponse
         var response = context.Response;
         foreach (var header in ContentHeaders)
             response.Headers.Remove(header);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<HtmlFailures>() is { } page)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<FailureForm>() is { } form)
         {
-            await page.WriteAsync(context, entry.Status, message ?? entry.DefaultMessage);
+            await form.WriteAsync(context, code, message ?? entry.DefaultMessage);
             return;
         }
         response.StatusCode = entry.Status;

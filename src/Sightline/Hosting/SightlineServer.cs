@@ -98,9 +98,11 @@ public static class SightlineServer
         app.UseMiddleware<ContractMiddleware>();
         app.Use(HeadRequests.AnswerAsGet);
         app.UseCors();
+        // Routing only finds the endpoint here (cheap, decides nothing: AccessMiddleware answers for unknown routes in
+        // the contract's order), so that even the budget's and the size limits' failures take the endpoint's form.
+        app.UseRouting();
         app.UseMiddleware<BudgetMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
-        app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         // After the access checks, so OpenIddict only sees requests to routes the API declares
         // (a wrong method on /v2/oauth/token is 404 like anywhere else); it also reads the session cookie.

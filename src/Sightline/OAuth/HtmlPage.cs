@@ -65,14 +65,18 @@ public static class HtmlPage
         await response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 
-    private static readonly Contract.HtmlFailures Failures = new((context, status, message) => ErrorAsync(context, status, status switch
+    private static readonly Contract.FailureForm Failures = new((context, code, message) =>
     {
-        401 => "Not signed in",
-        404 => "Page not found",
-        429 => "Too many attempts",
-        >= 500 => "Something went wrong",
-        _ => "Request not valid",
-    }, message));
+        var status = Contract.ErrorCatalogue.Of(code).Status;
+        return ErrorAsync(context, status, status switch
+        {
+            401 => "Not signed in",
+            404 => "Page not found",
+            429 => "Too many attempts",
+            >= 500 => "Something went wrong",
+            _ => "Request not valid",
+        }, message);
+    });
 
     /// <summary>The route is a page: its failures (say, a malformed query string) are shown as HTML rather than JSON.</summary>
     public static TBuilder AnswersWithHtml<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

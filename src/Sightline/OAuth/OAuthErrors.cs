@@ -17,21 +17,40 @@ public static class OAuthErrors
     public const string UnsupportedResponseType = "unsupported_response_type";
     public const string AccessDenied = "access_denied";
     public const string ServerError = "server_error";
+    public const string TemporarilyUnavailable = "temporarily_unavailable";
 
     /// <summary>The catalogue entry an OAuth error travels with; its status is the one the answer carries.</summary>
     public static ErrorCode CatalogueCodeOf(string error, string? description) => error switch
     {
         // RFC 6749 §5.2: failed client authentication is the one 401 of the token endpoint.
         InvalidClient => ErrorCode.ClientIdInvalid,
-        ServerError or "temporarily_unavailable" => ErrorCode.InternalServerError,
+        ServerError or TemporarilyUnavailable => ErrorCode.InternalServerError,
         InvalidRequest when description?.Contains("missing", StringComparison.OrdinalIgnoreCase) == true => ErrorCode.ParameterMissing,
         _ => ErrorCode.ParameterInvalid,
     };
 
-    /// <summary>Writes an OAuth error body carrying both vocabularies, for endpoints OpenIddict does not answer for us.</summary>
-    public static async Task WriteAsync(HttpContext context, string error, string description)
+    /// <summary>
+    /// The OAuth error a failure of the API's own checks travels with at the OAuth endpoints: a spent budget (429) is
+    /// RFC 6749's "temporarily overloaded", and a body too large or unreadable an invalid request.
+    /// </summary>
+    public static string ErrorOf(ErrorCode code) => code switch
     {
-        var entry = ErrorCatalogue.Of(CatalogueCodeOf(error, description));
+        ErrorCode.ClientIdInvalid or ErrorCode.ClientIdMissing or ErrorCode.ClientIdDiffer => InvalidClient,
+        ErrorCode.TooManyRequests => TemporarilyUnavailable,
+        ErrorCode.InternalServerError => ServerError,
+        _ => InvalidRequest,
+    };
+
+    /// <summary>Endpoint metadata: every failure of the endpoint, the budget's and the framework's too, in both vocabularies.</summary>
+    public static readonly FailureForm Failures = new((context, code, message) => WriteAsync(context, code, ErrorOf(code), message));
+
+    /// <summary>Writes an OAuth error body carrying both vocabularies, for endpoints OpenIddict does not answer for us.</summary>
+    public static Task WriteAsync(HttpContext context, string error, string description) =>
+        WriteAsync(context, CatalogueCodeOf(error, description), error, description);
+
+    private static async Task WriteAsync(HttpContext context, ErrorCode code, string error, string description)
+    {
+        var entry = ErrorCatalogue.Of(code);
         var response = context.Response;
         response.StatusCode = entry.Status;
         response.ContentType = ErrorResponse.JsonContentType;

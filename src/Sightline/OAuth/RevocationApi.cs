@@ -17,6 +17,7 @@ public static class RevocationApi
     {
         routes.MapPost("/" + RelativePath, Revoke)
             .AcceptClientCredentials()
+            .WithMetadata(OAuthErrors.Failures)
             .WithTags("OAuth")
             .WithName("RevokeToken")
             .WithSummary("Revokes an access token (RFC 7009)")

@@ -30,6 +30,7 @@ public static class TokenApi
     {
         routes.MapPost("/" + RelativePath, Exchange)
             .AcceptClientCredentials()
+            .WithMetadata(OAuthErrors.Failures)
             .WithTags("OAuth")
             .WithName("ExchangeCode")
             .WithSummary("Exchanges an authorization code for an access token")
