@@ -71,6 +71,7 @@ public static class SightlineServer
         services.AddSingleton<CommitWatch>();
         services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenStore>();
+        services.AddSingleton<TokenCache>();
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");

@@ -10,7 +10,7 @@ namespace Sightline.RateLimiting;
 /// First judge of every request (CONTRACT.md §4, "budget first"): finds the caller, spends its
 /// budget, sends the IETF RateLimit fields, and answers 429 when the budget is spent.
 /// </summary>
-public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, ApplicationCache applications, TokenStore tokens)
+public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, ApplicationCache applications, TokenCache tokens)
 {
     public async Task InvokeAsync(HttpContext context)
     {

@@ -9,6 +9,8 @@ public sealed record AccessToken
     public string ClientId { get; init; } = "";
     /// <summary>Space-separated scope list.</summary>
     public string Scopes { get; init; } = "";
+    /// <summary>Epoch milliseconds after which the token is refused; null for never.</summary>
+    public long? ExpiresAt { get; init; }
 
     public bool HasScope(string scope) =>
         Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal);

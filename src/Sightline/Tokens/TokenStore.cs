@@ -31,17 +31,21 @@ public sealed class TokenStore(Database database)
     }
 
     /// <summary>The token if it exists, is not revoked or expired, and its application is enabled.</summary>
-    public async Task<AccessToken?> FindActiveAsync(string token)
+    public Task<AccessToken?> FindActiveAsync(string token) => FindActiveByHashAsync(RandomKey.Hash(token));
+
+    /// <summary>As <see cref="FindActiveAsync"/>, given the token's hash.</summary>
+    public async Task<AccessToken?> FindActiveByHashAsync(string hash)
     {
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<AccessToken>(
             """
-            SELECT t.id, t.user_id AS UserId, t.application_id AS ApplicationId, a.client_id AS ClientId, t.scopes
+            SELECT t.id, t.user_id AS UserId, t.application_id AS ApplicationId, a.client_id AS ClientId, t.scopes,
+                   t.expires_at AS ExpiresAt
             FROM access_tokens t JOIN applications a ON a.id = t.application_id
             WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND a.enabled = 1
               AND (t.expires_at IS NULL OR t.expires_at > @now)
             """,
-            new { hash = RandomKey.Hash(token), now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+            new { hash, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
     }
 
     public async Task<bool> RevokeAsync(string token)
