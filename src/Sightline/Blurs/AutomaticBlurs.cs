@@ -38,17 +38,21 @@ public sealed class AutomaticBlurs
     private readonly ILogger<AutomaticBlurs> logger;
     // One detector per worker at a time: OpenCV's classifiers are not safe to share between threads.
     private readonly ConcurrentBag<PrivacyDetector> idle = [];
-    private readonly bool available;
+    // Loading OpenCV and parsing the cascades takes a second or two: done beside the start, not in its way.
+    private readonly Task<bool> loaded;
 
     public AutomaticBlurs(IOptions<BlurOptions> options, Database database, TimeProvider clock, ILogger<AutomaticBlurs> logger)
     {
         (this.options, this.database, this.clock, this.logger) = (options.Value, database, clock, logger);
-        if (!this.options.DetectsAnything)
-            return;
+        loaded = this.options.DetectsAnything ? Task.Run(Load) : Task.FromResult(false);
+    }
+
+    private bool Load()
+    {
         try
         {
             idle.Add(NewDetector());
-            available = true;
+            return true;
         }
         catch (Exception error) when (error is DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
@@ -57,6 +61,7 @@ public sealed class AutomaticBlurs
                 "Automatic face and plate blurring is OFF: OpenCV's native library could not be loaded. On Debian or " +
                 "Ubuntu it needs GTK 3: apt-get install libgtk-3-0, then restart. Set Blurs:DetectFaces and " +
                 "Blurs:DetectPlates to false to silence this.");
+            return false;
         }
     }
 
@@ -66,7 +71,7 @@ public sealed class AutomaticBlurs
     /// <summary>The detector for <see cref="Derivatives.Make"/>, collecting what it finds into <paramref name="found"/>; null when switched off.</summary>
     public Func<Vips, IReadOnlyList<BlurArea>>? DetectorInto(List<Blur> found)
     {
-        if (!available)
+        if (!loaded.GetAwaiter().GetResult()) // a worker thread waits here for the first photo only
             return null;
         return image =>
         {

@@ -107,7 +107,11 @@ public static class SightlineServer
         app.UseMiddleware<AccessMiddleware>();
         // After the access checks, so OpenIddict only sees requests to routes the API declares
         // (a wrong method on /v2/oauth/token is 404 like anywhere else); it also reads the session cookie.
-        app.UseAuthentication();
+        // Only on the OAuth endpoints and pages: the API checks its own tokens. WebApplication adds its own
+        // UseAuthentication at the very start of the pipeline unless it sees this key set (as UseAuthentication on the app
+        // itself would set it; on a branch it does not).
+        app.UseWhen(OAuthServer.SessionRoute.Is, oauth => oauth.UseAuthentication());
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowWithoutClient();
         app.MapStatus();
