@@ -7,8 +7,9 @@ namespace Sightline.Blurs.Detection;
 /// <summary>
 /// Finds faces and licence plates in a photo with OpenCV's cascade classifiers (through OpenCvSharp), loaded from the
 /// cascades Debian's opencv-data ships, embedded in the assembly (see Cascades/README.md): Lienhart's frontal face and
-/// the plate cascade, which finds the dark-on-light plates of European shape. Answers rectangles normalized to the image, widened a little so that the whole face or
-/// plate is covered. One instance is not thread-safe (OpenCV's classifier keeps scratch state): pool them.
+/// the plate cascade, which finds the dark-on-light plates of European shape. Answers rectangles normalized to the
+/// image, faces widened a little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's
+/// classifier keeps scratch state): pool them.
 /// </summary>
 public sealed class PrivacyDetector : IDisposable
 {
@@ -57,7 +58,8 @@ public sealed class PrivacyDetector : IDisposable
         using var grey = Grey(image, maxWidth);
         var (width, height) = (grey.Width, grey.Height);
         using var equalized = new Mat();
-        Cv2.EqualizeHist(grey, equalized);
+        if (cascades.Any(c => c.Target.Equalized))
+            Cv2.EqualizeHist(grey, equalized);
 
         var found = new List<Blur>();
         foreach (var (target, classifier) in cascades)
