@@ -14,19 +14,7 @@ public sealed class AutomaticBlurIngestTests
 
     private static readonly Dictionary<string, string?> Detecting = new() { ["Blurs:DetectFaces"] = "true", ["Blurs:DetectPlates"] = "true" };
 
-    // A photo with a position and a time, so the upload API takes it.
-    private static byte[] Geotagged(Vips source)
-    {
-        using var tagged = source.Mutate(image =>
-        {
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLatitude", "41/1 22/1 50/1");
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLatitudeRef", "N");
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLongitude", "2/1 7/1 22/1");
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLongitudeRef", "E");
-            image.Set(GValue.GStrType, "exif-ifd2-DateTimeOriginal", "2024:06:01 20:00:00");
-        });
-        return tagged.JpegsaveBuffer(q: 95);
-    }
+    private static byte[] Geotagged(Vips source) => Photos.Geotagged(source, 41.38056, 2.12278, new DateTime(2024, 6, 1, 20, 0, 0), quality: 95);
 
     private static byte[] GeotaggedMessi()
     {

@@ -92,15 +92,7 @@ public sealed class BlurPixelTests : IAsyncLifetime
         using var parity = sum % 2;
         using var grey = parity * 200 + 25;
         using var colour = grey.Bandjoin(grey, grey).Cast(Enums.BandFormat.Uchar);
-        using var tagged = colour.Mutate(image =>
-        {
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLatitude", "51/1 3/1 0/1");
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLatitudeRef", "N");
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLongitude", "3/1 43/1 0/1");
-            image.Set(GValue.GStrType, "exif-ifd3-GPSLongitudeRef", "E");
-            image.Set(GValue.GStrType, "exif-ifd2-DateTimeOriginal", "2024:05:02 10:00:00");
-        });
-        return tagged.JpegsaveBuffer(q: 90);
+        return Photos.Geotagged(colour, 51.05, 3.7166667, new DateTime(2024, 5, 2, 10, 0, 0));
     }
 
     private static Vips Decode(byte[] jpeg) => Vips.NewFromBuffer(jpeg).Colourspace(Enums.Interpretation.Bw).CopyMemory();

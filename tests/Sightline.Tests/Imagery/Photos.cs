@@ -63,19 +63,28 @@ public static class Photos
     {
         using var noise = Vips.Gaussnoise(spec.Width, spec.Height, mean: 128, sigma: 40);
         using var colour = noise.Bandjoin(noise, noise).Cast(Enums.BandFormat.Uchar);
-        using var tagged = colour.Mutate(image =>
+        return Tagged(colour, spec.Lat, spec.Lon, spec.Taken, quality: 90);
+    }
+
+    /// <summary><paramref name="pixels"/> as a JPEG with an EXIF position and capture time, so the upload API takes it.</summary>
+    public static byte[] Geotagged(Vips pixels, double lat, double lon, DateTime taken, int quality = 90) =>
+        Tagged(pixels, lat, lon, taken, quality);
+
+    private static byte[] Tagged(Vips pixels, double? lat, double? lon, DateTime? taken, int quality)
+    {
+        using var tagged = pixels.Mutate(image =>
         {
-            if (spec.Lat is { } lat && spec.Lon is { } lon)
+            if (lat is { } latitude && lon is { } longitude)
             {
-                image.Set(GValue.GStrType, "exif-ifd3-GPSLatitude", Dms(lat));
-                image.Set(GValue.GStrType, "exif-ifd3-GPSLatitudeRef", lat < 0 ? "S" : "N");
-                image.Set(GValue.GStrType, "exif-ifd3-GPSLongitude", Dms(lon));
-                image.Set(GValue.GStrType, "exif-ifd3-GPSLongitudeRef", lon < 0 ? "W" : "E");
+                image.Set(GValue.GStrType, "exif-ifd3-GPSLatitude", Dms(latitude));
+                image.Set(GValue.GStrType, "exif-ifd3-GPSLatitudeRef", latitude < 0 ? "S" : "N");
+                image.Set(GValue.GStrType, "exif-ifd3-GPSLongitude", Dms(longitude));
+                image.Set(GValue.GStrType, "exif-ifd3-GPSLongitudeRef", longitude < 0 ? "W" : "E");
             }
-            if (spec.Taken is { } taken)
-                image.Set(GValue.GStrType, "exif-ifd2-DateTimeOriginal", taken.ToString("yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture));
+            if (taken is { } time)
+                image.Set(GValue.GStrType, "exif-ifd2-DateTimeOriginal", time.ToString("yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture));
         });
-        return tagged.JpegsaveBuffer(q: 90);
+        return tagged.JpegsaveBuffer(q: quality);
     }
 
     /// <summary>Rewrites the frame header (SOF0) to claim other dimensions, leaving the rest of the file as it was.</summary>
