@@ -54,13 +54,13 @@ public sealed class AutomaticBlurs
             idle.Add(NewDetector());
             return true;
         }
-        catch (Exception error) when (error is DllNotFoundException or TypeInitializationException or BadImageFormatException)
+        catch (Exception error)
         {
             // The server still runs (uploads, search, manual blurs), but the operator must know photos go out unblurred.
             logger.LogError(error,
-                "Automatic face and plate blurring is OFF: OpenCV's native library could not be loaded. On Debian or " +
-                "Ubuntu it needs GTK 3: apt-get install libgtk-3-0, then restart. Set Blurs:DetectFaces and " +
-                "Blurs:DetectPlates to false to silence this.");
+                "Automatic face and plate blurring is OFF: the detectors could not be loaded. Most often OpenCV's native " +
+                "library lacks GTK 3: on Debian or Ubuntu apt-get install libgtk-3-0, then restart. Set Blurs:DetectFaces " +
+                "and Blurs:DetectPlates to false to silence this.");
             return false;
         }
     }
