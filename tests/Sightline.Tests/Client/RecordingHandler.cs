@@ -17,6 +17,9 @@ public sealed class RecordingHandler : DelegatingHandler
     /// <summary>Lets a test change a request before it leaves, e.g. to drop what the client always sends.</summary>
     public Func<HttpRequestMessage, HttpRequestMessage>? Rewrite { get; set; }
 
+    /// <summary>Awaited before each request leaves (after the client's own waiting), so a test can act just in time.</summary>
+    public Func<CancellationToken, Task>? BeforeSend { get; set; }
+
     /// <summary>Called after each answer, so a test can react to the first 429.</summary>
     public Action<Exchange>? Answered { get; set; }
 
@@ -29,6 +32,8 @@ public sealed class RecordingHandler : DelegatingHandler
     {
         if (Rewrite is { } rewrite)
             request = rewrite(request);
+        if (BeforeSend is { } beforeSend)
+            await beforeSend(cancellationToken);
         var sent = Stopwatch.GetElapsedTime(0);
         var response = await base.SendAsync(request, cancellationToken);
         var exchange = new Exchange(request.RequestUri!, request.Headers.Authorization?.ToString(), sent, Stopwatch.GetElapsedTime(0),
