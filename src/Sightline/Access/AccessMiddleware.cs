@@ -39,13 +39,8 @@ public sealed class AccessMiddleware(RequestDelegate next)
                 return new ApiException(ErrorCode.ClientIdDiffer, "The token was issued to another application than this client_id.");
         }
 
-        if (policy.RequiredScope is { } scope)
-        {
-            if (caller.Token is null)
-                return new ApiException(ErrorCode.UserNotAuthenticated, $"This call needs a user token with the {scope} scope.");
-            if (!caller.Token.HasScope(scope))
-                return new ApiException(ErrorCode.UserNotAuthenticated, $"The token lacks the {scope} scope this call needs.");
-        }
+        if (policy.RequiredScope is { } scope && caller.Token?.HasScope(scope) != true)
+            return ApiException.NeedsScope(scope, hasToken: caller.Token is not null);
 
         if (!QueryEncoding.IsWellFormed(context.Request.QueryString.Value))
             return new ApiException(ErrorCode.ParameterInvalid, "The query string is not valid percent-encoded UTF-8.");

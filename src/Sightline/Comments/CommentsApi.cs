@@ -72,7 +72,7 @@ public static class CommentsApi
         {
             var scope = comment.ImageProjectId is null ? Scopes.PublicWrite : Scopes.PrivateWrite;
             if (!caller.Token!.HasScope(scope))
-                throw ApiException.NeedsScope(scope);
+                throw ApiException.NeedsScope(scope, hasToken: true);
             // Someone else's comment on someone else's image: as if it were not there for this caller to remove.
             if (comment.UserId != userId && comment.ImageOwnerId != userId)
                 throw ApiException.NotFound($"Comment '{key}'");

@@ -15,7 +15,7 @@ public static class ImageAccess
     public static long RequireWriter(Caller caller)
     {
         if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicWrite) || token.HasScope(Scopes.PrivateWrite)))
-            throw ApiException.NeedsScope(Scopes.PublicWrite);
+            throw ApiException.NeedsScope(Scopes.PublicWrite, hasToken: caller.Token is not null);
         return token.UserId;
     }
 
@@ -29,7 +29,7 @@ public static class ImageAccess
     {
         var scope = image.ProjectId is null ? Scopes.PublicWrite : Scopes.PrivateWrite;
         if (caller.Token is not { } token || !token.HasScope(scope))
-            throw ApiException.NeedsScope(scope);
+            throw ApiException.NeedsScope(scope, hasToken: caller.Token is not null);
     }
 
     public static bool IsAdmin(Caller caller) => caller.Token?.HasScope(Scopes.MapillaryAdmin) == true;

@@ -17,6 +17,9 @@ public sealed class ApiException(ErrorCode code, string? message = null) : Excep
     public static ApiException NotFound(string what) =>
         new(ErrorCode.NotFound, $"{what} not found.");
 
-    public static ApiException NeedsScope(string scope) =>
-        new(ErrorCode.UserNotAuthenticated, $"This call needs a user token with the {scope} scope.");
+    /// <summary>A scope the call needs is missing: without a token, a token with it is asked for; with one, it lacks it.</summary>
+    public static ApiException NeedsScope(string scope, bool hasToken) =>
+        new(ErrorCode.UserNotAuthenticated, hasToken
+            ? $"The token lacks the {scope} scope this call needs."
+            : $"This call needs a user token with the {scope} scope: send 'Authorization: Bearer <token>'.");
 }

@@ -65,10 +65,8 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore 
     {
         if (Given(query, "project"))
         {
-            if (caller.Token is null)
-                throw ApiException.NeedsScope(Scopes.PrivateRead);
-            if (!caller.Token.HasScope(Scopes.PrivateRead))
-                throw new ApiException(ErrorCode.UserNotAuthenticated, $"The token lacks the {Scopes.PrivateRead} scope that project searches need.");
+            if (caller.Token?.HasScope(Scopes.PrivateRead) != true)
+                throw ApiException.NeedsScope(Scopes.PrivateRead, hasToken: caller.Token is not null);
         }
         foreach (var name in new[] { "me", "hidden" })
             if (Given(query, name) && Text(query, name) is not ("false" or "0") && caller.Token is null)

@@ -71,9 +71,9 @@ public static partial class UploadsApi
     {
         var scope = projectKey is null ? Scopes.PublicUpload : Scopes.PrivateUpload;
         if (caller.Token is { } token)
-            return token.HasScope(scope) ? (token.UserId, null) : throw ApiException.NeedsScope(scope);
+            return token.HasScope(scope) ? (token.UserId, null) : throw ApiException.NeedsScope(scope, hasToken: true);
         if (projectKey is not null || !request.Query.ContainsKey("images_policy"))
-            throw ApiException.NeedsScope(scope);
+            throw ApiException.NeedsScope(scope, hasToken: false);
         var policy = await policies.VerifyAsync(request.Query["images_policy"], request.Query["images_hash"])
             ?? throw new ApiException(ErrorCode.UserNotAuthenticated,
                 "The upload policy is not signed by this server or has expired: fetch a new one from /v2/me/uploads/secrets.");
@@ -83,7 +83,7 @@ public static partial class UploadsApi
     public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, UploadStore uploads)
     {
         if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicUpload) || token.HasScope(Scopes.PrivateUpload)))
-            throw ApiException.NeedsScope(Scopes.PublicUpload);
+            throw ApiException.NeedsScope(Scopes.PublicUpload, hasToken: caller.Token is not null);
         var upload = await uploads.FindAsync(token.UserId, UploadKey(key)) ?? throw ApiException.NotFound($"Upload '{key}'");
         return TypedResults.Ok(new UploadDtos.UploadState(upload.UploadKey, upload.ImageKey, upload.ImageState, upload.Failure));
     }

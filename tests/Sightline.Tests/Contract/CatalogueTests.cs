@@ -58,6 +58,7 @@ public sealed class CatalogueTests : IAsyncLifetime
     {
         var message = await ContractAssert.Error(await server.Http.GetAsync($"/v2/me?client_id={clientId}"), "user_not_authenticated");
         Assert.Contains("user:read", message);
+        Assert.Contains("Bearer", message); // what to send
     }
 
     [Fact]
@@ -66,7 +67,10 @@ public sealed class CatalogueTests : IAsyncLifetime
         await server.AddUserAsync("scopeless");
         var token = await server.IssueTokenAsync("scopeless", clientId, "public:upload");
         var message = await ContractAssert.Error(await Get($"/v2/me?client_id={clientId}", token), "user_not_authenticated");
-        Assert.Contains("user:read", message);
+        Assert.Equal("The token lacks the user:read scope this call needs.", message);
+        // The same words where a handler finds the scope missing (a project search needs private:read).
+        message = await ContractAssert.Error(await Get($"/v2/search/im?client_id={clientId}&project=survey", token), "user_not_authenticated");
+        Assert.Equal("The token lacks the private:read scope this call needs.", message);
     }
 
     [Theory]
