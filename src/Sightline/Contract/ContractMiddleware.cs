@@ -10,7 +10,7 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        context.Response.OnStarting(static state => CoerceStatus((HttpResponse)state), context.Response);
+        context.Response.OnStarting(static state => CoerceStatusAndMediaType((HttpResponse)state), context.Response);
         try
         {
             await next(context);
@@ -79,7 +79,7 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
 
     // Last guard for anything already on its way out with a status outside the whitelist, or with
     // another spelling of the JSON media type (OpenIddict writes "application/json;charset=UTF-8").
-    private static Task CoerceStatus(HttpResponse response)
+    private static Task CoerceStatusAndMediaType(HttpResponse response)
     {
         if (response.ContentType is { } type && type != ErrorResponse.JsonContentType
             && type.Replace(" ", "").Equals("application/json;charset=utf-8", StringComparison.OrdinalIgnoreCase))
