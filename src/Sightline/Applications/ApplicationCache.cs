@@ -5,10 +5,10 @@ namespace Sightline.Applications;
 
 /// <summary>
 /// Applications by client_id for the per-request check, without a query per request: an entry is used
-/// only while nothing at all has been committed since it was read (<see cref="CommitWatch"/>), so a
+/// only while nothing at all has been committed since it was read (<see cref="IChangeFeed"/>), so a
 /// disabled or new application takes effect on the very next request.
 /// </summary>
-public sealed class ApplicationCache(ApplicationStore applications, CommitWatch commits)
+public sealed class ApplicationCache(IApplicationStore applications, IChangeFeed commits)
 {
     // Unknown client ids are remembered too (as null); the cap keeps guessing from growing it without bound.
     private const int MaxEntries = 10_000;

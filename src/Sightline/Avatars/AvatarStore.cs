@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using Dapper;
 using NetVips;
-using Sightline.Images;
+using Sightline.Users;
 using Sightline.Storage;
 using Vips = NetVips.Image;
 
@@ -11,7 +10,7 @@ namespace Sightline.Avatars;
 /// Profile pictures: each upload becomes a 256×256 PNG under a fresh 24-hex-digit id (the <c>hex/profile.png</c>
 /// of the spec's examples), so a new picture never reuses the URL caches hold for the old one.
 /// </summary>
-public sealed class AvatarStore(Database database, ImageFiles files)
+public sealed class AvatarStore(IBlobStore blobs, IUserStore users)
 {
     public const int Size = 256;
     public const long MaxBytes = 10 * 1024 * 1024;
@@ -21,7 +20,11 @@ public sealed class AvatarStore(Database database, ImageFiles files)
 
     public static bool IsId(string id) => id is { Length: 24 } && id.All(char.IsAsciiHexDigitLower);
 
-    public string PathOf(string id) => Path.Combine(database.DataDirectory, "avatars", id[..2], id + ".png");
+    /// <summary>The picture's object key in the blob store.</summary>
+    public static string KeyOf(string id) => $"avatars/{id[..2]}/{id}.png";
+
+    /// <summary>The stored picture, or null when there is none with this id.</summary>
+    public Task<Blob?> OpenAsync(string id, CancellationToken cancellation) => blobs.OpenReadAsync(KeyOf(id), cancellation);
 
     /// <summary>Makes the PNG from an uploaded picture; null when the bytes are not a decodable image.</summary>
     public static byte[]? Render(byte[] upload)
@@ -43,12 +46,10 @@ public sealed class AvatarStore(Database database, ImageFiles files)
     public async Task<string> SetAsync(long userId, byte[] png)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        files.WriteAtomically(PathOf(id), png);
-        await using var connection = await database.OpenAsync();
-        var previous = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId });
-        await connection.ExecuteAsync("UPDATE users SET avatar = @id WHERE id = @userId", new { id, userId });
-        if (previous is not null && IsId(previous) && File.Exists(PathOf(previous)))
-            File.Delete(PathOf(previous));
+        await blobs.WriteAsync(KeyOf(id), png);
+        var previous = await users.SetAvatarAsync(userId, id);
+        if (previous is not null && IsId(previous))
+            await blobs.DeleteAsync(KeyOf(previous));
         return id;
     }
 

@@ -52,7 +52,7 @@ public static class AvatarsApi
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }
 
-    public static async Task<RedirectHttpResult> RedirectToAvatar(string user, UserStore users)
+    public static async Task<RedirectHttpResult> RedirectToAvatar(string user, IUserStore users)
     {
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
@@ -61,18 +61,19 @@ public static class AvatarsApi
         return TypedResults.Redirect($"/{id}/profile.png");
     }
 
-    public static IResult GetAvatarFile(string id, HttpResponse response, AvatarStore avatars)
+    public static async Task<IResult> GetAvatarFile(string id, HttpResponse response, AvatarStore avatars, CancellationToken cancellation)
     {
         if (id == AvatarStore.DefaultId)
         {
             response.Headers.CacheControl = "public, max-age=86400";
             return TypedResults.Bytes(avatars.DefaultPicture, "image/png");
         }
-        if (!AvatarStore.IsId(id) || !File.Exists(avatars.PathOf(id)))
-            throw ApiException.NotFound("Profile picture");
+        var picture = (AvatarStore.IsId(id) ? await avatars.OpenAsync(id, cancellation) : null)
+            ?? throw ApiException.NotFound("Profile picture");
         // An id names one picture forever: a new picture gets a new id.
         response.Headers.CacheControl = "public, max-age=31536000, immutable";
         // A stream without ETag or Last-Modified: the framework then never answers 304 or 206, which the contract lacks.
-        return TypedResults.File(File.OpenRead(avatars.PathOf(id)), "image/png");
+        response.ContentLength = picture.Length;
+        return TypedResults.File(picture.Content, "image/png");
     }
 }

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Sightline.Blurs.Detection;
 using Sightline.Images;
-using Sightline.Storage;
 using Vips = NetVips.Image;
 
 namespace Sightline.Blurs;
@@ -33,17 +31,16 @@ public sealed class BlurOptions
 public sealed class AutomaticBlurs
 {
     private readonly BlurOptions options;
-    private readonly Database database;
-    private readonly TimeProvider clock;
+    private readonly IBlurStore blurs;
     private readonly ILogger<AutomaticBlurs> logger;
     // One detector per worker at a time: OpenCV's classifiers are not safe to share between threads.
     private readonly ConcurrentBag<PrivacyDetector> idle = [];
     // Loading OpenCV and parsing the cascades takes a second or two: done beside the start, not in its way.
     private readonly Task<bool> loaded;
 
-    public AutomaticBlurs(IOptions<BlurOptions> options, Database database, TimeProvider clock, ILogger<AutomaticBlurs> logger)
+    public AutomaticBlurs(IOptions<BlurOptions> options, IBlurStore blurs, ILogger<AutomaticBlurs> logger)
     {
-        (this.options, this.database, this.clock, this.logger) = (options.Value, database, clock, logger);
+        (this.options, this.blurs, this.logger) = (options.Value, blurs, logger);
         loaded = this.options.DetectsAnything ? Task.Run(Load) : Task.FromResult(false);
     }
 
@@ -68,7 +65,7 @@ public sealed class AutomaticBlurs
     private PrivacyDetector NewDetector() =>
         new(options.DetectFaces, options.DetectPlates);
 
-    /// <summary>The detector for <see cref="Derivatives.Make"/>, collecting what it finds into <paramref name="found"/>; null when switched off.</summary>
+    /// <summary>The detector for <see cref="Derivatives.MakeAsync"/>, collecting what it finds into <paramref name="found"/>; null when switched off.</summary>
     public Func<Vips, IReadOnlyList<BlurArea>>? DetectorInto(List<Blur> found)
     {
         if (!loaded.GetAwaiter().GetResult()) // a worker thread waits here for the first photo only
@@ -95,13 +92,7 @@ public sealed class AutomaticBlurs
     {
         if (found.Count == 0)
             return;
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO image_blurs (image_id, rects, decided_by, applied, updated_at)
-            SELECT @imageId, @rects, NULL, 1, @now WHERE EXISTS (SELECT 1 FROM images WHERE id = @imageId) -- deleted meanwhile: nothing to record
-            ON CONFLICT (image_id) DO NOTHING
-            """, new { imageId, rects = Blur.ToJson(found), now = clock.GetUtcNow().ToUnixTimeMilliseconds() });
+        await blurs.RecordDetectedAsync(imageId, found);
         logger.LogInformation("Blurred {Faces} detected faces and {Plates} plates in image {ImageId}",
             found.Count(b => b.Type == Blur.Face), found.Count(b => b.Type == Blur.License), imageId);
     }

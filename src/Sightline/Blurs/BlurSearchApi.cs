@@ -23,7 +23,7 @@ public static class BlurSearchApi
             .WithDescription("{more, ims[]} of image summaries, oldest request first; limit (1-1000, default 20), page (from 0). " +
                              "Private images only with private:read for their members (and for mapillary:admin).");
 
-    public static async Task<Ok<Result>> SearchPendingBlurs(HttpRequest request, Caller caller, BlurStore blurs, ImageStore images)
+    public static async Task<Ok<Result>> SearchPendingBlurs(HttpRequest request, Caller caller, IBlurStore blurs, IImageStore images)
     {
         var limit = Parameters.Integer("limit", request.Query["limit"], 1, MaxLimit, DefaultLimit);
         var page = Parameters.Integer("page", request.Query["page"], 0, 1_000_000, 0);

@@ -41,14 +41,14 @@ public static class BlursApi
             .WithDescription("mapillary:admin. The blurs in effect stay as they are.");
     }
 
-    public static async Task<Ok<BlurDtos.ImageBlurs>> GetImageBlurs(string key, Caller caller, ImageStore images, BlurStore blurs)
+    public static async Task<Ok<BlurDtos.ImageBlurs>> GetImageBlurs(string key, Caller caller, IImageStore images, IBlurStore blurs)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         return TypedResults.Ok(BlurDtos.ToImageBlurs(await blurs.GetAsync(image.Id)));
     }
 
     public static async Task<Ok<ImageAccess.Acknowledgement>> RequestBlurs(
-        string key, HttpRequest request, Caller caller, ImageStore images, BlurStore blurs, CancellationToken cancellation)
+        string key, HttpRequest request, Caller caller, IImageStore images, IBlurStore blurs, CancellationToken cancellation)
     {
         var userId = ImageAccess.RequireWriter(caller);
         ImageAccess.ImageKey(key);
@@ -59,19 +59,19 @@ public static class BlursApi
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }
 
-    public static async Task<Ok<BlurDtos.Record>> GetBlurRecord(string key, Caller caller, ImageStore images, BlurStore blurs)
+    public static async Task<Ok<BlurDtos.Record>> GetBlurRecord(string key, Caller caller, IImageStore images, IBlurStore blurs)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         return TypedResults.Ok(BlurDtos.ToRecord(await blurs.GetAsync(image.Id)));
     }
 
-    public static Task<Ok<ImageAccess.Acknowledgement>> ApproveBlurs(string key, Caller caller, ImageStore images, BlurStore blurs) =>
+    public static Task<Ok<ImageAccess.Acknowledgement>> ApproveBlurs(string key, Caller caller, IImageStore images, IBlurStore blurs) =>
         DecideAsync(key, caller, images, blurs, approve: true);
 
-    public static Task<Ok<ImageAccess.Acknowledgement>> RejectBlurs(string key, Caller caller, ImageStore images, BlurStore blurs) =>
+    public static Task<Ok<ImageAccess.Acknowledgement>> RejectBlurs(string key, Caller caller, IImageStore images, IBlurStore blurs) =>
         DecideAsync(key, caller, images, blurs, approve: false);
 
-    private static async Task<Ok<ImageAccess.Acknowledgement>> DecideAsync(string key, Caller caller, ImageStore images, BlurStore blurs, bool approve)
+    private static async Task<Ok<ImageAccess.Acknowledgement>> DecideAsync(string key, Caller caller, IImageStore images, IBlurStore blurs, bool approve)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         if (!await blurs.DecideAsync(image, caller.Token!.UserId, approve))

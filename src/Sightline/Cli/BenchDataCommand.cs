@@ -17,7 +17,7 @@ public static class BenchDataCommand
             var count = context.Value(images);
             if (count <= 0)
                 return Task.FromResult(context.Fail("--images must be positive"));
-            var report = new SyntheticArchive(context.OpenDatabase(), context.Value(seed)).Generate(count, context.Output, context.Value(postgis));
+            var report = new SyntheticArchive(context.Store<Storage.Sqlite.Database>(), context.Value(seed)).Generate(count, context.Output, context.Value(postgis));
             return Task.FromResult(context.Succeed(
                 $"wrote {report.Images:N0} images in {report.Sequences:N0} sequences in {report.Elapsed.TotalSeconds:F1} s; query points in {report.PointsFile}",
                 new { images = report.Images, sequences = report.Sequences, seconds = Math.Round(report.Elapsed.TotalSeconds, 1), points = report.PointsFile }));
@@ -36,7 +36,7 @@ public static class BenchIndexCommand
         var command = new Command("bench-index", "Measure search queries in process on a bench-data folder") { queries, rtree };
         command.SetAction(CommandContext.Action(input, context =>
         {
-            new Search.Bench.IndexBenchmark(new Storage.Database(context.DataDirectory), context.Output).Run(context.Value(queries), context.Value(rtree));
+            new Search.Bench.IndexBenchmark(new Storage.Sqlite.Database(context.DataDirectory), context.Output).Run(context.Value(queries), context.Value(rtree));
             return Task.FromResult(0);
         }));
         return command;

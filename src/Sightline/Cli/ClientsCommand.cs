@@ -23,7 +23,7 @@ public static class ClientsCommand
         };
         add.SetAction(CommandContext.Action(input, async context =>
         {
-            var store = new ApplicationStore(context.OpenDatabase());
+            var store = context.Store<IApplicationStore>();
             var (application, secret) = await store.AddAsync(
                 context.Value(name), context.Value(redirects), context.Value(allowImplicit), confidential: !context.Value(publicClient));
             return context.Succeed(
@@ -36,7 +36,7 @@ public static class ClientsCommand
         var disable = new Command("disable", "Disable an application: its client_id and tokens stop working") { clientId };
         disable.SetAction(CommandContext.Action(input, async context =>
         {
-            var store = new ApplicationStore(context.OpenDatabase());
+            var store = context.Store<IApplicationStore>();
             var id = context.Value(clientId);
             if (!await store.DisableAsync(id))
                 return context.Fail($"no application with client_id '{id}'");

@@ -33,12 +33,14 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
 
     public T Value<T>(Argument<T> argument) => parse.GetValue(argument)!;
 
-    public Database OpenDatabase()
-    {
-        var database = new Database(DataDirectory);
-        database.Migrate();
-        return database;
-    }
+    private ServiceProvider? storage;
+
+    /// <summary>
+    /// A store (or any storage service) of the backends the configuration names (<c>Storage__Database</c> and the like,
+    /// over the data folder), with the schema up to date.
+    /// </summary>
+    public T Store<T>() where T : notnull =>
+        (storage ??= StorageServices.Open(DataDirectory)).GetRequiredService<T>();
 
     /// <summary>Prints the human line, and with --json the result object on the last line.</summary>
     public int Succeed(string human, object result)
@@ -69,6 +71,11 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
             catch (ArgumentException e)
             {
                 return context.Fail(e.Message);
+            }
+            finally
+            {
+                if (context.storage is not null)
+                    await context.storage.DisposeAsync();
             }
         };
 }

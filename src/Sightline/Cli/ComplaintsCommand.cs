@@ -14,9 +14,9 @@ public static class ComplaintsCommand
         list.SetAction(CommandContext.Action(input, async context =>
         {
             var wanted = context.Value(state);
-            if (wanted != "all" && !ComplaintStore.States.Contains(wanted))
+            if (wanted != "all" && !IComplaintStore.States.Contains(wanted))
                 return context.Fail("--state must be open, upheld, dismissed or all");
-            var complaints = await new ComplaintStore(context.OpenDatabase(), TimeProvider.System).ListAsync(wanted == "all" ? null : wanted, 10_000, 0);
+            var complaints = await context.Store<IComplaintStore>().ListAsync(wanted == "all" ? null : wanted, 10_000, 0);
             foreach (var c in complaints)
                 context.Output.WriteLine($"{c.Key}  image {c.ImageKey}  {c.State}  by {c.Username ?? "(no user)"}: {c.Text.ReplaceLineEndings(" ")}");
             return context.Succeed($"{complaints.Count} complaints", new
@@ -39,11 +39,10 @@ public static class ComplaintsCommand
             };
             if (chosen is null)
                 return context.Fail("--decision must be uphold or dismiss");
-            var database = context.OpenDatabase();
-            var moderator = await new UserStore(database).FindByUsernameAsync(context.Value(by));
+            var moderator = await context.Store<IUserStore>().FindByUsernameAsync(context.Value(by));
             if (moderator is not { IsAdmin: true })
                 return context.Fail($"'{context.Value(by)}' is not an administrator");
-            if (!await new ComplaintStore(database, TimeProvider.System).ResolveAsync(context.Value(key), moderator.Id, chosen.Value))
+            if (!await context.Store<IComplaintStore>().ResolveAsync(context.Value(key), moderator.Id, chosen.Value))
                 return context.Fail($"no open complaint '{context.Value(key)}'");
             return context.Succeed($"complaint {context.Value(key)}: {context.Value(decision)}", new { resolved = true });
         }));

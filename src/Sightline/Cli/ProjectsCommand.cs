@@ -8,13 +8,13 @@ public static class ProjectsCommand
 {
     public static Command Create(TextReader input)
     {
-        var key = new Option<string>("--key") { Description = $"Project key, {ProjectStore.KeyRule}", Required = true };
+        var key = new Option<string>("--key") { Description = $"Project key, {IProjectStore.KeyRule}", Required = true };
         var name = new Option<string>("--name") { Description = "Project name", Required = true };
         var owner = new Option<string>("--owner") { Description = "Username of the owner (also its first member)", Required = true };
         var add = new Command("add", "Add a project") { key, name, owner };
         add.SetAction(CommandContext.Action(input, async context =>
         {
-            var project = await new ProjectStore(context.OpenDatabase()).AddAsync(context.Value(key), context.Value(name), context.Value(owner));
+            var project = await context.Store<IProjectStore>().AddAsync(context.Value(key), context.Value(name), context.Value(owner));
             return context.Succeed($"added project {project.Key}", new { key = project.Key, name = project.Name, owner = context.Value(owner) });
         }));
 
@@ -23,7 +23,7 @@ public static class ProjectsCommand
         var addMember = new Command("add-member", "Let a user read and upload to a project") { projectKey, username };
         addMember.SetAction(CommandContext.Action(input, async context =>
         {
-            await new ProjectStore(context.OpenDatabase()).AddMemberAsync(context.Value(projectKey), context.Value(username));
+            await context.Store<IProjectStore>().AddMemberAsync(context.Value(projectKey), context.Value(username));
             return context.Succeed($"added {context.Value(username)} to project {context.Value(projectKey)}",
                 new { key = context.Value(projectKey), member = context.Value(username) });
         }));

@@ -20,11 +20,10 @@ public static class ServeCommand
         var serve = new Command("serve", "Run the server on the data folder (created on first start)") { urls, demo };
         serve.SetAction(CommandContext.Action(input, async context =>
         {
-            var database = new Database(context.DataDirectory);
-            database.Migrate();
-            var demoClientId = await DemoApplication.EnsureAsync(database, new ApplicationStore(database));
-
             var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)));
+            app.Services.GetRequiredService<IStorageSchema>().Migrate();
+            var demoClientId = await DemoApplication.EnsureAsync(
+                app.Services.GetRequiredService<ISettingStore>(), app.Services.GetRequiredService<IApplicationStore>());
             app.Lifetime.ApplicationStarted.Register(() =>
             {
                 foreach (var address in SightlineServer.ListeningAddresses(app))
@@ -35,7 +34,7 @@ public static class ServeCommand
                 context.Output.WriteLine($"demo client_id: {demoClientId}");
                 context.Output.Flush();
                 if (context.Value(demo))
-                    _ = LoadDemoAsync(database, demoClientId, app, context.Output);
+                    _ = LoadDemoAsync(demoClientId, app, context.Output);
             });
             await app.RunAsync();
             return 0;
@@ -44,14 +43,14 @@ public static class ServeCommand
     }
 
     // In the background, through the server's own upload API, once it listens.
-    private static async Task LoadDemoAsync(Database database, string clientId, WebApplication app, TextWriter output)
+    private static async Task LoadDemoAsync(string clientId, WebApplication app, TextWriter output)
     {
         try
         {
-            if (!await DemoImagery.IsNeededAsync(database))
+            if (!await DemoImagery.IsNeededAsync(app.Services))
                 return;
             var address = new Uri(SightlineServer.ListeningAddresses(app).First().Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1"));
-            await DemoImagery.LoadAsync(database, clientId, address, output, app.Lifetime.ApplicationStopping);
+            await DemoImagery.LoadAsync(app.Services, clientId, address, output, app.Lifetime.ApplicationStopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -20,16 +20,15 @@ public static class TokensCommand
             var granted = Scopes.Parse(context.Value(scopes));
             if (granted.Count == 0)
                 return context.Fail("--scopes must name at least one scope");
-            var database = context.OpenDatabase();
-            var owner = await new UserStore(database).FindByUsernameAsync(context.Value(user));
+            var owner = await context.Store<IUserStore>().FindByUsernameAsync(context.Value(user));
             if (owner is null)
                 return context.Fail($"no user named '{context.Value(user)}'");
             if (granted.Contains(Scopes.MapillaryAdmin) && !owner.IsAdmin)
                 return context.Fail($"{Scopes.MapillaryAdmin} is granted only to administrators ('sightline users add --admin')");
-            var application = await new ApplicationStore(database).FindAsync(context.Value(client));
+            var application = await context.Store<IApplicationStore>().FindAsync(context.Value(client));
             if (application is null || !application.Enabled)
                 return context.Fail($"no enabled application with client_id '{context.Value(client)}'");
-            var token = await new TokenStore(database).IssueAsync(owner.Id, application.Id, granted);
+            var token = await context.Store<ITokenStore>().IssueAsync(owner.Id, application.Id, granted);
             return context.Succeed($"issued token for {owner.Username} on {application.Name}: {token}", new { token });
         }));
 
@@ -37,7 +36,7 @@ public static class TokensCommand
         var revoke = new Command("revoke", "Revoke a token at once") { tokenArgument };
         revoke.SetAction(CommandContext.Action(input, async context =>
         {
-            var store = new TokenStore(context.OpenDatabase());
+            var store = context.Store<ITokenStore>();
             if (!await store.RevokeAsync(context.Value(tokenArgument)))
                 return context.Fail("no such active token");
             return context.Succeed("revoked token", new { revoked = true });

@@ -15,7 +15,7 @@ public static class UsersCommand
         add.SetAction(CommandContext.Action(input, async context =>
         {
             var password = (await context.Input.ReadLineAsync())?.TrimEnd('\r', '\n');
-            var users = new UserStore(context.OpenDatabase());
+            var users = context.Store<IUserStore>();
             var user = await users.AddAsync(context.Value(username), context.Value(email), password ?? "", context.Value(admin));
             return context.Succeed($"added user {user.Username}", new { username = user.Username, user_uuid = user.Uuid, admin = user.IsAdmin });
         }));

@@ -35,7 +35,7 @@ public static class CommentsApi
             .WithDescription("By its author or the image's owner with the write scope matching the image's visibility, or by an administrator (mapillary:admin).");
     }
 
-    public static async Task<Ok<CommentDtos.ImageComments>> ListComments(string key, Caller caller, ImageStore images, CommentStore comments)
+    public static async Task<Ok<CommentDtos.ImageComments>> ListComments(string key, Caller caller, IImageStore images, ICommentStore comments)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         var list = await comments.ForImageAsync(image.Id);
@@ -43,7 +43,7 @@ public static class CommentsApi
     }
 
     public static async Task<Ok<ImageAccess.Acknowledgement>> PostComment(
-        string key, HttpRequest request, Caller caller, ImageStore images, CommentStore comments, CancellationToken cancellation)
+        string key, HttpRequest request, Caller caller, IImageStore images, ICommentStore comments, CancellationToken cancellation)
     {
         var userId = ImageAccess.RequireWriter(caller);
         ImageAccess.ImageKey(key);
@@ -56,13 +56,13 @@ public static class CommentsApi
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }
 
-    public static async Task<Ok<CommentDtos.Single>> GetComment(string key, Caller caller, CommentStore comments)
+    public static async Task<Ok<CommentDtos.Single>> GetComment(string key, Caller caller, ICommentStore comments)
     {
         var comment = await comments.FindVisibleAsync(CommentKey(key), Viewer.Of(caller)) ?? throw ApiException.NotFound($"Comment '{key}'");
         return TypedResults.Ok(CommentDtos.ToSingle(comment));
     }
 
-    public static async Task<Ok<ImageAccess.Acknowledgement>> DeleteComment(string key, Caller caller, CommentStore comments)
+    public static async Task<Ok<ImageAccess.Acknowledgement>> DeleteComment(string key, Caller caller, ICommentStore comments)
     {
         var admin = ImageAccess.IsAdmin(caller);
         var userId = admin ? caller.Token!.UserId : ImageAccess.RequireWriter(caller);

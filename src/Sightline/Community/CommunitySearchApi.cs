@@ -64,14 +64,14 @@ public static class CommunitySearchApi
             .WithDescription("Points with properties key, boundary (the point's box) and rects; top-level more.");
     }
 
-    private static async Task<(SearchPage Page, IReadOnlyList<long> Ids)> BlurredAsync(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, BlurStore blurs)
+    private static async Task<(SearchPage Page, IReadOnlyList<long> Ids)> BlurredAsync(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, IBlurStore blurs)
     {
         var query = await parameters.BoxAsync(request.Query, caller);
         var page = search.NewestAmong(query, await blurs.BlurredImageIdsAsync());
         return (page, page.Hits.Select(h => (long)h.Image.Id).ToList());
     }
 
-    public static async Task<Ok<ImageList<BlurredImage>>> SearchBlurred(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, BlurStore blurs)
+    public static async Task<Ok<ImageList<BlurredImage>>> SearchBlurred(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, IBlurStore blurs)
     {
         var (page, ids) = await BlurredAsync(request, caller, parameters, search, blurs);
         var found = await blurs.CurrentForImagesAsync(ids);
@@ -83,7 +83,7 @@ public static class CommunitySearchApi
         }).ToList()));
     }
 
-    public static async Task<Ok<FeatureCollection>> SearchBlurredGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, BlurStore blurs)
+    public static async Task<Ok<FeatureCollection>> SearchBlurredGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, IBlurStore blurs)
     {
         var (page, ids) = await BlurredAsync(request, caller, parameters, search, blurs);
         var found = await blurs.CurrentForImagesAsync(ids);
@@ -91,7 +91,7 @@ public static class CommunitySearchApi
     }
 
     private static async Task<(SearchPage Page, IReadOnlyDictionary<long, List<Comment>> Comments)> CommentedAsync(
-        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, CommentStore comments)
+        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, ICommentStore comments)
     {
         var query = await parameters.BoxAsync(request.Query, caller);
         var page = search.NewestAmong(query, await comments.CommentedImageIdsAsync());
@@ -101,7 +101,7 @@ public static class CommunitySearchApi
     private static IReadOnlyList<CommentDto> Comments(IReadOnlyDictionary<long, List<Comment>> all, int imageId) =>
         all.GetValueOrDefault(imageId, []).Select(c => new CommentDto(c.Text, c.CreatedAt, c.Key, c.Username)).ToList();
 
-    public static async Task<Ok<ImageList<CommentedImage>>> SearchCommented(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, CommentStore comments)
+    public static async Task<Ok<ImageList<CommentedImage>>> SearchCommented(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, ICommentStore comments)
     {
         var (page, all) = await CommentedAsync(request, caller, parameters, search, comments);
         return TypedResults.Ok(new ImageList<CommentedImage>(page.More, page.Hits.Select(h =>
@@ -111,14 +111,14 @@ public static class CommunitySearchApi
         }).ToList()));
     }
 
-    public static async Task<Ok<FeatureCollection>> SearchCommentedGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, CommentStore comments)
+    public static async Task<Ok<FeatureCollection>> SearchCommentedGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, ICommentStore comments)
     {
         var (page, all) = await CommentedAsync(request, caller, parameters, search, comments);
         return TypedResults.Ok(GeoJson(page, h => new Properties(h.Key, h.CompassAngle, null, Comments(all, h.Id), null, null)));
     }
 
     private static async Task<(SearchPage Page, IReadOnlyDictionary<long, IReadOnlyList<Detection>> Rects)> RecognizedAsync(
-        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, DetectionStore detections, DetectionCatalogue catalogue)
+        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, IDetectionStore detections, DetectionCatalogue catalogue)
     {
         var query = await parameters.BoxAsync(request.Query, caller);
         var filter = DetectionFilter.Parse(request.Query, catalogue);
@@ -130,7 +130,7 @@ public static class CommunitySearchApi
         all.GetValueOrDefault(imageId, []).Select(d => new DetectionsApi.RectDto(d.Package, d.Score, d.Type, [d.XMin, d.YMin, d.XMax, d.YMax])).ToList();
 
     public static async Task<Ok<ImageList<RecognizedImage>>> SearchRecognized(
-        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, DetectionStore detections, DetectionCatalogue catalogue)
+        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, IDetectionStore detections, DetectionCatalogue catalogue)
     {
         var (page, all) = await RecognizedAsync(request, caller, parameters, search, detections, catalogue);
         return TypedResults.Ok(new ImageList<RecognizedImage>(page.More, page.Hits.Select(h =>
@@ -138,7 +138,7 @@ public static class CommunitySearchApi
     }
 
     public static async Task<Ok<FeatureCollection>> SearchRecognizedGeoJson(
-        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, DetectionStore detections, DetectionCatalogue catalogue)
+        HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, IDetectionStore detections, DetectionCatalogue catalogue)
     {
         var (page, all) = await RecognizedAsync(request, caller, parameters, search, detections, catalogue);
         return TypedResults.Ok(GeoJson(page, h => new Properties(h.Key, null, null, null, new Boundary(h.Lat, h.Lon, h.Lat, h.Lon), Rects(all, h.Id))));

@@ -13,19 +13,12 @@ public static class CommunityServices
 {
     public static IServiceCollection AddCommunity(this IServiceCollection services)
     {
-        services.AddSingleton<CommentStore>();
-        services.AddSingleton<BlurSignal>();
         services.AddOptions<BlurOptions>().BindConfiguration("Blurs");
         services.AddSingleton<AutomaticBlurs>();
-        services.AddSingleton<BlurStore>();
-        services.AddHostedService<BlurWorker>();
-        services.AddSingleton<ComplaintStore>();
-        services.AddSingleton<StatsStore>();
+        services.AddSingleton<BlurRederivation>();
         services.AddSingleton<Countries>();
-        services.AddSingleton<FeedStore>();
         services.AddSingleton<AvatarStore>();
         services.AddSingleton<DetectionCatalogue>();
-        services.AddSingleton<DetectionStore>();
         services.AddSingleton<CommunitySearch>();
         return services;
     }

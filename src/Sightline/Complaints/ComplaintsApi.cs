@@ -41,7 +41,7 @@ public static class ComplaintsApi
     }
 
     public static async Task<Ok<ImageAccess.Acknowledgement>> Complain(
-        string key, HttpRequest request, Caller caller, ImageStore images, ComplaintStore complaints, CancellationToken cancellation)
+        string key, HttpRequest request, Caller caller, IImageStore images, IComplaintStore complaints, CancellationToken cancellation)
     {
         ImageAccess.ImageKey(key);
         var text = await RequestBody.TextFieldAsync(request, "cm", cancellation) ?? throw ApiException.Missing("cm");
@@ -52,10 +52,10 @@ public static class ComplaintsApi
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }
 
-    public static async Task<Ok<ComplaintList>> ListComplaints(HttpRequest request, ComplaintStore complaints)
+    public static async Task<Ok<ComplaintList>> ListComplaints(HttpRequest request, IComplaintStore complaints)
     {
         var state = request.Query["state"].FirstOrDefault() is { Length: > 0 } given ? given : "open";
-        if (state != "all" && !ComplaintStore.States.Contains(state))
+        if (state != "all" && !IComplaintStore.States.Contains(state))
             throw ApiException.Invalid("state", "must be open, upheld, dismissed or all");
         var limit = Parameters.Integer("limit", request.Query["limit"], 1, MaxPage, 100);
         var page = Parameters.Integer("page", request.Query["page"], 0, 1_000_000, 0);
@@ -65,7 +65,7 @@ public static class ComplaintsApi
         return TypedResults.Ok(new ComplaintList(list, rows.Count > limit));
     }
 
-    public static async Task<Ok<ImageAccess.Acknowledgement>> ResolveComplaint(string key, HttpRequest request, Caller caller, ComplaintStore complaints)
+    public static async Task<Ok<ImageAccess.Acknowledgement>> ResolveComplaint(string key, HttpRequest request, Caller caller, IComplaintStore complaints)
     {
         ImageAccess.ImageKey(key);
         var decision = ParseDecision(request.Query["decision"].FirstOrDefault());

@@ -1,4 +1,3 @@
-using Dapper;
 using Sightline.Applications;
 using Sightline.Storage;
 
@@ -10,21 +9,12 @@ public static class DemoApplication
     private const string SettingName = "demo_client_id";
 
     /// <summary>Creates the demo application on a new data folder; returns its client_id either way.</summary>
-    public static async Task<string> EnsureAsync(Database database, ApplicationStore applications)
+    public static async Task<string> EnsureAsync(ISettingStore settings, IApplicationStore applications)
     {
-        await using (var connection = await database.OpenAsync())
-        {
-            var existing = await connection.QuerySingleOrDefaultAsync<string>(
-                "SELECT value FROM settings WHERE name = @SettingName", new { SettingName });
-            if (existing is not null)
-                return existing;
-        }
-
+        if (await settings.GetAsync(SettingName) is { } existing)
+            return existing;
         var (application, _) = await applications.AddAsync(
             "Sightline demo", ["http://127.0.0.1:5080/demo/callback"], allowImplicit: false, confidential: false);
-        await using var write = await database.OpenAsync();
-        await write.ExecuteAsync("INSERT INTO settings (name, value) VALUES (@SettingName, @value)",
-            new { SettingName, value = application.ClientId });
-        return application.ClientId;
+        return await settings.GetOrAddAsync(SettingName, application.ClientId);
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Dapper;
 using NetVips;
 using Sightline.Access;
 using Sightline.Applications;
+using Sightline.Images;
 using Sightline.Import;
 using Sightline.Storage;
 using Sightline.Tokens;
@@ -34,27 +34,25 @@ public static class DemoImagery
     private const double SecondsPerPhoto = 2;
 
     /// <summary>True when the data folder holds no images yet, so the demo set should be made.</summary>
-    public static async Task<bool> IsNeededAsync(Database database)
-    {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images") == 0;
-    }
+    public static async Task<bool> IsNeededAsync(IServiceProvider storage) =>
+        await storage.GetRequiredService<IImageStatistics>().CountAllAsync() == 0;
 
     /// <summary>
     /// Generates the demo photos and uploads them to the running server at <paramref name="address"/>;
     /// <paramref name="photosPerStreet"/> makes a smaller set (tests).
     /// </summary>
     public static async Task<int> LoadAsync(
-        Database database, string clientId, Uri address, TextWriter log, CancellationToken cancellation, int? photosPerStreet = null)
+        IServiceProvider storage, string clientId, Uri address, TextWriter log, CancellationToken cancellation, int? photosPerStreet = null)
     {
-        var users = new UserStore(database);
+        var users = storage.GetRequiredService<IUserStore>();
+        var tokens = storage.GetRequiredService<ITokenStore>();
         var user = await users.FindByUsernameAsync(Username)
             ?? await users.AddAsync(Username, "demo@sightline.invalid", RandomKey.NewSecret());
-        var application = await new ApplicationStore(database).FindAsync(clientId)
+        var application = await storage.GetRequiredService<IApplicationStore>().FindAsync(clientId)
             ?? throw new InvalidOperationException("the demo application is missing");
-        var token = await new TokenStore(database).IssueAsync(user.Id, application.Id, [Scopes.PublicUpload]);
+        var token = await tokens.IssueAsync(user.Id, application.Id, [Scopes.PublicUpload]);
 
-        var folder = Path.Combine(database.DataDirectory, "tmp", "demo-photos");
+        var folder = Path.Combine(storage.GetRequiredService<StorageOptions>().DataDirectory, "tmp", "demo-photos");
         Directory.CreateDirectory(folder);
         try
         {
@@ -74,7 +72,7 @@ public static class DemoImagery
         }
         finally
         {
-            await new TokenStore(database).RevokeAsync(token);
+            await tokens.RevokeAsync(token);
             Directory.Delete(folder, recursive: true);
         }
     }

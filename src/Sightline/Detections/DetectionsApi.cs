@@ -52,7 +52,7 @@ public static class DetectionsApi
                              "(trafficsign_au_2.0, _br_5.0, _ca_2.0, _eu_6.0, _us_3.0); each type must be one of its classes.");
     }
 
-    public static async Task<Ok<RandomDto>> RandomWithDetections(DetectionStore detections)
+    public static async Task<Ok<RandomDto>> RandomWithDetections(IDetectionStore detections)
     {
         var (imageId, key) = await detections.RandomPublicWithDetectionsAsync() ?? throw ApiException.NotFound("An image with detections");
         var (found, _) = await detections.ForImageAsync(imageId);
@@ -61,7 +61,7 @@ public static class DetectionsApi
 
     private static RectDto ToDto(Detection d) => new(d.Package, d.Score, d.Type, [d.XMin, d.YMin, d.XMax, d.YMax]);
 
-    public static async Task<Ok<RecognitionDto>> GetRecognition(string key, Caller caller, ImageStore images, DetectionStore detections, DetectionCatalogue catalogue)
+    public static async Task<Ok<RecognitionDto>> GetRecognition(string key, Caller caller, IImageStore images, IDetectionStore detections, DetectionCatalogue catalogue)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         var (found, packages) = await detections.ForImageAsync(image.Id);
@@ -72,7 +72,7 @@ public static class DetectionsApi
     }
 
     public static async Task<Ok<ImageAccess.Acknowledgement>> SubmitDetections(
-        string key, string package, HttpRequest request, Caller caller, ImageStore images, DetectionStore detections,
+        string key, string package, HttpRequest request, Caller caller, IImageStore images, IDetectionStore detections,
         DetectionCatalogue catalogue, CancellationToken cancellation)
     {
         ImageAccess.ImageKey(key);

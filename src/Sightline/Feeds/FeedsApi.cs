@@ -39,10 +39,10 @@ public static class FeedsApi
             .WithDescription(Description);
     }
 
-    public static async Task<Ok<FeedDto>> GetMyFeed(HttpRequest request, Caller caller, FeedStore feeds) =>
+    public static async Task<Ok<FeedDto>> GetMyFeed(HttpRequest request, Caller caller, IFeedStore feeds) =>
         TypedResults.Ok(await ReadAsync(request, caller.Token!.UserId, Viewer.Of(caller), ownFeed: true, feeds));
 
-    public static async Task<Ok<FeedDto>> GetUserFeed(string user, HttpRequest request, Caller caller, UserStore users, FeedStore feeds)
+    public static async Task<Ok<FeedDto>> GetUserFeed(string user, HttpRequest request, Caller caller, IUserStore users, IFeedStore feeds)
     {
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
@@ -51,10 +51,10 @@ public static class FeedsApi
         return TypedResults.Ok(await ReadAsync(paging, found.Id, Viewer.Of(caller), ownFeed: false, feeds));
     }
 
-    private static Task<FeedDto> ReadAsync(HttpRequest request, long userId, Viewer viewer, bool ownFeed, FeedStore feeds) =>
+    private static Task<FeedDto> ReadAsync(HttpRequest request, long userId, Viewer viewer, bool ownFeed, IFeedStore feeds) =>
         ReadAsync(Paging(request), userId, viewer, ownFeed, feeds);
 
-    private static async Task<FeedDto> ReadAsync((long? Version, int Limit, int Page) paging, long userId, Viewer viewer, bool ownFeed, FeedStore feeds)
+    private static async Task<FeedDto> ReadAsync((long? Version, int Limit, int Page) paging, long userId, Viewer viewer, bool ownFeed, IFeedStore feeds)
     {
         var rows = await feeds.ForUserAsync(userId, viewer, ownFeed, paging.Version, paging.Limit + 1, paging.Page * paging.Limit);
         var events = rows.Take(paging.Limit).Select(e => new EventDto(

@@ -65,12 +65,8 @@ public static class SightlineServer
         });
 
         var services = builder.Services;
-        services.AddSingleton(new Database(settings.DataDirectory));
-        services.AddSingleton<UserStore>();
-        services.AddSingleton<ApplicationStore>();
-        services.AddSingleton<CommitWatch>();
+        services.AddSightlineStorage(builder.Configuration, settings.DataDirectory);
         services.AddSingleton<ApplicationCache>();
-        services.AddSingleton<TokenStore>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<Budgets>();
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
@@ -136,19 +132,12 @@ public static class SightlineServer
         services.AddOptions<SequenceOptions>().BindConfiguration("Sequences");
         services.AddOptions<ProcessingOptions>().BindConfiguration("Processing");
         services.AddSingleton<ImageFiles>();
-        services.AddSingleton<ImageStore>();
-        services.AddSingleton<ImageStatistics>();
         services.AddSingleton<Derivatives>();
-        services.AddSingleton<UploadStore>();
-        services.AddSingleton<Projects.ProjectStore>();
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<UploadPolicies>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SequenceStore>();
-        services.AddSingleton<SequenceAssembler>();
-        services.AddSingleton<JobQueue>();
         services.AddSingleton<JobSignal>();
-        services.AddHostedService<DerivativeWorker>();
+        services.AddHostedService<JobWorker>();
     }
 
     private static void AddSearch(IServiceCollection services)

@@ -1,10 +1,11 @@
 using NetVips;
+using Sightline.Storage;
 using Vips = NetVips.Image;
 
 namespace Sightline.Images;
 
 /// <summary>Makes the public thumbnails of an original with libvips: autorotated, never upscaled, without metadata.</summary>
-public sealed class Derivatives(ImageFiles files)
+public sealed class Derivatives(IBlobStore blobs)
 {
     // A box this tall never limits the height, so the requested size is the width.
     private const int Unbounded = 10_000_000;
@@ -37,26 +38,35 @@ public sealed class Derivatives(ImageFiles files)
     }
 
     /// <summary>
-    /// Writes the four thumbnails of an image, each atomically, as derivative set <paramref name="version"/>, with
-    /// <paramref name="blurs"/> (normalized to the upright image) made unrecognizable in every size, and also whatever
-    /// <paramref name="detect"/> finds in the upright image (faces); returns what it found.
+    /// Writes the four thumbnails of an image read from <paramref name="source"/>, each atomically, as derivative set
+    /// <paramref name="version"/>, with <paramref name="blurs"/> (normalized to the upright image) made unrecognizable in
+    /// every size, and also whatever <paramref name="detect"/> finds in the upright image (faces); returns what it found.
     /// </summary>
-    public IReadOnlyList<BlurArea> Make(string imageKey, string originalPath, IReadOnlyList<BlurArea>? blurs = null, int version = 0,
+    public async Task<IReadOnlyList<BlurArea>> MakeAsync(string imageKey, Stream source, IReadOnlyList<BlurArea>? blurs = null, int version = 0,
         Func<Vips, IReadOnlyList<BlurArea>>? detect = null)
     {
+        var (found, thumbnails) = Render(source, blurs, detect);
+        for (var i = 0; i < thumbnails.Count; i++)
+            await blobs.WriteAsync(ImageFiles.ThumbnailKey(imageKey, ImageFiles.ThumbnailWidths[i], version), thumbnails[i]);
+        return found;
+    }
+
+    private static (IReadOnlyList<BlurArea> Found, List<byte[]> Thumbnails) Render(Stream source, IReadOnlyList<BlurArea>? blurs,
+        Func<Vips, IReadOnlyList<BlurArea>>? detect)
+    {
         var largest = ImageFiles.ThumbnailWidths.Max();
-        using var loaded = Vips.Thumbnail(originalPath, largest, height: Unbounded, size: Enums.Size.Down,
+        using var loaded = Vips.ThumbnailStream(source, largest, height: Unbounded, size: Enums.Size.Down,
             failOn: Enums.FailOn.Truncated);
         using var upright = loaded.CopyMemory();
         var found = detect?.Invoke(upright) ?? [];
         IReadOnlyList<BlurArea> all = [.. blurs ?? [], .. found];
         using var biggest = all.Count > 0 ? BlurAreas.Apply(upright, all) : upright.Copy();
+        var thumbnails = new List<byte[]>();
         foreach (var width in ImageFiles.ThumbnailWidths)
         {
             using var sized = width >= biggest.Width ? biggest.Copy() : biggest.ThumbnailImage(width, height: Unbounded, size: Enums.Size.Down);
-            var bytes = sized.JpegsaveBuffer(q: Quality, optimizeCoding: true, keep: Enums.ForeignKeep.None);
-            files.WriteAtomically(files.ThumbnailPath(imageKey, width, version), bytes);
+            thumbnails.Add(sized.JpegsaveBuffer(q: Quality, optimizeCoding: true, keep: Enums.ForeignKeep.None));
         }
-        return found;
+        return (found, thumbnails);
     }
 }

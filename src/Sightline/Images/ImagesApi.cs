@@ -22,13 +22,13 @@ public static class ImagesApi
         return group;
     }
 
-    public static async Task<Ok<ImageDtos.Summary>> GetImage(string key, Caller caller, ImageStore images) =>
+    public static async Task<Ok<ImageDtos.Summary>> GetImage(string key, Caller caller, IImageStore images) =>
         TypedResults.Ok(ImageDtos.ToSummary(await FindAsync(key, Viewer.Of(caller), images)));
 
-    public static async Task<Ok<ImageDtos.FeatureCollection>> GetImageGeoJson(string key, Caller caller, ImageStore images) =>
+    public static async Task<Ok<ImageDtos.FeatureCollection>> GetImageGeoJson(string key, Caller caller, IImageStore images) =>
         TypedResults.Ok(ImageDtos.ToGeoJson(await FindAsync(key, Viewer.Of(caller), images)));
 
-    internal static async Task<Image> FindAsync(string key, Viewer viewer, ImageStore images)
+    internal static async Task<Image> FindAsync(string key, Viewer viewer, IImageStore images)
     {
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be an image key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");

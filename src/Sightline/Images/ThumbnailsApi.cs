@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sightline.Access;
 using Sightline.Contract;
+using Sightline.Storage;
 
 namespace Sightline.Images;
 
@@ -18,20 +19,13 @@ public static class ThumbnailsApi
             .WithDescription("The image scaled to 320, 640, 1024 or 2048 pixels wide (never upscaled), upright, without metadata.");
 
     public static async Task<FileStreamHttpResult> GetThumbnail(
-        string key, string size, Caller caller, HttpResponse response, ImageStore images, ImageFiles files)
+        string key, string size, Caller caller, HttpResponse response, IImageStore images, IBlobStore blobs, CancellationToken cancellation)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         if (!int.TryParse(size, out var width) || !ImageFiles.ThumbnailWidths.Contains(width) || size != width.ToString())
             throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
-        FileStream file;
-        try
-        {
-            file = File.OpenRead(files.ThumbnailPath(image.Key, width, image.DerivativeVersion));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
-        }
+        var file = await blobs.OpenReadAsync(ImageFiles.ThumbnailKey(image.Key, width, image.DerivativeVersion), cancellation)
+            ?? throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
 
         // The key, size and derivative version name the bytes (a new version follows applied blurs). No 304 here:
         // the contract allows no such status, so neither the ETag nor a Last-Modified is handed to the
@@ -40,6 +34,7 @@ public static class ThumbnailsApi
         // Not "immutable": the bytes behind this URL change when blurs are applied, and the image disappears when a
         // complaint is upheld; caches must come back within a day to learn either.
         response.Headers.CacheControl = image.ProjectId is null ? $"public, max-age={PublicMaxAgeSeconds}" : "private, no-store";
-        return TypedResults.File(file, "image/jpeg");
+        response.ContentLength = file.Length;
+        return TypedResults.File(file.Content, "image/jpeg");
     }
 }

@@ -12,10 +12,4 @@ public sealed record Viewer(long? UserId, bool CanReadPrivate, bool Moderates = 
 
     public static Viewer Of(Caller caller) =>
         caller.Token is { } token ? new Viewer(token.UserId, token.HasScope(Scopes.PrivateRead), token.HasScope(Scopes.MapillaryAdmin)) : Anonymous;
-
-    /// <summary>The SQL condition that an object whose project column is <paramref name="projectColumn"/> is visible; binds @ViewerId, @ViewerReadsPrivate and @ViewerModerates.</summary>
-    public static string VisibleCondition(string projectColumn) =>
-        $"({projectColumn} IS NULL OR @ViewerModerates OR (@ViewerReadsPrivate AND EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = {projectColumn} AND m.user_id = @ViewerId)))";
-
-    public object Parameters => new { ViewerId = UserId ?? -1, ViewerReadsPrivate = CanReadPrivate, ViewerModerates = Moderates };
 }

@@ -55,7 +55,9 @@ public sealed class PhotoImporter(HttpClient http, string clientId, string? proj
 
     private (Candidate?, string?) Check(string file)
     {
-        var metadata = PhotoMetadata.Read(file);
+        PhotoMetadata? metadata;
+        using (var header = File.OpenRead(file))
+            metadata = PhotoMetadata.Read(header);
         if (metadata is null)
             return (null, "not a readable JPEG");
         if (metadata.CapturedAt is not { } capturedAt)

@@ -19,7 +19,7 @@ public static class MeApi
         return group;
     }
 
-    public static async Task<Ok<UserDtos.Me>> GetMe(Caller caller, UserStore users)
+    public static async Task<Ok<UserDtos.Me>> GetMe(Caller caller, IUserStore users)
     {
         var token = caller.Token!;
         var user = await users.FindByIdAsync(token.UserId) ?? throw ApiException.NotFound("User");

@@ -7,7 +7,7 @@ namespace Sightline.OAuth;
 /// Authenticates an OAuth client at the token and revocation endpoints (RFC 6749 §2.3.1): a
 /// confidential client proves its secret, as form fields or HTTP Basic; a public client sends only its id.
 /// </summary>
-public sealed class ClientAuthentication(ApplicationStore applications)
+public sealed class ClientAuthentication(IApplicationStore applications)
 {
     public sealed record Outcome(Application? Application, string? Error, string? Description)
     {

@@ -34,7 +34,7 @@ public static class ConnectPages
         return routes;
     }
 
-    private static async Task<IResult> Authorize(HttpContext context, ConnectRequests requests, ApplicationStore applications)
+    private static async Task<IResult> Authorize(HttpContext context, ConnectRequests requests, IApplicationStore applications)
     {
         if (await RefusalAsync(context, requests) is { } refusal)
             return refusal;
@@ -67,7 +67,7 @@ public static class ConnectPages
         return new PageResult(200, $"Authorize {application.Name}", "", body, FormActionSource(request.RedirectUri!) is { } target ? [target] : null);
     }
 
-    private static async Task<IResult> Decide(HttpContext context, ConnectRequests requests, ApplicationStore applications, TokenStore tokens,
+    private static async Task<IResult> Decide(HttpContext context, ConnectRequests requests, IApplicationStore applications, ITokenStore tokens,
         IOptions<TokenLifetimeOptions> lifetime)
     {
         if (await RefusalAsync(context, requests) is { } refusal)

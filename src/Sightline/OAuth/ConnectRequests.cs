@@ -8,7 +8,7 @@ namespace Sightline.OAuth;
 /// itself: registered client, exact redirect URI, PKCE for public clients, implicit only when enabled,
 /// no first-party scopes.
 /// </summary>
-public sealed class ConnectRequests(ApplicationStore applications)
+public sealed class ConnectRequests(IApplicationStore applications)
 {
     /// <summary>Scopes a third-party application may ask a person for; the first-party ones never are.</summary>
     public static readonly IReadOnlyList<string> GrantableScopes =

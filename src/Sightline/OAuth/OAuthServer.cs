@@ -22,7 +22,6 @@ public static class OAuthServer
 
         services.AddSingleton<ConnectRequests>();
         services.AddSingleton<ClientAuthentication>();
-        services.AddSingleton<CodeRedemptions>();
         services.AddSingleton<SignInThrottle>();
         services.AddHostedService<OAuthWarmUp>();
         services.AddOptions<SignInOptions>().BindConfiguration("SignIn");
@@ -57,8 +56,8 @@ public static class OAuthServer
 
         services.AddOpenIddict().AddServer(options =>
         {
-            // Degraded mode: no OpenIddict stores. Applications and tokens are ours (ApplicationStore,
-            // TokenStore); OpenIddictHandlers plug them in. Codes are self-contained encrypted tokens.
+            // Degraded mode: no OpenIddict stores. Applications and tokens are ours (IApplicationStore,
+            // ITokenStore); OpenIddictHandlers plug them in. Codes are self-contained encrypted tokens.
             options.EnableDegradedMode();
             if (issuer is not null)
                 options.SetIssuer(issuer);

@@ -94,7 +94,7 @@ public static class OpenIddictHandlers
         }
     }
 
-    // OpenIddict mints its own access token for response_type=token; the API only knows TokenStore's
+    // OpenIddict mints its own access token for response_type=token; the API only knows ITokenStore's
     // tokens, so the one the consent handler issued replaces it, without expires_in unless tokens are configured to expire.
     private static ValueTask ReplaceImplicitAccessToken(ApplyAuthorizationResponseContext context)
     {

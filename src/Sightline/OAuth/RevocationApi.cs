@@ -6,7 +6,7 @@ namespace Sightline.OAuth;
 
 /// <summary>
 /// <c>POST /v2/oauth/revoke</c> (RFC 7009). Written by hand rather than with OpenIddict's revocation
-/// endpoint: OpenIddict can only revoke tokens it issued and validates itself, and ours are TokenStore's
+/// endpoint: OpenIddict can only revoke tokens it issued and validates itself, and ours are ITokenStore's
 /// opaque tokens; OpenIddict offers no passthrough mode for this endpoint to hand them to us.
 /// </summary>
 public static class RevocationApi
@@ -25,7 +25,7 @@ public static class RevocationApi
         return routes;
     }
 
-    public static async Task Revoke(HttpContext context, ClientAuthentication clients, TokenStore tokens)
+    public static async Task Revoke(HttpContext context, ClientAuthentication clients, ITokenStore tokens)
     {
         if (await ReadFormAsync(context) is not { } form)
         {

@@ -24,7 +24,7 @@ public static class SettingsPages
         return routes;
     }
 
-    private static async Task<IResult> ShowSettings(HttpContext context, TokenStore tokens)
+    private static async Task<IResult> ShowSettings(HttpContext context, ITokenStore tokens)
     {
         if (SignInPages.UserIdOf(context) is not { } userId)
             return SignInPages.RedirectToSignIn(Path);
@@ -48,7 +48,7 @@ public static class SettingsPages
         return new PageResult(200, "Settings", "", body);
     }
 
-    private static async Task<IResult> RevokeGrant(HttpContext context, ApplicationStore applications, TokenStore tokens)
+    private static async Task<IResult> RevokeGrant(HttpContext context, IApplicationStore applications, ITokenStore tokens)
     {
         if (!await HasValidCsrfAsync(context))
             return new PageResult(400, "Request refused", "The form was missing its security token or it expired. Reload the page and try again.");
@@ -65,7 +65,7 @@ public static class SettingsPages
             ? SignInPages.RedirectToSignIn(NewApplicationPath)
             : new PageResult(200, "Register an application", "", RegistrationForm(context, "", "", problem: null));
 
-    private static async Task<IResult> RegisterApplication(HttpContext context, ApplicationStore applications)
+    private static async Task<IResult> RegisterApplication(HttpContext context, IApplicationStore applications)
     {
         if (!await HasValidCsrfAsync(context))
             return new PageResult(400, "Request refused", "The form was missing its security token or it expired. Reload the page and try again.");

@@ -32,7 +32,7 @@ public static class SignInPages
     private static Task ShowSignIn(HttpContext context) =>
         Form(context, 200, SafeReturn(context.Request.Query["return"]), username: "", problem: null);
 
-    private static async Task SignIn(HttpContext context, UserStore users, SignInThrottle throttle)
+    private static async Task SignIn(HttpContext context, IUserStore users, SignInThrottle throttle)
     {
         if (!await HasValidCsrfAsync(context))
         {

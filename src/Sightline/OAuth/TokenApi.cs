@@ -38,7 +38,7 @@ public static class TokenApi
         return routes;
     }
 
-    public static async Task<IResult> Exchange(HttpContext context, TokenStore tokens, CodeRedemptions redemptions, IOptions<TokenLifetimeOptions> lifetime)
+    public static async Task<IResult> Exchange(HttpContext context, ITokenStore tokens, ICodeRedemptions redemptions, IOptions<TokenLifetimeOptions> lifetime)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not handle the token request.");
         if (!request.IsAuthorizationCodeGrantType())

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 
 namespace Sightline.Processing;
 
-/// <summary>Wakes the derivative workers when a job is queued, so they need not poll the database often.</summary>
+/// <summary>Wakes the job workers when a job is queued, so they need not poll the database often.</summary>
 public sealed class JobSignal
 {
     private readonly Channel<bool> channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)

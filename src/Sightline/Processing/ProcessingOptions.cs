@@ -1,6 +1,6 @@
 namespace Sightline.Processing;
 
-/// <summary>How many derivative workers run (configuration section <c>Processing</c>).</summary>
+/// <summary>How the job workers run (configuration section <c>Processing</c>).</summary>
 public sealed class ProcessingOptions
 {
     /// <summary>Parallel workers; 0 queues uploads without processing them.</summary>
@@ -8,4 +8,7 @@ public sealed class ProcessingOptions
 
     /// <summary>How often an idle worker looks at the queue when nobody woke it.</summary>
     public double IdlePollSeconds { get; set; } = 2;
+
+    /// <summary>How long a claimed job is a worker's own; after that another worker (or node) may claim it again.</summary>
+    public double LeaseSeconds { get; set; } = 600;
 }

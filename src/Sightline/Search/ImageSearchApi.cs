@@ -82,7 +82,7 @@ public static class ImageSearchApi
         return TypedResults.Ok(new SearchDtos.FeatureCollection("FeatureCollection", More: false, features));
     }
 
-    public static async Task<Ok<ImageDtos.Summary>> ImageOfSequence(string key, HttpRequest request, Caller caller, SequenceStore sequences)
+    public static async Task<Ok<ImageDtos.Summary>> ImageOfSequence(string key, HttpRequest request, Caller caller, ISequenceStore sequences)
     {
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be a sequence key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");

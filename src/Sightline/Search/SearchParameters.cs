@@ -17,7 +17,7 @@ public sealed record CloseSearch(ImageFilter Filter, double Lat, double Lon, dou
 /// Turns the search parameter groups of spec §3.7 (F, B, C, P) into searches, judging them in the
 /// contract's order: what needs a user, then what is missing, then what is invalid, then objects.
 /// </summary>
-public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore users, ProjectStore projects)
+public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore users, IProjectStore projects)
 {
     private const long LatestTime = 253_402_300_799_999; // 9999-12-31, the last millisecond a client can mean
     private static readonly string[] BoxNames = ["min_lat", "max_lat", "min_lon", "max_lon"];
@@ -85,8 +85,8 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore 
         var hidden = Parameters.Boolean("hidden", Text(query, "hidden")) ?? false;
         if (Given(query, "user") && !Usernames.IsValid(Text(query, "user")))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
-        if (Given(query, "project") && !ProjectStore.IsKeyShaped(Text(query, "project")))
-            throw ApiException.Invalid("project", $"must be a project key of {ProjectStore.KeyRule}");
+        if (Given(query, "project") && !IProjectStore.IsKeyShaped(Text(query, "project")))
+            throw ApiException.Invalid("project", $"must be a project key of {IProjectStore.KeyRule}");
         return new ImageFilter
         {
             CapturedFrom = from,

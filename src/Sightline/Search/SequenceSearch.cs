@@ -1,8 +1,5 @@
-using System.Text.Json;
-using Dapper;
 using Sightline.Images;
 using Sightline.Sequences;
-using Sightline.Storage;
 
 namespace Sightline.Search;
 
@@ -10,11 +7,9 @@ namespace Sightline.Search;
 /// Sequence searches: a sequence matches when one of its images matches the filters. Matching is done
 /// on the index; the page's sequences are then read whole from the database.
 /// </summary>
-public sealed class SequenceSearch(ImageSearch images, Database database, ImageStore imageStore)
+public sealed class SequenceSearch(ImageSearch images, ISequenceStore sequences, IImageStore imageStore)
 {
     public sealed record Result(IReadOnlyList<Sequence> Sequences, bool More);
-
-    private sealed record Candidate(long Id, string Key, long UserId, long CapturedAt);
 
     /// <summary>Newest first by the sequence's capture time (its earliest image, spec §5 item 48), then key.</summary>
     public async Task<Result> NewestAsync(BoxSearch search)
@@ -22,13 +17,7 @@ public sealed class SequenceSearch(ImageSearch images, Database database, ImageS
         var ids = images.SequencesMatching(search.Filter);
         if (ids.Count == 0)
             return new Result([], false);
-        await using var connection = await database.OpenAsync();
-        var candidates = (await connection.QueryAsync<Candidate>(
-            """
-            SELECT s.id, s.key, s.user_id AS UserId,
-                   (SELECT min(i.captured_at) FROM images i WHERE i.sequence_id = s.id AND i.state = 'done') AS CapturedAt
-            FROM sequences s WHERE s.id IN (SELECT value FROM json_each(@ids))
-            """, new { ids = JsonSerializer.Serialize(ids) })).AsList();
+        var candidates = (await sequences.CandidatesAsync(ids)).ToList();
         candidates.Sort((a, b) => a.CapturedAt != b.CapturedAt ? b.CapturedAt.CompareTo(a.CapturedAt) : string.CompareOrdinal(a.Key, b.Key));
 
         var page = new List<Sequence>();

@@ -21,7 +21,7 @@ public static class UserSearchApi
         return group;
     }
 
-    public static async Task<Ok<UserDtos.MatchList>> SearchUsers(string? match, string? limit, UserStore users)
+    public static async Task<Ok<UserDtos.MatchList>> SearchUsers(string? match, string? limit, IUserStore users)
     {
         var prefix = Parameters.RequiredText("match", match, maxLength: 64);
         var count = Parameters.Integer("limit", limit, 1, MaxLimit, DefaultLimit);

@@ -23,13 +23,13 @@ public static class SequencesApi
         return group;
     }
 
-    public static async Task<Ok<SequenceDtos.Summary>> GetSequence(string key, Caller caller, SequenceStore sequences) =>
+    public static async Task<Ok<SequenceDtos.Summary>> GetSequence(string key, Caller caller, ISequenceStore sequences) =>
         TypedResults.Ok(SequenceDtos.ToSummary(await FindAsync(key, Viewer.Of(caller), sequences)));
 
-    public static async Task<Ok<SequenceDtos.FeatureCollection>> GetSequenceGeoJson(string key, Caller caller, SequenceStore sequences) =>
+    public static async Task<Ok<SequenceDtos.FeatureCollection>> GetSequenceGeoJson(string key, Caller caller, ISequenceStore sequences) =>
         TypedResults.Ok(SequenceDtos.ToGeoJson(await FindAsync(key, Viewer.Of(caller), sequences)));
 
-    private static async Task<Sequence> FindAsync(string key, Viewer viewer, SequenceStore sequences)
+    private static async Task<Sequence> FindAsync(string key, Viewer viewer, ISequenceStore sequences)
     {
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be a sequence key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");

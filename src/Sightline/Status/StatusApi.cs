@@ -20,7 +20,7 @@ public static class StatusApi
 
     public sealed record StatusDto(string Code, string Message, int Status, string Version, long Users, long Images, long Sequences);
 
-    public static async Task<Ok<StatusDto>> GetStatus(UserStore users, ImageStatistics statistics)
+    public static async Task<Ok<StatusDto>> GetStatus(IUserStore users, IImageStatistics statistics)
     {
         var (images, sequences) = await statistics.ServerCountsAsync();
         return TypedResults.Ok(new StatusDto("ok", "request performed", 200, ServerVersion.Current, await users.CountAsync(), images, sequences));

@@ -13,12 +13,11 @@ public sealed record PhotoMetadata(
     /// Reads the JPEG frame header and EXIF without decoding pixels; null when the file is not a JPEG
     /// MetadataExtractor can parse. Broken EXIF inside a good JPEG only loses the EXIF values.
     /// </summary>
-    public static PhotoMetadata? Read(string path)
+    public static PhotoMetadata? Read(Stream stream)
     {
         IReadOnlyList<MetadataExtractor.Directory> directories;
         try
         {
-            using var stream = File.OpenRead(path);
             directories = JpegMetadataReader.ReadMetadata(stream);
         }
         catch (Exception e) when (e is ImageProcessingException or JpegProcessingException or IOException or ArgumentException or IndexOutOfRangeException)

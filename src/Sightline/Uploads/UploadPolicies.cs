@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Sightline.Storage;
 
@@ -13,7 +12,7 @@ namespace Sightline.Uploads;
 /// size limit, and its HMAC-SHA256, so that a camera or upload tool can post photos without the bearer token.
 /// The signing key is made once per data folder and kept in the settings table.
 /// </summary>
-public sealed class UploadPolicies(Database database, IOptions<UploadOptions> options, TimeProvider clock)
+public sealed class UploadPolicies(ISettingStore settings, IOptions<UploadOptions> options, TimeProvider clock)
 {
     private const string KeySetting = "upload_policy_key";
     private byte[]? key;
@@ -61,13 +60,6 @@ public sealed class UploadPolicies(Database database, IOptions<UploadOptions> op
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(encoded)));
     }
 
-    private async Task<byte[]> LoadKeyAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        // INSERT OR IGNORE keeps the first key if two requests race to make one.
-        await connection.ExecuteAsync("INSERT OR IGNORE INTO settings (name, value) VALUES (@KeySetting, @value)",
-            new { KeySetting, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        var stored = await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = @KeySetting", new { KeySetting });
-        return Convert.FromBase64String(stored!);
-    }
+    private async Task<byte[]> LoadKeyAsync() =>
+        Convert.FromBase64String(await settings.GetOrAddAsync(KeySetting, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
 }

@@ -5,6 +5,7 @@ using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Processing;
 using Sightline.Projects;
+using Sightline.Storage;
 
 namespace Sightline.Uploads;
 
@@ -13,7 +14,7 @@ namespace Sightline.Uploads;
 /// is sent only after both are on disk, and the slow work is left to the job queue.
 /// </summary>
 public sealed class UploadReceiver(
-    UploadStore uploads, ProjectStore projects, ImageFiles files, JobSignal signal, IOptions<UploadOptions> options)
+    IUploadStore uploads, IProjectStore projects, ScratchFiles scratch, IBlobStore blobs, JobSignal signal, IOptions<UploadOptions> options)
 {
     private readonly UploadOptions limits = options.Value;
 
@@ -32,27 +33,19 @@ public sealed class UploadReceiver(
         if (request.ContentLength > limit)
             throw TooLarge(limit);
 
-        var temp = files.NewTempPath();
-        try
-        {
-            var (hash, size) = await SaveBodyAsync(request.Body, temp, limit, cancellation);
-            if (size == 0)
-                throw ApiException.Missing("body (the JPEG file)");
+        using var temp = scratch.Create();
+        var (hash, size) = await SaveBodyAsync(request.Body, temp, limit, cancellation);
+        if (size == 0)
+            throw ApiException.Missing("body (the JPEG file)");
 
-            if (await uploads.FindAsync(userId, uploadKey) is { } earlier)
-                return SameBytesOrRefuse(earlier, hash);
+        if (await uploads.FindAsync(userId, uploadKey) is { } earlier)
+            return SameBytesOrRefuse(earlier, hash);
 
-            var photo = Inspect(temp, hash, size, given) with { ProjectId = await ProjectIdAsync(projectKey, userId) };
-            ImageFiles.Publish(temp, files.OriginalPath(hash));
-            var upload = await uploads.AddAsync(userId, uploadKey, photo);
-            signal.Notify();
-            return SameBytesOrRefuse(upload, hash);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        var photo = Inspect(temp, hash, size, given) with { ProjectId = await ProjectIdAsync(projectKey, userId) };
+        await blobs.AddFileAsync(ImageFiles.OriginalKey(hash), temp.Path, cancellation);
+        var upload = await uploads.AddAsync(userId, uploadKey, photo);
+        signal.Notify();
+        return SameBytesOrRefuse(upload, hash);
     }
 
     // Parameters are judged before objects (CONTRACT.md §4), so the project is looked up only once the photo passed.
@@ -66,7 +59,7 @@ public sealed class UploadReceiver(
         return project.Id;
     }
 
-    private static string SameBytesOrRefuse(UploadStore.Upload upload, string hash) =>
+    private static string SameBytesOrRefuse(IUploadStore.Upload upload, string hash) =>
         upload.ContentHash == hash
             ? upload.ImageKey
             : throw ApiException.Invalid("key", "was already used for an upload of other bytes; choose another key for another photo");
@@ -74,12 +67,12 @@ public sealed class UploadReceiver(
     private static ApiException TooLarge(long limit) => ApiException.Invalid("body", $"must be at most {limit} bytes");
 
     // Streams the body to a synced temp file, hashing as it goes, and stops as soon as the limit is passed.
-    private static async Task<(string Hash, long Size)> SaveBodyAsync(Stream body, string temp, long limit, CancellationToken cancellation)
+    private static async Task<(string Hash, long Size)> SaveBodyAsync(Stream body, ScratchFile temp, long limit, CancellationToken cancellation)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[81920];
         long size = 0;
-        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        await using (var file = temp.OpenWrite())
         {
             int read;
             while ((read = await body.ReadAsync(buffer, cancellation)) > 0)
@@ -96,9 +89,12 @@ public sealed class UploadReceiver(
     }
 
     // Header first (cheap, and the only safe place to catch a decompression bomb), then position, then a real decode.
-    private UploadStore.NewImage Inspect(string path, string hash, long size, PhotoParameters given)
+    private IUploadStore.NewImage Inspect(ScratchFile file, string hash, long size, PhotoParameters given)
     {
-        var metadata = PhotoMetadata.Read(path)
+        PhotoMetadata? read;
+        using (var stream = file.OpenRead())
+            read = PhotoMetadata.Read(stream);
+        var metadata = read
             ?? throw ApiException.Invalid("body", "must be a JPEG image (its header could not be read)");
         if (metadata.Width <= 0 || metadata.Height <= 0 || metadata.Width > limits.MaxSide || metadata.Height > limits.MaxSide
             || (long)metadata.Width * metadata.Height > limits.MaxPixels)
@@ -114,9 +110,9 @@ public sealed class UploadReceiver(
         var capturedAt = given.CapturedAt ?? metadata.CapturedAt
             ?? throw ApiException.Missing("captured_at (the photo has no DateTimeOriginal in its EXIF; pass captured_at in epoch milliseconds)");
 
-        if (!Derivatives.IsDecodable(path))
+        if (!Derivatives.IsDecodable(file.Path))
             throw ApiException.Invalid("body", "must be a complete JPEG image that decodes (this one is truncated or corrupt)");
-        return new UploadStore.NewImage(null, hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
+        return new IUploadStore.NewImage(null, hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
             metadata.Orientation, metadata.Width, metadata.Height);
     }
 }

@@ -59,8 +59,8 @@ public static partial class UploadsApi
         var (userId, maxBytes) = await UploaderAsync(request, caller, policies, projectKey);
 
         var uploadKey = UploadKey(key);
-        if (projectKey is not null && !ProjectStore.IsKeyShaped(projectKey))
-            throw ApiException.Invalid("project", $"must be a project key of {ProjectStore.KeyRule}");
+        if (projectKey is not null && !IProjectStore.IsKeyShaped(projectKey))
+            throw ApiException.Invalid("project", $"must be a project key of {IProjectStore.KeyRule}");
         var given = PhotoParameters.From(request.Query);
         var imageKey = await receiver.ReceiveAsync(userId, uploadKey, projectKey, given, request, cancellation, maxBytes);
         return TypedResults.Ok(UploadDtos.Accepted.For(imageKey));
@@ -80,7 +80,7 @@ public static partial class UploadsApi
         return (policy.UserId, policy.MaxBytes);
     }
 
-    public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, UploadStore uploads)
+    public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, IUploadStore uploads)
     {
         if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicUpload) || token.HasScope(Scopes.PrivateUpload)))
             throw ApiException.NeedsScope(Scopes.PublicUpload, hasToken: caller.Token is not null);
@@ -95,26 +95,26 @@ public static partial class UploadsApi
         return TypedResults.Ok(new UploadDtos.Secrets(policy, hash, videos, videosHash));
     }
 
-    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteUpload(string key, Caller caller, UploadStore uploads, ImageFiles files)
+    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteUpload(string key, Caller caller, IUploadStore uploads, ImageFiles files)
     {
         var removed = await uploads.DeleteAsync(caller.Token!.UserId, UploadKey(key))
             ?? throw ApiException.NotFound($"Upload '{key}'");
-        files.DeleteDerivatives(removed.ImageKey);
+        await files.DeleteDerivativesAsync(removed.ImageKey);
         if (!await uploads.IsOriginalInUseAsync(removed.ContentHash))
-            files.DeleteOriginal(removed.ContentHash);
+            await files.DeleteOriginalAsync(removed.ContentHash);
         return TypedResults.Ok(new UploadDtos.Acknowledgement());
     }
 
-    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteOriginal(string key, Caller caller, UploadStore uploads, ImageFiles files)
+    public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteOriginal(string key, Caller caller, IUploadStore uploads, ImageFiles files)
     {
         var upload = await uploads.ForgetOriginalAsync(caller.Token!.UserId, UploadKey(key))
             ?? throw ApiException.NotFound($"Upload '{key}'");
         if (!await uploads.IsOriginalInUseAsync(upload.ContentHash))
-            files.DeleteOriginal(upload.ContentHash);
+            await files.DeleteOriginalAsync(upload.ContentHash);
         return TypedResults.Ok(new UploadDtos.Acknowledgement());
     }
 
-    public static async Task<Ok<UploadDtos.UploadStatus>> GetStatus(Caller caller, UploadStore uploads)
+    public static async Task<Ok<UploadDtos.UploadStatus>> GetStatus(Caller caller, IUploadStore uploads)
     {
         var userId = caller.Token!.UserId;
         var counts = await uploads.CountByStateAsync(userId);

@@ -18,7 +18,7 @@ public static class UsersApi
         return group;
     }
 
-    public static async Task<Ok<UserDtos.Profile>> GetProfile(string user, HttpRequest request, UserStore users, ImageStatistics statistics)
+    public static async Task<Ok<UserDtos.Profile>> GetProfile(string user, HttpRequest request, IUserStore users, IImageStatistics statistics)
     {
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");

@@ -27,7 +27,7 @@ public sealed class AdminCommandTests : IDisposable
         var json = LastLine(output);
         Assert.Equal("tovelund", json.GetProperty("username").GetString());
         Assert.Equal(22, json.GetProperty("user_uuid").GetString()!.Length);
-        var store = new Sightline.Users.UserStore(new Sightline.Storage.Database(data));
+        var store = new Sightline.Storage.Sqlite.SqliteUserStore(new Sightline.Storage.Sqlite.Database(data));
         Assert.True(await store.VerifyPasswordAsync("tovelund", "s3cret-pass"));
         Assert.False(await store.VerifyPasswordAsync("tovelund", "wrong"));
     }
@@ -66,7 +66,7 @@ public sealed class AdminCommandTests : IDisposable
         Assert.True(secret.Length >= 32);
         var bytes = await File.ReadAllBytesAsync(Path.Combine(data, "sightline.db"));
         Assert.DoesNotContain(secret, System.Text.Encoding.Latin1.GetString(bytes));
-        var store = new Sightline.Applications.ApplicationStore(new Sightline.Storage.Database(data));
+        var store = new Sightline.Storage.Sqlite.SqliteApplicationStore(new Sightline.Storage.Sqlite.Database(data));
         Assert.True(await store.VerifySecretAsync(clientId, secret));
         Assert.False(await store.VerifySecretAsync(clientId, secret + "x"));
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using Sightline.Contract;
 using Sightline.Detections;
 using Sightline.Storage;
+using Sightline.Storage.Sqlite;
 
 namespace Sightline.Tests.Community;
 
@@ -42,7 +43,7 @@ public sealed class DetectionMatchingTests : IDisposable
     {
         var database = new Database(data);
         database.Migrate();
-        var store = new DetectionStore(database, TimeProvider.System);
+        var store = new SqliteDetectionStore(database, TimeProvider.System);
         var images = await AddImagesAsync(database, 60);
         var random = new Random(20261124);
         var packages = catalogue.Packages.Order(StringComparer.Ordinal).ToArray();

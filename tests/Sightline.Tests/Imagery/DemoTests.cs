@@ -12,13 +12,12 @@ public sealed class DemoTests
     {
         await using var server = await TestServer.StartAsync();
         var (clientId, _) = await server.AddClientAsync("demo app");
-        var database = new Storage.Database(server.DataDirectory);
-        Assert.True(await DemoImagery.IsNeededAsync(database));
+        Assert.True(await DemoImagery.IsNeededAsync(server.Services));
 
         var log = new StringWriter();
-        var uploaded = await DemoImagery.LoadAsync(database, clientId, server.BaseAddress, log, CancellationToken.None, photosPerStreet: 4);
+        var uploaded = await DemoImagery.LoadAsync(server.Services, clientId, server.BaseAddress, log, CancellationToken.None, photosPerStreet: 4);
         Assert.Equal(16, uploaded);
-        Assert.False(await DemoImagery.IsNeededAsync(database));
+        Assert.False(await DemoImagery.IsNeededAsync(server.Services));
 
         var deadline = DateTime.UtcNow.AddSeconds(120);
         System.Text.Json.JsonElement status;

@@ -33,6 +33,9 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Http { get; }
     public CapturedLogs Logs { get; }
 
+    /// <summary>The server's services: its stores, for tests that set up or inspect state the API does not reach.</summary>
+    public IServiceProvider Services => app.Services;
+
     /// <summary>
     /// Starts a server over a fresh data folder, or over <paramref name="dataDirectory"/> (a restart), which
     /// the caller then owns and cleans up.
@@ -43,7 +46,6 @@ public sealed class TestServer : IAsyncDisposable
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
-        new Storage.Database(data).Migrate();
         var logs = new CapturedLogs();
         var app = SightlineServer.Build(
             new SightlineServer.Settings(data, "http://127.0.0.1:0", WithTestDefaults(configuration)),

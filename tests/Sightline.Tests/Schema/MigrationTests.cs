@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Sightline.Storage;
+using Sightline.Storage.Sqlite;
 
 namespace Sightline.Tests.Schema;
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Sightline.Storage;
+using Sightline.Storage.Sqlite;
 using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Search;
@@ -15,7 +16,7 @@ public sealed class CommitWatchTests
         database.Migrate();
         try
         {
-            using var watch = new CommitWatch(database);
+            using var watch = new CommitWatch(database, new StorageOptions());
             var first = watch.Epoch();
             Assert.Equal(first, watch.Epoch());
             Assert.Equal(first, watch.Epoch());

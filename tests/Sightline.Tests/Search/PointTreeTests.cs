@@ -1,4 +1,5 @@
 using Sightline.Search.Index;
+using Sightline.Storage;
 
 namespace Sightline.Tests.Search;
 

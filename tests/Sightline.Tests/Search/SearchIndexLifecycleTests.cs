@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Sightline.Search.Index;
+using Sightline.Storage;
 using Sightline.Tests.Imagery;
 using Sightline.Tests.Infrastructure;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Sightline.Search.Index;
 using Sightline.Storage;
+using Sightline.Storage.Sqlite;
 
 namespace Sightline.Search.Bench;
 

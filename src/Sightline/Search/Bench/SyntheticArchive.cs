@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Sightline.Search.Index;
 using Sightline.Storage;
+using Sightline.Storage.Sqlite;
 
 namespace Sightline.Search.Bench;
 

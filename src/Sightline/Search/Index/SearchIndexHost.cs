@@ -9,9 +9,5 @@ public sealed class SearchIndexHost(ImageIndex index) : IHostedService
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        index.SaveSnapshot();
-        return Task.CompletedTask;
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => index.SaveSnapshotAsync();
 }

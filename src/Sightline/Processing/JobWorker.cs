@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using NetVips;
+using Sightline.Blurs;
+using Sightline.Images;
+using Sightline.Storage;
+
+namespace Sightline.Processing;
+
+/// <summary>
+/// Runs the job queue: makes each received image's thumbnails, then lets it into its sequence as done; and makes an
+/// image's thumbnails again once blurs are applied to it (<see cref="BlurRederivation"/>).
+/// </summary>
+public sealed class JobWorker(
+    IJobQueue queue, JobSignal signal, ScratchFiles scratch, IBlobStore blobs, ImageFiles files, Derivatives derivatives,
+    AutomaticBlurs automaticBlurs, BlurRederivation rederivation, IOptions<ProcessingOptions> options, ILogger<JobWorker> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellation)
+    {
+        // Before the server takes requests: nothing else is writing scratch files or claiming jobs yet.
+        scratch.Clear();
+        var reclaimed = await queue.ReleaseAbandonedAsync();
+        if (reclaimed > 0)
+            logger.LogInformation("Put back {Count} jobs left in processing by the previous run", reclaimed);
+        await base.StartAsync(cancellation);
+    }
+
+    // Zero workers receives uploads without processing them (maintenance, and tests of the queue).
+    protected override Task ExecuteAsync(CancellationToken stopping) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(0, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping)));
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var idle = TimeSpan.FromSeconds(options.Value.IdlePollSeconds);
+        var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (await queue.ClaimAsync(lease, stopping) is { } job)
+                {
+                    if (job.Kind == JobKind.Rederivatives)
+                        await rederivation.ProcessAsync(job);
+                    else
+                        await ProcessAsync(job);
+                    signal.Notify(); // there may be more queued than one wake-up said
+                }
+                else
+                    await signal.WaitAsync(idle, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                logger.LogError(error, "Job worker failed; retrying shortly");
+                await signal.WaitAsync(idle, stopping);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(IJobQueue.Job job)
+    {
+        var original = job.OriginalPresent ? await blobs.OpenReadAsync(ImageFiles.OriginalKey(job.ContentHash)) : null;
+        if (original is null)
+        {
+            await queue.FailAsync(job, "the original was removed before it was processed");
+            return;
+        }
+        var detected = new List<Blur>();
+        try
+        {
+            await using (original.Content)
+                // Faces and plates are blurred in the first thumbnails already: no unblurred public derivative ever exists.
+                await derivatives.MakeAsync(job.ImageKey, original.Content, detect: automaticBlurs.DetectorInto(detected));
+        }
+        catch (VipsException error)
+        {
+            logger.LogWarning(error, "Image {Image} could not be decoded", job.ImageKey);
+            await files.DeleteDerivativesAsync(job.ImageKey);
+            await queue.FailAsync(job, "the photo could not be decoded");
+            return;
+        }
+        catch (IOException error)
+        {
+            // Disk full, or the image deleted (with its folder) while we wrote: either way this image stops here.
+            logger.LogError(error, "Thumbnails of image {Image} could not be written", job.ImageKey);
+            await files.DeleteDerivativesAsync(job.ImageKey);
+            await queue.FailAsync(job, "the thumbnails could not be written");
+            return;
+        }
+        await automaticBlurs.RecordAsync(job.ImageId, detected);
+        if (!await queue.CompleteAsync(job))
+            await files.DeleteDerivativesAsync(job.ImageKey); // deleted while we worked
+    }
+}

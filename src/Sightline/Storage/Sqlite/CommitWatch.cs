@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Sightline.Storage.Sqlite;
+
+/// <summary>
+/// The change feed on SQLite: <c>PRAGMA data_version</c> for "was anything committed", and the trigger-fed
+/// <c>search_changes</c> log for which images changed.
+/// </summary>
+/// <remarks>
+/// SQLite's <c>PRAGMA data_version</c> changes for a connection when another connection commits. Each probe borrows a
+/// pooled connection that is only ever used for that question; when its answer changed, the shared epoch moves on.
+/// A probe costs about as much as a small request, so it runs at most once per probe interval, and at once when a
+/// connection of this process that committed has closed since the last probe (<see cref="Database"/> notes those):
+/// a token revoked here is refused on the very next request, one revoked by another process within the interval.
+/// </remarks>
+public sealed class CommitWatch(Database database, StorageOptions options) : IChangeFeed, IDisposable
+{
+    private static long localCommits;
+    private readonly ConcurrentBag<Probe> probes = [];
+    private readonly long interval = Stopwatch.Frequency * Math.Max(0, options.ChangeProbeMilliseconds) / 1000;
+    private long epoch;
+    private long probedAt = long.MinValue / 2;
+    private long probedLocalCommits = -1;
+
+    /// <summary>Called when a connection of this process that committed a write has closed.</summary>
+    internal static void NoteLocalCommit() => Interlocked.Increment(ref localCommits);
+
+    public long Epoch()
+    {
+        var local = Volatile.Read(ref localCommits);
+        var now = Stopwatch.GetTimestamp();
+        if (local == Volatile.Read(ref probedLocalCommits) && now - Volatile.Read(ref probedAt) < interval)
+            return Interlocked.Read(ref epoch);
+        if (!probes.TryTake(out var probe))
+            probe = new Probe(database.Open());
+        try
+        {
+            var version = probe.DataVersion();
+            if (version != probe.Seen)
+            {
+                Interlocked.Increment(ref epoch);
+                probe.Seen = version;
+            }
+            // What was read before the probe: a commit noted after it is probed for on the next call.
+            Volatile.Write(ref probedLocalCommits, local);
+            Volatile.Write(ref probedAt, now);
+            return Interlocked.Read(ref epoch);
+        }
+        finally
+        {
+            probes.Add(probe);
+        }
+    }
+
+    // The last change ever logged: it survives pruning in sqlite_sequence (AUTOINCREMENT never reuses a number).
+    public long LastImageChange()
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)");
+    }
+
+    public long FirstImageChange()
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long>("SELECT coalesce(min(seq), 0) FROM search_changes");
+    }
+
+    public IReadOnlyList<(long Seq, int ImageId)> ImageChangesAfter(long after)
+    {
+        using var connection = database.Open();
+        return connection.Query<(long Seq, int ImageId)>(
+            "SELECT seq, image_id FROM search_changes WHERE seq > @after ORDER BY seq", new { after }).AsList();
+    }
+
+    public void PruneImageChanges(long upTo)
+    {
+        using var connection = database.Open();
+        connection.Execute("DELETE FROM search_changes WHERE seq <= @upTo", new { upTo });
+    }
+
+    public void Dispose()
+    {
+        while (probes.TryTake(out var probe))
+            probe.Dispose();
+    }
+
+    private sealed class Probe : IDisposable
+    {
+        private readonly SqliteConnection connection;
+        private readonly SqliteCommand command;
+
+        public Probe(SqliteConnection connection)
+        {
+            this.connection = connection;
+            command = connection.CreateCommand();
+            command.CommandText = "PRAGMA data_version";
+            command.Prepare();
+        }
+
+        public long Seen { get; set; } = -1;
+
+        public long DataVersion() => (long)command.ExecuteScalar()!;
+
+        public void Dispose()
+        {
+            command.Dispose();
+            connection.Dispose();
+        }
+    }
+}

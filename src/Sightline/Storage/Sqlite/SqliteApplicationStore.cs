@@ -1,0 +1,81 @@
+using Dapper;
+using Sightline.Applications;
+
+namespace Sightline.Storage.Sqlite;
+
+/// <summary>Reads and writes applications; secrets are stored only as hashes.</summary>
+public sealed class SqliteApplicationStore(Database database) : IApplicationStore
+{
+    private const string Columns =
+        "id, client_id AS ClientId, name, enabled, allow_implicit AS AllowImplicit, secret_hash IS NOT NULL AS HasSecret";
+
+    /// <summary>Registers an application; the returned secret is shown once and never stored.</summary>
+    public async Task<(Application Application, string? Secret)> AddAsync(
+        string name, IReadOnlyCollection<string> redirectUris, bool allowImplicit = false, bool confidential = true, long? ownerUserId = null)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ArgumentException("name must not be empty");
+        foreach (var uri in redirectUris)
+        {
+            // On Unix "/path" parses as an absolute file: URI, which no client can be redirected to.
+            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.Fragment.Length > 0)
+                throw new ArgumentException($"redirect URI '{uri}' must be an absolute URI without a fragment");
+        }
+
+        var clientId = RandomKey.New();
+        var secret = confidential ? RandomKey.NewSecret() : null;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO applications (client_id, secret_hash, name, allow_implicit, owner_user_id, created_at)
+            VALUES (@clientId, @hash, @name, @allowImplicit, @ownerUserId, @now) RETURNING id
+            """,
+            new { clientId, hash = secret is null ? null : RandomKey.Hash(secret), name, allowImplicit, ownerUserId, now }, transaction);
+        foreach (var uri in redirectUris.Distinct(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO application_redirect_uris (application_id, uri) VALUES (@id, @uri)", new { id, uri }, transaction);
+        }
+        await transaction.CommitAsync();
+        return (new Application { Id = id, ClientId = clientId, Name = name, Enabled = true, AllowImplicit = allowImplicit, HasSecret = secret is not null }, secret);
+    }
+
+    public async Task<Application?> FindAsync(string clientId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<Application>(
+            $"SELECT {Columns} FROM applications WHERE client_id = @clientId", new { clientId });
+    }
+
+    public async Task<IReadOnlyList<string>> RedirectUrisAsync(long applicationId)
+    {
+        await using var connection = await database.OpenAsync();
+        var uris = await connection.QueryAsync<string>(
+            "SELECT uri FROM application_redirect_uris WHERE application_id = @applicationId ORDER BY uri", new { applicationId });
+        return uris.AsList();
+    }
+
+    public async Task<bool> VerifySecretAsync(string clientId, string secret)
+    {
+        await using var connection = await database.OpenAsync();
+        var stored = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT secret_hash FROM applications WHERE client_id = @clientId", new { clientId });
+        return stored is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            Convert.FromHexString(stored), Convert.FromHexString(RandomKey.Hash(secret)));
+    }
+
+    /// <summary>Disables an application: its client_id and every token issued to it stop working at once.</summary>
+    public async Task<bool> DisableAsync(string clientId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync("UPDATE applications SET enabled = 0 WHERE client_id = @clientId", new { clientId }) > 0;
+    }
+
+    public async Task<long> CountAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM applications WHERE enabled = 1");
+    }
+}

@@ -1,0 +1,92 @@
+using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Sightline.Users;
+
+namespace Sightline.Storage.Sqlite;
+
+/// <summary>Reads and writes user accounts.</summary>
+public sealed class SqliteUserStore(Database database) : IUserStore
+{
+    private static readonly PasswordHasher<User> Hasher = new();
+
+    // Verified when the username is unknown, so a sign-in takes as long either way and does not reveal
+    // which usernames exist (the sign-in page is open to anyone).
+    private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword(null!, RandomKey.NewSecret()));
+
+    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin";
+
+    public async Task<User> AddAsync(string username, string email, string password, bool isAdmin = false)
+    {
+        if (!Usernames.IsValid(username))
+            throw new ArgumentException($"username must be {Usernames.Rule}");
+        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@'))
+            throw new ArgumentException("email must be an email address");
+        if (string.IsNullOrEmpty(password))
+            throw new ArgumentException("password must not be empty");
+
+        var uuid = RandomKey.New();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var hash = Hasher.HashPassword(null!, password);
+        await using var connection = await database.OpenAsync();
+        try
+        {
+            var id = await connection.ExecuteScalarAsync<long>(
+                """
+                INSERT INTO users (uuid, username, email, password_hash, created_at, is_admin)
+                VALUES (@uuid, @username, @email, @hash, @now, @isAdmin) RETURNING id
+                """, new { uuid, username, email, hash, now, isAdmin });
+            return new User { Id = id, Uuid = uuid, Username = username, Email = email, CreatedAt = now, IsAdmin = isAdmin };
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+        {
+            throw new ArgumentException($"username '{username}' is taken");
+        }
+    }
+
+    public async Task<User?> FindByIdAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<User>($"SELECT {Columns} FROM users WHERE id = @id", new { id });
+    }
+
+    public async Task<User?> FindByUsernameAsync(string username)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<User>($"SELECT {Columns} FROM users WHERE username = @username", new { username });
+    }
+
+    /// <summary>Case-insensitive prefix match on usernames, alphabetical.</summary>
+    public async Task<IReadOnlyList<User>> SearchByPrefixAsync(string prefix, int limit)
+    {
+        var pattern = prefix.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        await using var connection = await database.OpenAsync();
+        var users = await connection.QueryAsync<User>(
+            $@"SELECT {Columns} FROM users WHERE username LIKE @pattern ESCAPE '\' ORDER BY username LIMIT @limit",
+            new { pattern, limit });
+        return users.AsList();
+    }
+
+    public async Task<bool> VerifyPasswordAsync(string username, string password)
+    {
+        await using var connection = await database.OpenAsync();
+        var hash = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT password_hash FROM users WHERE username = @username", new { username });
+        var verified = Hasher.VerifyHashedPassword(null!, hash ?? DecoyHash.Value, password) != PasswordVerificationResult.Failed;
+        return hash is not null && verified;
+    }
+
+    public async Task<long> CountAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users");
+    }
+
+    public async Task<string?> SetAvatarAsync(long userId, string avatarId)
+    {
+        await using var connection = await database.OpenAsync();
+        var previous = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId });
+        await connection.ExecuteAsync("UPDATE users SET avatar = @avatarId WHERE id = @userId", new { avatarId, userId });
+        return previous;
+    }
+}

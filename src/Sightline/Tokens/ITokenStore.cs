@@ -1,0 +1,35 @@
+namespace Sightline.Tokens;
+
+/// <summary>Issues, finds and revokes access tokens.</summary>
+public interface ITokenStore
+{
+    /// <summary>Issues a token; the returned string is shown once and only its hash is stored.</summary>
+    Task<string> IssueAsync(long userId, long applicationId, IEnumerable<string> scopes, DateTimeOffset? expiresAt = null);
+
+    /// <summary>A token just issued: its row id (to revoke it later without the value) and its value, shown once.</summary>
+    public sealed record IssuedToken(long Id, string Value);
+
+    Task<IssuedToken> IssueWithIdAsync(long userId, long applicationId, IEnumerable<string> scopes, DateTimeOffset? expiresAt = null);
+
+    /// <summary>The token if it exists, is not revoked or expired, and its application is enabled.</summary>
+    Task<AccessToken?> FindActiveAsync(string token);
+
+    /// <summary>As <see cref="FindActiveAsync"/>, given the token's hash.</summary>
+    Task<AccessToken?> FindActiveByHashAsync(string hash);
+
+    Task<bool> RevokeAsync(string token);
+
+    /// <summary>Revokes a token only if it was issued to <paramref name="applicationId"/> (RFC 7009 §2.1: a client revokes its own tokens).</summary>
+    Task<bool> RevokeForApplicationAsync(string token, long applicationId);
+
+    Task RevokeByIdAsync(long tokenId);
+
+    /// <summary>One application a user has granted access to, with the union of the scopes of its live tokens.</summary>
+    public sealed record Grant(long ApplicationId, string ClientId, string ApplicationName, IReadOnlyList<string> Scopes);
+
+    /// <summary>The applications holding live tokens of <paramref name="userId"/>, by name.</summary>
+    Task<IReadOnlyList<Grant>> GrantsOfUserAsync(long userId);
+
+    /// <summary>Revokes every live token of one user for one application; returns how many.</summary>
+    Task<int> RevokeGrantAsync(long userId, long applicationId);
+}

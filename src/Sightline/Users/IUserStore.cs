@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Sightline.Users;
+
+/// <summary>Reads and writes user accounts.</summary>
+public interface IUserStore
+{
+    Task<User> AddAsync(string username, string email, string password, bool isAdmin = false);
+
+    Task<User?> FindByIdAsync(long id);
+
+    Task<User?> FindByUsernameAsync(string username);
+
+    /// <summary>Case-insensitive prefix match on usernames, alphabetical.</summary>
+    Task<IReadOnlyList<User>> SearchByPrefixAsync(string prefix, int limit);
+
+    Task<bool> VerifyPasswordAsync(string username, string password);
+
+    Task<long> CountAsync();
+
+    /// <summary>Makes <paramref name="avatarId"/> the user's profile picture; returns the previous one's id, if any.</summary>
+    Task<string?> SetAvatarAsync(long userId, string avatarId);
+}
