@@ -72,6 +72,11 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
             {
                 return context.Fail(e.Message);
             }
+            catch (StorageConfigurationException e)
+            {
+                // A backend that is down or misconfigured: one line naming the setting, never a stack trace.
+                return context.Fail(e.Message);
+            }
             finally
             {
                 if (context.storage is not null)

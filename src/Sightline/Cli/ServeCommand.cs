@@ -21,7 +21,7 @@ public static class ServeCommand
         serve.SetAction(CommandContext.Action(input, async context =>
         {
             var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)));
-            app.Services.GetRequiredService<IStorageSchema>().Migrate();
+            await StorageServices.CheckAsync(app.Services);
             var demoClientId = await DemoApplication.EnsureAsync(
                 app.Services.GetRequiredService<ISettingStore>(), app.Services.GetRequiredService<IApplicationStore>());
             app.Lifetime.ApplicationStarted.Register(() =>

@@ -34,9 +34,25 @@ public static class StorageServices
         // First of the hosted services: the schema is current before the search index loads or a worker claims a job.
         services.AddHostedService<SchemaMigration>();
         services.AddSingleton<ScratchFiles>();
-        services.AddSingleton<IBlobStore, FileBlobStore>();
+        AddBlobs(services, configuration, options);
         AddSqlite(services, options);
         return services;
+    }
+
+    private static void AddBlobs(IServiceCollection services, IConfiguration configuration, StorageOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Blobs))
+        {
+            services.AddSingleton<IBlobStore, FileBlobStore>();
+            return;
+        }
+        if (!Uri.TryCreate(options.Blobs, UriKind.Absolute, out var location) || location.Scheme != "s3" || location.Host.Length == 0)
+            throw new StorageConfigurationException($"Storage:Blobs must be s3://bucket/optional-prefix (or empty for the data folder), not '{options.Blobs}'");
+        var s3 = new S3.S3Options();
+        configuration.GetSection("Storage:S3").Bind(s3);
+        services.AddSingleton(s3);
+        services.AddSingleton<S3.S3BlobStore>(provider => new S3.S3BlobStore(location, s3, provider.GetRequiredService<ScratchFiles>()));
+        services.AddSingleton<IBlobStore>(provider => provider.GetRequiredService<S3.S3BlobStore>());
     }
 
     private static void AddSqlite(IServiceCollection services, StorageOptions options)
@@ -79,8 +95,43 @@ public static class StorageServices
         services.AddOptions<Sequences.SequenceOptions>();
         services.AddSightlineStorage(configuration ?? Configuration(), dataDirectory);
         var provider = services.BuildServiceProvider();
-        provider.GetRequiredService<IStorageSchema>().Migrate();
+        try
+        {
+            CheckAsync(provider).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
         return provider;
+    }
+
+    /// <summary>
+    /// Brings the schema up to date and makes sure the object store answers; a backend that is down or misconfigured
+    /// becomes a <see cref="StorageConfigurationException"/> naming the setting and what was tried.
+    /// </summary>
+    public static async Task CheckAsync(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<StorageOptions>();
+        try
+        {
+            provider.GetRequiredService<IStorageSchema>().Migrate();
+        }
+        catch (Exception e) when (e is not StorageConfigurationException)
+        {
+            throw new StorageConfigurationException(
+                $"cannot open the database {options.Database ?? Path.Combine(options.DataDirectory, Database.FileName)} (Storage:Database): {e.Message}");
+        }
+        try
+        {
+            await provider.GetRequiredService<IBlobStore>().ExistsAsync("sightline-probe");
+        }
+        catch (Exception e)
+        {
+            throw new StorageConfigurationException(
+                $"cannot reach the object store {options.Blobs ?? options.DataDirectory} (Storage:Blobs): {e.GetBaseException().Message}");
+        }
     }
 
     /// <summary>What administrative commands read their settings from: <c>Storage__Database</c> and the like.</summary>
@@ -98,3 +149,6 @@ internal sealed class SchemaMigration(IStorageSchema schema) : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>A storage setting that cannot work: its message names the setting and says what was wrong, in one line.</summary>
+public sealed class StorageConfigurationException(string message) : Exception(message);

@@ -47,8 +47,9 @@ public sealed class TestServer : IAsyncDisposable
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         var logs = new CapturedLogs();
+        var backend = await BackendConfigurationAsync(data);
         var app = SightlineServer.Build(
-            new SightlineServer.Settings(data, "http://127.0.0.1:0", WithTestDefaults(configuration)),
+            new SightlineServer.Settings(data, "http://127.0.0.1:0", WithTestDefaults(backend, configuration)),
             logging => logging.ClearProviders().AddProvider(logs));
         configureApp?.Invoke(app);
         await app.StartAsync();
@@ -58,12 +59,28 @@ public sealed class TestServer : IAsyncDisposable
 
     // Face and plate detection at ingest cost a good part of a second per photo: only the tests about them turn them on
     // (Blurs:DetectFaces=true, Blurs:DetectPlates=true); every other test uploads without them.
-    private static Dictionary<string, string?> WithTestDefaults(IReadOnlyDictionary<string, string?>? configuration)
+    private static Dictionary<string, string?> WithTestDefaults(
+        IReadOnlyDictionary<string, string?> backend, IReadOnlyDictionary<string, string?>? configuration)
     {
-        var merged = new Dictionary<string, string?> { ["Blurs:DetectFaces"] = "false", ["Blurs:DetectPlates"] = "false" };
+        var merged = new Dictionary<string, string?>(backend) { ["Blurs:DetectFaces"] = "false", ["Blurs:DetectPlates"] = "false" };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
             merged[key] = value;
         return merged;
+    }
+
+    /// <summary>
+    /// The storage backends the test run asks for: the embedded default, or with <c>SIGHTLINE_TEST_BLOBS=s3</c> an S3
+    /// peer (s3rver) under a prefix named after the data folder, so a restarted server finds its objects again.
+    /// CI runs the storage-sensitive classes a second time that way.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string?>> BackendConfigurationAsync(string dataDirectory)
+    {
+        var blobs = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS");
+        if (string.IsNullOrEmpty(blobs))
+            return new Dictionary<string, string?>();
+        if (blobs != "s3")
+            throw new InvalidOperationException($"SIGHTLINE_TEST_BLOBS={blobs}: only s3 is known");
+        return (await S3Peer.GetAsync()).Configuration(Path.GetFileName(dataDirectory.TrimEnd('/')));
     }
 
     /// <summary>Runs an admin command against this server's data folder and returns its JSON result.</summary>
