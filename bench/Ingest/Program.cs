@@ -89,7 +89,7 @@ static double? RunVipsThumbnail(string[] files, string output, int parallel)
 static async Task<double> RunSightlineAsync(string[] files, string data, int parallel)
 {
     Directory.CreateDirectory(data);
-    new Sightline.Storage.Database(data).Migrate();
+    new Sightline.Storage.Sqlite.Database(data).Migrate();
     async Task<JsonElement> Admin(string stdin, params string[] args)
     {
         var output = new StringWriter();

@@ -3,7 +3,7 @@ using Sightline.Storage;
 using Sightline.Storage.S3;
 using Sightline.Tests.Infrastructure;
 
-namespace Sightline.Tests.Storage;
+namespace Sightline.Tests.Backends;
 
 /// <summary>What every blob store promises (the file store and the S3 store against s3rver), over the same cases.</summary>
 public sealed class BlobStoreTests

@@ -4,7 +4,7 @@ using Sightline.Storage;
 using Sightline.Tests.Imagery;
 using Sightline.Tests.Infrastructure;
 
-namespace Sightline.Tests.Storage;
+namespace Sightline.Tests.Backends;
 
 /// <summary>A server whose objects live in an S3-compatible store (s3rver): photos in, thumbnails out, nothing on its disk.</summary>
 public sealed class S3ServerTests : IAsyncLifetime
