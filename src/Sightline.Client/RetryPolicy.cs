@@ -4,10 +4,15 @@ using Polly.Retry;
 
 namespace Sightline.Client;
 
-/// <summary>Builds the Polly pipeline that retries 429 (after <c>Retry-After</c>) and 500 (with backoff), and nothing else.</summary>
+/// <summary>
+/// Builds the Polly pipeline that retries 429 (after <c>Retry-After</c>) and, for calls safe to repeat, 500 and network
+/// failures (with backoff), and nothing else.
+/// </summary>
 internal static class RetryPolicy
 {
-    public static ResiliencePipeline<HttpResponseMessage> Build(SightlineClientOptions options)
+    /// <param name="options">The client's limits and clock.</param>
+    /// <param name="repeatable">Whether the call may run twice on the server: a comment posted again after a 500 would be two comments.</param>
+    public static ResiliencePipeline<HttpResponseMessage> Build(SightlineClientOptions options, bool repeatable)
     {
         if (options.MaxRetryAttempts < 0)
             throw new ArgumentOutOfRangeException(nameof(options), "MaxRetryAttempts must not be negative.");
@@ -26,22 +31,24 @@ internal static class RetryPolicy
             UseJitter = true,
             Delay = options.BaseDelay,
             MaxDelay = options.MaxRetryDelay,
-            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options)),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options, repeatable)),
             DelayGenerator = args => ValueTask.FromResult(DelayOf(args.Outcome, options)),
         }).Build();
     }
 
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, SightlineClientOptions options)
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, SightlineClientOptions options, bool repeatable)
     {
+        // A cancelled call must stay cancelled; a network failure may have reached the server, so only repeatable calls retry it.
         if (outcome.Exception is not null)
-            return outcome.Exception is HttpRequestException; // a cancelled call must stay cancelled
+            return repeatable && outcome.Exception is HttpRequestException;
         var response = outcome.Result!;
         return response.StatusCode switch
         {
             // A server asking for more patience than we are allowed to give gets its 429 back at once,
             // instead of a wait the caller did not sign up for.
             HttpStatusCode.TooManyRequests => !(RetryAfterOf(response, options.TimeProvider) > options.MaxRetryDelay),
-            HttpStatusCode.InternalServerError => true,
+            // The rate limit is checked before anything else, so a 429 never did any work: any call may retry it.
+            HttpStatusCode.InternalServerError => repeatable,
             _ => false,
         };
     }

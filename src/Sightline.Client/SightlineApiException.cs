@@ -5,13 +5,23 @@ namespace Sightline.Client;
 /// <summary>A failure answered by a Sightline server: its HTTP status, catalogue code and message.</summary>
 public sealed class SightlineApiException : Exception
 {
-    public SightlineApiException(int status, SightlineErrorCode code, string? rawCode, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+    /// <summary>Makes the exception for one failed answer.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="code">The catalogue code, or <see cref="SightlineErrorCode.Unknown"/>.</param>
+    /// <param name="rawCode">The <c>code</c> as the server wrote it, if any.</param>
+    /// <param name="message">The server's message, or a description of what was wrong with the answer.</param>
+    /// <param name="retryAfter">The wait a 429 asked for.</param>
+    /// <param name="inner">What failed while reading the answer, if anything.</param>
+    /// <param name="oauthError">The RFC 6749 <c>error</c> of an OAuth endpoint's answer, if any.</param>
+    public SightlineApiException(int status, SightlineErrorCode code, string? rawCode, string message, TimeSpan? retryAfter = null,
+        Exception? inner = null, string? oauthError = null)
         : base(message, inner)
     {
         Status = status;
         Code = code;
         RawCode = rawCode;
         RetryAfter = retryAfter;
+        OAuthError = oauthError;
     }
 
     /// <summary>The HTTP status of the answer.</summary>
@@ -25,6 +35,9 @@ public sealed class SightlineApiException : Exception
 
     /// <summary>How long the server asked us to stay away (429 only).</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The RFC 6749 <c>error</c> (e.g. <c>invalid_grant</c>) that the OAuth token and revocation endpoints add; null elsewhere.</summary>
+    public string? OAuthError { get; }
 
     internal static SightlineErrorCode CodeOf(string? wire) => wire switch
     {
@@ -47,6 +60,7 @@ public sealed class SightlineApiException : Exception
         var retryAfter = RetryPolicy.RetryAfterOf(response, time);
         string? rawCode = null;
         string? message = null;
+        string? oauthError = null;
         try
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -57,6 +71,8 @@ public sealed class SightlineApiException : Exception
                     rawCode = code.GetString();
                 if (json.RootElement.TryGetProperty("message", out var text) && text.ValueKind == JsonValueKind.String)
                     message = text.GetString();
+                if (json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+                    oauthError = error.GetString();
             }
         }
         catch (JsonException)
@@ -66,6 +82,7 @@ public sealed class SightlineApiException : Exception
         {
         }
         return new SightlineApiException(status, CodeOf(rawCode), rawCode,
-            string.IsNullOrWhiteSpace(message) ? $"HTTP {status} without a readable Sightline error body." : message, retryAfter);
+            string.IsNullOrWhiteSpace(message) ? $"HTTP {status} without a readable Sightline error body." : message, retryAfter,
+            oauthError: oauthError);
     }
 }

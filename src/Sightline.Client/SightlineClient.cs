@@ -1,78 +1,113 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Polly;
+using Sightline.Client.Http;
 using Sightline.Client.Models;
 
 namespace Sightline.Client;
 
-/// <summary>Typed async access to a Sightline (Mapillary API v2) server, with catalogue errors and retries.</summary>
+/// <summary>Typed async access to every call of a Sightline (Mapillary API v2) server, with catalogue errors and retries.</summary>
 /// <remarks>
 /// API failures surface as <see cref="SightlineApiException"/>; network failures that outlast the
 /// retries surface as <see cref="HttpRequestException"/>, since they carry no status or code.
-/// The <see cref="HttpClient"/> belongs to the caller and is not disposed here.
+/// The <see cref="HttpClient"/> belongs to the caller (or to <c>IHttpClientFactory</c>) and is not disposed here.
+/// The client holds no per-call state: share one instance, and derive one per user with <see cref="WithAccessToken"/>.
 /// </remarks>
-public sealed class SightlineClient
+public sealed partial class SightlineClient
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
     private readonly HttpClient http;
     private readonly SightlineClientOptions options;
     private readonly Uri root;
-    private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
+    private readonly string clientId;
+    private readonly ResiliencePipeline<HttpResponseMessage> repeatablePipeline;
+    private readonly ResiliencePipeline<HttpResponseMessage> oncePipeline;
 
+    /// <summary>Makes a client over <paramref name="http"/> for the server, application and user named in <paramref name="options"/>.</summary>
+    /// <param name="http">The connection to use; its own <see cref="HttpClient.BaseAddress"/> is ignored.</param>
+    /// <param name="options">Server, <c>client_id</c>, optional token and retry limits; copied, so later changes do not reach this client.</param>
     public SightlineClient(HttpClient http, SightlineClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrEmpty(options.ClientId);
+        var baseAddress = options.BaseAddress ?? throw new ArgumentException("SightlineClientOptions.BaseAddress is required.", nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(options.ClientId, nameof(options) + ".ClientId");
         this.http = http;
-        this.options = options;
+        this.options = options.Copy();
+        clientId = options.ClientId;
         // Without the trailing slash, relative paths would replace the base's last segment.
-        var baseText = options.BaseAddress.AbsoluteUri;
+        var baseText = baseAddress.AbsoluteUri;
         root = new Uri(baseText.EndsWith('/') ? baseText : baseText + "/");
-        pipeline = RetryPolicy.Build(options);
+        repeatablePipeline = RetryPolicy.Build(this.options, repeatable: true);
+        oncePipeline = RetryPolicy.Build(this.options, repeatable: false);
     }
 
-    /// <summary><c>GET /v2/status</c>.</summary>
-    public Task<ServerStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        GetAsync<ServerStatus>("v2/status", [], cancellationToken);
+    /// <summary>The server root this client talks to.</summary>
+    public Uri BaseAddress => root;
 
-    /// <summary><c>GET /v2/me</c>; needs an access token with <c>user:read</c>.</summary>
-    public Task<Me> GetMeAsync(CancellationToken cancellationToken = default) =>
-        GetAsync<Me>("v2/me", [], cancellationToken);
+    /// <summary>The application's <c>client_id</c> sent with every call.</summary>
+    public string ClientId => clientId;
 
-    /// <summary><c>GET /v2/u/{username}</c>.</summary>
-    public Task<UserProfile> GetUserAsync(string username, CancellationToken cancellationToken = default)
+    /// <summary>A client like this one that acts for the user holding <paramref name="accessToken"/> (or for no user, with null).</summary>
+    /// <param name="accessToken">The user's bearer token, e.g. from <see cref="ExchangeCodeAsync(OAuth.AuthorizationRequest, string, CancellationToken)"/>.</param>
+    /// <returns>A new client sharing this one's connection and settings.</returns>
+    public SightlineClient WithAccessToken(string? accessToken)
     {
-        ArgumentNullException.ThrowIfNull(username);
-        return GetAsync<UserProfile>("v2/u/" + Uri.EscapeDataString(username), [], cancellationToken);
+        var copy = options.Copy();
+        copy.AccessToken = accessToken;
+        return new SightlineClient(http, copy);
     }
 
-    /// <summary><c>GET /v2/search/u</c>: usernames starting with <paramref name="match"/>; the server's default limit when none is given.</summary>
-    public async Task<IReadOnlyList<UserMatch>> SearchUsersAsync(string match, int? limit = null, CancellationToken cancellationToken = default)
+    /// <summary>A path segment from a caller's value, escaped so it stays one segment.</summary>
+    internal static string Segment(string value, string name)
     {
-        ArgumentNullException.ThrowIfNull(match);
-        var query = new List<KeyValuePair<string, string>> { new("match", match) };
-        if (limit is { } count)
-            query.Add(new("limit", count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var list = await GetAsync<UserMatchList>("v2/search/u", query, cancellationToken).ConfigureAwait(false);
-        return list.Matches ?? [];
+        ArgumentException.ThrowIfNullOrEmpty(value, name);
+        return Uri.EscapeDataString(value);
     }
 
-    private async Task<T> GetAsync<T>(string path, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken cancellationToken)
+    internal Uri BuildUri(string path, QueryString? query, bool withClient = true)
     {
-        var uri = BuildUri(path, query);
-        using var response = await pipeline.ExecuteAsync(
-            async token => await http.SendAsync(NewRequest(uri), HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false),
+        var text = new StringBuilder(path);
+        if (withClient)
+            text.Append("?client_id=").Append(Uri.EscapeDataString(clientId));
+        query?.AppendTo(text, started: withClient);
+        return new Uri(root, text.ToString());
+    }
+
+    /// <summary>
+    /// Sends one call through the retry pipeline and returns the successful answer (the caller disposes it), or throws the
+    /// server's failure. <paramref name="content"/> is called once per attempt, because a request can be sent only once.
+    /// </summary>
+    internal async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, Uri uri, Func<HttpContent?>? content, bool repeatable, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool bearer = true, string accept = "application/json")
+    {
+        var pipeline = repeatable ? repeatablePipeline : oncePipeline;
+        var response = await pipeline.ExecuteAsync(
+            async token =>
+            {
+                var request = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+                if (bearer && !string.IsNullOrEmpty(options.AccessToken))
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
+                return await http.SendAsync(request, completion, token).ConfigureAwait(false);
+            },
             cancellationToken).ConfigureAwait(false);
-
-        if (!response.IsSuccessStatusCode)
+        if (response.IsSuccessStatusCode || (int)response.StatusCode is >= 300 and < 400)
+            return response;
+        using (response)
             throw await SightlineApiException.ReadAsync(response, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+    }
 
+    internal async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var status = (int)response.StatusCode;
         try
         {
@@ -87,21 +122,71 @@ public sealed class SightlineClient
         }
     }
 
-    private Uri BuildUri(string path, IReadOnlyList<KeyValuePair<string, string>> query)
+    internal Task<T> GetJsonAsync<T>(string path, QueryString? query, CancellationToken cancellationToken) =>
+        SendJsonAsync<T>(HttpMethod.Get, path, query, null, repeatable: true, cancellationToken);
+
+    internal async Task<T> SendJsonAsync<T>(
+        HttpMethod method, string path, QueryString? query, Func<HttpContent?>? content, bool repeatable, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder(path).Append("?client_id=").Append(Uri.EscapeDataString(options.ClientId));
-        foreach (var (name, value) in query)
-            text.Append('&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-        return new Uri(root, text.ToString());
+        using var response = await SendAsync(method, BuildUri(path, query), content, repeatable, cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync<T>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    // A request message can be sent only once, so every attempt gets its own.
-    private HttpRequestMessage NewRequest(Uri uri)
+    /// <summary>A write whose answer is the acknowledgement; a JSON <paramref name="body"/> when given.</summary>
+    internal Task<WriteAcknowledgement> WriteAsync(
+        HttpMethod method, string path, object? body, bool repeatable, CancellationToken cancellationToken, QueryString? query = null) =>
+        SendJsonAsync<WriteAcknowledgement>(method, path, query, body is null ? null : () => JsonContent(body), repeatable, cancellationToken);
+
+    internal static HttpContent JsonContent(object body) =>
+        new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json))
+        {
+            Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } },
+        };
+
+    /// <summary>A GeoJSON answer as a document the caller owns (and disposes).</summary>
+    internal async Task<JsonDocument> GetDocumentAsync(string path, QueryString? query, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (!string.IsNullOrEmpty(options.AccessToken))
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
-        return request;
+        using var response = await SendAsync(HttpMethod.Get, BuildUri(path, query), null, repeatable: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException error)
+        {
+            var status = (int)response.StatusCode;
+            throw new SightlineApiException(status, SightlineErrorCode.Unknown, null, $"HTTP {status} with a body that is not JSON.", inner: error);
+        }
+    }
+
+    /// <summary>A binary answer as a stream read straight from the connection; disposing it releases the connection.</summary>
+    internal async Task<Stream> GetStreamAsync(Uri uri, string accept, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(HttpMethod.Get, uri, null, repeatable: true, cancellationToken,
+            HttpCompletionOption.ResponseHeadersRead, accept: accept).ConfigureAwait(false);
+        try
+        {
+            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every item of every page, fetching the next page only when the caller has read the previous one.</summary>
+    internal static async IAsyncEnumerable<T> EnumerateAsync<T>(
+        Func<int, CancellationToken, Task<SightlinePage<T>>> fetch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var page = 0; ; page++)
+        {
+            var current = await fetch(page, cancellationToken).ConfigureAwait(false);
+            foreach (var item in current.Items)
+                yield return item;
+            // An empty page that still says "more" would loop forever; stop there too.
+            if (!current.More || current.Items.Count == 0)
+                yield break;
+        }
     }
 }

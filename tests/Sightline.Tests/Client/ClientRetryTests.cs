@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Sightline.Client;
+using Sightline.Client.Models;
 using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Client;
@@ -147,11 +148,8 @@ public sealed class ClientRetryTests : IAsyncLifetime
         var client = Client(clientId, maxRetryAttempts: 3, maxRetryDelay: TimeSpan.FromMinutes(5));
         await client.GetStatusAsync();
         using var cancellation = new CancellationTokenSource();
-        handler.Answered = e =>
-        {
-            if (e.Status == HttpStatusCode.TooManyRequests)
-                cancellation.CancelAfter(TimeSpan.FromMilliseconds(200));
-        };
+        // Cancel once the client is waiting out Retry-After (not a fixed time after the 429, which a loaded machine can outrun).
+        time.DelayStarted = _ => cancellation.CancelAfter(TimeSpan.FromMilliseconds(200));
 
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetStatusAsync(cancellation.Token));
@@ -165,6 +163,25 @@ public sealed class ClientRetryTests : IAsyncLifetime
         Assert.True(clock.Elapsed < limited.RetryAfter / 2, $"took {clock.Elapsed} with Retry-After {limited.RetryAfter}");
     }
 
+    [Fact]
+    public async Task ServerErrorOnAWriteThatMustNotRunTwiceIsNotRetried()
+    {
+        var clientId = await StartAsync();
+        await server.AdminAsync("pw\n", "users", "add", "--username", "moderator", "--email", "moderator@example.org", "--admin");
+        var token = await server.IssueTokenAsync("moderator", clientId, "mapillary:admin");
+        RenameTable("complaints", "complaints_gone");
+        var client = Client(clientId, maxRetryAttempts: 3, token: token);
+
+        var write = await Assert.ThrowsAsync<SightlineApiException>(() => client.ResolveComplaintAsync("AAAAAAAAAAAAAAAAAAAAAA", ComplaintDecision.Dismiss));
+        var writes = handler.Exchanges.Count;
+        var read = await Assert.ThrowsAsync<SightlineApiException>(() => client.ListComplaintsAsync());
+
+        // A POST that failed may have done its work: the caller decides whether to send it again. A read is retried.
+        Assert.Equal((500, 500), (write.Status, read.Status));
+        Assert.Equal(1, writes);
+        Assert.Equal(1 + 1 + 3, handler.Exchanges.Count);
+    }
+
     private Task BreakUsersTableAsync()
     {
         // The handler's query then fails unexpectedly, which the server answers with a 500.
@@ -172,7 +189,9 @@ public sealed class ClientRetryTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private void RenameUsersTable(string from, string to)
+    private void RenameUsersTable(string from, string to) => RenameTable(from, to);
+
+    private void RenameTable(string from, string to)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "sightline.db")}");
         connection.Open();

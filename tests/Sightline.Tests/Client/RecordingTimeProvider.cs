@@ -6,6 +6,9 @@ public sealed class RecordingTimeProvider : TimeProvider
     private readonly Lock gate = new();
     private readonly List<TimeSpan> delays = [];
 
+    /// <summary>Called with each delay as it starts, so a test can act once the client is really waiting.</summary>
+    public Action<TimeSpan>? DelayStarted { get; set; }
+
     public IReadOnlyList<TimeSpan> Delays
     {
         get { lock (gate) return delays.ToList(); }
@@ -14,6 +17,8 @@ public sealed class RecordingTimeProvider : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         lock (gate) delays.Add(dueTime);
-        return System.CreateTimer(callback, state, dueTime, period);
+        var timer = System.CreateTimer(callback, state, dueTime, period);
+        DelayStarted?.Invoke(dueTime);
+        return timer;
     }
 }
