@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Sightline.Contract;
@@ -12,6 +13,10 @@ public static class ContractJson
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.WriteIndented = false;
+        // Messages quote parameter values ('min_lat'); the default encoder writes every quote as \u0027 and every
+        // non-ASCII letter as \uXXXX. The relaxed encoder still escapes what JSON requires (quotation mark, backslash,
+        // control characters), so bodies stay valid JSON; they are served as application/json, never inlined into HTML.
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         return options;
     }
 }

@@ -121,7 +121,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, UserStore 
 
     private (int Offset, int Limit) ParsePage(IQueryCollection query)
     {
-        var limit = Parameters.Integer("limit", Text(query, "limit"), 1, Limits.MaxLimit, Limits.DefaultLimit);
+        var limit = Parameters.Limit(Text(query, "limit"), Limits.MaxLimit, Limits.DefaultLimit);
         var page = Parameters.Integer("page", Text(query, "page"), 0, int.MaxValue, 0);
         if ((long)page * limit > Limits.MaxOffset)
             throw ApiException.Invalid("page", $"times limit must be at most {Limits.MaxOffset}: narrow the search instead of paging deeper");
