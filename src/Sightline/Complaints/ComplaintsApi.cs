@@ -13,7 +13,7 @@ namespace Sightline.Complaints;
 public static class ComplaintsApi
 {
     public const int MaxLength = 2000;
-    private const int MaxPage = 1000;
+    public const int MaxPage = 1000;
 
     public sealed record ComplaintDto(string Key, string Mkey, string Cm, string? User, string State, long CreatedAt, string? ResolvedBy, long? ResolvedAt);
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Sightline.Contract;
 
@@ -17,6 +18,9 @@ public static class ContractJson
         // non-ASCII letter as \uXXXX. The relaxed encoder still escapes what JSON requires (quotation mark, backslash,
         // control characters), so bodies stay valid JSON; they are served as application/json, never inlined into HTML.
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        // Numbers are numbers: the web defaults also read them from strings, which makes the OpenAPI document type every
+        // number as ["number","string"]. Request bodies are read as JSON documents by the handlers, never bound from strings.
+        options.NumberHandling = JsonNumberHandling.Strict;
         return options;
     }
 }
