@@ -21,7 +21,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
     {
         var description = context.Description;
-        var path = "/" + description.RelativePath!.TrimStart('/');
+        var path = "/" + description.RelativePath!.Trim('/'); // a group's own route ends in '/'; the document drops it
         var policy = description.ActionDescriptor.EndpointMetadata.OfType<AccessPolicy>().LastOrDefault() ?? AccessPolicy.Public;
 
         DeclareQuery(operation, table.Value.GetValueOrDefault($"{description.HttpMethod} {path}") ?? []);
@@ -40,7 +40,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             };
         }
         foreach (var (status, codes) in Failures(policy, hasRequired))
-            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ErrorResponse(status, codes);
+            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ErrorResponse(status, codes, context.Document);
         return Task.CompletedTask;
     }
 
@@ -60,7 +60,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         yield return (500, [ErrorCode.InternalServerError]);
     }
 
-    private static OpenApiResponse ErrorResponse(int status, IReadOnlyList<ErrorCode> codes)
+    private static OpenApiResponse ErrorResponse(int status, IReadOnlyList<ErrorCode> codes, OpenApiDocument? document)
     {
         var entries = codes.Select(ErrorCatalogue.Of).ToList();
         var response = new OpenApiResponse
@@ -70,7 +70,11 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             {
                 ["application/json"] = new()
                 {
-                    Schema = ErrorBody(entries.Select(e => e.Code).ToList()),
+                    // The catalogue's body, with the codes this status can carry on this operation.
+                    Schema = new OpenApiSchema
+                    {
+                        AllOf = [new OpenApiSchemaReference(ErrorSchema, document), ErrorBody(entries.Select(e => e.Code).ToList())],
+                    },
                     Example = new JsonObject { ["code"] = entries[0].Code, ["message"] = entries[0].DefaultMessage },
                 },
             },
