@@ -93,6 +93,14 @@ public sealed partial class JosmPluginTests(V2ClientsServer fixture)
         }
     }
 
+    [Fact]
+    public async Task ALimitOfAHundredThousandMeaningAllIsServedRatherThanRefused()
+    {
+        var json = await fixture.GetJsonAsync($"/v2/search/s?client_id={fixture.ClientId}&limit=100000&page=0");
+        Assert.Equal(4, json.GetProperty("ss").GetArrayLength());
+        Assert.False(json.GetProperty("more").GetBoolean());
+    }
+
     [Theory]
     [InlineData("/v2/search/im/?client_id={0}")]
     [InlineData("/v2/search/im/or/?client_id={0}")]

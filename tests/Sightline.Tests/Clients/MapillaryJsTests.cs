@@ -58,3 +58,29 @@ public sealed class MapillaryJsTests(V2ClientsServer fixture)
         Assert.Equal(4, rects[0].GetProperty("rect").GetArrayLength());
     }
 }
+
+/// <summary>CONTRACT.md "Page sizes": a limit above the maximum is served at the maximum; below 1 or not whole is refused.</summary>
+public sealed class PageSizeTests
+{
+    [Theory]
+    [InlineData("1000", 1000)]
+    [InlineData("1001", 1000)]
+    [InlineData("100000", 1000)]
+    [InlineData("99999999999999999999999", 1000)]
+    [InlineData("7", 7)]
+    [InlineData(null, 20)]
+    public void ALimitAboveTheMaximumIsServedAtTheMaximum(string? limit, int served) =>
+        Assert.Equal(served, Sightline.Contract.Parameters.Limit(limit, 1000, 20));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    [InlineData("all")]
+    public void ALimitBelowOneOrNotWholeIsInvalid(string limit)
+    {
+        var error = Assert.Throws<Sightline.Contract.ApiException>(() => Sightline.Contract.Parameters.Limit(limit, 1000, 20));
+        Assert.Equal(Sightline.Contract.ErrorCode.ParameterInvalid, error.Code);
+        Assert.Contains("limit", error.Message);
+    }
+}
