@@ -25,7 +25,7 @@ public static class BlurSearchApi
 
     public static async Task<Ok<Result>> SearchPendingBlurs(HttpRequest request, Caller caller, IBlurStore blurs, IImageStore images)
     {
-        var limit = Parameters.Integer("limit", request.Query["limit"], 1, MaxLimit, DefaultLimit);
+        var limit = Parameters.Limit(request.Query["limit"], MaxLimit, DefaultLimit);
         var page = Parameters.Integer("page", request.Query["page"], 0, 1_000_000, 0);
         var viewer = Viewer.Of(caller);
         var ids = await blurs.PendingImageIdsAsync(viewer, limit + 1, page * limit);

@@ -17,15 +17,21 @@ public static class ClientsCommand
         };
         var publicClient = new Option<bool>("--public") { Description = "A public client without a secret (PKCE required)" };
         var allowImplicit = new Option<bool>("--allow-implicit") { Description = "Allow the implicit flow (response_type=token)" };
+        var legacyImplicitQuery = new Option<bool>("--legacy-implicit-query")
+        {
+            Description = "Allow the implicit flow and send its token in the redirect's query instead of the fragment, for old clients " +
+                          "that read it from a local listener (the JOSM Mapillary plugin). Weaker: the token reaches server logs and history",
+        };
         var add = new Command("add", "Register an application; prints its client_id and, once, its secret")
         {
-            name, redirects, publicClient, allowImplicit,
+            name, redirects, publicClient, allowImplicit, legacyImplicitQuery,
         };
         add.SetAction(CommandContext.Action(input, async context =>
         {
             var store = context.Store<IApplicationStore>();
             var (application, secret) = await store.AddAsync(
-                context.Value(name), context.Value(redirects), context.Value(allowImplicit), confidential: !context.Value(publicClient));
+                context.Value(name), context.Value(redirects), context.Value(allowImplicit), confidential: !context.Value(publicClient),
+                implicitInQuery: context.Value(legacyImplicitQuery));
             return context.Succeed(
                 $"added application {application.Name}: client_id {application.ClientId}" +
                 (secret is null ? " (public client, no secret)" : $", client_secret {secret} (shown only now)"),

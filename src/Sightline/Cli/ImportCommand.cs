@@ -17,9 +17,13 @@ public static class ImportCommand
         var project = new Option<string?>("--project") { Description = "Upload privately into this project" };
         var gpx = new Option<string?>("--gpx") { Description = "GPX track to geotag photos that have no GPS position" };
         var jobs = new Option<int>("--jobs") { Description = "Parallel uploads", DefaultValueFactory = _ => 4 };
-        var import = new Command("import", "Upload a folder of JPEGs; a rerun resumes and sends nothing twice")
+        var timeOffset = new Option<string?>("--time-offset")
         {
-            folder, server, clientId, token, project, gpx, jobs,
+            Description = "Seconds to add to every capture time, for a camera clock that was wrong (e.g. -3600 when it ran an hour ahead)",
+        };
+        var import = new Command("import", "Upload a folder of JPEGs in capture order per camera; a rerun resumes and sends nothing twice")
+        {
+            folder, server, clientId, token, project, gpx, jobs, timeOffset,
         };
         import.SetAction(CommandContext.Action(input, async context =>
         {
@@ -28,13 +32,23 @@ public static class ImportCommand
                 return context.Fail($"no folder '{directory}'");
             if (!Uri.TryCreate(context.Value(server), UriKind.Absolute, out var baseAddress))
                 return context.Fail("--server must be an absolute URL");
+            if (!CameraClock.TryParseOffset(context.Value(timeOffset), out var offset))
+                return context.Fail("--time-offset must be a number of seconds, such as -3600 or 1.5");
             var track = context.Value(gpx) is { } gpxPath ? GpxTrack.Load(gpxPath) : null;
 
             using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", context.Value(token));
-            var importer = new PhotoImporter(http, context.Value(clientId), context.Value(project), track, context.Value(jobs));
+            // One clear refusal before any photo: server down, unknown or disabled client, wrong token or scope.
+            using (var quick = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) })
+            {
+                quick.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+                if (await ImportPreflight.CheckAsync(quick, context.Value(clientId), context.Value(project) is not null, CancellationToken.None) is { } problem)
+                    return context.Fail(problem);
+            }
+            var importer = new PhotoImporter(http, context.Value(clientId), context.Value(project), track, context.Value(jobs), offset);
 
             var files = PhotoImporter.FindPhotos(directory);
+            var others = PhotoImporter.FindOthers(directory);
             var clock = Stopwatch.StartNew();
             TimeSpan? lastDrawn = null;
             var gate = new object();
@@ -50,6 +64,7 @@ public static class ImportCommand
                         context.Error.WriteLine();
                 }
             }, CancellationToken.None);
+            results = [.. results, .. others];
 
             foreach (var result in results.Where(r => r.Outcome is PhotoImporter.Outcome.Skipped or PhotoImporter.Outcome.Failed))
                 context.Output.WriteLine($"{result.Outcome.ToString().ToLowerInvariant()}: {Path.GetRelativePath(directory, result.Path)}: {result.Reason}");

@@ -120,8 +120,7 @@ public static class CommunitySearchApi
     private static async Task<(SearchPage Page, IReadOnlyDictionary<long, IReadOnlyList<Detection>> Rects)> RecognizedAsync(
         HttpRequest request, Caller caller, SearchParameters parameters, CommunitySearch search, IDetectionStore detections, DetectionCatalogue catalogue)
     {
-        var query = await parameters.BoxAsync(request.Query, caller);
-        var filter = DetectionFilter.Parse(request.Query, catalogue);
+        var (query, filter) = await parameters.BoxAsync(request.Query, caller, () => DetectionFilter.Parse(request.Query, catalogue));
         var page = search.NewestAmong(query, await detections.MatchingImageIdsAsync(filter));
         return (page, await detections.MatchingAsync(page.Hits.Select(h => (long)h.Image.Id).ToList(), filter));
     }

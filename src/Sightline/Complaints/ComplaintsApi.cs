@@ -13,7 +13,7 @@ namespace Sightline.Complaints;
 public static class ComplaintsApi
 {
     public const int MaxLength = 2000;
-    private const int MaxPage = 1000;
+    public const int MaxPage = 1000;
 
     public sealed record ComplaintDto(string Key, string Mkey, string Cm, string? User, string State, long CreatedAt, string? ResolvedBy, long? ResolvedAt);
 
@@ -57,7 +57,7 @@ public static class ComplaintsApi
         var state = request.Query["state"].FirstOrDefault() is { Length: > 0 } given ? given : "open";
         if (state != "all" && !IComplaintStore.States.Contains(state))
             throw ApiException.Invalid("state", "must be open, upheld, dismissed or all");
-        var limit = Parameters.Integer("limit", request.Query["limit"], 1, MaxPage, 100);
+        var limit = Parameters.Limit(request.Query["limit"], MaxPage, 100);
         var page = Parameters.Integer("page", request.Query["page"], 0, 1_000_000, 0);
         var rows = await complaints.ListAsync(state == "all" ? null : state, limit + 1, page * limit);
         var list = rows.Take(limit)

@@ -26,6 +26,21 @@ public static class Parameters
         return value;
     }
 
+    /// <summary>
+    /// A page size (CONTRACT.md "Page sizes"): a whole number of at least 1; one above <paramref name="max"/>, however large,
+    /// is served at <paramref name="max"/>, since clients of the original API sent limit=100000 to mean "as many as you give".
+    /// </summary>
+    public static int Limit(string? raw, int max, int fallback)
+    {
+        if (string.IsNullOrEmpty(raw))
+            return fallback;
+        if (raw.Length > 0 && raw.All(char.IsAsciiDigit) && raw.TrimStart('0').Length > 9)
+            return max; // beyond int: a digit string this long is above any cap
+        if (!int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1)
+            throw ApiException.Invalid("limit", $"must be a whole number of at least 1 (above {max} is served as {max})");
+        return Math.Min(value, max);
+    }
+
     /// <summary>A whole number such as epoch milliseconds; null when absent.</summary>
     public static long? Long(string name, string? raw, long min, long max)
     {

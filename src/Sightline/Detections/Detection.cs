@@ -70,6 +70,7 @@ public sealed partial record Detection(string Package, string Type, string Score
         return n;
     }
 
-    [GeneratedRegex(@"^-?[0-9]{1,9}(\.[0-9]{1,9})?$")]
+    // Detectors write scores with as many decimals as they like ("0.810551672189"); the text is kept as sent.
+    [GeneratedRegex(@"^-?[0-9]{1,9}(\.[0-9]{1,30})?$")]
     private static partial Regex DecimalPattern();
 }

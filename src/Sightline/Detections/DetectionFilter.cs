@@ -22,13 +22,17 @@ public sealed record DetectionFilter(string? Package, IReadOnlyList<string> Clas
     public static DetectionFilter Parse(IQueryCollection query, DetectionCatalogue catalogue)
     {
         string? package = null;
+        var legacy = false;
         if (query["or_package"].FirstOrDefault() is { Length: > 0 } given)
-            package = catalogue.IsPackage(given)
-                ? given
-                : throw ApiException.Invalid("or_package", $"must be one of {string.Join(", ", catalogue.Packages.Order(StringComparer.Ordinal))}");
+        {
+            package = catalogue.Resolve(given)
+                ?? throw ApiException.Invalid("or_package", $"must be one of {string.Join(", ", catalogue.AcceptedNames)}");
+            legacy = catalogue.IsAlias(given);
+        }
 
         // Repeated as or_classes[]=a&or_classes[]=b; the bare name is accepted too, since clients differ.
-        var prefixes = query["or_classes[]"].Concat(query["or_classes"]).Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).Distinct(StringComparer.Ordinal).ToList();
+        var prefixes = query["or_classes[]"].Concat(query["or_classes"]).Where(p => !string.IsNullOrEmpty(p)).Select(p => p!)
+            .SelectMany(p => legacy ? LegacyPrefixes(p) : [p]).Distinct(StringComparer.Ordinal).ToList();
         if (prefixes.Count > MaxPrefixes)
             throw ApiException.Invalid("or_classes[]", $"may be given at most {MaxPrefixes} times");
         if (prefixes.Any(p => p.Length > MaxPrefixLength))
@@ -40,5 +44,15 @@ public sealed record DetectionFilter(string? Package, IReadOnlyList<string> Clas
                 ? value
                 : throw ApiException.Invalid("min_score", "must be a number, such as 1.5");
         return new DetectionFilter(package, prefixes, minScore);
+    }
+
+    // Clients of the 1.0 packages name classes in the older underscore scheme (iD's 2015 sign layer asks for
+    // or_classes[]=prohibitory_no): category_words becomes category--words, so the prefix matches the current names too.
+    private static IEnumerable<string> LegacyPrefixes(string prefix)
+    {
+        yield return prefix;
+        var split = prefix.IndexOf('_');
+        if (split > 0 && !prefix.Contains("--", StringComparison.Ordinal))
+            yield return prefix[..split] + "--" + prefix[(split + 1)..].Replace('_', '-');
     }
 }

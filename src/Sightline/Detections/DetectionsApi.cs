@@ -49,7 +49,8 @@ public static class DetectionsApi
             .WithDescription("mapillary:admin (a detector application's token). Body {\"or_rects\":[{\"type\":\"regulatory--stop--us\"," +
                              "\"score\":\"1.0417\",\"rect\":[x_min,y_min,x_max,y_max]}]}; replaces that package's earlier results for the " +
                              "image and records that it ran (an empty array: it ran and found nothing). package: one of the catalogue " +
-                             "(trafficsign_au_2.0, _br_5.0, _ca_2.0, _eu_6.0, _us_3.0); each type must be one of its classes.");
+                             "(trafficsign_au_2.0, _br_5.0, _ca_2.0, _eu_6.0, _us_3.0, or a 1.0 name such as trafficsign_eu_1.0 for the " +
+                             "current package of its region); each type must be one of its classes. score: a decimal string kept exactly as sent.");
     }
 
     public static async Task<Ok<RandomDto>> RandomWithDetections(IDetectionStore detections)
@@ -76,8 +77,7 @@ public static class DetectionsApi
         DetectionCatalogue catalogue, CancellationToken cancellation)
     {
         ImageAccess.ImageKey(key);
-        if (!catalogue.IsPackage(package))
-            throw ApiException.Invalid("package", $"must be one of {string.Join(", ", catalogue.Packages.Order(StringComparer.Ordinal))}");
+        package = catalogue.Resolve(package) ?? throw ApiException.Invalid("package", $"must be one of {string.Join(", ", catalogue.AcceptedNames)}");
         var submitted = Detection.ParseSubmission(await RequestBody.JsonObjectAsync(request, cancellation), package, catalogue);
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         await detections.ReplaceAsync(image.Id, package, submitted);

@@ -71,7 +71,7 @@ public static class FeedsApi
             version = long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
                 ? v
                 : throw ApiException.Invalid("version", "must be a whole number of 0 or more");
-        var limit = Parameters.Integer("limit", request.Query["limit"], 1, MaxLimit, DefaultLimit);
+        var limit = Parameters.Limit(request.Query["limit"], MaxLimit, DefaultLimit);
         var page = Parameters.Integer("page", request.Query["page"], 0, 1_000_000, 0);
         return (version, limit, page);
     }

@@ -9,6 +9,7 @@ using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Me;
 using Sightline.OAuth;
+using Sightline.OpenApi;
 using Sightline.Processing;
 using Sightline.RateLimiting;
 using Sightline.Search;
@@ -82,13 +83,7 @@ public static class SightlineServer
             .WithMethods("GET", "POST", "PUT", "DELETE")
             .WithExposedHeaders("RateLimit", "RateLimit-Policy", "Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
-        services.AddOpenApi("v2", openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Sightline API v2";
-            document.Info.Version = ServerVersion.Current;
-            document.Info.Description = "A self-hostable street-level imagery server speaking the Mapillary API v2.";
-            return Task.CompletedTask;
-        }));
+        services.AddV2OpenApi();
 
         var app = builder.Build();
         app.Use(TransportRejections.MarkRequestInApp); // first: tells the transport the app owns the request
@@ -109,7 +104,7 @@ public static class SightlineServer
         app.UseWhen(OAuthServer.SessionRoute.Is, oauth => oauth.UseAuthentication());
         ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
 
-        app.MapOpenApi("/openapi/{documentName}.json").AllowWithoutClient();
+        app.MapOpenApi(V2Document.Route).AllowWithoutClient();
         app.MapStatus();
         app.MapMe();
         app.MapUsers();

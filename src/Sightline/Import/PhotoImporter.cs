@@ -10,9 +10,11 @@ namespace Sightline.Import;
 
 /// <summary>
 /// Uploads a folder of JPEGs to a Sightline server: checks each photo's EXIF locally first, derives the
-/// upload key from the file's content (so a rerun skips what is already there), uploads in parallel.
+/// upload key from the file's content (so a rerun skips what is already there), and uploads in capture-time order per
+/// camera, however the folder is laid out, so the server's sequence assembly sees one walk arrive in order. (Merging
+/// sequences the server already cut, when a late photo bridges them, is the server's work: the importer only orders.)
 /// </summary>
-public sealed class PhotoImporter(HttpClient http, string clientId, string? project, GpxTrack? track, int jobs)
+public sealed class PhotoImporter(HttpClient http, string clientId, string? project, GpxTrack? track, int jobs, TimeSpan timeOffset = default)
 {
     private const int Attempts = 3;
 
@@ -21,13 +23,23 @@ public sealed class PhotoImporter(HttpClient http, string clientId, string? proj
     public sealed record Result(string Path, Outcome Outcome, string? Reason);
 
     /// <summary>A photo that passed the local checks, with the query that fills in what its EXIF lacks.</summary>
-    private sealed record Candidate(string Path, string UploadKey, string Query);
+    private sealed record Candidate(string Path, string UploadKey, string Query, string Camera, long CapturedAt);
 
     public static IReadOnlyList<string> FindPhotos(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg")
+            .Where(IsJpegName)
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The other files of the folder: skipped, and said so in the summary rather than silently ignored.</summary>
+    public static IReadOnlyList<Result> FindOthers(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !IsJpegName(f))
+            .Order(StringComparer.Ordinal)
+            .Select(f => new Result(f, Outcome.Skipped, $"not a JPEG ({(Path.GetExtension(f) is { Length: > 0 } e ? e : "no extension")})"))
+            .ToList();
+
+    private static bool IsJpegName(string file) => Path.GetExtension(file).ToLowerInvariant() is ".jpg" or ".jpeg";
 
     public async Task<IReadOnlyList<Result>> RunAsync(IReadOnlyList<string> files, Action<int, int> progress, CancellationToken cancellation)
     {
@@ -42,6 +54,8 @@ public sealed class PhotoImporter(HttpClient http, string clientId, string? proj
                 candidates.Add(candidate);
         }
 
+        // Capture order per camera; Parallel.ForEachAsync starts them in this order, so at most `jobs` are out of order.
+        candidates = candidates.OrderBy(c => c.Camera, StringComparer.Ordinal).ThenBy(c => c.CapturedAt).ThenBy(c => c.Path, StringComparer.Ordinal).ToList();
         var done = 0;
         progress(0, candidates.Count);
         await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellation },
@@ -60,20 +74,22 @@ public sealed class PhotoImporter(HttpClient http, string clientId, string? proj
             metadata = PhotoMetadata.Read(header);
         if (metadata is null)
             return (null, "not a readable JPEG");
-        if (metadata.CapturedAt is not { } capturedAt)
-            return (null, "no capture time (DateTimeOriginal) in EXIF");
-        var query = "";
+        var clock = CameraClock.Read(file, metadata, timeOffset);
+        if (clock.CapturedAt is not { } capturedAt)
+            return (null, "no capture time in EXIF (neither DateTimeOriginal nor GPSDateStamp+GPSTimeStamp)");
+        // Sent always, so the GPS-time fallback and --time-offset reach the server too.
+        var query = string.Create(CultureInfo.InvariantCulture, $"&captured_at={capturedAt}");
         if (metadata.Lat is null || metadata.Lon is null)
         {
             if (track is null)
                 return (null, "no GPS position in EXIF (pass --gpx to geotag from a track)");
             if (track.PositionAt(capturedAt) is not { } position)
                 return (null, "taken outside the GPX track's time span");
-            query = string.Create(CultureInfo.InvariantCulture, $"&lat={position.Lat:R}&lon={position.Lon:R}");
+            query += string.Create(CultureInfo.InvariantCulture, $"&lat={position.Lat:R}&lon={position.Lon:R}");
         }
         using var stream = File.OpenRead(file);
         var key = Convert.ToHexStringLower(SHA256.HashData(stream)); // 64 characters: a valid upload key
-        return (new Candidate(file, key, query), null);
+        return (new Candidate(file, key, query, clock.Camera, capturedAt), null);
     }
 
     private async Task<Result> UploadAsync(Candidate photo, CancellationToken cancellation)

@@ -102,7 +102,8 @@ public static class ConnectPages
         {
             // The implicit flow answers with our token straight away; OpenIddictHandlers swaps it into the response.
             var token = await tokens.IssueAsync(userId, application.Id, scopes, lifetime.Value.ExpiresAt(DateTimeOffset.UtcNow));
-            context.Items[OpenIddictHandlers.ImplicitTokenItem] = new OpenIddictHandlers.ImplicitToken(token, string.Join(' ', scopes), lifetime.Value.ExpiresIn);
+            context.Items[OpenIddictHandlers.ImplicitTokenItem] = new OpenIddictHandlers.ImplicitToken(token, string.Join(' ', scopes), lifetime.Value.ExpiresIn,
+                application.ImplicitInQuery);
         }
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

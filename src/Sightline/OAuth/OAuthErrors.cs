@@ -64,7 +64,7 @@ public static class OAuthErrors
             ["message"] = description,
             ["error"] = error,
             ["error_description"] = description,
-        });
+        }, Contract.ContractJson.Options);
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted);
     }

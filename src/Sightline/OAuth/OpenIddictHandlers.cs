@@ -18,7 +18,7 @@ public static class OpenIddictHandlers
     public const string ImplicitTokenItem = "sightline:implicit-token";
 
     /// <summary>The token the consent handler issued for an implicit-flow response.</summary>
-    public sealed record ImplicitToken(string Value, string Scope, int? ExpiresIn);
+    public sealed record ImplicitToken(string Value, string Scope, int? ExpiresIn, bool InQuery = false);
 
     public static void Register(OpenIddictServerBuilder options)
     {
@@ -105,6 +105,20 @@ public static class OpenIddictHandlers
         context.Response.TokenType = "bearer";
         context.Response.ExpiresIn = token.ExpiresIn;
         context.Response.Scope = token.Scope;
+        if (token.InQuery && context.RedirectUri is { Length: > 0 } redirectUri)
+        {
+            // An application registered with --legacy-implicit-query: the answer goes in the query. The JOSM plugin's
+            // listener finds the token only between two '&' on its request line, so token_type leads and access_token
+            // is never first or last.
+            var parameters = context.Response.GetParameters()
+                .Where(p => p.Key is not ("access_token" or "token_type") && !OpenIddictParameter.IsNullOrEmpty(p.Value))
+                .Select(p => (Key: p.Key, Value: (string?)p.Value ?? ""))
+                .Prepend((Key: "access_token", Value: token.Value))
+                .Prepend((Key: "token_type", Value: "bearer"));
+            var query = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+            http.Response.Redirect(redirectUri + (redirectUri.Contains('?') ? "&" : "?") + query);
+            context.HandleRequest();
+        }
         return default;
     }
 

@@ -23,6 +23,12 @@ public static class ImageSearchApi
             .WithSummary("Images near a point")
             .WithDescription("lat and lon required; distance in metres (default 100, at most 5000); min_ca/max_ca (a minimum above the maximum wraps through north). " +
                 "Nearest first in whole metres, then key; each image carries its great-circle distance rounded to whole metres.");
+        group.MapGet("/close2", ClosestImage)
+            .WithName("ClosestImage")
+            .WithSummary("The image nearest a point (mapillary-js 0.x/1.x)")
+            .WithDescription("Undocumented in the original, called by mapillary-js 0.x and 1.x (moveCloseTo) which read key, lat and lon " +
+                "of a single object: the nearest image of /v2/search/im/close with the same parameters, as one image summary with " +
+                "its distance; not_found when no image is within distance.");
         group.MapGet("/geojson", SearchGeoJson)
             .WithName("SearchImagesGeoJson")
             .WithSummary("Images in a box as GeoJSON")
@@ -56,6 +62,13 @@ public static class ImageSearchApi
     {
         var query = await parameters.CloseAsync(request.Query, caller);
         return TypedResults.Ok(SearchDtos.ToList(search.Nearest(query), search.Index, withDistance: true));
+    }
+
+    public static async Task<Ok<SearchDtos.Image>> ClosestImage(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    {
+        var query = await parameters.CloseAsync(request.Query, caller);
+        var nearest = SearchDtos.ToList(search.Nearest(query with { Offset = 0, Limit = 1 }), search.Index, withDistance: true).Ims;
+        return nearest.Count > 0 ? TypedResults.Ok(nearest[0]) : throw new ApiException(ErrorCode.NotFound, "No image is within distance of lat/lon: widen distance (in metres).");
     }
 
     public static async Task<Ok<SearchDtos.FeatureCollection>> SearchGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)

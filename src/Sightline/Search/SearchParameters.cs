@@ -25,7 +25,14 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
     private SearchOptions Limits => options.Value;
 
     /// <summary>Groups F, B and (when <paramref name="paged"/>) P.</summary>
-    public async Task<BoxSearch> BoxAsync(IQueryCollection query, Caller caller, bool paged = true)
+    public async Task<BoxSearch> BoxAsync(IQueryCollection query, Caller caller, bool paged = true) =>
+        (await BoxAsync(query, caller, () => 0, paged)).Search;
+
+    /// <summary>
+    /// Groups F, B, P and the endpoint's own parameters (<paramref name="more"/>, such as O), all judged before the objects
+    /// they name are looked up: the contract's order puts every parameter refusal before any not_found.
+    /// </summary>
+    public async Task<(BoxSearch Search, T More)> BoxAsync<T>(IQueryCollection query, Caller caller, Func<T> more, bool paged = true)
     {
         CheckUserNeeds(query, caller);
         var boxGiven = BoxNames.Any(name => Given(query, name));
@@ -34,7 +41,8 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
         RequirePairs(query);
         var filter = ParseFilter(query, caller) with { Areas = boxGiven ? ParseBox(query) : null };
         var (offset, limit) = paged ? ParsePage(query) : (0, 1);
-        return new BoxSearch(await ResolveAsync(query, caller, filter), offset, limit);
+        var parsed = more();
+        return (new BoxSearch(await ResolveAsync(query, caller, filter), offset, limit), parsed);
     }
 
     /// <summary>Groups F, C and P.</summary>
@@ -121,7 +129,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
 
     private (int Offset, int Limit) ParsePage(IQueryCollection query)
     {
-        var limit = Parameters.Integer("limit", Text(query, "limit"), 1, Limits.MaxLimit, Limits.DefaultLimit);
+        var limit = Parameters.Limit(Text(query, "limit"), Limits.MaxLimit, Limits.DefaultLimit);
         var page = Parameters.Integer("page", Text(query, "page"), 0, int.MaxValue, 0);
         if ((long)page * limit > Limits.MaxOffset)
             throw ApiException.Invalid("page", $"times limit must be at most {Limits.MaxOffset}: narrow the search instead of paging deeper");

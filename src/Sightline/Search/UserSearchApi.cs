@@ -24,7 +24,7 @@ public static class UserSearchApi
     public static async Task<Ok<UserDtos.MatchList>> SearchUsers(string? match, string? limit, IUserStore users)
     {
         var prefix = Parameters.RequiredText("match", match, maxLength: 64);
-        var count = Parameters.Integer("limit", limit, 1, MaxLimit, DefaultLimit);
+        var count = Parameters.Limit(limit, MaxLimit, DefaultLimit);
         var found = await users.SearchByPrefixAsync(prefix, count);
         return TypedResults.Ok(new UserDtos.MatchList(
             found.Select(u => new UserDtos.Match(u.Username, UserDtos.RelativeAvatar(u))).ToList()));

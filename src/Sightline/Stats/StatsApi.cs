@@ -44,7 +44,7 @@ public static class StatsApi
         if (request.Query["cname"].FirstOrDefault() is { Length: > 0 } cname)
             country = countries.Find(cname.Trim().ToLowerInvariant())
                 ?? throw ApiException.Invalid("cname", "must be a country's English name in lower case, e.g. belgium or united states");
-        var limit = Parameters.Integer("limit", request.Query["limit"], 1, MaxLimit, 10);
+        var limit = Parameters.Limit(request.Query["limit"], MaxLimit, 10);
         var result = await stats.ToplistAsync(country, limit);
         static List<RankedDto> Dtos(IEnumerable<IStatsStore.Ranked> list) => list.Select(r => new RankedDto(r.Username, r.Count)).ToList();
         return TypedResults.Ok(new ToplistDto(result.Weeks.Select(w => new WeekDto(w.Number, Dtos(w.List))).ToList(), Dtos(result.Total), result.TotalCount));

@@ -117,7 +117,7 @@ public sealed class CommunitySearchTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/v2/search/im/or", "or_package=trafficsign_us_1.0", "or_package")]
+    [InlineData("/v2/search/im/or", "or_package=trafficsign_xx_1.0", "or_package")]
     [InlineData("/v2/search/im/or", "min_score=lots", "min_score")]
     [InlineData("/v2/search/im/geojson/or", "min_score=Infinity", "min_score")]
     [InlineData("/v2/search/im/b", "limit=0", "limit")]

@@ -100,10 +100,12 @@ public sealed class DetectionMatchingTests : IDisposable
         Assert.Equal("trafficsign_us_3.0", filter.Package);
         Assert.Equal(["regulatory--no-", "warning--"], filter.ClassPrefixes);
         Assert.Equal(1.5, filter.MinScore);
+        // The original's 1.0 names stand for the current package of their region (spec §5 item 27).
+        Assert.Equal("trafficsign_us_3.0", Parse(("or_package", ["trafficsign_us_1.0"])).Package);
 
         foreach (var (query, parameter) in new (string Name, string Value, string Parameter)[]
                  {
-                     ("or_package", "trafficsign_us_1.0", "or_package"), ("min_score", "high", "min_score"),
+                     ("or_package", "trafficsign_xx_1.0", "or_package"), ("min_score", "high", "min_score"),
                      ("min_score", "NaN", "min_score"), ("or_classes[]", new string('a', 201), "or_classes[]"),
                  }.Select(c => ((c.Name, new[] { c.Value }), c.Parameter)))
         {

@@ -95,7 +95,7 @@ public sealed class DetectionTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("trafficsign_eu_1.0", """{"or_rects":[]}""", "parameter_invalid", "package")]
+    [InlineData("trafficsign_xx_1.0", """{"or_rects":[]}""", "parameter_invalid", "package")]
     [InlineData("trafficsign_xx_9.0", """{"or_rects":[]}""", "parameter_invalid", "package")]
     [InlineData("trafficsign_us_3.0", "{}", "parameter_missing", "or_rects")]
     [InlineData("trafficsign_us_3.0", """{"or_rects":{}}""", "parameter_invalid", "or_rects")]

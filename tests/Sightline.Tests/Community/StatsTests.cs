@@ -81,7 +81,7 @@ public sealed class StatsTests : IAsyncLifetime
     [InlineData("cname=atlantis", "cname")]
     [InlineData("cname=be", "cname")]
     [InlineData("limit=0", "limit")]
-    [InlineData("limit=101", "limit")]
+    [InlineData("limit=1.5", "limit")]
     [InlineData("limit=ten", "limit")]
     public async Task BadToplistParameters(string query, string parameter)
     {

@@ -52,10 +52,11 @@ public sealed class ImportTests : IAsyncLifetime
         Assert.True(first.ExitCode == 0, first.Output + first.Error);
         var summary = Summary(first.Output);
         Assert.Equal(4, summary.GetProperty("uploaded").GetInt32());
-        Assert.Equal(2, summary.GetProperty("skipped").GetInt32());
+        Assert.Equal(3, summary.GetProperty("skipped").GetInt32()); // notes.txt too: listed, not silently ignored
         Assert.Equal(0, summary.GetProperty("failed").GetInt32());
         Assert.Contains("nogps.jpg: no GPS position", first.Output);
         Assert.Contains("broken.jpeg: not a readable JPEG", first.Output);
+        Assert.Contains("notes.txt: not a JPEG (.txt)", first.Output);
         Assert.Contains("4/4", first.Error); // the progress bar reached the end
 
         // A rerun, with one new photo: only that one is sent.
@@ -96,13 +97,13 @@ public sealed class ImportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FailedUploadsMakeANonZeroExit()
+    public async Task AWrongTokenIsOneRefusalBeforeAnyPhotoAndANonZeroExit()
     {
         Write("day1/photo.jpg", Photo(1));
         token = "wrong-token-wrong-token-wrong-token-wrong-to";
         var result = await ImportAsync();
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal(1, Summary(result.Output).GetProperty("failed").GetInt32());
-        Assert.Contains("user_not_authenticated", result.Output);
+        Assert.Contains("--token is not valid on this server", result.Output + result.Error);
+        Assert.DoesNotContain("photo.jpg", result.Output + result.Error);
     }
 }

@@ -17,6 +17,10 @@ public sealed record PhotoSpec
     public string? SubSeconds { get; init; }
     public string? Offset { get; init; }
     public int? Orientation { get; init; }
+    /// <summary>UTC time from the GPS receiver, written as GPSDateStamp and GPSTimeStamp.</summary>
+    public DateTime? GpsTaken { get; init; }
+    /// <summary>The camera, written as Make and Model.</summary>
+    public (string Make, string Model)? Camera { get; init; }
     /// <summary>Varies the pixels so that otherwise equal specs give different files.</summary>
     public int Seed { get; init; }
 }
@@ -52,6 +56,16 @@ public static class Photos
                 Tag("exif-ifd2-SubSecTimeOriginal", subSeconds);
             if (spec.Offset is { } offset)
                 Tag("exif-ifd2-OffsetTimeOriginal", offset);
+            if (spec.GpsTaken is { } gpsTaken)
+            {
+                Tag("exif-ifd3-GPSDateStamp", gpsTaken.ToString("yyyy:MM:dd", CultureInfo.InvariantCulture));
+                Tag("exif-ifd3-GPSTimeStamp", string.Create(CultureInfo.InvariantCulture, $"{gpsTaken.Hour}/1 {gpsTaken.Minute}/1 {gpsTaken.Second}/1"));
+            }
+            if (spec.Camera is var (make, model))
+            {
+                Tag("exif-ifd0-Make", make);
+                Tag("exif-ifd0-Model", model);
+            }
             if (spec.Orientation is { } orientation)
                 image.Set(GValue.GIntType, "orientation", orientation);
         });

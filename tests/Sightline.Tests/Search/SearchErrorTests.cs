@@ -50,7 +50,7 @@ public sealed class SearchErrorTests(SearchArchive archive)
     [InlineData("/v2/search/im/cm", "min_lat=0&max_lat=1&min_lon=1&max_lon=0", "parameter_invalid", "min_lon")]
     // Paging.
     [InlineData("/v2/search/im", "limit=0", "parameter_invalid", "limit")]
-    [InlineData("/v2/search/im", "limit=1001", "parameter_invalid", "limit")]
+    [InlineData("/v2/search/im", "limit=1.5", "parameter_invalid", "limit")]
     [InlineData("/v2/search/im", "limit=ten", "parameter_invalid", "limit")]
     [InlineData("/v2/search/im", "page=-1", "parameter_invalid", "page")]
     [InlineData("/v2/search/im", "page=11&limit=1000", "parameter_invalid", "page")]

@@ -7,11 +7,17 @@ namespace Sightline.Storage.Sqlite;
 public sealed class SqliteApplicationStore(Database database) : IApplicationStore
 {
     private const string Columns =
-        "id, client_id AS ClientId, name, enabled, allow_implicit AS AllowImplicit, secret_hash IS NOT NULL AS HasSecret";
+        "id, client_id AS ClientId, name, enabled, allow_implicit <> 0 AS AllowImplicit, allow_implicit = 2 AS ImplicitInQuery, " +
+        "secret_hash IS NOT NULL AS HasSecret";
+
+    // allow_implicit: 0 no implicit flow, 1 implicit flow answering in the fragment (RFC 6749), 2 implicit flow answering in
+    // the query (legacy clients, opt-in), so the opt-in needs no schema change.
+    private static int ImplicitMode(bool allowImplicit, bool inQuery) => inQuery ? 2 : allowImplicit ? 1 : 0;
 
     /// <summary>Registers an application; the returned secret is shown once and never stored.</summary>
     public async Task<(Application Application, string? Secret)> AddAsync(
-        string name, IReadOnlyCollection<string> redirectUris, bool allowImplicit = false, bool confidential = true, long? ownerUserId = null)
+        string name, IReadOnlyCollection<string> redirectUris, bool allowImplicit = false, bool confidential = true, long? ownerUserId = null,
+        bool implicitInQuery = false)
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new ArgumentException("name must not be empty");
@@ -32,14 +38,16 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
             INSERT INTO applications (client_id, secret_hash, name, allow_implicit, owner_user_id, created_at)
             VALUES (@clientId, @hash, @name, @allowImplicit, @ownerUserId, @now) RETURNING id
             """,
-            new { clientId, hash = secret is null ? null : RandomKey.Hash(secret), name, allowImplicit, ownerUserId, now }, transaction);
+            new { clientId, hash = secret is null ? null : RandomKey.Hash(secret), name, allowImplicit = ImplicitMode(allowImplicit, implicitInQuery), ownerUserId, now },
+            transaction);
         foreach (var uri in redirectUris.Distinct(StringComparer.Ordinal))
         {
             await connection.ExecuteAsync(
                 "INSERT INTO application_redirect_uris (application_id, uri) VALUES (@id, @uri)", new { id, uri }, transaction);
         }
         await transaction.CommitAsync();
-        return (new Application { Id = id, ClientId = clientId, Name = name, Enabled = true, AllowImplicit = allowImplicit, HasSecret = secret is not null }, secret);
+        return (new Application { Id = id, ClientId = clientId, Name = name, Enabled = true, AllowImplicit = allowImplicit || implicitInQuery,
+            ImplicitInQuery = implicitInQuery, HasSecret = secret is not null }, secret);
     }
 
     public async Task<Application?> FindAsync(string clientId)

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Sightline.Import;
+
+/// <summary>
+/// One call pair before any photo is sent: the server answers, the client_id is a registered, enabled application, and
+/// the token is valid for it with the upload scope. A failure is one message for the person, not one per photo.
+/// </summary>
+public static class ImportPreflight
+{
+    /// <summary>Null when the import may go on; otherwise the reason, as one sentence.</summary>
+    public static async Task<string?> CheckAsync(HttpClient http, string clientId, bool toProject, CancellationToken cancellation)
+    {
+        var client = Uri.EscapeDataString(clientId);
+        try
+        {
+            using var status = await http.GetAsync($"/v2/status?client_id={client}", cancellation);
+            if (status.StatusCode != HttpStatusCode.OK)
+                return await ExplainAsync(status, "the server refused the client_id", cancellation);
+            using var uploads = await http.GetAsync($"/v2/me/uploads/status?client_id={client}", cancellation);
+            if (uploads.StatusCode != HttpStatusCode.OK)
+                return await ExplainAsync(uploads, toProject ? "the token cannot upload into projects" : "the token cannot upload", cancellation);
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            return $"cannot reach the server at {http.BaseAddress}: {e.Message}";
+        }
+        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return $"the server at {http.BaseAddress} did not answer in time";
+        }
+    }
+
+    private static async Task<string> ExplainAsync(HttpResponseMessage response, string fallback, CancellationToken cancellation)
+    {
+        var (code, message) = await ErrorOf(response, cancellation);
+        return code switch
+        {
+            "client_id_missing" or "client_id_invalid" =>
+                $"--client-id is not a registered, enabled application on this server ({message})",
+            "client_id_differ" => $"--token was issued to another application than --client-id ({message})",
+            "user_not_authenticated" => $"--token is not valid on this server, was revoked, or lacks the upload scope ({message})",
+            "too_many_requests" => $"the server is rate limiting this client; retry after {response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 60} s",
+            _ => $"{fallback}: {(int)response.StatusCode} {code} {message}".TrimEnd(),
+        };
+    }
+
+    private static async Task<(string? Code, string? Message)> ErrorOf(HttpResponseMessage response, CancellationToken cancellation)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
+            return (json.RootElement.TryGetProperty("code", out var code) ? code.GetString() : null,
+                json.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return (null, null); // not this server's error body: something else answers at that address
+        }
+    }
+}

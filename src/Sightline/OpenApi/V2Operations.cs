@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Sightline.Access;
+using Sightline.Contract;
+
+namespace Sightline.OpenApi;
+
+/// <summary>
+/// Completes each v2 operation: its query parameters from <see cref="V2Parameters"/>, its security from the route's
+/// <see cref="AccessPolicy"/>, and every failure the contract allows for it, with the catalogue's codes for each status
+/// (CONTRACT.md §3-4) rather than prose.
+/// </summary>
+public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationTransformer
+{
+    public const string ErrorSchema = "Error", ClientIdScheme = "client_id", OAuthScheme = "oauth2", ClientCredentialsScheme = "client_credentials";
+
+    private readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<QueryParameter>>> table = new(() => V2Document.Parameters(services));
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
+    {
+        var description = context.Description;
+        var path = "/" + description.RelativePath!.Trim('/'); // a group's own route ends in '/'; the document drops it
+        var policy = description.ActionDescriptor.EndpointMetadata.OfType<AccessPolicy>().LastOrDefault() ?? AccessPolicy.Public;
+
+        DeclareQuery(operation, table.Value.GetValueOrDefault($"{description.HttpMethod} {path}") ?? []);
+        DescribePath(operation);
+        operation.Security = Security(policy, context.Document);
+
+        var hasRequired = operation.Parameters?.Any(p => p.Required) == true || operation.RequestBody is not null;
+        operation.Responses ??= new OpenApiResponses();
+        if (path == "/v2/u/{user}/profile.png")
+        {
+            operation.Responses.Remove("200");
+            operation.Responses["302"] = new OpenApiResponse
+            {
+                Description = "Found: the user's profile picture, or the default picture.",
+                Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = new OpenApiHeader { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+            };
+        }
+        foreach (var (status, codes) in Failures(policy, hasRequired))
+            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ErrorResponse(status, codes, context.Document);
+        return Task.CompletedTask;
+    }
+
+    // CONTRACT.md §1-4 for this route: every call can be malformed, too large, unknown or over budget; the client and
+    // token checks apply where the access policy says so.
+    private static IEnumerable<(int Status, IReadOnlyList<ErrorCode> Codes)> Failures(AccessPolicy policy, bool hasRequired)
+    {
+        yield return (400, hasRequired ? [ErrorCode.ParameterMissing, ErrorCode.ParameterInvalid] : [ErrorCode.ParameterInvalid]);
+        if (policy.ClientAuthenticatesItself)
+            yield return (401, [ErrorCode.ClientIdInvalid]);
+        else if (policy.RequiresClient)
+            yield return (401, [ErrorCode.ClientIdMissing, ErrorCode.ClientIdInvalid, ErrorCode.UserNotAuthenticated, ErrorCode.ClientIdDiffer]);
+        else
+            yield return (401, [ErrorCode.UserNotAuthenticated]);
+        yield return (404, [ErrorCode.NotFound]);
+        yield return (429, [ErrorCode.TooManyRequests]);
+        yield return (500, [ErrorCode.InternalServerError]);
+    }
+
+    private static OpenApiResponse ErrorResponse(int status, IReadOnlyList<ErrorCode> codes, OpenApiDocument? document)
+    {
+        var entries = codes.Select(ErrorCatalogue.Of).ToList();
+        var response = new OpenApiResponse
+        {
+            Description = string.Join(" ", entries.Select(e => $"{e.Code}: {e.DefaultMessage}")),
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new()
+                {
+                    // The catalogue's body, with the codes this status can carry on this operation.
+                    Schema = new OpenApiSchema
+                    {
+                        AllOf = [new OpenApiSchemaReference(ErrorSchema, document), ErrorBody(entries.Select(e => e.Code).ToList())],
+                    },
+                    Example = new JsonObject { ["code"] = entries[0].Code, ["message"] = entries[0].DefaultMessage },
+                },
+            },
+        };
+        if (status == 429)
+        {
+            response.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader { Description = "Whole seconds until the budget allows another call.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" } },
+            };
+        }
+        return response;
+    }
+
+    /// <summary>The catalogue's failure body, <c>{"code","message"}</c>, limited to <paramref name="codes"/>.</summary>
+    public static OpenApiSchema ErrorBody(IReadOnlyList<string> codes) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = new HashSet<string> { "code", "message" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = codes.Select(c => (JsonNode)JsonValue.Create(c)!).ToList() },
+            ["message"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One English sentence naming what to fix." },
+        },
+    };
+
+    private static List<OpenApiSecurityRequirement> Security(AccessPolicy policy, OpenApiDocument? document)
+    {
+        OpenApiSecurityRequirement Requirement(params (string Scheme, string[] Scopes)[] schemes)
+        {
+            var requirement = new OpenApiSecurityRequirement();
+            foreach (var (scheme, scopes) in schemes)
+                requirement[new OpenApiSecuritySchemeReference(scheme, document)] = [.. scopes];
+            return requirement;
+        }
+
+        if (policy.ClientAuthenticatesItself)
+            return [Requirement((ClientCredentialsScheme, [])), Requirement()];
+        if (!policy.RequiresClient)
+            return [Requirement(), Requirement((OAuthScheme, []))];
+        if (policy.RequiredScope is { } scope)
+            return [Requirement((ClientIdScheme, []), (OAuthScheme, [scope]))];
+        return [Requirement((ClientIdScheme, [])), Requirement((ClientIdScheme, []), (OAuthScheme, []))];
+    }
+
+    private static void DeclareQuery(OpenApiOperation operation, IReadOnlyList<QueryParameter> declared)
+    {
+        operation.Parameters ??= [];
+        // Handlers that bind query values as strings show up as untyped parameters: the declaration replaces them.
+        var names = declared.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var generated in operation.Parameters.Where(p => p.In == ParameterLocation.Query).ToList())
+            if (generated.Name is { } name && (names.Contains(name) || name == "client_id"))
+                operation.Parameters.Remove(generated);
+        foreach (var parameter in declared)
+            operation.Parameters.Add(ToOpenApi(parameter));
+    }
+
+    private static OpenApiParameter ToOpenApi(QueryParameter parameter)
+    {
+        var schema = new OpenApiSchema
+        {
+            Type = parameter.Type switch
+            {
+                "integer" => JsonSchemaType.Integer,
+                "number" => JsonSchemaType.Number,
+                "boolean" => JsonSchemaType.Boolean,
+                _ => JsonSchemaType.String,
+            },
+            Format = parameter.Format,
+            Minimum = parameter.Minimum?.ToString(CultureInfo.InvariantCulture),
+            Maximum = parameter.Maximum?.ToString(CultureInfo.InvariantCulture),
+            Default = parameter.Default?.DeepClone(),
+            Pattern = parameter.Pattern,
+            MaxLength = parameter.MaxLength,
+            Enum = parameter.Enum?.Select(e => (JsonNode)JsonValue.Create(e)!).ToList(),
+        };
+        return new OpenApiParameter
+        {
+            Name = parameter.Name,
+            In = ParameterLocation.Query,
+            Required = parameter.Required,
+            Description = parameter.Description,
+            Schema = parameter.Repeatable ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = schema } : schema,
+            Style = parameter.Repeatable ? ParameterStyle.Form : null,
+            Explode = parameter.Repeatable,
+            Example = parameter.Repeatable ? new JsonArray(parameter.Example.DeepClone()) : parameter.Example.DeepClone(),
+        };
+    }
+
+    // Path parameters keep the generator's name and requiredness; the wire form is said here once.
+    private static void DescribePath(OpenApiOperation operation)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Path))
+        {
+            (parameter.Description, parameter.Schema, parameter.Example) = parameter.Name switch
+            {
+                "key" => ("The object's key.", new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 64 }, (JsonNode)"k3Jd9aQpZ0xW1vB7nT4e2A"),
+                "user" => ("A username.", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{2,32}$" }, "demo"),
+                "package" => ("A detector package, or its 1.0 name.", new OpenApiSchema { Type = JsonSchemaType.String }, "trafficsign_eu_6.0"),
+                "size" => ("The width in pixels.", new OpenApiSchema { Type = JsonSchemaType.Integer, Enum = [320, 640, 1024, 2048] }, 640),
+                "z" => ("Zoom level.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0", Maximum = Tiles.TilesApi.MaxZoom.ToString(CultureInfo.InvariantCulture) }, 14),
+                "x" or "y" => ($"Tile {parameter.Name} at the zoom level.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" }, parameter.Name == "x" ? 8327 : 5479),
+                "id" => ("The avatar's id.", new OpenApiSchema { Type = JsonSchemaType.String }, "9c04e1b7aa31f05d2e6b8c42"),
+                _ => (parameter.Description, parameter.Schema, parameter.Example),
+            };
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Sightline.Tests.OpenApi;
+
+/// <summary>
+/// The served /openapi/v2.json through Redocly's linter (@redocly/cli, pinned in tests/openapi-lint) with its
+/// recommended rules: no errors.
+/// </summary>
+public sealed class OpenApiLintTests(OpenApiDocumentServer fixture) : IClassFixture<OpenApiDocumentServer>
+{
+    [Fact]
+    public async Task RedoclyRecommendedRulesFindNoErrors()
+    {
+        var directory = LintDirectory();
+        if (!Directory.Exists(Path.Combine(directory, "node_modules")))
+        {
+            var install = await RunAsync(directory, "npm", ["ci", "--no-audit", "--no-fund"]);
+            Assert.True(install.ExitCode == 0, $"npm ci failed:\n{install.Output}");
+        }
+        var file = Path.Combine(Path.GetTempPath(), $"sightline-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, fixture.DocumentText);
+        try
+        {
+            var lint = await RunAsync(directory, "node", ["node_modules/@redocly/cli/bin/cli.js", "lint", "--extends=recommended", "--format=summary", file]);
+            Assert.True(lint.ExitCode == 0, $"redocly lint failed:\n{lint.Output}");
+            Assert.DoesNotContain("error ", lint.Output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static string LintDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "openapi-lint");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
+                return candidate;
+        }
+        throw new InvalidOperationException("tests/openapi-lint not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, string program, string[] args)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["REDOCLY_TELEMETRY"] = "off";
+        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        // A guard against a hung child, not an assertion about speed.
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await output + await error);
+    }
+}
