@@ -11,7 +11,8 @@ namespace Sightline.Stac;
 /// </summary>
 public static class StacResults
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Relaxed escaping: media types such as application/geo+json stay readable ("+" is not escaped).
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IResult Json(JsonNode document, string contentType = StacLinks.Json) =>
         Results.Text(document.ToJsonString(Compact), contentType + "; charset=utf-8", Encoding.UTF8, 200);
