@@ -52,11 +52,25 @@ public static class MapApi
     public static IResult GetStyle(HttpRequest request)
     {
         var links = new StacLinks(request);
-        var style = Style("geovisio", links.Root + "/map/{z}/{x}/{y}.mvt");
-        // A plain background, so the map draws with no tile server on the internet (a page can still bring its own base map).
-        style["layers"]!.AsArray().Insert(0, new JsonObject
+        var tiles = links.Root + "/map/{z}/{x}/{y}.mvt";
+        var style = Style("geovisio", tiles);
+        // The base map: a plain background and a faint halo along the sequences, drawn from this server's own tiles, so
+        // the map needs no tile server on the internet. The halo's source is not a "geovisio" one on purpose: the viewer
+        // waits for base-map tiles (any other source) before it finishes loading, and a background alone has none.
+        style["sources"]!.AsObject()["sightline_base"] = new JsonObject
+        {
+            ["type"] = "vector", ["tiles"] = new JsonArray(tiles), ["minzoom"] = 0, ["maxzoom"] = MapTiles.PicturesMinZoom,
+        };
+        var layers = style["layers"]!.AsArray();
+        layers.Insert(0, new JsonObject
         {
             ["id"] = "sightline_background", ["type"] = "background", ["paint"] = new JsonObject { ["background-color"] = "#eef0ec" },
+        });
+        layers.Insert(1, new JsonObject
+        {
+            ["id"] = "sightline_coverage", ["type"] = "line", ["source"] = "sightline_base", ["source-layer"] = "sequences",
+            ["layout"] = new JsonObject { ["line-cap"] = "round", ["line-join"] = "round" },
+            ["paint"] = new JsonObject { ["line-color"] = "#FF6F00", ["line-opacity"] = 0.15, ["line-width"] = 12 },
         });
         return StacResults.Json(style);
     }

@@ -15,13 +15,15 @@ public sealed class PanoramaxViewerTests(StacArchive archive)
 {
     private const string PagePath = "panoramax-test/";
 
-    // A page hosting the viewer as its documentation shows, with an empty base style (the API's style brings a background).
+    // A page hosting the viewer as its own viewer.html does (a deferred script, so the element upgrades with its attributes
+    // set), with an empty base style of its own: the viewer's default base map is on the internet, and the API's style
+    // brings an offline one.
     private string Page() => $$"""
         <!doctype html><html><head><meta charset="utf-8"><title>Panoramax viewer on Sightline</title>
-        <link rel="stylesheet" href="index.css"><script src="index.js"></script>
+        <link rel="stylesheet" href="index.css"><script defer src="index.js"></script>
         <style>html, body { margin: 0; height: 100%; } #viewer { position: fixed; inset: 0; }</style></head>
         <body><pnx-viewer id="viewer" endpoint="{{archive.Api.AbsoluteUri}}" lang="en"
-          map-style='{"version":8,"sources":{},"layers":[]}'></pnx-viewer>
+          map-style="{{archive.Server.BaseAddress.AbsoluteUri}}{{PagePath}}base-style.json"></pnx-viewer>
         <script>
           window.__ready = false;
           document.getElementById('viewer').addEventListener('ready', () => window.__ready = true);
@@ -38,6 +40,7 @@ public sealed class PanoramaxViewerTests(StacArchive archive)
         var console = new List<string>();
         var refused = new List<string>();
         page.Console += (_, message) => { lock (console) console.Add($"{message.Type}: {message.Text}"); };
+        page.RequestFailed += (_, request) => { lock (console) console.Add($"request failed: {request.Method} {request.Url} {request.Failure}"); };
         var origin = archive.Server.BaseAddress.AbsoluteUri;
         await page.RouteAsync("**/*", async route =>
         {
@@ -45,6 +48,11 @@ public sealed class PanoramaxViewerTests(StacArchive archive)
             if (url.StartsWith(origin + PagePath, StringComparison.Ordinal))
             {
                 var name = new Uri(url).AbsolutePath[(new Uri(origin).AbsolutePath.Length + PagePath.Length)..];
+                if (name == "base-style.json")
+                {
+                    await route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = """{"version":8,"sources":{},"layers":[]}""" });
+                    return;
+                }
                 if (name is "" or "index.html")
                 {
                     await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = Page() });

@@ -159,7 +159,6 @@ public sealed class StacApiTests(StacArchive archive)
                      ("/api/search?filter=nonsense%20%3D%201", "parameter_invalid"),
                      ("/api/search?place_distance=1-2", "parameter_missing"),
                      ("/api/users/search", "parameter_missing"),
-                     ("/api/no-such-thing", "not_found"),
                  })
         {
             using var response = await archive.Server.Http.GetAsync(path);
@@ -170,7 +169,8 @@ public sealed class StacApiTests(StacArchive archive)
             Assert.Equal(body.GetProperty("message").GetString(), body.GetProperty("description").GetString());
             Infrastructure.ContractAssert.AssertNothingLeaks(body.GetProperty("message").GetString()!);
         }
-        // A wrong method on a known path is "no such API", as everywhere.
+        // An unknown path and a wrong method on a known path are "no such API", as everywhere.
+        await Infrastructure.ContractAssert.Error(await archive.Server.Http.GetAsync("/api/no-such-thing"), "not_found");
         using var put = await archive.SendAsync(HttpMethod.Put, "/api/search", "{}");
         Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
         // A bearer token that is not one is refused, as on /v2.
