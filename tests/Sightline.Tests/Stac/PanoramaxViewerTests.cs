@@ -87,7 +87,7 @@ public sealed class PanoramaxViewerTests(StacArchive archive)
         var start = demo.GetProperty("features")[0];
         var coordinates = start.GetProperty("geometry").GetProperty("coordinates");
         var (lon, lat) = (coordinates[0].GetDouble(), coordinates[1].GetDouble());
-        await page.EvaluateAsync($"document.querySelector('pnx-viewer').map.jumpTo({{ center: [{Js(lon)}, {Js(lat + 0.0002)}], zoom: 18 }})");
+        await page.EvaluateAsync($"(() => {{ document.querySelector('pnx-viewer').map.jumpTo({{ center: [{Js(lon)}, {Js(lat + 0.0002)}], zoom: 18 }}); }})()");
         await WaitAsync(page, "(() => { const m = document.querySelector('pnx-viewer').map; return m.loaded() && m.areTilesLoaded() && " +
             "m.queryRenderedFeatures({ layers: ['geovisio_pictures'] }).length > 0; })()", "the pictures to be drawn", console);
         await page.WaitForTimeoutAsync(500); // a last frame after the tiles are in
@@ -117,7 +117,7 @@ public sealed class PanoramaxViewerTests(StacArchive archive)
         var next = item.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "next").GetProperty("id").GetString()!;
         await page.WaitForTimeoutAsync(1000);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotDirectory, "panoramax-viewer-photo.png") });
-        await page.EvaluateAsync("document.querySelector('pnx-viewer').psv.goToNextPicture()");
+        await page.EvaluateAsync("(() => { document.querySelector('pnx-viewer').psv.goToNextPicture(); })()");
         await WaitAsync(page, $"document.querySelector('pnx-viewer').psv.getPictureMetadata()?.id === '{next}'", $"the next photo {next} to open", console);
         await page.WaitForTimeoutAsync(1000);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotDirectory, "panoramax-viewer-next.png") });
