@@ -14,6 +14,7 @@ using Sightline.Processing;
 using Sightline.RateLimiting;
 using Sightline.Search;
 using Sightline.Sequences;
+using Sightline.Stac;
 using Sightline.Status;
 using Sightline.Tiles;
 using Sightline.Storage;
@@ -76,6 +77,7 @@ public static class SightlineServer
         AddSearch(services);
         services.AddSightlineOAuth(settings.DataDirectory, builder.Configuration);
         services.AddCommunity();
+        services.AddStac();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -118,6 +120,7 @@ public static class SightlineServer
         app.MapTiles();
         app.MapOAuth();
         app.MapCommunity();
+        app.MapStac();
         return app;
     }
 

@@ -50,6 +50,13 @@ public sealed class SqliteUserStore(Database database) : IUserStore
         return await connection.QuerySingleOrDefaultAsync<User>($"SELECT {Columns} FROM users WHERE id = @id", new { id });
     }
 
+    /// <summary>The user with this public uuid (the STAC API's user id); null when none.</summary>
+    public async Task<User?> FindByUuidAsync(string uuid)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<User>($"SELECT {Columns} FROM users WHERE uuid = @uuid", new { uuid });
+    }
+
     public async Task<User?> FindByUsernameAsync(string username)
     {
         await using var connection = await database.OpenAsync();

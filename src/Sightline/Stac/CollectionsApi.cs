@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Sightline.Access;
+using Sightline.Contract;
+using Sightline.Images;
+using Sightline.Search.Index;
+using Sightline.Sequences;
+using Sightline.Storage;
+
+namespace Sightline.Stac;
+
+/// <summary>
+/// <c>/api/collections</c>: sequences as STAC Collections and their photos as Items (OGC API Features), plus the preview
+/// thumbnails the Panoramax viewer asks for.
+/// </summary>
+public static class CollectionsApi
+{
+    public const int MaxCollectionsPage = 1000;
+
+    public static void MapStacCollections(this RouteGroupBuilder api)
+    {
+        api.MapGet("/collections", ListCollections)
+            .WithName("StacCollections")
+            .WithSummary("Public sequences as STAC Collections")
+            .WithDescription("Newest first; limit (default 100, at most 1000), bbox (west,south,east,north), datetime (instant or start/end), token from a next link.");
+        api.MapGet("/collections/{id}", GetCollection)
+            .WithName("StacCollection")
+            .WithSummary("A sequence as a STAC Collection");
+        api.MapGet("/collections/{id}/items", ListItems)
+            .WithName("StacCollectionItems")
+            .WithSummary("A sequence's photos in capture order (GeoJSON FeatureCollection of STAC Items)")
+            .WithDescription("limit (default 10, at most 10000), token from a next link.");
+        api.MapGet("/collections/{id}/items/{itemId}", GetItem)
+            .WithName("StacItem")
+            .WithSummary("A photo as a STAC Item, with prev/next links in its sequence and related photos nearby");
+        api.MapGet("/collections/{id}/thumb.jpg", GetCollectionThumbnail)
+            .WithName("StacCollectionPreview")
+            .WithSummary("The thumbnail of a sequence's first photo");
+        api.MapGet("/pictures/{id}/thumb.jpg", GetItemThumbnail)
+            .WithName("StacItemPreview")
+            .WithSummary("The thumbnail of a photo");
+    }
+
+    public static async Task<IResult> ListCollections(HttpRequest request, SequenceCatalogue catalogue, StacDocuments documents, StacUsers users, ImageIndex index)
+    {
+        var fields = ItemQueryReader.FromQuery(request.Query);
+        var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, 100), MaxCollectionsPage);
+        var offset = Offset(request.Query["token"]);
+        IEnumerable<SequenceSummary> matching = catalogue.Newest;
+        if (fields.TryGetValue("bbox", out var bbox))
+        {
+            var areas = ItemQueryReader.Box(bbox);
+            matching = matching.Where(s => areas.Any(s.Intersects));
+        }
+        if (fields.TryGetValue("datetime", out var datetime))
+        {
+            var (from, to) = ItemQueryReader.Interval(datetime);
+            matching = matching.Where(s => (from is not { } f || s.LastCapture >= f) && (to is not { } t || s.FirstCapture <= t));
+        }
+        var page = matching.Skip(offset).Take(limit + 1).ToList();
+        var links = new StacLinks(request);
+        var collections = new JsonArray();
+        foreach (var sequence in page.Take(limit))
+            collections.Add(documents.Collection(sequence, index.Username(sequence.UserId), await users.UuidAsync(sequence.UserId), links));
+        var linkList = new JsonArray
+        {
+            StacLinks.Link("self", links.Self, StacLinks.Json),
+            StacLinks.Link("root", links.Root, StacLinks.Json),
+            StacLinks.Link("parent", links.Root, StacLinks.Json),
+        };
+        var query = request.Query.Where(q => q.Key != "token").ToDictionary(q => q.Key, q => q.Value.ToString());
+        if (page.Count > limit)
+            linkList.Add(StacLinks.Link("next", links.Collections + SearchApi.QueryString(new Dictionary<string, string>(query) { ["token"] = ItemQueryReader.TokenFor(offset + limit) }), StacLinks.Json));
+        if (offset > 0)
+            linkList.Add(StacLinks.Link("prev", links.Collections + SearchApi.QueryString(new Dictionary<string, string>(query) { ["token"] = ItemQueryReader.TokenFor(Math.Max(0, offset - limit)) }), StacLinks.Json));
+        return StacResults.Json(new JsonObject { ["collections"] = collections, ["links"] = linkList });
+    }
+
+    public static async Task<IResult> GetCollection(string id, HttpRequest request, Caller caller, SequenceStore sequences, StacDocuments documents, StacUsers users)
+    {
+        var sequence = await FindSequenceAsync(id, caller, sequences);
+        var username = sequence.Images[0].Username;
+        return StacResults.Json(documents.Collection(Summary(sequence), username, await users.UuidAsync(sequence.UserId), new StacLinks(request)));
+    }
+
+    public static async Task<IResult> ListItems(string id, HttpRequest request, Caller caller, SequenceStore sequences, StacDocuments documents,
+        StacUsers users, IOptions<StacOptions> options)
+    {
+        var sequence = await FindSequenceAsync(id, caller, sequences);
+        var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, options.Value.DefaultLimit), options.Value.MaxLimit);
+        var offset = Offset(request.Query["token"]);
+        var links = new StacLinks(request);
+        var uuid = await users.UuidAsync(sequence.UserId);
+        var features = new JsonArray();
+        var end = Math.Min(sequence.Images.Count, offset + limit);
+        for (var i = offset; i < end; i++)
+        {
+            var image = sequence.Images[i];
+            var neighbours = new List<Neighbour>();
+            if (i > 0)
+                neighbours.Add(Neighbour("prev", sequence.Images[i - 1], sequence.Key));
+            if (i + 1 < sequence.Images.Count)
+                neighbours.Add(Neighbour("next", sequence.Images[i + 1], sequence.Key));
+            features.Add(documents.Item(ItemSource.Of(image, uuid), links, neighbours));
+        }
+        var linkList = new JsonArray
+        {
+            StacLinks.Link("self", links.Self, StacLinks.GeoJson),
+            StacLinks.Link("root", links.Root, StacLinks.Json),
+            StacLinks.Link("collection", links.Collection(sequence.Key), StacLinks.Json),
+        };
+        if (end < sequence.Images.Count)
+            linkList.Add(StacLinks.Link("next", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(end)}", StacLinks.GeoJson));
+        if (offset > 0)
+            linkList.Add(StacLinks.Link("prev", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(Math.Max(0, offset - limit))}", StacLinks.GeoJson));
+        return StacResults.GeoJson(new JsonObject
+        {
+            ["type"] = "FeatureCollection",
+            ["features"] = features,
+            ["numberMatched"] = sequence.Images.Count,
+            ["numberReturned"] = features.Count,
+            ["links"] = linkList,
+        });
+    }
+
+    public static async Task<IResult> GetItem(string id, string itemId, HttpRequest request, Caller caller, StacNeighbours neighbours, StacDocuments documents, StacUsers users)
+    {
+        Key("id", id);
+        Key("itemId", itemId);
+        var located = await neighbours.LocateAsync(id, itemId, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Item '{itemId}' of collection '{id}'");
+        var (sequence, position) = located;
+        var source = ItemSource.Of(sequence.Images[position], await users.UuidAsync(sequence.UserId));
+        return StacResults.GeoJson(documents.Item(source, new StacLinks(request), neighbours.Around(sequence, position)));
+    }
+
+    public static async Task<IResult> GetCollectionThumbnail(string id, Caller caller, HttpResponse response, SequenceStore sequences, ImageStore images, ImageFiles files)
+    {
+        var sequence = await FindSequenceAsync(id, caller, sequences);
+        return await ThumbnailsApi.GetThumbnail(sequence.Images[0].Key, "320", caller, response, images, files);
+    }
+
+    public static async Task<IResult> GetItemThumbnail(string id, Caller caller, HttpResponse response, ImageStore images, ImageFiles files) =>
+        await ThumbnailsApi.GetThumbnail(id, "320", caller, response, images, files);
+
+    private static async Task<Sequence> FindSequenceAsync(string id, Caller caller, SequenceStore sequences)
+    {
+        Key("id", id);
+        return await sequences.FindVisibleAsync(id, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Collection '{id}'");
+    }
+
+    private static void Key(string name, string value)
+    {
+        if (!RandomKey.IsKeyShaped(value))
+            throw ApiException.Invalid(name, "must be a key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
+    }
+
+    private static Neighbour Neighbour(string rel, Image image, string sequenceKey) => new(rel, image.Key, sequenceKey, image.Lat, image.Lon, image.CapturedAt);
+
+    public static SequenceSummary Summary(Sequence sequence) => new(
+        (int)sequence.Id, sequence.Key, (int)sequence.UserId, sequence.Images.Count,
+        sequence.Images.Min(i => i.Lat), sequence.Images.Min(i => i.Lon), sequence.Images.Max(i => i.Lat), sequence.Images.Max(i => i.Lon),
+        sequence.Images.Min(i => i.CapturedAt), sequence.Images.Max(i => i.CapturedAt));
+
+    private static int Offset(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+            return 0;
+        if (token.StartsWith("next:", StringComparison.Ordinal)
+            && int.TryParse(token.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+            return offset;
+        throw ApiException.Invalid("token", "must be a token from a next or prev link of an earlier answer");
+    }
+}

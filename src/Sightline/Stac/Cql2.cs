@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using Sightline.Contract;
+
+namespace Sightline.Stac;
+
+/// <summary>
+/// A parsed CQL2 filter (OGC 21-065): comparisons, IN, IS NULL, AND/OR/NOT and the temporal functions T_AFTER, T_BEFORE
+/// and T_DURING, over the fields of <c>/api/queryables</c>. Read from CQL2-text or CQL2-JSON into the same tree.
+/// </summary>
+public abstract record Cql2
+{
+    public sealed record All(IReadOnlyList<Cql2> Parts) : Cql2;
+    public sealed record Any(IReadOnlyList<Cql2> Parts) : Cql2;
+    public sealed record Not(Cql2 Inner) : Cql2;
+    public sealed record Compare(string Property, string Op, Cql2Value Value) : Cql2;
+    public sealed record In(string Property, IReadOnlyList<Cql2Value> Values) : Cql2;
+    public sealed record IsNull(string Property) : Cql2;
+    /// <summary>T_AFTER, T_BEFORE (one instant) and T_DURING (an interval; open ends are null).</summary>
+    public sealed record Temporal(string Op, string Property, long? From, long? To) : Cql2;
+
+    /// <summary>The queryable fields: name, JSON Schema type, and what it means.</summary>
+    public static readonly IReadOnlyList<(string Name, string Type, string Title)> Queryables =
+    [
+        ("id", "string", "The photo's key"),
+        ("collection", "string", "The key of the photo's sequence"),
+        ("datetime", "datetime", "When the photo was taken (UTC)"),
+        ("view:azimuth", "number", "The compass direction the camera faced, in degrees from north"),
+        ("producer", "string", "The username of who took the photo"),
+    ];
+
+    public static bool IsQueryable(string name) => Queryables.Any(q => q.Name == name);
+
+    public static bool IsTime(string property) => property == "datetime";
+
+    public static Cql2 ParseText(string text) => new Cql2Text(text).ParseAll();
+
+    public static Cql2 ParseJson(JsonElement json) => Cql2Json.Parse(json);
+
+    internal static ApiException Invalid(string why) => ApiException.Invalid("filter", why);
+
+    internal static string Queryable(string name) => IsQueryable(name)
+        ? name
+        : throw Invalid($"names '{name}', which is not queryable; the queryables are {string.Join(", ", Queryables.Select(q => q.Name))}");
+
+    /// <summary>An RFC 3339 instant (or a date, meaning its midnight UTC) as epoch milliseconds.</summary>
+    public static long? ParseInstant(string text)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            && (text.Contains('T') || text.Contains('t') || text.Length == 10))
+            return time.ToUnixTimeMilliseconds();
+        return null;
+    }
+}
+
+/// <summary>A literal of a CQL2 filter: a number, a string, or an instant (epoch milliseconds).</summary>
+public readonly record struct Cql2Value(double? Number, string? Text, long? Instant)
+{
+    public static Cql2Value Of(double number) => new(number, null, null);
+    public static Cql2Value Of(string text) => new(null, text, null);
+    public static Cql2Value At(long instant) => new(null, null, instant);
+
+    /// <summary>This value as an instant: a timestamp literal, or a string that reads as one (for datetime comparisons).</summary>
+    public long AsInstant(string property) =>
+        Instant ?? (Text is { } text ? Cql2.ParseInstant(text) : null)
+        ?? throw Cql2.Invalid($"compares {property} with something that is not a time: use TIMESTAMP('2024-05-04T09:00:00Z')");
+}
+
+/// <summary>Reads CQL2-JSON: <c>{"op": "and", "args": [...]}</c>, properties as <c>{"property": "name"}</c>.</summary>
+internal static class Cql2Json
+{
+    public static Cql2 Parse(JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("op", out var opElement) || opElement.ValueKind != JsonValueKind.String
+            || !json.TryGetProperty("args", out var args) || args.ValueKind != JsonValueKind.Array)
+            throw Cql2.Invalid("must be a CQL2-JSON expression {\"op\": ..., \"args\": [...]}");
+        var op = opElement.GetString()!.ToLowerInvariant();
+        var list = args.EnumerateArray().ToList();
+        switch (op)
+        {
+            case "and" or "or":
+                if (list.Count < 2)
+                    throw Cql2.Invalid($"'{op}' needs at least two arguments");
+                var parts = list.Select(Parse).ToList();
+                return op == "and" ? new Cql2.All(parts) : new Cql2.Any(parts);
+            case "not":
+                return list.Count == 1 ? new Cql2.Not(Parse(list[0])) : throw Cql2.Invalid("'not' takes one argument");
+            case "=" or "<>" or "<" or "<=" or ">" or ">=":
+                return list.Count == 2 ? new Cql2.Compare(Property(list[0]), op, Value(list[1])) : throw Cql2.Invalid($"'{op}' takes two arguments");
+            case "in":
+                if (list.Count != 2 || list[1].ValueKind != JsonValueKind.Array)
+                    throw Cql2.Invalid("'in' takes a property and an array of values");
+                return new Cql2.In(Property(list[0]), list[1].EnumerateArray().Select(Value).ToList());
+            case "isnull":
+                return list.Count == 1 ? new Cql2.IsNull(Property(list[0])) : throw Cql2.Invalid("'isNull' takes one argument");
+            case "t_after" or "t_before":
+            {
+                if (list.Count != 2)
+                    throw Cql2.Invalid($"'{op}' takes a property and a timestamp");
+                var property = TimeProperty(list[0]);
+                var instant = Value(list[1]).AsInstant(property);
+                return new Cql2.Temporal(op, property, instant, instant);
+            }
+            case "t_during":
+            {
+                if (list.Count != 2 || !list[1].TryGetProperty("interval", out var interval) || interval.ValueKind != JsonValueKind.Array
+                    || interval.GetArrayLength() != 2)
+                    throw Cql2.Invalid("'t_during' takes a property and {\"interval\": [start, end]}");
+                var property = TimeProperty(list[0]);
+                var ends = interval.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String && e.GetString() == ".." ? (long?)null : Value(e).AsInstant(property)).ToList();
+                return new Cql2.Temporal(op, property, ends[0], ends[1]);
+            }
+            default:
+                throw Cql2.Invalid($"uses the operator '{op}', which this server does not support (and, or, not, =, <>, <, <=, >, >=, in, isNull, t_after, t_before, t_during)");
+        }
+    }
+
+    private static string Property(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("property", out var name) && name.ValueKind == JsonValueKind.String
+            ? Cql2.Queryable(name.GetString()!)
+            : throw Cql2.Invalid("compares something that is not a property: use {\"property\": \"name\"} first");
+
+    private static string TimeProperty(JsonElement element)
+    {
+        var property = Property(element);
+        return Cql2.IsTime(property) ? property : throw Cql2.Invalid($"applies a temporal function to {property}, which is not a time");
+    }
+
+    private static Cql2Value Value(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Number => Cql2Value.Of(element.GetDouble()),
+        JsonValueKind.String => Cql2Value.Of(element.GetString()!),
+        JsonValueKind.Object when element.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String =>
+            Cql2Value.At(Cql2.ParseInstant(t.GetString()!) ?? throw Cql2.Invalid($"has a timestamp that is not RFC 3339: {t.GetString()}")),
+        JsonValueKind.Object when element.TryGetProperty("date", out var d) && d.ValueKind == JsonValueKind.String =>
+            Cql2Value.At(Cql2.ParseInstant(d.GetString()!) ?? throw Cql2.Invalid($"has a date that is not YYYY-MM-DD: {d.GetString()}")),
+        _ => throw Cql2.Invalid("has a value that is not a number, a string, a timestamp or a date"),
+    };
+}

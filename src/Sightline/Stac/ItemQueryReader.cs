@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Sightline.Contract;
+using Sightline.Search.Index;
+
+namespace Sightline.Stac;
+
+/// <summary>
+/// Reads the parameters of <c>/api/search</c> (STAC API Item Search, with the sort, filter and Panoramax place extensions)
+/// from a query string or a POST body into an <see cref="ItemQuery"/>. A POST body's fields are first written in their
+/// GET spelling, so both are judged by one reader, in the contract's order: missing before invalid.
+/// </summary>
+public sealed class ItemQueryReader(IOptions<StacOptions> options)
+{
+    public static readonly string[] Names =
+        ["bbox", "intersects", "datetime", "ids", "collections", "limit", "token", "sortby", "filter", "filter-lang", "place_position", "place_distance", "place_fov_tolerance"];
+
+    private StacOptions Options => options.Value;
+
+    public static Dictionary<string, string> FromQuery(IQueryCollection query) =>
+        Names.Where(n => !string.IsNullOrEmpty(query[n].FirstOrDefault())).ToDictionary(n => n, n => query[n].FirstOrDefault()!);
+
+    /// <summary>The body's fields in their GET spelling: arrays joined with commas, objects as JSON text.</summary>
+    public static Dictionary<string, string> FromBody(JsonElement body)
+    {
+        var fields = new Dictionary<string, string>();
+        foreach (var name in Names)
+        {
+            if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+                continue;
+            fields[name] = (name, value.ValueKind) switch
+            {
+                ("sortby", JsonValueKind.Array) => string.Join(",", value.EnumerateArray().Select(SortTerm)),
+                (_, JsonValueKind.Array) => string.Join(",", value.EnumerateArray().Select(Scalar)),
+                (_, JsonValueKind.Object) => value.GetRawText(),
+                _ => Scalar(value),
+            };
+            if (name == "filter" && value.ValueKind == JsonValueKind.Object && !body.TryGetProperty("filter-lang", out _))
+                fields["filter-lang"] = "cql2-json";
+        }
+        return fields;
+    }
+
+    private static string Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+        _ => throw ApiException.Invalid("body", "has a list holding something other than strings and numbers"),
+    };
+
+    private static string SortTerm(JsonElement term)
+    {
+        if (term.ValueKind != JsonValueKind.Object || !term.TryGetProperty("field", out var field) || field.ValueKind != JsonValueKind.String)
+            throw ApiException.Invalid("sortby", "must be a list of {\"field\": ..., \"direction\": \"asc\" or \"desc\"}");
+        var descending = term.TryGetProperty("direction", out var direction) && direction.ValueKind == JsonValueKind.String && direction.GetString() == "desc";
+        return (descending ? "-" : "+") + field.GetString();
+    }
+
+    public ItemQuery Read(IReadOnlyDictionary<string, string> fields)
+    {
+        string? Get(string name) => fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+        var query = new ItemQuery { Limit = Options.DefaultLimit };
+        if (Get("bbox") is { } bbox)
+            query = query with { Areas = Box(bbox) };
+        if (Get("intersects") is { } intersects)
+        {
+            if (query.Areas is not null)
+                throw ApiException.Invalid("intersects", "cannot be combined with bbox: send one of them");
+            query = Geometry(query, intersects);
+        }
+        if (Get("datetime") is { } datetime)
+        {
+            var (from, to) = Interval(datetime);
+            query = query with { From = from, To = to };
+        }
+        if (Get("ids") is { } ids)
+            query = query with { Ids = List("ids", ids).ToHashSet(StringComparer.Ordinal) };
+        if (Get("collections") is { } collections)
+            query = query with { Collections = List("collections", collections) };
+        if (Get("filter") is { } filter)
+            query = query with { Filter = Filter(filter, Get("filter-lang")) };
+        if (Get("place_position") is { } position)
+            query = query with { Place = Place(position, Get("place_distance"), Get("place_fov_tolerance")) };
+        else if (Get("place_distance") is not null || Get("place_fov_tolerance") is not null)
+            throw ApiException.Missing("place_position");
+        query = query with { Order = Order(Get("sortby"), query.Place is not null) };
+        var limit = Parameters.Integer("limit", Get("limit"), 1, int.MaxValue, Options.DefaultLimit);
+        query = query with { Limit = Math.Min(limit, Options.MaxLimit), Offset = Token(Get("token")) };
+        if ((long)query.Offset + query.Limit > Options.MaxOffset + (long)Options.MaxLimit)
+            throw ApiException.Invalid("token", $"reaches deeper than {Options.MaxOffset} results into one search: narrow the search instead");
+        return query;
+    }
+
+    /// <summary>The token of the page after <paramref name="offset"/>: opaque to clients, an offset into the order here.</summary>
+    public static string TokenFor(int offset) => "next:" + offset.ToString(CultureInfo.InvariantCulture);
+
+    private static int Token(string? token)
+    {
+        if (token is null)
+            return 0;
+        if (token.StartsWith("next:", StringComparison.Ordinal)
+            && int.TryParse(token.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+            return offset;
+        throw ApiException.Invalid("token", "must be a token from a next link of an earlier answer");
+    }
+
+    public static IReadOnlyList<GeoBox> Box(string text)
+    {
+        var parts = Numbers("bbox", text);
+        if (parts.Length is not (4 or 6))
+            throw ApiException.Invalid("bbox", "must be four numbers: west,south,east,north (or six with heights)");
+        var (west, south, east, north) = parts.Length == 4 ? (parts[0], parts[1], parts[2], parts[3]) : (parts[0], parts[1], parts[3], parts[4]);
+        if (west is < -180 or > 180 || east is < -180 or > 180)
+            throw ApiException.Invalid("bbox", "must have longitudes between -180 and 180");
+        if (south is < -90 or > 90 || north is < -90 or > 90)
+            throw ApiException.Invalid("bbox", "must have latitudes between -90 and 90");
+        if (south > north)
+            throw ApiException.Invalid("bbox", "must have its south edge below its north edge");
+        // STAC: a west edge east of the east edge crosses the antimeridian.
+        return GeoBox.Covering(south, west, north, east);
+    }
+
+    private static double[] Numbers(string name, string text) =>
+        text.Split(',').Select(part => Parameters.Double(name, part.Trim(), double.MinValue, double.MaxValue)
+            ?? throw ApiException.Invalid(name, "must be a comma-separated list of numbers")).ToArray();
+
+    private static ItemQuery Geometry(ItemQuery query, string text)
+    {
+        JsonNode? geometry;
+        try
+        {
+            geometry = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            throw ApiException.Invalid("intersects", "must be a GeoJSON geometry");
+        }
+        var type = geometry?["type"]?.GetValueKind() == JsonValueKind.String ? geometry["type"]!.GetValue<string>() : null;
+        var coordinates = geometry?["coordinates"];
+        try
+        {
+            switch (type)
+            {
+                case "Point":
+                {
+                    var (lon, lat) = Position(coordinates!);
+                    return query with { Point = (lon, lat), Areas = [new GeoBox(lat - 1e-9, lon - 1e-9, lat + 1e-9, lon + 1e-9)] };
+                }
+                case "Polygon":
+                {
+                    var rings = coordinates!.AsArray().Select(ring => ring!.AsArray().Select(p => Position(p!)).ToArray()).ToList();
+                    if (rings.Count == 0 || rings.Any(r => r.Length < 4))
+                        throw ApiException.Invalid("intersects", "must be a Polygon whose rings have at least four positions");
+                    var outer = rings[0];
+                    var box = new GeoBox(outer.Min(p => p.Lat), outer.Min(p => p.Lon), outer.Max(p => p.Lat), outer.Max(p => p.Lon));
+                    return query with { Polygon = new PolygonFilter(rings), Areas = [box] };
+                }
+                default:
+                    throw ApiException.Invalid("intersects", "must be a GeoJSON Point or Polygon");
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException)
+        {
+            throw ApiException.Invalid("intersects", "must be a GeoJSON geometry with valid coordinates");
+        }
+    }
+
+    private static (double Lon, double Lat) Position(JsonNode node)
+    {
+        var array = node.AsArray();
+        if (array.Count < 2)
+            throw ApiException.Invalid("intersects", "must have positions of [longitude, latitude]");
+        var lon = array[0]!.GetValue<double>();
+        var lat = array[1]!.GetValue<double>();
+        if (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90)
+            throw ApiException.Invalid("intersects", "must have longitudes between -180 and 180 and latitudes between -90 and 90");
+        return (lon, lat);
+    }
+
+    /// <summary>An RFC 3339 instant, or an interval <c>start/end</c> with <c>..</c> (or nothing) for an open end.</summary>
+    public static (long? From, long? To) Interval(string text)
+    {
+        long? Instant(string part) => part is "" or ".." ? null
+            : Cql2.ParseInstant(part) ?? throw ApiException.Invalid("datetime", "must be an RFC 3339 time or an interval start/end (.. for an open end)");
+        var parts = text.Split('/');
+        if (parts.Length == 1)
+        {
+            var at = Instant(parts[0]) ?? throw ApiException.Invalid("datetime", "must be an RFC 3339 time or an interval start/end");
+            return (at, at);
+        }
+        if (parts.Length != 2 || (parts[0] is "" or ".." && parts[1] is "" or ".."))
+            throw ApiException.Invalid("datetime", "must be an RFC 3339 time or an interval start/end with at most one open end");
+        var (from, to) = (Instant(parts[0]), Instant(parts[1]));
+        if (from > to)
+            throw ApiException.Invalid("datetime", "must not start after it ends");
+        return (from, to);
+    }
+
+    private static IReadOnlyList<string> List(string name, string text)
+    {
+        var items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (items.Length == 0)
+            throw ApiException.Missing(name);
+        if (items.Length > 1000)
+            throw ApiException.Invalid(name, "must list at most 1000 ids");
+        return items;
+    }
+
+    private static Cql2 Filter(string text, string? language) => language switch
+    {
+        null or "cql2-text" => Cql2.ParseText(text),
+        "cql2-json" => Cql2.ParseJson(ParseJson(text)),
+        _ => throw ApiException.Invalid("filter-lang", "must be cql2-text or cql2-json"),
+    };
+
+    private static JsonElement ParseJson(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw ApiException.Invalid("filter", "must be CQL2-JSON when filter-lang is cql2-json");
+        }
+    }
+
+    private static PlaceFilter Place(string position, string? distance, string? tolerance)
+    {
+        var point = Numbers("place_position", position);
+        if (point.Length != 2 || point[0] is < -180 or > 180 || point[1] is < -90 or > 90)
+            throw ApiException.Invalid("place_position", "must be longitude,latitude");
+        var (min, max) = (3.0, 15.0);
+        if (distance is not null)
+        {
+            var range = distance.Split('-');
+            if (range.Length != 2)
+                throw ApiException.Invalid("place_distance", "must be a range of metres min-max, such as 3-15");
+            min = Parameters.Double("place_distance", range[0], 0, 1000)!.Value;
+            max = Parameters.Double("place_distance", range[1], 0, 1000)!.Value;
+            if (min > max)
+                throw ApiException.Invalid("place_distance", "must not have its minimum above its maximum");
+        }
+        var fov = Parameters.Double("place_fov_tolerance", tolerance, 2, 180) ?? 30;
+        return new PlaceFilter(point[0], point[1], min, max, fov);
+    }
+
+    private static ItemOrder Order(string? sortby, bool hasPlace)
+    {
+        if (sortby is null)
+            return hasPlace ? ItemOrder.Nearest : ItemOrder.NewestFirst;
+        var first = sortby.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var descending = first.StartsWith('-');
+        var field = first.TrimStart('+', '-', ' ');
+        if (field.StartsWith("properties.", StringComparison.Ordinal))
+            field = field["properties.".Length..];
+        return field switch
+        {
+            "datetime" or "ts" => descending ? ItemOrder.NewestFirst : ItemOrder.OldestFirst,
+            "id" => descending ? ItemOrder.KeyDescending : ItemOrder.KeyAscending,
+            "distance_to" when hasPlace => ItemOrder.Nearest,
+            _ => throw ApiException.Invalid("sortby", "must sort by datetime or id, with + (ascending) or - (descending)"),
+        };
+    }
+}

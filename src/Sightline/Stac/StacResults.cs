@@ -1,0 +1,38 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sightline.Contract;
+
+namespace Sightline.Stac;
+
+/// <summary>
+/// How /api answers: STAC documents written as built (their field names are the standard's, not the v2 API's
+/// snake_case), and failures in the contract's statuses and codes with STAC's <c>description</c> beside <c>message</c>.
+/// </summary>
+public static class StacResults
+{
+    // Relaxed escaping: media types such as application/geo+json stay readable ("+" is not escaped).
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IResult Json(JsonNode document, string contentType = StacLinks.Json) =>
+        Results.Text(document.ToJsonString(Compact), contentType + "; charset=utf-8", Encoding.UTF8, 200);
+
+    public static IResult GeoJson(JsonNode document) => Json(document, StacLinks.GeoJson);
+
+    /// <summary>The /api form of a contract failure (see <see cref="FailureForm"/>): same status and code, plus description.</summary>
+    public static readonly FailureForm Failure = new(async (context, code, message) =>
+    {
+        var entry = ErrorCatalogue.Of(code);
+        var response = context.Response;
+        response.StatusCode = entry.Status;
+        response.ContentType = ErrorResponse.JsonContentType;
+        response.Headers.CacheControl = "no-store";
+        var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["code"] = entry.Code, ["message"] = message, ["description"] = message,
+        });
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+            await response.Body.WriteAsync(body, context.RequestAborted);
+    });
+}
