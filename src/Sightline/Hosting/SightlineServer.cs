@@ -19,6 +19,7 @@ using Sightline.Storage;
 using Sightline.Tokens;
 using Sightline.Uploads;
 using Sightline.Users;
+using Sightline.WebApp;
 
 namespace Sightline.Hosting;
 
@@ -79,6 +80,7 @@ public static class SightlineServer
         AddSearch(services);
         services.AddSightlineOAuth(settings.DataDirectory, builder.Configuration);
         services.AddCommunity();
+        services.AddWebApp();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -127,6 +129,7 @@ public static class SightlineServer
         app.MapTiles();
         app.MapOAuth();
         app.MapCommunity();
+        app.MapWebApp();
         return app;
     }
 
