@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { noEvalPlugin } from './tools/no-eval-plugin.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
@@ -44,6 +45,7 @@ const result = await build({
   publicPath: '/assets',
   define: { __SIGHTLINE_FILES__: JSON.stringify(files) },
   metafile: true,
+  plugins: [noEvalPlugin],
   legalComments: 'linked',
   logLevel: 'warning',
 });

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.IO.Compression;
-using System.Reflection;
 using System.Security.Cryptography;
 
 namespace Sightline.WebApp;
@@ -16,12 +15,26 @@ public sealed class WebAppAssets
 
     private readonly FrozenDictionary<string, Asset> files;
 
-    public WebAppAssets()
+    public WebAppAssets(Microsoft.Extensions.Options.IOptions<WebAppOptions> options)
     {
-        var assembly = typeof(WebAppAssets).Assembly;
         var found = new Dictionary<string, Asset>(StringComparer.Ordinal);
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
-            found[name[ResourcePrefix.Length..]] = Load(assembly, name);
+        if (options.Value.Directory is { Length: > 0 } directory)
+        {
+            // Working on the app: `node build.mjs` in web/ and a restart show the change without rebuilding the server.
+            foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+                found[Path.GetRelativePath(directory, path).Replace('\\', '/')] = Load(path, File.ReadAllBytes(path));
+        }
+        else
+        {
+            var assembly = typeof(WebAppAssets).Assembly;
+            foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
+            {
+                using var stream = assembly.GetManifestResourceStream(name)!;
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                found[name[ResourcePrefix.Length..]] = Load(name, copy.ToArray());
+            }
+        }
         files = found.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
@@ -37,12 +50,8 @@ public sealed class WebAppAssets
     /// <summary>Every file under <c>/assets/</c> (for the bench and the tests).</summary>
     public IEnumerable<string> AssetNames => files.Keys.Where(k => k.StartsWith("assets/", StringComparison.Ordinal)).Select(k => k[7..]);
 
-    private static Asset Load(Assembly assembly, string name)
+    private static Asset Load(string name, byte[] bytes)
     {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        var bytes = copy.ToArray();
         var type = ContentType(name);
         // Text compresses well; images and fonts are compressed already.
         byte[]? gzip = null;

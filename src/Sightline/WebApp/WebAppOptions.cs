@@ -11,4 +11,7 @@ public sealed class WebAppOptions
 
     /// <summary>Further origins the basemap loads from (tiles, glyphs, sprites on other hosts than the style), separated by spaces.</summary>
     public string? AllowedOrigins { get; set; }
+
+    /// <summary>Serve the app from this folder (web/dist) instead of the copy built into the server: for working on the app.</summary>
+    public string? Directory { get; set; }
 }

@@ -21,6 +21,7 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     public async Task MapDrawsCoverageLinesFromTheServersTiles()
     {
         var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
         var violations = await WatchForPolicyViolationsAsync(page);
         var tile = page.WaitForResponseAsync(r => r.Url.Contains("/tiles/", StringComparison.Ordinal) && r.Status == 200);
         await page.GotoAsync(app.Url(GhentView));
@@ -117,7 +118,7 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
 
         await page.WaitForSelectorAsync(".upload-item >> nth=2");
         await page.WaitForFunctionAsync("() => document.querySelectorAll('.upload-item[data-state=done] .upload-thumb img').length === 3",
-            null, new PageWaitForFunctionOptions { Timeout = 60_000, PollingInterval = 200 });
+            null, new PageWaitForFunctionOptions { PollingInterval = 200 });
         var progress = await page.EvalOnSelectorAllAsync<int[]>(".upload-item progress", "bars => bars.map(b => b.value)");
         Assert.Equal([100, 100, 100], progress);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.upload-thumb img')].every(i => i.complete && i.naturalWidth > 0)");
@@ -216,6 +217,7 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     public async Task AnUnknownPageIsTheAppsNotFoundPage()
     {
         var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
         var response = await page.GotoAsync(app.Url("/no/such/page"));
         Assert.Equal(404, response!.Status);
         Assert.Equal("Page not found", await page.InnerTextAsync("h1"));

@@ -18,6 +18,9 @@ public sealed class WebAppFixture : IAsyncLifetime
     public const int PhotosPerStreet = 10;
     public const string Alice = "alice", Bob = "bob", Moderator = "mod";
 
+    // Generous: WebGL in software on a shared two-core machine can take many seconds per step (never a timing assertion).
+    public const int BrowserTimeoutMs = 120_000;
+
     public TestServer Server { get; private set; } = null!;
     public Chromium Chromium { get; private set; } = null!;
     public string DemoClientId { get; private set; } = "";
@@ -64,7 +67,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     public async Task<IPage> OpenAsync(string path, int width = 1440, int height = 900)
     {
         var page = await Chromium.NewPageAsync(width, height);
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(BrowserTimeoutMs);
         await page.GotoAsync(Url(path));
         return page;
     }
@@ -72,6 +75,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     /// <summary>Signs in through the app's own button: the server's sign-in and consent pages, then back (PKCE).</summary>
     public static async Task SignInAsync(IPage page, string username)
     {
+        page.SetDefaultTimeout(BrowserTimeoutMs);
         await page.ClickAsync("#sign-in");
         await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal) && !url.Contains("/signin/callback", StringComparison.Ordinal));
         await page.FillAsync("#username", username);

@@ -48,6 +48,7 @@ export class PhotoPanel {
     try {
       await this.viewer.moveTo(key);
     } catch (error) {
+      console.warn('moveTo failed', key, error?.name, error?.message);
       if (error?.name === 'CancelMapillaryError') return;
       this.status.textContent = '';
       this.key = key;

@@ -29,6 +29,7 @@ export class PhotoViewer {
     });
     this.sequences = new Map();
     this.current = null;
+    window.sightlineViewer = this; // for the end-to-end tests and the bench: the viewer's state, read only
   }
 
   on(type, handler) { this.viewer.on(type, handler); }
