@@ -26,7 +26,7 @@ function copyHashed(source) {
 const files = {
   worker: copyHashed(join(here, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs')),
   land: copyHashed(join(here, 'node_modules/world-atlas/land-50m.json')),
-  countries: copyHashed(join(here, 'node_modules/world-atlas/countries-50m.json')),
+  countries: copyHashed(join(here, 'node_modules/world-atlas/countries-110m.json')),
   places: copyHashed(join(here, 'src/data/places.json')),
 };
 
