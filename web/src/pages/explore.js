@@ -130,7 +130,7 @@ export class ExplorePage {
     this.lastBearing = image.ca;
     if (this.map) {
       showCurrent(this.map, this.position, image.ca);
-      if (this.fly || !this.map.getBounds().contains([image.lon, image.lat])) this.map.easeTo({ center: [image.lon, image.lat], zoom: Math.max(this.map.getZoom(), 17) });
+      if (this.fly || this.map.getZoom() < 12 || !this.map.getBounds().contains([image.lon, image.lat])) this.map.easeTo({ center: [image.lon, image.lat], zoom: Math.max(this.map.getZoom(), 17) });
       this.fly = false;
     }
     this.writePermalink();
