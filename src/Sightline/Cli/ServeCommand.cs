@@ -29,6 +29,7 @@ public static class ServeCommand
                 foreach (var address in SightlineServer.ListeningAddresses(app))
                 {
                     context.Output.WriteLine($"Sightline listening on {address}");
+                    context.Output.WriteLine($"  web app: open {address}/ in a browser");
                     context.Output.WriteLine($"  try: curl '{address}/v2/status?client_id={demoClientId}'");
                 }
                 context.Output.WriteLine($"demo client_id: {demoClientId}");

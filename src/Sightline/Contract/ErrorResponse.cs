@@ -29,6 +29,11 @@ public static class ErrorResponse
             await form.WriteAsync(context, code, message ?? entry.DefaultMessage);
             return;
         }
+        if (code == ErrorCode.NotFound && context.RequestServices?.GetService<BrowserNotFoundPage>() is { } page && BrowserNotFoundPage.Applies(context))
+        {
+            await page.WriteAsync(context);
+            return;
+        }
         response.StatusCode = entry.Status;
         response.ContentType = JsonContentType;
         response.Headers.CacheControl = "no-store";

@@ -21,6 +21,7 @@ using Sightline.Storage;
 using Sightline.Tokens;
 using Sightline.Uploads;
 using Sightline.Users;
+using Sightline.WebApp;
 
 namespace Sightline.Hosting;
 
@@ -78,6 +79,7 @@ public static class SightlineServer
         services.AddSightlineOAuth(settings.DataDirectory, builder.Configuration);
         services.AddCommunity();
         services.AddStac();
+        services.AddWebApp();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin()
@@ -121,6 +123,7 @@ public static class SightlineServer
         app.MapOAuth();
         app.MapCommunity();
         app.MapStac();
+        app.MapWebApp();
         return app;
     }
 

@@ -92,6 +92,11 @@ public static class ConnectPages
 
         var application = (await applications.FindAsync(request.ClientId!))!;
         var scopes = request.GetScopes();
+        // The server's own web app is first-party: an administrator signing in to it may moderate there too.
+        // No other application can be granted mapillary:admin at /connect (ConnectRequests.GrantableScopes).
+        if (context.RequestServices.GetRequiredService<WebApp.WebAppClient>().IsWebApp(application.ClientId)
+            && await context.RequestServices.GetRequiredService<Users.UserStore>().FindByIdAsync(userId) is { IsAdmin: true })
+            scopes = [.. scopes, Scopes.MapillaryAdmin];
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         identity.SetClaim(OpenIddictConstants.Claims.Subject, userId.ToString(CultureInfo.InvariantCulture));
         identity.SetClaim(ApplicationClaim, application.Id.ToString(CultureInfo.InvariantCulture));

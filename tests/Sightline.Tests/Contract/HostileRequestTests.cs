@@ -50,6 +50,10 @@ public sealed class HostileRequestTests : IAsyncLifetime
             Assert.True(status != 500, $"500 for {description}: {await response.Content.ReadAsStringAsync()}");
             if (status >= 400 && request.Method != HttpMethod.Head)
             {
+                // Pages (the web app, its "not found" page for browsers) show failures as HTML with the contract's status,
+                // outside the API families only (CONTRACT.md §1).
+                if (response.Content.Headers.ContentType?.MediaType == "text/html" && !IsApiPath(request.RequestUri!))
+                    continue;
                 try
                 {
                     await ContractAssert.ErrorBody(response);
@@ -60,6 +64,13 @@ public sealed class HostileRequestTests : IAsyncLifetime
                 }
             }
         }
+    }
+
+    private static bool IsApiPath(Uri uri)
+    {
+        var path = uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
+        return path.StartsWith("/v2", StringComparison.OrdinalIgnoreCase) && (path.Length == 3 || path[3] == '/')
+            || path.StartsWith("/api", StringComparison.OrdinalIgnoreCase) && (path.Length == 4 || path[4] == '/');
     }
 
     private static readonly string[] Methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "BREW", "get", "M-SEARCH"];

@@ -65,6 +65,20 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
         return uris.AsList();
     }
 
+    /// <summary>Adds redirect URIs an application lacks (the web app's, as the server's addresses change between starts).</summary>
+    public async Task AddRedirectUrisAsync(long applicationId, IEnumerable<string> redirectUris)
+    {
+        await using var connection = await database.OpenAsync();
+        foreach (var uri in redirectUris.Distinct(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO application_redirect_uris (application_id, uri) SELECT @applicationId, @uri
+                WHERE NOT EXISTS (SELECT 1 FROM application_redirect_uris WHERE application_id = @applicationId AND uri = @uri)
+                """, new { applicationId, uri });
+        }
+    }
+
     public async Task<bool> VerifySecretAsync(string clientId, string secret)
     {
         await using var connection = await database.OpenAsync();

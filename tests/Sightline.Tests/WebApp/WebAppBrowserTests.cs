@@ -1,0 +1,304 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using NetVips;
+using Sightline.Tests.Imagery;
+
+namespace Sightline.Tests.WebApp;
+
+/// <summary>
+/// The web app in Debian's headless chromium against a real server with demo photos: the map draws the coverage from the
+/// tiles, the viewer opens and walks photos, people sign in with PKCE, upload, comment, request blurs that an administrator
+/// approves, and a private photo stays hidden from a stranger. Screenshots of each screen go to Chromium.ScreenshotDirectory.
+/// </summary>
+public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebAppFixture>
+{
+    // Over the demo's streets in Ghent.
+    private const string GhentView = "/?lat=51.05440&lon=3.72090&z=17";
+
+    [Fact]
+    public async Task MapDrawsCoverageLinesFromTheServersTiles()
+    {
+        var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        var violations = await WatchForPolicyViolationsAsync(page);
+        var tile = page.WaitForResponseAsync(r => r.Url.Contains("/tiles/", StringComparison.Ordinal) && r.Status == 200);
+        await page.GotoAsync(app.Url(GhentView));
+        Assert.Equal("application/vnd.mapbox-vector-tile", (await tile).Headers["content-type"]);
+        await MapPixels.WaitForMapAsync(page);
+
+        var pixels = await MapPixels.ReadAsync(page);
+        Assert.True(pixels.Count > 200, $"only {pixels.Count} pixels of the coverage colour on the map");
+        await WebAppFixture.ScreenshotAsync(page, "explore-1440");
+        Assert.Empty(await violations());
+    }
+
+    [Fact]
+    public async Task ClickingALineOpensItsPhoto()
+    {
+        var page = await app.OpenAsync(GhentView);
+        await MapPixels.WaitForMapAsync(page);
+        var line = await MapPixels.ReadAsync(page);
+        Assert.True(line.Count > 0, "no coverage line to click");
+
+        await page.Mouse.ClickAsync((float)line.X, (float)line.Y);
+        var key = await ShownPhotoAsync(page);
+        var image = await app.ImageAsync(key);
+        Assert.Equal(key, image.GetProperty("key").GetString());
+        await page.WaitForFunctionAsync($"() => location.search.includes('pKey={key}')");
+        await page.WaitForSelectorAsync("#photo-details .photo-title");
+        Assert.Contains("demo", await page.InnerTextAsync("#photo-details .photo-title"));
+        await page.WaitForTimeoutAsync(800); // the viewer's transition ends before the screenshot
+        await WebAppFixture.ScreenshotAsync(page, "photo-1440");
+    }
+
+    [Fact]
+    public async Task NextAndPreviousWalkTheSequence()
+    {
+        var keys = await DemoSequenceAsync();
+        var page = await app.OpenAsync($"/?pKey={keys[1]}");
+        Assert.Equal(keys[1], await ShownPhotoAsync(page));
+
+        await page.ClickAsync("#photo-next");
+        Assert.Equal(keys[2], await ShownPhotoAsync(page, keys[2]));
+        await page.ClickAsync("#photo-prev");
+        Assert.Equal(keys[1], await ShownPhotoAsync(page, keys[1]));
+        await page.ClickAsync("#photo-prev");
+        Assert.Equal(keys[0], await ShownPhotoAsync(page, keys[0]));
+        await page.WaitForSelectorAsync("#photo-prev:disabled");
+    }
+
+    [Fact]
+    public async Task PermalinkReopensTheSamePhotoAndPlace()
+    {
+        var keys = await DemoSequenceAsync();
+        var page = await app.OpenAsync($"/?pKey={keys[3]}");
+        await ShownPhotoAsync(page, keys[3]);
+        await page.WaitForFunctionAsync("() => /lat=.*lon=.*z=.*pKey=/.test(location.search)");
+        var permalink = page.Url;
+
+        var again = await app.OpenAsync(new Uri(permalink).PathAndQuery);
+        Assert.Equal(keys[3], await ShownPhotoAsync(again, keys[3]));
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(permalink).Query);
+        await MapPixels.WaitForMapAsync(again);
+        var center = await again.EvaluateAsync<JsonElement>("() => window.sightlineMap.getCenter()");
+        Assert.Equal(double.Parse(query["lat"]!, System.Globalization.CultureInfo.InvariantCulture), center.GetProperty("lat").GetDouble(), 3);
+        Assert.Equal(double.Parse(query["lon"]!, System.Globalization.CultureInfo.InvariantCulture), center.GetProperty("lng").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task SignInWithPkceAndSignOutRevokesTheToken()
+    {
+        var page = await app.OpenAsync("/");
+        await WebAppFixture.SignInAsync(page, WebAppFixture.Alice);
+        Assert.Equal(app.Url("/"), page.Url.Split('?')[0]);
+        Assert.Contains(WebAppFixture.Alice, await page.InnerTextAsync("#account"));
+        var token = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('sightline.session')).token");
+        Assert.Equal(HttpStatusCodeOk, await MeStatusAsync(token));
+
+        await page.ClickAsync("#sign-out");
+        await page.WaitForSelectorAsync("#sign-in");
+        Assert.NotEqual(HttpStatusCodeOk, await MeStatusAsync(token));
+    }
+
+    [Fact]
+    public async Task UploadOfThreeJpegsShowsProgressAndTheirThumbnails()
+    {
+        var page = await app.OpenAsync("/upload");
+        await WebAppFixture.SignInAsync(page, WebAppFixture.Bob);
+        Assert.Equal(app.Url("/upload"), page.Url);
+        var files = Enumerable.Range(0, 3).Select(i => new FilePayload
+        {
+            Name = $"walk-{i}.jpg",
+            MimeType = "image/jpeg",
+            Buffer = Photo(51.0600 + i * 0.00005, 3.7300, new DateTime(2025, 3, 1, 10, 0, i * 2, DateTimeKind.Utc), shade: 60 + i * 50),
+        }).ToArray();
+        await page.SetInputFilesAsync("#upload-files", files);
+
+        await page.WaitForSelectorAsync(".upload-item >> nth=2");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.upload-item[data-state=done] .upload-thumb img').length === 3",
+            null, new PageWaitForFunctionOptions { PollingInterval = 200 });
+        var progress = await page.EvalOnSelectorAllAsync<int[]>(".upload-item progress", "bars => bars.map(b => b.value)");
+        Assert.Equal([100, 100, 100], progress);
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.upload-thumb img')].every(i => i.complete && i.naturalWidth > 0)");
+        await WebAppFixture.ScreenshotAsync(page, "upload");
+    }
+
+    [Fact]
+    public async Task ACommentWithScriptInItShowsAsText()
+    {
+        var keys = await DemoSequenceAsync();
+        var page = await app.OpenAsync($"/?pKey={keys[4]}");
+        await WebAppFixture.SignInAsync(page, WebAppFixture.Alice);
+        await ShownPhotoAsync(page, keys[4]);
+        const string text = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> nice corner";
+        await page.FillAsync("#comment-text", text);
+        await page.ClickAsync(".comment-form button[type=submit]");
+
+        var shown = await page.WaitForSelectorAsync(".comment-text");
+        Assert.Equal(text, await shown!.InnerTextAsync());
+        Assert.Equal(0, await page.EvalOnSelectorAllAsync<int>(".comments script, .comments img", "nodes => nodes.length"));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.pwned === undefined"));
+        await page.Locator("#photo-details").ScrollIntoViewIfNeededAsync();
+        await WebAppFixture.ScreenshotAsync(page, "comment");
+    }
+
+    [Fact]
+    public async Task ABlurDrawnByAUserAndApprovedByAnAdministratorChangesTheThumbnail()
+    {
+        var keys = await DemoSequenceAsync(street: 2);
+        var key = keys[5];
+        var before = await app.Server.Http.GetByteArrayAsync($"/{key}/thumb-320.jpg");
+
+        var page = await app.OpenAsync($"/?pKey={key}");
+        await WebAppFixture.SignInAsync(page, WebAppFixture.Alice);
+        await ShownPhotoAsync(page, key);
+        await page.ClickAsync(".actions summary");
+        await page.ClickAsync("#request-blur");
+        var surface = await page.WaitForSelectorAsync(".blur-surface img");
+        await page.WaitForFunctionAsync("() => document.querySelector('.blur-surface img').naturalWidth > 0");
+        var box = (await surface!.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.2f, box.Y + box.Height * 0.2f);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.5f, box.Y + box.Height * 0.45f, new MouseMoveOptions { Steps = 5 });
+        await page.Mouse.UpAsync();
+        await WebAppFixture.ScreenshotAsync(page, "blur-request");
+        await page.ClickAsync("#send-blur");
+        await page.WaitForSelectorAsync(".blur-dialog", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        var blurs = await app.Server.Http.GetFromJsonAsync<JsonElement>($"/v2/im/{key}/b?client_id={app.DemoClientId}");
+        Assert.Equal(1, blurs.GetProperty("pbs").GetArrayLength());
+
+        var moderator = await app.OpenAsync("/moderate");
+        await WebAppFixture.SignInAsync(moderator, WebAppFixture.Moderator);
+        var item = $".queue-item[data-key='{key}']";
+        await moderator.WaitForSelectorAsync($"{item} .blur-rect.pending");
+        await WebAppFixture.ScreenshotAsync(moderator, "moderate");
+        await moderator.ClickAsync($"{item} button.approve");
+        await moderator.WaitForSelectorAsync($"{item} >> text=Approved");
+
+        byte[] after = before;
+        for (var attempt = 0; attempt < 150 && after.SequenceEqual(before); attempt++)
+        {
+            await Task.Delay(200);
+            after = await app.Server.Http.GetByteArrayAsync($"/{key}/thumb-320.jpg");
+        }
+        Assert.False(after.SequenceEqual(before), "the thumbnail did not change after the blur was approved");
+    }
+
+    [Fact]
+    public async Task APrivatePhotoIsInvisibleToAStrangerAndShownToItsOwner()
+    {
+        var owner = "carol";
+        await app.Server.AddUserAsync(owner, WebAppFixture.Password);
+        await app.Server.AdminAsync("", "projects", "add", "--key", "survey", "--name", "Site survey", "--owner", owner);
+        var token = await app.Server.IssueTokenAsync(owner, app.DemoClientId, "private:upload private:read");
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/private-1?client_id={app.DemoClientId}&project=survey")
+        {
+            Content = new ByteArrayContent(Photo(51.0500, 3.7100, new DateTime(2025, 4, 1, 8, 0, 0, DateTimeKind.Utc), shade: 200)),
+        };
+        upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var answer = await (await app.Server.Http.SendAsync(upload)).Content.ReadFromJsonAsync<JsonElement>();
+        var key = answer.GetProperty("image_key").GetString()!;
+        await WaitForUploadDoneAsync("private-1", token);
+
+        var stranger = await app.OpenAsync($"/?pKey={key}");
+        await stranger.WaitForSelectorAsync("#photo-details .error");
+        Assert.Contains("does not exist", await stranger.InnerTextAsync("#photo-details"));
+        Assert.Null(await stranger.GetAttributeAsync(".photo-pane", "data-photo-key"));
+
+        var member = await app.OpenAsync($"/?pKey={key}");
+        await WebAppFixture.SignInAsync(member, owner);
+        Assert.Equal(key, await ShownPhotoAsync(member, key));
+    }
+
+    [Fact]
+    public async Task AnUnknownPageIsTheAppsNotFoundPage()
+    {
+        var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        var response = await page.GotoAsync(app.Url("/no/such/page"));
+        Assert.Equal(404, response!.Status);
+        Assert.Equal("Page not found", await page.InnerTextAsync("h1"));
+        await WebAppFixture.ScreenshotAsync(page, "not-found");
+    }
+
+    [Fact]
+    public async Task ThePhoneLayoutShowsMapAndPhotoWithoutSidewaysScrolling()
+    {
+        var keys = await DemoSequenceAsync(street: 1);
+        var page = await app.OpenAsync($"/?pKey={keys[2]}", width: 375, height: 740);
+        await ShownPhotoAsync(page, keys[2]);
+        await MapPixels.WaitForMapAsync(page);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 375"));
+        Assert.True(await page.IsVisibleAsync("#map"));
+        await page.WaitForTimeoutAsync(800);
+        await WebAppFixture.ScreenshotAsync(page, "photo-375");
+
+        var profile = await app.OpenAsync("/users/demo", width: 375, height: 740);
+        await profile.WaitForSelectorAsync(".stats");
+        await WebAppFixture.ScreenshotAsync(profile, "profile-375");
+    }
+
+    private const int HttpStatusCodeOk = 200;
+
+    private async Task<int> MeStatusAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/me?client_id={await WebAppClientIdAsync()}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return (int)(await app.Server.Http.SendAsync(request)).StatusCode;
+    }
+
+    private async Task<string> WebAppClientIdAsync()
+    {
+        var html = await app.Server.Http.GetStringAsync("/");
+        var config = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "name=\"sightline-config\" content=\"([^\"]*)\"").Groups[1].Value);
+        return JsonDocument.Parse(config).RootElement.GetProperty("clientId").GetString()!;
+    }
+
+    private async Task WaitForUploadDoneAsync(string uploadKey, string token)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/me/uploads/images/{uploadKey}?client_id={app.DemoClientId}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var upload = await (await app.Server.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+            if (upload.GetProperty("state").GetString() == "done")
+                return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the private photo was not processed");
+    }
+
+    // The keys of one demo street's sequence (street 0..3), in order.
+    private async Task<string[]> DemoSequenceAsync(int street = 0)
+    {
+        var found = await app.Server.Http.GetFromJsonAsync<JsonElement>($"/v2/search/s?client_id={app.DemoClientId}&user=demo&limit=10");
+        var sequences = found.GetProperty("ss").EnumerateArray().OrderBy(s => s.GetProperty("captured_at").GetInt64()).ToList();
+        return sequences[street].GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray();
+    }
+
+    // The key of the photo the viewer shows, once it shows one (or `expected`).
+    private static async Task<string> ShownPhotoAsync(IPage page, string? expected = null)
+    {
+        var condition = expected is null
+            ? "() => document.querySelector('.photo-pane')?.dataset.photoKey"
+            : $"() => document.querySelector('.photo-pane')?.dataset.photoKey === '{expected}'";
+        await page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+        return (await page.GetAttributeAsync(".photo-pane", "data-photo-key"))!;
+    }
+
+    // Content-security-policy violations the page reports from now on.
+    private static async Task<Func<Task<string[]>>> WatchForPolicyViolationsAsync(IPage page)
+    {
+        await page.AddInitScriptAsync("window.__violations = []; document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+        return () => page.EvaluateAsync<string[]>("() => window.__violations");
+    }
+
+    private static byte[] Photo(double lat, double lon, DateTime taken, int shade)
+    {
+        using var pixels = Image.Black(800, 600, bands: 3).Linear([1.0, 1.0, 1.0], [shade, 255 - shade, 128]).Cast(Enums.BandFormat.Uchar);
+        return Photos.Geotagged(pixels, lat, lon, taken);
+    }
+}

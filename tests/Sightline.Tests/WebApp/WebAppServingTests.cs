@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.WebApp;
+
+/// <summary>How the server serves the web app: pages, cached hashed files, a strict CSP, and the browser's 404 page.</summary>
+public sealed class WebAppServingTests(WebAppServingTests.ServerFixture fixture) : IClassFixture<WebAppServingTests.ServerFixture>
+{
+    public sealed class ServerFixture : IAsyncLifetime
+    {
+        public TestServer Server { get; private set; } = null!;
+        public async Task InitializeAsync() => Server = await TestServer.StartAsync();
+        public async Task DisposeAsync() => await Server.DisposeAsync();
+    }
+
+    private HttpClient Http => fixture.Server.Http;
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/upload")]
+    [InlineData("/photos/k3Jd9aQpZ0xW1vB7nT4e2A")]
+    [InlineData("/users/maria_k")]
+    public async Task AppRoutesAnswerTheIndexWithoutClientIdAndWithAStrictPolicy(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("no-cache", response.Headers.CacheControl!.ToString());
+        var policy = string.Join(' ', response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("script-src 'self';", policy);
+        Assert.DoesNotContain("unsafe-eval", policy);
+        Assert.DoesNotContain("http", policy); // nothing external without a configured basemap
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Matches("<script type=\"module\" src=\"/assets/app-[A-Z0-9]+\\.js\"></script>", html);
+        Assert.Matches("&quot;clientId&quot;:&quot;[A-Za-z0-9_-]{22}&quot;", html);
+    }
+
+    [Fact]
+    public async Task HashedFilesAreCachedForAYearAndCompressed()
+    {
+        var html = await Http.GetStringAsync("/");
+        var script = Regex.Match(html, "src=\"(/assets/app-[A-Z0-9]+\\.js)\"").Groups[1].Value;
+        using var request = new HttpRequestMessage(HttpMethod.Get, script);
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl!.ToString());
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType!.MediaType);
+        Assert.NotNull(response.Headers.ETag);
+
+        using var missing = await Http.GetAsync("/assets/app-NOTBUILT.js");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        await ContractAssert.Error(missing, "not_found");
+    }
+
+    [Fact]
+    public async Task AnUnknownPathIsAnHtmlPageForBrowsersAndJsonForEveryoneElse()
+    {
+        using var browser = new HttpRequestMessage(HttpMethod.Get, "/no/such/page");
+        browser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        using var page = await Http.SendAsync(browser);
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+
+        using var curl = new HttpRequestMessage(HttpMethod.Get, "/no/such/page");
+        curl.Headers.Accept.ParseAdd("*/*");
+        using var json = await Http.SendAsync(curl);
+        Assert.Equal(HttpStatusCode.NotFound, json.StatusCode);
+        await ContractAssert.Error(json, "not_found");
+
+        // The API families keep the contract's JSON even for a browser.
+        foreach (var path in new[] { "/v2/no-such-api", "/api/no-such-thing" })
+        {
+            using var api = new HttpRequestMessage(HttpMethod.Get, path);
+            api.Headers.Accept.ParseAdd("text/html");
+            using var answer = await Http.SendAsync(api);
+            Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+            Assert.Equal("application/json", answer.Content.Headers.ContentType!.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task TheWebAppIsAPublicClientRegisteredWithItsCallback()
+    {
+        var html = await Http.GetStringAsync("/");
+        var clientId = Regex.Match(html, "&quot;clientId&quot;:&quot;([A-Za-z0-9_-]{22})&quot;").Groups[1].Value;
+        var callback = new Uri(fixture.Server.BaseAddress, "/signin/callback").AbsoluteUri;
+        // The app's own sign-in link: /connect accepts the client and its redirect URI (it then asks the person to sign in).
+        using var connect = await Http.GetAsync($"/connect?client_id={clientId}&redirect_uri={Uri.EscapeDataString(callback)}" +
+            "&response_type=code&scope=user:read&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
+        // (The test's client follows the redirect to the sign-in page.)
+        Assert.Equal(HttpStatusCode.OK, connect.StatusCode);
+        Assert.Contains("/signin", connect.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("id=\"username\"", await connect.Content.ReadAsStringAsync());
+        // Another host's callback is not registered.
+        using var foreign = await Http.GetAsync($"/connect?client_id={clientId}&redirect_uri={Uri.EscapeDataString("https://evil.example/signin/callback")}" +
+            "&response_type=code&scope=user:read&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+    }
+}

@@ -1,0 +1,61 @@
+// Bundles the web app into dist/: index.html (a template the server fills with its settings) and assets/ with
+// content-hashed names, so the server can cache them for a year. Run by `dotnet build` (src/Sightline/Sightline.csproj).
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { noEvalPlugin } from './tools/no-eval-plugin.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+const assets = join(dist, 'assets');
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(assets, { recursive: true });
+
+// Files the app fetches at run time rather than bundles: MapLibre's worker (a module of its own), the offline basemap's
+// TopoJSON (Natural Earth through world-atlas) and the gazetteer.
+function copyHashed(source) {
+  const bytes = readFileSync(source);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 10);
+  const ext = extname(source);
+  const name = `${basename(source, ext)}-${hash}${ext}`;
+  writeFileSync(join(assets, name), bytes);
+  return `/assets/${name}`;
+}
+const files = {
+  worker: copyHashed(join(here, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs')),
+  land: copyHashed(join(here, 'node_modules/world-atlas/land-50m.json')),
+  countries: copyHashed(join(here, 'node_modules/world-atlas/countries-110m.json')),
+  places: copyHashed(join(here, 'src/data/places.json')),
+};
+
+const result = await build({
+  entryPoints: { app: join(here, 'src/main.js') },
+  bundle: true,
+  format: 'esm',
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  minify: true,
+  target: ['es2022'],
+  outdir: assets,
+  entryNames: '[name]-[hash]',
+  assetNames: '[name]-[hash]',
+  loader: { '.png': 'file', '.svg': 'file', '.woff': 'file', '.woff2': 'file', '.ttf': 'file' },
+  publicPath: '/assets',
+  define: { __SIGHTLINE_FILES__: JSON.stringify(files) },
+  metafile: true,
+  plugins: [noEvalPlugin],
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map(p => '/assets/' + basename(p));
+const script = outputs.find(p => /^\/assets\/app-.*\.js$/.test(p));
+const style = outputs.find(p => /^\/assets\/app-.*\.css$/.test(p));
+const template = readFileSync(join(here, 'index.html'), 'utf8')
+  .replace('%STYLE%', style)
+  .replace('%SCRIPT%', script)
+  .replace('%WORKER%', files.worker);
+writeFileSync(join(dist, 'index.html'), template);
+console.log(`web app built: ${script}, ${style}`);

@@ -1,0 +1,63 @@
+// Sign-in: the app is a public OAuth client of its own server (authorization code + PKCE S256, through oauth4webapi).
+// The token stays in this tab's sessionStorage; signing out revokes it at the server (RFC 7009).
+import * as oauth from 'oauth4webapi';
+import { config } from './config.js';
+import { session } from './session.js';
+import { api } from './api.js';
+
+const SCOPES = 'user:read public:write public:upload private:read private:write private:upload';
+const PENDING = 'sightline.signin';
+const issuer = new URL(location.origin);
+const client = () => ({ client_id: config.clientId });
+const redirectUri = () => new URL('/signin/callback', location.origin).href;
+// The server may listen on plain HTTP on a trusted network or loopback; the library refuses that unless told.
+const transport = { [oauth.allowInsecureRequests]: location.protocol === 'http:' };
+
+let metadata;
+async function authorizationServer() {
+  metadata ??= await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...transport }));
+  return metadata;
+}
+
+/** Sends the browser to the server's sign-in and consent pages; comes back to /signin/callback. */
+export async function signIn(returnTo = location.pathname + location.search) {
+  const as = await authorizationServer();
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo }));
+  const url = new URL(as.authorization_endpoint);
+  url.search = new URLSearchParams({
+    client_id: config.clientId, redirect_uri: redirectUri(), response_type: 'code', scope: SCOPES, state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  }).toString();
+  location.assign(url.href);
+}
+
+/** Finishes the flow on /signin/callback: checks state, exchanges the code with the verifier; returns where to go. */
+export async function completeSignIn() {
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null');
+  sessionStorage.removeItem(PENDING);
+  if (!pending) throw new Error('This sign-in was not started from this tab; start again.');
+  const as = await authorizationServer();
+  const params = oauth.validateAuthResponse(as, client(), new URL(location.href), pending.state);
+  const response = await oauth.authorizationCodeGrantRequest(as, client(), oauth.None(), params, redirectUri(), pending.verifier, transport);
+  const tokens = await oauth.processAuthorizationCodeResponse(as, client(), response);
+  session.set({ token: tokens.access_token, scope: tokens.scope ?? SCOPES });
+  const me = await api('/v2/me');
+  session.set({ ...session.user, username: me.username, avatar: me.avatar, admin: session.has('mapillary:admin') });
+  return pending.returnTo || '/';
+}
+
+/** Revokes the token at the server, then forgets it here (even if the server cannot be reached). */
+export async function signOut() {
+  const token = session.token;
+  session.set(null);
+  if (!token) return;
+  try {
+    const as = await authorizationServer();
+    const response = await oauth.revocationRequest(as, client(), oauth.None(), token, transport);
+    await oauth.processRevocationResponse(response);
+  } catch (error) {
+    console.warn('revocation failed', error);
+  }
+}

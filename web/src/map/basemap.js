@@ -1,0 +1,40 @@
+// The basemap: a style URL from the server's settings (Viewer:BasemapStyle), or the bundled offline one drawn from
+// Natural Earth's land and country borders (world-atlas TopoJSON), which needs no network beyond this server.
+import { feature, mesh } from 'topojson-client';
+import { config, files } from '../config.js';
+
+const WATER = '#c9dcea';
+const LAND = '#f3f1ec';
+const BORDER = '#a7a29a';
+
+/** The style to start the map with. */
+export function initialStyle() {
+  if (config.basemapStyle) return config.basemapStyle;
+  return {
+    version: 8,
+    sources: {},
+    layers: [{ id: 'water', type: 'background', paint: { 'background-color': WATER } }],
+  };
+}
+
+/** Adds the offline land and borders beneath the coverage (no-op with a configured style). */
+export async function addOfflineBasemap(map, beforeLayer) {
+  if (config.basemapStyle) return;
+  const [land, countries] = await Promise.all([
+    fetch(files.land).then(r => r.json()),
+    fetch(files.countries).then(r => r.json()),
+  ]);
+  const attribution = 'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain)';
+  map.addSource('land', { type: 'geojson', data: feature(land, land.objects.land), attribution, tolerance: 0.6 });
+  map.addSource('borders', { type: 'geojson', data: mesh(countries, countries.objects.countries, (a, b) => a !== b), tolerance: 0.6 });
+  const before = map.getLayer(beforeLayer) ? beforeLayer : undefined;
+  map.addLayer({ id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': LAND } }, before);
+  map.addLayer({
+    id: 'land-outline', type: 'line', source: 'land',
+    paint: { 'line-color': '#b9c9d6', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 10, 1.5] },
+  }, before);
+  map.addLayer({
+    id: 'borders', type: 'line', source: 'borders',
+    paint: { 'line-color': BORDER, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.6, 10, 1.4], 'line-dasharray': [3, 2] },
+  }, before);
+}

@@ -1,0 +1,113 @@
+// Sightline's coverage on the map: sequences from the server's vector tiles (/tiles/{z}/{x}/{y}.mapbox), photo points
+// from the image search at street zoom, and the open photo's marker with its viewing cone.
+import { api } from '../api.js';
+
+export const LINE_LAYER = 'coverage-lines';
+export const POINT_LAYER = 'coverage-points';
+export const POINT_ZOOM = 16;
+const SOURCE_LAYER = 'mapillary-sequences';
+const LINE_COLOR = '#0a7d3b';
+const SELECTED = '#d9480f';
+
+export function addCoverage(map) {
+  map.addSource('coverage', {
+    type: 'vector',
+    tiles: [`${location.origin}/tiles/{z}/{x}/{y}.mapbox`],
+    minzoom: 0,
+    maxzoom: 14,
+    attribution: 'Photos © their authors, CC BY-SA 4.0',
+  });
+  map.addLayer({
+    id: LINE_LAYER, type: 'line', source: 'coverage', 'source-layer': SOURCE_LAYER,
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: {
+      'line-color': LINE_COLOR,
+      'line-width': ['interpolate', ['exponential', 1.5], ['zoom'], 2, 2, 12, 3, 18, 6],
+      'line-opacity': 0.9,
+    },
+  });
+  map.addSource('points', { type: 'geojson', data: empty() });
+  map.addLayer({
+    id: POINT_LAYER, type: 'circle', source: 'points', minzoom: POINT_ZOOM,
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], POINT_ZOOM, 3.5, 20, 7],
+      'circle-color': pointColor('angle'),
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 1.2,
+    },
+  });
+  map.addSource('current', { type: 'geojson', data: empty() });
+  map.addLayer({ id: 'current-cone', type: 'fill', source: 'current', filter: ['==', ['geometry-type'], 'Polygon'],
+    paint: { 'fill-color': SELECTED, 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'current-point', type: 'circle', source: 'current', filter: ['==', ['geometry-type'], 'Point'],
+    paint: { 'circle-radius': 8, 'circle-color': SELECTED, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2.5 } });
+}
+
+/** Colours points by compass angle (a hue wheel) or by age (recent green to old grey). */
+export function pointColor(mode) {
+  if (mode === 'age') {
+    const now = Date.now();
+    return ['interpolate', ['linear'], ['get', 'captured_at'],
+      now - 10 * 365 * 864e5, '#8a8a8a', now - 2 * 365 * 864e5, '#3b7dd8', now, '#0a7d3b'];
+  }
+  return ['case', ['==', ['typeof', ['get', 'ca']], 'number'],
+    ['interpolate', ['linear'], ['get', 'ca'], 0, '#d62828', 90, '#f08c00', 180, '#2b8a3e', 270, '#1c7ed6', 360, '#d62828'],
+    '#555'];
+}
+
+/** The tile layer's filter for the user and date filters (tiles carry username and captured_at as strings). */
+export function lineFilter({ user, from, to }) {
+  const parts = ['all'];
+  if (user) parts.push(['==', ['get', 'username'], user]);
+  if (from) parts.push(['>=', ['to-number', ['get', 'captured_at']], from]);
+  if (to) parts.push(['<=', ['to-number', ['get', 'captured_at']], to]);
+  return parts.length > 1 ? parts : null;
+}
+
+let pointsRequest;
+/** Loads the photos in view as points (street zoom only), with the same filters as the lines. */
+export async function refreshPoints(map, filters) {
+  if (map.getZoom() < POINT_ZOOM) return;
+  pointsRequest?.abort();
+  pointsRequest = new AbortController();
+  const b = map.getBounds();
+  try {
+    const query = {
+      min_lat: b.getSouth(), max_lat: b.getNorth(), min_lon: b.getWest(), max_lon: b.getEast(), limit: 1000,
+      user: filters.user, start_time: filters.from, end_time: filters.to, project: filters.project,
+    };
+    const found = await api('/v2/search/im', { query, signal: pointsRequest.signal });
+    map.getSource('points')?.setData({
+      type: 'FeatureCollection',
+      features: found.ims.map(im => ({
+        type: 'Feature', geometry: { type: 'Point', coordinates: [im.lon, im.lat] },
+        properties: { key: im.key, ca: im.ca ?? null, captured_at: im.captured_at, sequence_key: im.sequence_key },
+      })),
+    });
+  } catch (error) {
+    if (error.name !== 'AbortError') console.warn('points', error);
+  }
+}
+
+/** Draws the open photo's marker and a viewing cone toward `bearing` (degrees from north). */
+export function showCurrent(map, lngLat, bearing) {
+  const features = [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lngLat.lng, lngLat.lat] }, properties: {} }];
+  if (typeof bearing === 'number' && !Number.isNaN(bearing)) features.unshift(cone(lngLat, bearing, 60, 18));
+  map.getSource('current')?.setData({ type: 'FeatureCollection', features });
+}
+
+function cone(center, bearing, fov, meters) {
+  const ring = [[center.lng, center.lat]];
+  const metersPerDegLat = 111320;
+  const metersPerDegLng = metersPerDegLat * Math.cos(center.lat * Math.PI / 180);
+  for (let a = bearing - fov / 2; a <= bearing + fov / 2 + 0.01; a += fov / 8) {
+    const r = a * Math.PI / 180;
+    ring.push([center.lng + Math.sin(r) * meters / metersPerDegLng, center.lat + Math.cos(r) * meters / metersPerDegLat]);
+  }
+  ring.push(ring[0]);
+  return { type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring] }, properties: {} };
+}
+
+function empty() {
+  return { type: 'FeatureCollection', features: [] };
+}

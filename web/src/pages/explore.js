@@ -1,0 +1,224 @@
+// Explore: the coverage map, place search, filters, and the photo viewer with its details; the address bar keeps a
+// permalink (/?lat=..&lon=..&z=..&pKey=..) that reopens the same view.
+import { Map as MapLibre, NavigationControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
+import { files } from '../config.js';
+import { h, mount, toast } from '../ui.js';
+import { api } from '../api.js';
+import { session } from '../session.js';
+import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
+import { addCoverage, lineFilter, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
+import { searchPlaces, parseCoordinates } from '../places.js';
+import { PhotoPanel } from './photo-panel.js';
+
+setWorkerUrl(files.worker);
+
+const DEFAULT_VIEW = { lat: 20, lon: 0, z: 1.6 };
+
+export class ExplorePage {
+  constructor() {
+    this.filters = { user: '', from: null, to: null, project: '', color: 'angle' };
+    this.photoKey = null;
+    this.element = h('div', { class: 'explore' });
+    this.mapElement = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of photo coverage' });
+    this.panel = new PhotoPanel({
+      onImage: image => this.photoShown(image),
+      onBearing: bearing => this.bearing(bearing),
+      onClose: () => this.closePhoto(),
+    });
+    this.element.append(h('section', { class: 'map-pane' }, this.mapElement, this.tools()), this.panel.element);
+    this.ready = false;
+  }
+
+  /** Called each time the route shows this page. */
+  show(params) {
+    if (!this.map) this.createMap(params);
+    else {
+      if (params.has('lat') && params.has('lon')) this.map.jumpTo(viewOf(params));
+      requestAnimationFrame(() => this.map.resize());
+    }
+    const key = params.get('pKey');
+    if (key && key !== this.photoKey) this.openPhoto(key, { fly: !params.has('lat') });
+    if (!key && this.photoKey) this.closePhoto();
+  }
+
+  createMap(params) {
+    const view = viewOf(params);
+    const map = new MapLibre({
+      container: this.mapElement,
+      style: initialStyle(),
+      center: [view.center[0], view.center[1]],
+      zoom: view.zoom,
+      attributionControl: false,
+      maxPitch: 0,
+      dragRotate: false,
+      // Keeps the canvas readable for the end-to-end tests' pixel checks and for screenshots.
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    });
+    this.map = map;
+    window.sightlineMap = map; // for the end-to-end tests and the bench: the map's state, read only
+    map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
+    map.addControl(new AttributionControl({ compact: true }), 'bottom-left');
+    map.on('load', async () => {
+      addCoverage(map);
+      this.applyFilters();
+      this.ready = true;
+      addOfflineBasemap(map, LINE_LAYER).catch(error => console.warn('basemap', error));
+      refreshPoints(map, this.filters);
+    });
+    if (!params.has('lat') && !params.get('pKey')) this.startWhereThePhotosAre();
+    map.on('moveend', () => {
+      this.writePermalink();
+      refreshPoints(map, this.filters);
+    });
+    for (const layer of [LINE_LAYER, POINT_LAYER]) {
+      map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+      map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+    }
+    map.on('click', event => this.clicked(event));
+  }
+
+  // A first visit starts over the newest sequence rather than over the whole world.
+  async startWhereThePhotosAre() {
+    try {
+      const found = await api('/v2/search/s', { query: { limit: 1 } });
+      const b = found.ss[0]?.boundary;
+      if (b) this.map.fitBounds([[b.min_lon, b.min_lat], [b.max_lon, b.max_lat]], { padding: 80, maxZoom: 15, duration: 0 });
+    } catch (error) {
+      console.warn('no starting place', error);
+    }
+  }
+
+  /** A click on a point opens it; on a line, the photo of that sequence nearest the click. */
+  async clicked(event) {
+    const box = [[event.point.x - 6, event.point.y - 6], [event.point.x + 6, event.point.y + 6]];
+    const layers = [POINT_LAYER, LINE_LAYER].filter(id => this.map.getLayer(id));
+    const [feature] = this.map.queryRenderedFeatures(box, { layers });
+    if (!feature) return;
+    if (feature.layer.id === POINT_LAYER) {
+      this.openPhoto(feature.properties.key);
+      return;
+    }
+    try {
+      const image = await api(`/v2/search/im/s/${encodeURIComponent(feature.properties.key)}`,
+        { query: { lat: event.lngLat.lat, lon: event.lngLat.lng } });
+      this.openPhoto(image.key);
+    } catch (error) {
+      toast(error.message, 'error');
+    }
+  }
+
+  async openPhoto(key, { fly = false } = {}) {
+    this.photoKey = key;
+    this.fly = fly;
+    this.element.classList.add('has-photo');
+    requestAnimationFrame(() => this.map?.resize());
+    await this.panel.open(key);
+  }
+
+  closePhoto() {
+    this.photoKey = null;
+    this.element.classList.remove('has-photo');
+    this.panel.close();
+    this.map?.getSource('current')?.setData({ type: 'FeatureCollection', features: [] });
+    requestAnimationFrame(() => this.map?.resize());
+    this.writePermalink();
+  }
+
+  photoShown(image) {
+    this.photoKey = image.key;
+    this.position = { lng: image.lon, lat: image.lat };
+    this.lastBearing = image.ca;
+    if (this.map) {
+      showCurrent(this.map, this.position, image.ca);
+      if (this.fly || this.map.getZoom() < 12 || !this.map.getBounds().contains([image.lon, image.lat])) this.map.easeTo({ center: [image.lon, image.lat], zoom: Math.max(this.map.getZoom(), 17) });
+      this.fly = false;
+    }
+    this.writePermalink();
+  }
+
+  bearing(bearing) {
+    if (this.map && this.position) showCurrent(this.map, this.position, bearing);
+  }
+
+  writePermalink() {
+    if (!this.map || location.pathname !== '/') return;
+    const c = this.map.getCenter();
+    const query = new URLSearchParams({ lat: c.lat.toFixed(6), lon: c.lng.toFixed(6), z: this.map.getZoom().toFixed(2) });
+    if (this.photoKey) query.set('pKey', this.photoKey);
+    history.replaceState(history.state, '', `/?${query}`);
+  }
+
+  applyFilters() {
+    if (!this.map?.getLayer(LINE_LAYER)) return;
+    this.map.setFilter(LINE_LAYER, lineFilter(this.filters));
+    this.map.setPaintProperty(POINT_LAYER, 'circle-color', pointColor(this.filters.color));
+    refreshPoints(this.map, this.filters);
+  }
+
+  tools() {
+    const results = h('ul', { class: 'search-results', role: 'listbox', id: 'place-results', hidden: true });
+    const input = h('input', {
+      type: 'search', id: 'place-search', placeholder: 'Search a place or lat, lon', autocomplete: 'off',
+      role: 'combobox', 'aria-expanded': 'false', 'aria-controls': 'place-results', 'aria-autocomplete': 'list',
+    });
+    const go = place => {
+      results.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      this.map?.flyTo({ center: [place.lon, place.lat], zoom: place.zoom ?? 11 });
+    };
+    input.addEventListener('input', async () => {
+      const coordinates = parseCoordinates(input.value);
+      const found = coordinates ? [{ name: `${coordinates.lat}, ${coordinates.lon}`, country: '', ...coordinates, zoom: 17 }] : await searchPlaces(input.value);
+      mount(results, found.map((place, i) => h('li', { role: 'option', id: `place-${i}` },
+        h('button', { type: 'button', onclick: () => go(place) }, place.name, place.country ? h('span', { class: 'muted' }, ` ${place.country}`) : null))));
+      results.hidden = found.length === 0;
+      input.setAttribute('aria-expanded', String(found.length > 0));
+    });
+    input.addEventListener('keydown', event => {
+      if (event.key === 'Enter') results.querySelector('button')?.click();
+      if (event.key === 'Escape') results.hidden = true;
+      if (event.key === 'ArrowDown') { event.preventDefault(); results.querySelector('button')?.focus(); }
+    });
+
+    const filters = this.filterForm();
+    const toggle = h('button', { type: 'button', class: 'filter-toggle', 'aria-expanded': 'false', 'aria-controls': 'filters' }, 'Filters');
+    toggle.addEventListener('click', () => {
+      filters.hidden = !filters.hidden;
+      toggle.setAttribute('aria-expanded', String(!filters.hidden));
+    });
+    return h('div', { class: 'map-tools' },
+      h('div', { class: 'search' }, h('label', { for: 'place-search', class: 'visually-hidden' }, 'Search a place'), input, results),
+      toggle, filters);
+  }
+
+  filterForm() {
+    const field = (label, input) => h('label', {}, h('span', {}, label), input);
+    const user = h('input', { type: 'text', name: 'user', autocomplete: 'off', placeholder: 'any' });
+    const from = h('input', { type: 'date', name: 'from' });
+    const to = h('input', { type: 'date', name: 'to' });
+    const project = h('input', { type: 'text', name: 'project', placeholder: 'key (signed in)', autocomplete: 'off' });
+    const color = h('select', { name: 'color' }, h('option', { value: 'angle' }, 'compass angle'), h('option', { value: 'age' }, 'age'));
+    const form = h('form', { class: 'filters', id: 'filters', hidden: true, 'aria-label': 'Filters' },
+      field('User', user), field('From', from), field('To', to), field('Project', project), field('Colour points by', color),
+      h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Apply'), h('button', { type: 'reset', class: 'secondary' }, 'Clear')));
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      this.filters = {
+        user: user.value.trim(), project: project.value.trim(), color: color.value,
+        from: from.value ? Date.parse(from.value) : null, to: to.value ? Date.parse(to.value) + 864e5 - 1 : null,
+      };
+      if (this.filters.project && !session.token) toast('Sign in to see a project’s photos.', 'error');
+      this.applyFilters();
+    });
+    form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
+    return form;
+  }
+}
+
+function viewOf(params) {
+  const lat = Number(params.get('lat')), lon = Number(params.get('lon')), z = Number(params.get('z'));
+  const valid = params.has('lat') && params.has('lon') && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+  return valid
+    ? { center: [lon, lat], zoom: Number.isFinite(z) && params.has('z') ? z : 16 }
+    : { center: [DEFAULT_VIEW.lon, DEFAULT_VIEW.lat], zoom: DEFAULT_VIEW.z };
+}
