@@ -95,7 +95,7 @@ public static class ConnectPages
         // The server's own web app is first-party: an administrator signing in to it may moderate there too.
         // No other application can be granted mapillary:admin at /connect (ConnectRequests.GrantableScopes).
         if (context.RequestServices.GetRequiredService<WebApp.WebAppClient>().IsWebApp(application.ClientId)
-            && await context.RequestServices.GetRequiredService<Users.UserStore>().FindByIdAsync(userId) is { IsAdmin: true })
+            && await context.RequestServices.GetRequiredService<Users.IUserStore>().FindByIdAsync(userId) is { IsAdmin: true })
             scopes = [.. scopes, Scopes.MapillaryAdmin];
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         identity.SetClaim(OpenIddictConstants.Claims.Subject, userId.ToString(CultureInfo.InvariantCulture));

@@ -77,14 +77,14 @@ public static class CollectionsApi
         return StacResults.Json(new JsonObject { ["collections"] = collections, ["links"] = linkList });
     }
 
-    public static async Task<IResult> GetCollection(string id, HttpRequest request, Caller caller, SequenceStore sequences, StacDocuments documents, StacUsers users)
+    public static async Task<IResult> GetCollection(string id, HttpRequest request, Caller caller, ISequenceStore sequences, StacDocuments documents, StacUsers users)
     {
         var sequence = await FindSequenceAsync(id, caller, sequences);
         var username = sequence.Images[0].Username;
         return StacResults.Json(documents.Collection(Summary(sequence), username, await users.UuidAsync(sequence.UserId), new StacLinks(request)));
     }
 
-    public static async Task<IResult> ListItems(string id, HttpRequest request, Caller caller, SequenceStore sequences, StacDocuments documents,
+    public static async Task<IResult> ListItems(string id, HttpRequest request, Caller caller, ISequenceStore sequences, StacDocuments documents,
         StacUsers users, IOptions<StacOptions> options)
     {
         var sequence = await FindSequenceAsync(id, caller, sequences);
@@ -134,16 +134,18 @@ public static class CollectionsApi
         return StacResults.GeoJson(documents.Item(source, new StacLinks(request), neighbours.Around(sequence, position)));
     }
 
-    public static async Task<IResult> GetCollectionThumbnail(string id, Caller caller, HttpResponse response, SequenceStore sequences, ImageStore images, ImageFiles files)
+    public static async Task<IResult> GetCollectionThumbnail(string id, Caller caller, HttpResponse response, ISequenceStore sequences, IImageStore images,
+        IBlobStore blobs, CancellationToken cancellation)
     {
         var sequence = await FindSequenceAsync(id, caller, sequences);
-        return await ThumbnailsApi.GetThumbnail(sequence.Images[0].Key, "320", caller, response, images, files);
+        return await ThumbnailsApi.GetThumbnail(sequence.Images[0].Key, "320", caller, response, images, blobs, cancellation);
     }
 
-    public static async Task<IResult> GetItemThumbnail(string id, Caller caller, HttpResponse response, ImageStore images, ImageFiles files) =>
-        await ThumbnailsApi.GetThumbnail(id, "320", caller, response, images, files);
+    public static async Task<IResult> GetItemThumbnail(string id, Caller caller, HttpResponse response, IImageStore images, IBlobStore blobs,
+        CancellationToken cancellation) =>
+        await ThumbnailsApi.GetThumbnail(id, "320", caller, response, images, blobs, cancellation);
 
-    private static async Task<Sequence> FindSequenceAsync(string id, Caller caller, SequenceStore sequences)
+    private static async Task<Sequence> FindSequenceAsync(string id, Caller caller, ISequenceStore sequences)
     {
         Key("id", id);
         return await sequences.FindVisibleAsync(id, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Collection '{id}'");

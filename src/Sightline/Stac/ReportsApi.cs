@@ -25,7 +25,7 @@ public static class ReportsApi
             .WithDescription("JSON body: issue (" + string.Join(", ", Issues) + "), picture_id or sequence_id, and optionally reporter_email and " +
                              "reporter_comments. Filed as a complaint for the moderators; with a token it records the user.");
 
-    public static async Task<IResult> Report(HttpRequest request, Caller caller, ImageStore images, SequenceStore sequences, ComplaintStore complaints,
+    public static async Task<IResult> Report(HttpRequest request, Caller caller, IImageStore images, ISequenceStore sequences, IComplaintStore complaints,
         StacApplication application, CancellationToken cancellation)
     {
         var body = await RequestBody.JsonObjectAsync(request, cancellation);

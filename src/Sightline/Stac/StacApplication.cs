@@ -1,4 +1,3 @@
-using Dapper;
 using Sightline.Applications;
 using Sightline.Storage;
 
@@ -6,9 +5,9 @@ namespace Sightline.Stac;
 
 /// <summary>
 /// The application that complaints filed through <c>/api/reports</c> without a token are recorded under (every complaint
-/// names one, and STAC clients send no client_id). Made on first use and remembered in the settings table.
+/// names one, and STAC clients send no client_id). Made on first use and remembered as a setting.
 /// </summary>
-public sealed class StacApplication(Database database, ApplicationStore applications)
+public sealed class StacApplication(ISettingStore settings, IApplicationStore applications)
 {
     private const string SettingName = "stac_client_id";
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -23,16 +22,14 @@ public sealed class StacApplication(Database database, ApplicationStore applicat
         {
             if (id is { } again)
                 return again;
-            string? clientId;
-            await using (var connection = await database.OpenAsync())
-                clientId = await connection.QuerySingleOrDefaultAsync<string>("SELECT value FROM settings WHERE name = @SettingName", new { SettingName });
+            var clientId = await settings.GetAsync(SettingName);
             var application = clientId is null ? null : await applications.FindAsync(clientId);
             if (application is null)
             {
                 (application, _) = await applications.AddAsync("STAC API reports", [], allowImplicit: false, confidential: false);
-                await using var write = await database.OpenAsync();
-                await write.ExecuteAsync("INSERT OR REPLACE INTO settings (name, value) VALUES (@SettingName, @value)",
-                    new { SettingName, value = application.ClientId });
+                // Two nodes racing keep the first application registered; the other one stays unused.
+                var kept = await settings.GetOrAddAsync(SettingName, application.ClientId);
+                application = kept == application.ClientId ? application : await applications.FindAsync(kept) ?? application;
             }
             id = application.Id;
             return application.Id;

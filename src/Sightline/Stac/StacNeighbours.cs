@@ -9,7 +9,7 @@ namespace Sightline.Stac;
 /// An item's surroundings: its place in the sequence (prev, next) from the database, as the sequence's viewer may see it,
 /// and photos of other sequences nearby (related) from the public index.
 /// </summary>
-public sealed class StacNeighbours(SequenceStore sequences, ImageIndex index, StacUsers users, IOptions<StacOptions> options)
+public sealed class StacNeighbours(ISequenceStore sequences, ImageIndex index, StacUsers users, IOptions<StacOptions> options)
 {
     private const int MaxRelated = 8;
 

@@ -7,7 +7,7 @@ namespace Sightline.Stac;
 /// The STAC API names users by their public uuid (as Panoramax does by account id); the index knows them by row id.
 /// Uuids never change, so they are remembered once looked up.
 /// </summary>
-public sealed class StacUsers(UserStore users)
+public sealed class StacUsers(IUserStore users)
 {
     private readonly ConcurrentDictionary<long, string> uuids = new();
 
@@ -20,7 +20,7 @@ public sealed class StacUsers(UserStore users)
     }
 
     /// <summary>
-    /// For the tile builder, which runs synchronously: the database behind <see cref="UserStore"/> (SQLite) answers
+    /// For the tile builder, which runs synchronously: the database behind <see cref="IUserStore"/> (SQLite) answers
     /// synchronously anyway, and each uuid is read once per process.
     /// </summary>
     public string Uuid(long userId) => uuids.TryGetValue(userId, out var uuid) ? uuid : UuidAsync(userId).AsTask().GetAwaiter().GetResult();

@@ -18,7 +18,7 @@ public static class UsersApi
             .WithName("StacUserCollection").WithSummary("A user's public sequences as one STAC Collection with a child link to each");
     }
 
-    public static async Task<IResult> ListUsers(HttpRequest request, UserStore users)
+    public static async Task<IResult> ListUsers(HttpRequest request, IUserStore users)
     {
         var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, 100), MaxUsers);
         var links = new StacLinks(request);
@@ -32,7 +32,7 @@ public static class UsersApi
         });
     }
 
-    public static async Task<IResult> SearchUsers(HttpRequest request, UserStore users)
+    public static async Task<IResult> SearchUsers(HttpRequest request, IUserStore users)
     {
         var q = Parameters.RequiredText("q", request.Query["q"].FirstOrDefault(), 100);
         var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, 20), MaxUsers);

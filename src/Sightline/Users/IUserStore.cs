@@ -11,6 +11,9 @@ public interface IUserStore
 
     Task<User?> FindByUsernameAsync(string username);
 
+    /// <summary>By the public uuid that the STAC API names users by.</summary>
+    Task<User?> FindByUuidAsync(string uuid);
+
     /// <summary>Case-insensitive prefix match on usernames, alphabetical.</summary>
     Task<IReadOnlyList<User>> SearchByPrefixAsync(string prefix, int limit);
 

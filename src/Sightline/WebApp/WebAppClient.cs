@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Sightline.Applications;
@@ -12,7 +11,7 @@ namespace Sightline.WebApp;
 /// loopback address the server listens on, added at every start; never taken from a request's Host header, which
 /// would let anyone make the server send codes to a host of their choosing.
 /// </summary>
-public sealed class WebAppClient(Database database, ApplicationStore applications, IServer server, IConfiguration configuration,
+public sealed class WebAppClient(ISettingStore settings, IApplicationStore applications, IServer server, IConfiguration configuration,
     IHostApplicationLifetime lifetime, ILogger<WebAppClient> logger) : IHostedService
 {
     public const string CallbackPath = "/signin/callback";
@@ -70,20 +69,17 @@ public sealed class WebAppClient(Database database, ApplicationStore application
 
     private async Task<string> EnsureAsync(IReadOnlyList<string> redirectUris)
     {
-        await using (var connection = await database.OpenAsync())
+        if (await settings.GetAsync(SettingName) is { } existing && await applications.FindAsync(existing) is { } application)
         {
-            var existing = await connection.QuerySingleOrDefaultAsync<string>("SELECT value FROM settings WHERE name = @SettingName", new { SettingName });
-            if (existing is not null && await applications.FindAsync(existing) is { } application)
-            {
-                await applications.AddRedirectUrisAsync(application.Id, redirectUris);
-                return existing;
-            }
+            await applications.AddRedirectUrisAsync(application.Id, redirectUris);
+            return existing;
         }
         var (created, _) = await applications.AddAsync(Name, redirectUris, allowImplicit: false, confidential: false);
-        await using var write = await database.OpenAsync();
-        await write.ExecuteAsync("INSERT OR REPLACE INTO settings (name, value) VALUES (@SettingName, @value)",
-            new { SettingName, value = created.ClientId });
-        return created.ClientId;
+        // Two nodes starting at once keep the first registration; the loser adds its redirect URIs to it.
+        var kept = await settings.GetOrAddAsync(SettingName, created.ClientId);
+        if (kept != created.ClientId && await applications.FindAsync(kept) is { } first)
+            await applications.AddRedirectUrisAsync(first.Id, redirectUris);
+        return kept;
     }
 
     /// <summary>True when <paramref name="clientId"/> is the web app's own client (first-party: see ConnectPages).</summary>

@@ -28,7 +28,7 @@ public sealed class V2ClientsServer : IAsyncLifetime
         Server = await TestServer.StartAsync();
         (ClientId, _) = await Server.AddClientAsync("v2 clients");
         await Server.AddUserAsync(Person, Password);
-        var uploaded = await DemoImagery.LoadAsync(new Storage.Database(Server.DataDirectory), ClientId, Server.BaseAddress, TextWriter.Null,
+        var uploaded = await DemoImagery.LoadAsync(Server.Services, ClientId, Server.BaseAddress, TextWriter.Null,
             CancellationToken.None, photosPerStreet: 4);
         var deadline = DateTime.UtcNow.AddMinutes(2);
         JsonElement page;

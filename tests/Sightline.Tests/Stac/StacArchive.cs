@@ -33,7 +33,7 @@ public sealed class StacArchive : IAsyncLifetime
     {
         Server = await TestServer.StartAsync();
         (ClientId, _) = await Server.AddClientAsync("stac tests");
-        var uploaded = await DemoImagery.LoadAsync(new Storage.Database(Server.DataDirectory), ClientId, Server.BaseAddress, TextWriter.Null,
+        var uploaded = await DemoImagery.LoadAsync(Server.Services, ClientId, Server.BaseAddress, TextWriter.Null,
             CancellationToken.None, photosPerStreet: PhotosPerStreet);
         Assert.Equal(DemoPhotos, uploaded);
 

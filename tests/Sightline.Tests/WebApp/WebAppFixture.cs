@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Sightline.Applications;
 using Sightline.Demo;
@@ -28,9 +29,9 @@ public sealed class WebAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await TestServer.StartAsync();
-        var database = new Database(Server.DataDirectory);
-        DemoClientId = await DemoApplication.EnsureAsync(database, new ApplicationStore(database));
-        await DemoImagery.LoadAsync(database, DemoClientId, Server.BaseAddress, TextWriter.Null, CancellationToken.None, PhotosPerStreet);
+        DemoClientId = await DemoApplication.EnsureAsync(
+            Server.Services.GetRequiredService<ISettingStore>(), Server.Services.GetRequiredService<IApplicationStore>());
+        await DemoImagery.LoadAsync(Server.Services, DemoClientId, Server.BaseAddress, TextWriter.Null, CancellationToken.None, PhotosPerStreet);
         await Server.AddUserAsync(Alice, Password);
         await Server.AddUserAsync(Bob, Password);
         await Server.AdminAsync(Password + "\n", "users", "add", "--username", Moderator, "--email", "mod@example.org", "--admin");
