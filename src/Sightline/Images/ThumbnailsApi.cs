@@ -18,13 +18,18 @@ public static class ThumbnailsApi
             .WithSummary("An image file")
             .WithDescription("The image scaled to 320, 640, 1024 or 2048 pixels wide (never upscaled), upright, without metadata.");
 
-    public static async Task<FileStreamHttpResult> GetThumbnail(
+    public static async Task<Results<FileStreamHttpResult, RedirectHttpResult>> GetThumbnail(
         string key, string size, Caller caller, HttpResponse response, IImageStore images, IBlobStore blobs, CancellationToken cancellation)
     {
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         if (!int.TryParse(size, out var width) || !ImageFiles.ThumbnailWidths.Contains(width) || size != width.ToString())
             throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
-        var file = await blobs.OpenReadAsync(ImageFiles.ThumbnailKey(image.Key, width, image.DerivativeVersion), cancellation)
+        var objectKey = ImageFiles.ThumbnailKey(image.Key, width, image.DerivativeVersion);
+        // Public files may come straight from the object store (Storage:S3:RedirectThumbnails); private ones never leave
+        // through a URL that works without the viewer's token.
+        if (image.ProjectId is null && blobs.DirectReadUrl(objectKey) is { } direct)
+            return TypedResults.Redirect(direct);
+        var file = await blobs.OpenReadAsync(objectKey, cancellation)
             ?? throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
 
         // The key, size and derivative version name the bytes (a new version follows applied blurs). No 304 here:

@@ -73,9 +73,6 @@ public static class OAuthServer
                 server.CodeChallengeMethods.Clear();
                 server.CodeChallengeMethods.Add(OpenIddictConstants.CodeChallengeMethods.Sha256);
             });
-            // The keys only protect codes in flight (10 minutes at most): after a restart a pending code
-            // fails and the person signs in again, which is cheaper than managing key material.
-            options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             options.UseAspNetCore()
                 .EnableAuthorizationEndpointPassthrough()
                 .EnableTokenEndpointPassthrough()
@@ -84,6 +81,8 @@ public static class OAuthServer
                 .DisableTransportSecurityRequirement();
             OpenIddictHandlers.Register(options);
         });
+        // Signing and encryption keys from the settings store, shared by every node and kept across restarts.
+        services.AddOptions<OpenIddict.Server.OpenIddictServerOptions>().Configure<Storage.ISettingStore>(StoredKeys.Configure);
         return services;
     }
 

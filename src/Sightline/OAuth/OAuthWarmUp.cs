@@ -4,8 +4,9 @@ using OpenIddict.Server;
 namespace Sightline.OAuth;
 
 /// <summary>
-/// Builds OpenIddict's options beside the start, which makes its in-memory signing and encryption keys (RSA key
-/// generation, 1.5 to 2 s here), so that the first person at /connect or the token endpoint does not wait for it.
+/// Builds OpenIddict's options beside the start, which loads its stored signing and encryption keys (and makes them on
+/// a new server: RSA key generation, 1.5 to 2 s here), so that the first person at /connect or the token endpoint does
+/// not wait for it.
 /// </summary>
 public sealed class OAuthWarmUp(IOptionsMonitor<OpenIddictServerOptions> options, ILogger<OAuthWarmUp> logger) : IHostedService
 {

@@ -71,6 +71,8 @@ public sealed class FileBlobStore(StorageOptions options) : IBlobStore
         }
     }
 
+    public string? DirectReadUrl(string key) => null;
+
     public Task<bool> ExistsAsync(string key, CancellationToken cancellation = default) => Task.FromResult(File.Exists(PathOf(key)));
 
     public Task DeleteAsync(string key, CancellationToken cancellation = default)

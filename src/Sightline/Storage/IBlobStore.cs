@@ -24,6 +24,12 @@ public interface IBlobStore
     /// <summary>Removes the object; nothing happens when there is none.</summary>
     Task DeleteAsync(string key, CancellationToken cancellation = default);
 
+    /// <summary>
+    /// A URL clients may read the object from directly for a while (a presigned S3 URL), when the store is configured
+    /// to hand such URLs out; null otherwise, and then the object is streamed through the server.
+    /// </summary>
+    string? DirectReadUrl(string key);
+
     /// <summary>Removes every object whose key starts with <paramref name="prefix"/> (a folder: ends with '/').</summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellation = default);
 }

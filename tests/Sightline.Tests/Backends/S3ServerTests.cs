@@ -53,4 +53,25 @@ public sealed class S3ServerTests : IAsyncLifetime
             Assert.False(await blobs.ExistsAsync(ImageFiles.ThumbnailKey(key, width)));
         Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/{key}/thumb-320.jpg")).StatusCode);
     }
+
+    [Fact]
+    public async Task WithRedirectsAPublicThumbnailIsAPresignedUrlOfTheObject()
+    {
+        var peer = await S3Peer.GetAsync();
+        var configuration = peer.Configuration(Guid.NewGuid().ToString("N"));
+        configuration["Storage:S3:RedirectThumbnails"] = "true";
+        await using var redirecting = await TestServer.StartAsync(configuration);
+        var photographer = await Uploader.CreateAsync(redirecting, "s3-redirected");
+        var photo = Photos.Jpeg(new PhotoSpec { Width = 700, Height = 500, Lat = 51.07, Lon = 3.74, Taken = new DateTime(2024, 6, 3, 10, 0, 0) });
+        var key = (await photographer.UploadProcessedAsync("redirected", photo)).GetProperty("key").GetString()!;
+
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = redirecting.BaseAddress };
+        using var response = await plain.GetAsync($"/{key}/thumb-640.jpg");
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.StartsWith(peer.ServiceUrl.AbsoluteUri, location.AbsoluteUri);
+        var bytes = await plain.GetByteArrayAsync(location);
+        using var thumbnail = NetVips.Image.NewFromBuffer(bytes);
+        Assert.Equal(640, thumbnail.Width);
+    }
 }

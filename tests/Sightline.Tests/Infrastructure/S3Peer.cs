@@ -101,6 +101,8 @@ public sealed class S3Peer
 
     private static string PeerProject()
     {
+        if (Environment.GetEnvironmentVariable("SIGHTLINE_S3RVER_PROJECT") is { Length: > 0 } configured)
+            return configured;
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, "tests", "s3rver");

@@ -16,7 +16,8 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private readonly bool ownsData;
+    private bool ownsData;
+    private IReadOnlyDictionary<string, string?>? configuration;
 
     private TestServer(WebApplication app, string dataDirectory, Uri baseAddress, CapturedLogs logs, bool ownsData)
     {
@@ -54,7 +55,21 @@ public sealed class TestServer : IAsyncDisposable
         configureApp?.Invoke(app);
         await app.StartAsync();
         var address = SightlineServer.ListeningAddresses(app).Single();
-        return new TestServer(app, data, new Uri(address), logs, ownsData: dataDirectory is null);
+        return new TestServer(app, data, new Uri(address), logs, ownsData: dataDirectory is null) { configuration = configuration };
+    }
+
+    /// <summary>
+    /// Stops this server and starts another over the same data folder with the same configuration (a restart, on
+    /// another port); the new server owns the folder if this one did.
+    /// </summary>
+    public async Task<TestServer> RestartAsync()
+    {
+        var owned = ownsData;
+        ownsData = false;
+        await DisposeAsync();
+        var restarted = await StartAsync(configuration, dataDirectory: DataDirectory);
+        restarted.ownsData = owned;
+        return restarted;
     }
 
     // Face and plate detection at ingest cost a good part of a second per photo: only the tests about them turn them on

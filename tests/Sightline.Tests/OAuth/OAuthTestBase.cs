@@ -29,6 +29,9 @@ public abstract class OAuthTestBase : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
+    /// <summary>Restarts the server over the same data folder (it listens on another port afterwards).</summary>
+    protected async Task RestartServerAsync() => Server = await Server.RestartAsync();
+
     protected async Task<Client> AddClientAsync(string name, string redirect = RedirectUri, params string[] flags)
     {
         var json = await Server.AdminAsync("", ["clients", "add", "--name", name, "--redirect-uri", redirect, .. flags]);

@@ -136,12 +136,9 @@ public sealed class SearchIndexLifecycleTests
                 """);
     }
 
-    private static SqliteConnection Open(string data)
-    {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(data, "sightline.db")};Pooling=False");
-        connection.Open();
-        return connection;
-    }
+    // Through the storage's own connections: a commit made by this process is seen by the server's next search at once
+    // (one made by another process only within Storage:ChangeProbeMilliseconds).
+    private static SqliteConnection Open(string data) => new Storage.Sqlite.Database(data).Open();
 
     private static void Execute(string data, string sql)
     {

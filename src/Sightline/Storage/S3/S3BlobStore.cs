@@ -64,9 +64,6 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public string Bucket { get; }
     public string Prefix { get; }
 
-    /// <summary>Whether thumbnails are answered with a redirect to <see cref="PresignedReadUrl"/>.</summary>
-    public bool RedirectsReads => options.RedirectThumbnails;
-
     private string Key(string key) => Prefix + key;
 
     public async Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellation = default)
@@ -146,8 +143,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         while (page.IsTruncated == true);
     }
 
-    /// <summary>A URL a client can read the object from directly for a while (no node in the way).</summary>
-    public string PresignedReadUrl(string key) =>
+    /// <summary>With <see cref="S3Options.RedirectThumbnails"/>: a presigned URL, valid for <see cref="S3Options.PresignSeconds"/>.</summary>
+    public string? DirectReadUrl(string key) => !options.RedirectThumbnails ? null :
         client.GetPreSignedURL(new GetPreSignedUrlRequest
         {
             BucketName = Bucket,
