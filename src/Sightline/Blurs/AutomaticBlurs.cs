@@ -95,6 +95,8 @@ public sealed class AutomaticBlurs
     {
         if (found.Count == 0)
             return;
+        foreach (var blur in found)
+            Observability.SightlineMeter.BlurDetections.Add(1, new KeyValuePair<string, object?>("type", blur.Type));
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
             """

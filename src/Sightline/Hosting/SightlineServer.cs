@@ -6,6 +6,8 @@ using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Community;
 using Sightline.Contract;
+using Sightline.Health;
+using Sightline.Observability;
 using Sightline.Images;
 using Sightline.Me;
 using Sightline.OAuth;
@@ -43,9 +45,13 @@ public static class SightlineServer
         });
         if (settings.Configuration is not null)
             builder.Configuration.AddInMemoryCollection(settings.Configuration);
+        // Logging:Format=json: one JSON object per line on the console, for log shippers (issue 13).
+        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+            builder.Logging.AddJsonConsole();
         configureLogging?.Invoke(builder.Logging);
+        builder.AddSightlineMetrics();
 
-        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.UseUrls(MetricsEndpoint.SeparateUrl(builder.Configuration) is { } metricsUrl ? $"{settings.Urls};{metricsUrl}" : settings.Urls);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             // The usual ASP.NET "Kestrel:Limits" section (timeouts, data rates, connection counts);
@@ -66,6 +72,8 @@ public static class SightlineServer
 
         var services = builder.Services;
         services.AddSingleton(new Database(settings.DataDirectory));
+        services.AddSingleton<OperationsStore>();
+        services.AddSightlineHealth();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApplicationStore>();
         services.AddSingleton<CommitWatch>();
@@ -95,7 +103,10 @@ public static class SightlineServer
         }));
 
         var app = builder.Build();
+        PhotoWarnings.Install(app.Services.GetRequiredService<ILoggerFactory>());
         app.Use(TransportRejections.MarkRequestInApp); // first: tells the transport the app owns the request
+        if (AccessLogMiddleware.IsEnabled(app.Configuration))
+            app.UseMiddleware<AccessLogMiddleware>(); // outside the contract's middleware: it logs the status that left
         app.UseMiddleware<ContractMiddleware>();
         app.Use(HeadRequests.AnswerAsGet);
         app.UseCors();
@@ -116,6 +127,8 @@ public static class SightlineServer
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowWithoutClient();
         app.MapStatus();
+        app.MapHealth();
+        app.MapSightlineMetrics();
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
@@ -163,6 +176,11 @@ public static class SightlineServer
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>
-    public static IReadOnlyList<string> ListeningAddresses(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    /// <remarks>The metrics port, when separate, is not one of them.</remarks>
+    public static IReadOnlyList<string> ListeningAddresses(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        var metricsUrl = MetricsEndpoint.SeparateUrl(app.Configuration);
+        return addresses.Where(a => metricsUrl is null || !a.Equals(metricsUrl, StringComparison.OrdinalIgnoreCase)).ToList();
+    }
 }

@@ -50,11 +50,21 @@ public sealed class DerivativeWorker(
 
     private async Task ProcessAsync(JobQueue.Job job)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = await ProcessOnceAsync(job);
+        Observability.SightlineMeter.JobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    // The outcome names the metric's tag: done, failed (the photo), or deleted (while it was processed).
+    private async Task<string> ProcessOnceAsync(JobQueue.Job job)
+    {
+        using var subject = Observability.PhotoWarnings.About($"image {job.ImageKey}");
         var original = files.OriginalPath(job.ContentHash);
         if (!job.OriginalPresent || !File.Exists(original))
         {
             await queue.FailAsync(job, "the original was removed before it was processed");
-            return;
+            return "failed";
         }
         var detected = new List<Blur>();
         try
@@ -67,7 +77,7 @@ public sealed class DerivativeWorker(
             logger.LogWarning(error, "Image {Image} could not be decoded", job.ImageKey);
             files.DeleteDerivatives(job.ImageKey);
             await queue.FailAsync(job, "the photo could not be decoded");
-            return;
+            return "failed";
         }
         catch (IOException error)
         {
@@ -75,11 +85,13 @@ public sealed class DerivativeWorker(
             logger.LogError(error, "Thumbnails of image {Image} could not be written", job.ImageKey);
             files.DeleteDerivatives(job.ImageKey);
             await queue.FailAsync(job, "the thumbnails could not be written");
-            return;
+            return "failed";
         }
         await automaticBlurs.RecordAsync(job.ImageId, detected);
-        if (!await queue.CompleteAsync(job))
+        var completed = await queue.CompleteAsync(job);
+        if (!completed)
             files.DeleteDerivatives(job.ImageKey); // deleted while we worked
         signal.Notify(); // there may be more queued than one wake-up said
+        return completed ? "done" : "deleted";
     }
 }

@@ -42,10 +42,15 @@ public sealed class UploadReceiver(
             if (await uploads.FindAsync(userId, uploadKey) is { } earlier)
                 return SameBytesOrRefuse(earlier, hash);
 
-            var photo = Inspect(temp, hash, size, given) with { ProjectId = await ProjectIdAsync(projectKey, userId) };
+            UploadStore.NewImage inspected;
+            using (Observability.PhotoWarnings.About($"upload {uploadKey} of user {userId}"))
+                inspected = Inspect(temp, hash, size, given);
+            var photo = inspected with { ProjectId = await ProjectIdAsync(projectKey, userId) };
             ImageFiles.Publish(temp, files.OriginalPath(hash));
             var upload = await uploads.AddAsync(userId, uploadKey, photo);
             signal.Notify();
+            Observability.SightlineMeter.UploadedPhotos.Add(1);
+            Observability.SightlineMeter.UploadedBytes.Add(size);
             return SameBytesOrRefuse(upload, hash);
         }
         finally
