@@ -41,8 +41,8 @@ public sealed class TokenStore(Database database)
             """
             SELECT t.id, t.user_id AS UserId, t.application_id AS ApplicationId, a.client_id AS ClientId, t.scopes,
                    t.expires_at AS ExpiresAt
-            FROM access_tokens t JOIN applications a ON a.id = t.application_id
-            WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND a.enabled = 1
+            FROM access_tokens t JOIN applications a ON a.id = t.application_id JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND a.enabled = 1 AND u.disabled_at IS NULL
               AND (t.expires_at IS NULL OR t.expires_at > @now)
             """,
             new { hash, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
@@ -96,6 +96,23 @@ public sealed class TokenStore(Database database)
                 g.SelectMany(r => r.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()))
             .OrderBy(g => g.ApplicationName, StringComparer.OrdinalIgnoreCase)
             .ToList();
+    }
+
+    /// <summary>A token as the admin CLI lists it: never its value, which is not stored.</summary>
+    public sealed record TokenListing(long Id, string ClientId, string ApplicationName, string Scopes, long CreatedAt, long? ExpiresAt, long? RevokedAt);
+
+    /// <summary>Every token of <paramref name="userId"/>, newest first, revoked and expired ones included.</summary>
+    public async Task<IReadOnlyList<TokenListing>> ListOfUserAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<TokenListing>(
+            """
+            SELECT t.id, a.client_id AS ClientId, a.name AS ApplicationName, t.scopes, t.created_at AS CreatedAt,
+                   t.expires_at AS ExpiresAt, t.revoked_at AS RevokedAt
+            FROM access_tokens t JOIN applications a ON a.id = t.application_id
+            WHERE t.user_id = @userId ORDER BY t.id DESC
+            """, new { userId });
+        return rows.AsList();
     }
 
     /// <summary>Revokes every live token of one user for one application; returns how many.</summary>
