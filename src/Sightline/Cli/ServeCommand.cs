@@ -20,11 +20,24 @@ public static class ServeCommand
         var serve = new Command("serve", "Run the server on the data folder (created on first start)") { urls, demo };
         serve.SetAction(CommandContext.Action(input, async context =>
         {
-            var database = new Database(context.DataDirectory);
-            database.Migrate();
-            var demoClientId = await DemoApplication.EnsureAsync(database, new ApplicationStore(database));
+            if (StartupProblems.NativeLibraries() is { } missing)
+                return context.Fail(missing);
+            Database database;
+            string demoClientId;
+            try
+            {
+                database = new Database(context.DataDirectory);
+                database.Migrate();
+                demoClientId = await DemoApplication.EnsureAsync(database, new ApplicationStore(database));
+            }
+            catch (Exception e) when (StartupProblems.DataFolder(e, context.DataDirectory) is { } problem)
+            {
+                return context.Fail(problem);
+            }
 
-            var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)));
+            // The host's own "Hosting failed to start" is a stack trace; the one line below says it instead.
+            var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)),
+                logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
             app.Lifetime.ApplicationStarted.Register(() =>
             {
                 foreach (var address in SightlineServer.ListeningAddresses(app))
@@ -37,7 +50,14 @@ public static class ServeCommand
                 if (context.Value(demo))
                     _ = LoadDemoAsync(database, demoClientId, app, context.Output);
             });
-            await app.RunAsync();
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (Exception e) when (StartupProblems.Listening(e, context.Value(urls)) is { } problem)
+            {
+                return context.Fail(problem);
+            }
             return 0;
         }));
         return serve;
