@@ -24,4 +24,16 @@ public interface IApplicationStore
     Task<bool> DisableAsync(string clientId);
 
     Task<long> CountAsync();
+
+    /// <summary>Every application, by name (the admin CLI).</summary>
+    Task<IReadOnlyList<Application>> ListAsync();
+
+    /// <summary>Enables a disabled application again; false when there is no such application.</summary>
+    Task<bool> EnableAsync(string clientId);
+
+    /// <summary>
+    /// A new secret for a confidential application, shown once; the old one stops working at once. Null when there is no
+    /// such application; an ArgumentException for a public client, which has no secret.
+    /// </summary>
+    Task<string?> RotateSecretAsync(string clientId);
 }

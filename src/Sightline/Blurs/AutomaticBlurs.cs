@@ -54,10 +54,11 @@ public sealed class AutomaticBlurs
         catch (Exception error)
         {
             // The server still runs (uploads, search, manual blurs), but the operator must know photos go out unblurred.
-            logger.LogError(error,
-                "Automatic face and plate blurring is OFF: the detectors could not be loaded. Most often OpenCV's native " +
+            // One line: the loader's stack trace (30 lines) says nothing the cause does not.
+            logger.LogError(
+                "Automatic face and plate blurring is OFF: the detectors could not be loaded ({Cause}). Most often OpenCV's native " +
                 "library lacks GTK 3: on Debian or Ubuntu apt-get install libgtk-3-0, then restart. Set Blurs:DetectFaces " +
-                "and Blurs:DetectPlates to false to silence this.");
+                "and Blurs:DetectPlates to false to silence this.", error.GetBaseException().Message.ReplaceLineEndings(" "));
             return false;
         }
     }
@@ -92,6 +93,8 @@ public sealed class AutomaticBlurs
     {
         if (found.Count == 0)
             return;
+        foreach (var blur in found)
+            Observability.SightlineMeter.BlurDetections.Add(1, new KeyValuePair<string, object?>("type", blur.Type));
         await blurs.RecordDetectedAsync(imageId, found);
         logger.LogInformation("Blurred {Faces} detected faces and {Plates} plates in image {ImageId}",
             found.Count(b => b.Type == Blur.Face), found.Count(b => b.Type == Blur.License), imageId);

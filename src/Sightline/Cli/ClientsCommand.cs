@@ -49,6 +49,9 @@ public static class ClientsCommand
             return context.Succeed($"disabled application {id}", new { client_id = id, disabled = true });
         }));
 
-        return new Command("clients", "Manage applications (OAuth clients)") { add, disable };
+        var clients = new Command("clients", "Manage applications (OAuth clients)") { add, disable };
+        foreach (var command in ClientsAdminCommands.Create(input))
+            clients.Subcommands.Add(command);
+        return clients;
     }
 }

@@ -20,10 +20,22 @@ public static class ServeCommand
         var serve = new Command("serve", "Run the server on the data folder (created on first start)") { urls, demo };
         serve.SetAction(CommandContext.Action(input, async context =>
         {
-            var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)));
-            await StorageServices.CheckAsync(app.Services);
-            var demoClientId = await DemoApplication.EnsureAsync(
-                app.Services.GetRequiredService<ISettingStore>(), app.Services.GetRequiredService<IApplicationStore>());
+            if (StartupProblems.NativeLibraries() is { } missing)
+                return context.Fail(missing);
+            // The host's own "Hosting failed to start" is a stack trace; the one line below says it instead.
+            var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)),
+                logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
+            string demoClientId;
+            try
+            {
+                await StorageServices.CheckAsync(app.Services);
+                demoClientId = await DemoApplication.EnsureAsync(
+                    app.Services.GetRequiredService<ISettingStore>(), app.Services.GetRequiredService<IApplicationStore>());
+            }
+            catch (Exception e) when (StartupProblems.DataFolder(e, context.DataDirectory) is { } problem)
+            {
+                return context.Fail(problem);
+            }
             app.Lifetime.ApplicationStarted.Register(() =>
             {
                 foreach (var address in SightlineServer.ListeningAddresses(app))
@@ -37,7 +49,14 @@ public static class ServeCommand
                 if (context.Value(demo))
                     _ = LoadDemoAsync(demoClientId, app, context.Output);
             });
-            await app.RunAsync();
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (Exception e) when (StartupProblems.Listening(e, context.Value(urls)) is { } problem)
+            {
+                return context.Fail(problem);
+            }
             return 0;
         }));
         return serve;

@@ -21,6 +21,8 @@ public static class SightlineCli
             BenchDataCommand.Create(input),
             BenchIndexCommand.Create(input),
         };
+        foreach (var command in BackupCommand.Create(input))
+            root.Subcommands.Add(command);
         return root;
     }
 

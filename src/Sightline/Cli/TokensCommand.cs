@@ -42,6 +42,27 @@ public static class TokensCommand
             return context.Succeed("revoked token", new { revoked = true });
         }));
 
-        return new Command("tokens", "Manage user tokens") { issue, revoke };
+        var listUser = new Option<string>("--user") { Description = "Username whose tokens to list", Required = true };
+        var list = new Command("list", "List a user's tokens (never their values, which are not stored)") { listUser };
+        list.SetAction(CommandContext.Action(input, async context =>
+        {
+            var owner = await context.Store<IUserStore>().FindByUsernameAsync(context.Value(listUser));
+            if (owner is null)
+                return context.Fail($"no user named '{context.Value(listUser)}'");
+            var tokens = await context.Store<ITokenStore>().ListOfUserAsync(owner.Id);
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var rows = tokens.Select(t => new
+            {
+                id = t.Id, client_id = t.ClientId, application = t.ApplicationName, scopes = t.Scopes,
+                created_at = DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAt),
+                expires_at = t.ExpiresAt is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e) : (DateTimeOffset?)null,
+                state = t.RevokedAt is not null ? "revoked" : t.ExpiresAt <= now ? "expired" : "active",
+            }).ToList();
+            foreach (var row in rows)
+                context.Output.WriteLine($"{row.id}\t{row.state}\t{row.client_id}\t{row.application}\t{row.scopes}\t{row.created_at:u}");
+            return context.Succeed($"{rows.Count} tokens of {owner.Username}", new { username = owner.Username, tokens = rows });
+        }));
+
+        return new Command("tokens", "Manage user tokens") { issue, revoke, list };
     }
 }

@@ -19,6 +19,9 @@ public static class UsersCommand
             var user = await users.AddAsync(context.Value(username), context.Value(email), password ?? "", context.Value(admin));
             return context.Succeed($"added user {user.Username}", new { username = user.Username, user_uuid = user.Uuid, admin = user.IsAdmin });
         }));
-        return new Command("users", "Manage user accounts") { add };
+        var users = new Command("users", "Manage user accounts") { add };
+        foreach (var command in UsersAdminCommands.Create(input))
+            users.Subcommands.Add(command);
+        return users;
     }
 }

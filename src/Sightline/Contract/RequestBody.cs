@@ -35,8 +35,10 @@ public static class RequestBody
     {
         if (IsForm(request))
         {
-            var bytes = await ReadCappedAsync(request, cancellation);
-            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(bytes));
+            if (request.ContentLength > MaxJsonBytes)
+                throw ApiException.Invalid("body", $"must be at most {MaxJsonBytes} bytes");
+            // Through FormBodyMiddleware's feature: an undecodable form is parameter_invalid.
+            var form = await request.ReadFormAsync(cancellation);
             return form.TryGetValue(field, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
         }
         if (!IsJson(request))

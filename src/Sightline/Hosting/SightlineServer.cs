@@ -6,6 +6,8 @@ using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Community;
 using Sightline.Contract;
+using Sightline.Health;
+using Sightline.Observability;
 using Sightline.Images;
 using Sightline.Me;
 using Sightline.OAuth;
@@ -46,9 +48,13 @@ public static class SightlineServer
         });
         if (settings.Configuration is not null)
             builder.Configuration.AddInMemoryCollection(settings.Configuration);
+        // Logging:Format=json: one JSON object per line on the console, for log shippers (issue 13).
+        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+            builder.Logging.AddJsonConsole();
         configureLogging?.Invoke(builder.Logging);
+        builder.AddSightlineMetrics();
 
-        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.UseUrls(MetricsEndpoint.SeparateUrl(builder.Configuration) is { } metricsUrl ? $"{settings.Urls};{metricsUrl}" : settings.Urls);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             // The usual ASP.NET "Kestrel:Limits" section (timeouts, data rates, connection counts);
@@ -69,6 +75,8 @@ public static class SightlineServer
 
         var services = builder.Services;
         services.AddSightlineStorage(builder.Configuration, settings.DataDirectory);
+        services.AddSingleton<OperationsStore>();
+        services.AddSightlineHealth();
         services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<Budgets>();
@@ -90,7 +98,10 @@ public static class SightlineServer
         services.AddV2OpenApi();
 
         var app = builder.Build();
+        PhotoWarnings.Install(app.Services.GetRequiredService<ILoggerFactory>());
         app.Use(TransportRejections.MarkRequestInApp); // first: tells the transport the app owns the request
+        if (AccessLogMiddleware.IsEnabled(app.Configuration))
+            app.UseMiddleware<AccessLogMiddleware>(); // outside the contract's middleware: it logs the status that left
         app.UseMiddleware<ContractMiddleware>();
         app.Use(HeadRequests.AnswerAsGet);
         app.UseCors();
@@ -100,6 +111,7 @@ public static class SightlineServer
         app.UseMiddleware<BudgetMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<AccessMiddleware>();
+        app.UseMiddleware<FormBodyMiddleware>(); // parameters come after the access checks (CONTRACT.md §4)
         // After the access checks, so OpenIddict only sees requests to routes the API declares
         // (a wrong method on /v2/oauth/token is 404 like anywhere else); it also reads the session cookie.
         // Only on the OAuth endpoints and pages: the API checks its own tokens. WebApplication adds its own
@@ -110,6 +122,8 @@ public static class SightlineServer
 
         app.MapOpenApi(V2Document.Route).AllowWithoutClient();
         app.MapStatus();
+        app.MapHealth();
+        app.MapSightlineMetrics();
         app.MapMe();
         app.MapUsers();
         app.MapUserSearch();
@@ -152,6 +166,11 @@ public static class SightlineServer
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>
-    public static IReadOnlyList<string> ListeningAddresses(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    /// <remarks>The metrics port, when separate, is not one of them.</remarks>
+    public static IReadOnlyList<string> ListeningAddresses(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        var metricsUrl = MetricsEndpoint.SeparateUrl(app.Configuration);
+        return addresses.Where(a => metricsUrl is null || !a.Equals(metricsUrl, StringComparison.OrdinalIgnoreCase)).ToList();
+    }
 }

@@ -66,12 +66,17 @@ public static class SignInPages
         context.Response.Redirect(returnPath);
     }
 
-    private static async Task<IResult> SignOut(HttpContext context)
+    // A plain RequestDelegate on purpose: a Func<HttpContext, Task<IResult>> binds to MapPost's RequestDelegate overload,
+    // which drops the returned result (that answered 200 with an empty body, the refusal page never left).
+    private static async Task SignOut(HttpContext context)
     {
         if (!await HasValidCsrfAsync(context))
-            return new PageResult(400, "Sign-out refused", "The form was missing its security token. Reload the page and try again.");
+        {
+            await ErrorAsync(context, 400, "Sign-out refused", "The form was missing its security token. Reload the page and try again.");
+            return;
+        }
         await context.SignOutAsync(OAuthServer.SessionScheme);
-        return Results.Redirect(Path);
+        context.Response.Redirect(Path);
     }
 
     private static Task Form(HttpContext context, int status, string returnPath, string username, string? problem)

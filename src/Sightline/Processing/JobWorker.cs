@@ -61,11 +61,21 @@ public sealed class JobWorker(
 
     private async Task ProcessAsync(IJobQueue.Job job)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = await ProcessOnceAsync(job);
+        Observability.SightlineMeter.JobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    // The outcome names the metric's tag: done, failed (the photo), or deleted (while it was processed).
+    private async Task<string> ProcessOnceAsync(IJobQueue.Job job)
+    {
+        using var subject = Observability.PhotoWarnings.About($"image {job.ImageKey}");
         var original = job.OriginalPresent ? await blobs.OpenReadAsync(ImageFiles.OriginalKey(job.ContentHash)) : null;
         if (original is null)
         {
             await queue.FailAsync(job, "the original was removed before it was processed");
-            return;
+            return "failed";
         }
         var detected = new List<Blur>();
         try
@@ -79,7 +89,7 @@ public sealed class JobWorker(
             logger.LogWarning(error, "Image {Image} could not be decoded", job.ImageKey);
             await files.DeleteDerivativesAsync(job.ImageKey);
             await queue.FailAsync(job, "the photo could not be decoded");
-            return;
+            return "failed";
         }
         catch (IOException error)
         {
@@ -87,10 +97,12 @@ public sealed class JobWorker(
             logger.LogError(error, "Thumbnails of image {Image} could not be written", job.ImageKey);
             await files.DeleteDerivativesAsync(job.ImageKey);
             await queue.FailAsync(job, "the thumbnails could not be written");
-            return;
+            return "failed";
         }
         await automaticBlurs.RecordAsync(job.ImageId, detected);
-        if (!await queue.CompleteAsync(job))
+        var completed = await queue.CompleteAsync(job);
+        if (!completed)
             await files.DeleteDerivativesAsync(job.ImageKey); // deleted while we worked
+        return completed ? "done" : "deleted";
     }
 }

@@ -27,6 +27,7 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
 
         if (!verdict.Granted)
         {
+            Observability.SightlineMeter.BudgetRefusals.Add(1, new KeyValuePair<string, object?>("kind", KindName(verdict.RefusedBy)));
             context.Response.Headers.RetryAfter = verdict.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await ErrorResponse.WriteAsync(context, ErrorCode.TooManyRequests,
                 $"Too many requests: this budget is spent, retry after {verdict.RetryAfterSeconds} seconds.");
@@ -34,4 +35,11 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
         }
         await next(context);
     }
+
+    private static string KindName(Budgets.Kind? kind) => kind switch
+    {
+        Budgets.Kind.Application => "application",
+        Budgets.Kind.Token => "token",
+        _ => "address",
+    };
 }

@@ -35,7 +35,7 @@ public sealed class Budgets : IDisposable
     public readonly record struct BudgetKey(Kind Kind, string Id);
 
     /// <summary>What spending one request left: whether it was granted, and the application's standing for the headers.</summary>
-    public readonly record struct Verdict(bool Granted, int RetryAfterSeconds, Standing? Application);
+    public readonly record struct Verdict(bool Granted, int RetryAfterSeconds, Standing? Application, Kind? RefusedBy = null);
 
     /// <summary>A budget's quota, what remains of it, and the seconds until it is full again.</summary>
     public readonly record struct Standing(int Quota, int WindowSeconds, long Remaining, int ResetSeconds);
@@ -44,14 +44,18 @@ public sealed class Budgets : IDisposable
     {
         if (caller.Application is null)
             return Acquire(new BudgetKey(Kind.Address, address?.ToString() ?? "unknown")) is { } wait
-                ? new Verdict(false, wait, null)
+                ? new Verdict(false, wait, null, Kind.Address)
                 : new Verdict(true, 0, null);
 
         var applicationKey = new BudgetKey(Kind.Application, caller.Application.ClientId);
         var refused = Acquire(applicationKey);
+        var refusedBy = refused is null ? (Kind?)null : Kind.Application;
         if (refused is null && caller.Token is not null)
+        {
             refused = Acquire(new BudgetKey(Kind.Token, caller.Token.Id.ToString()));
-        return new Verdict(refused is null, refused ?? 0, StandingOf(applicationKey));
+            refusedBy = refused is null ? null : Kind.Token;
+        }
+        return new Verdict(refused is null, refused ?? 0, StandingOf(applicationKey), refusedBy);
     }
 
     // Null when granted, else whole seconds to wait.

@@ -32,4 +32,10 @@ public interface ITokenStore
 
     /// <summary>Revokes every live token of one user for one application; returns how many.</summary>
     Task<int> RevokeGrantAsync(long userId, long applicationId);
+
+    /// <summary>A token as the admin CLI lists it: never its value, which is not stored.</summary>
+    public sealed record TokenListing(long Id, string ClientId, string ApplicationName, string Scopes, long CreatedAt, long? ExpiresAt, long? RevokedAt);
+
+    /// <summary>Every token of <paramref name="userId"/>, newest first, revoked and expired ones included.</summary>
+    Task<IReadOnlyList<TokenListing>> ListOfUserAsync(long userId);
 }

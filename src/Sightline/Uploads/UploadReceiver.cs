@@ -41,10 +41,15 @@ public sealed class UploadReceiver(
         if (await uploads.FindAsync(userId, uploadKey) is { } earlier)
             return SameBytesOrRefuse(earlier, hash);
 
-        var photo = Inspect(temp, hash, size, given) with { ProjectId = await ProjectIdAsync(projectKey, userId) };
+        IUploadStore.NewImage inspected;
+        using (Observability.PhotoWarnings.About($"upload {uploadKey} of user {userId}"))
+            inspected = Inspect(temp, hash, size, given);
+        var photo = inspected with { ProjectId = await ProjectIdAsync(projectKey, userId) };
         await blobs.AddFileAsync(ImageFiles.OriginalKey(hash), temp.Path, cancellation);
         var upload = await uploads.AddAsync(userId, uploadKey, photo);
         signal.Notify();
+        Observability.SightlineMeter.UploadedPhotos.Add(1);
+        Observability.SightlineMeter.UploadedBytes.Add(size);
         return SameBytesOrRefuse(upload, hash);
     }
 

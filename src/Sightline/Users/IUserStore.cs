@@ -23,4 +23,13 @@ public interface IUserStore
 
     /// <summary>Makes <paramref name="avatarId"/> the user's profile picture; returns the previous one's id, if any.</summary>
     Task<string?> SetAvatarAsync(long userId, string avatarId);
+
+    /// <summary>Every account, by username (the admin CLI).</summary>
+    Task<IReadOnlyList<User>> ListAsync();
+
+    /// <summary>Disables or re-enables an account; false when no such user. Disabling stops its tokens at once.</summary>
+    Task<bool> SetDisabledAsync(string username, bool disabled);
+
+    /// <summary>Replaces the password; false when no such user.</summary>
+    Task<bool> SetPasswordAsync(string username, string password);
 }

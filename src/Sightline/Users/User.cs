@@ -13,4 +13,6 @@ public sealed record User
     public long CreatedAt { get; init; }
     /// <summary>An administrator: the only kind of user who may hold the mapillary:admin scope.</summary>
     public bool IsAdmin { get; init; }
+    /// <summary>When an administrator disabled the account (epoch ms); null while it is enabled.</summary>
+    public long? DisabledAt { get; init; }
 }

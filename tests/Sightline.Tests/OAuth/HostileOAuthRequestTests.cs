@@ -43,7 +43,7 @@ public sealed class HostileOAuthRequestTests : OAuthTestBase
         "grant_type=client_credentials&client_id={c}&client_secret={s}", "grant_type=password&username=a&password=b&client_id={c}",
         "grant_type=refresh_token&refresh_token=x&client_id={c}&client_secret={s}", "token=x", "token=x&client_id={c}&client_secret=wrong",
         "username=maria_k&password=x", "decision=allow&client_id={c}", "%%%", "a=1&a=2&grant_type=authorization_code&grant_type=implicit",
-        "{\"grant_type\":\"authorization_code\"}",
+        "{\"grant_type\":\"authorization_code\"}", "grant_type=%00", "token=%00&client_id={c}", "username=%00&password=x", "%00=x", "decision=allow%00",
     ];
 
     private static readonly string?[] ContentTypes = [null, "application/x-www-form-urlencoded", "application/json", "text/plain", "multipart/form-data; boundary=x"];
@@ -89,6 +89,88 @@ public sealed class HostileOAuthRequestTests : OAuthTestBase
                 Assert.True(ContractAssert.Catalogue[code.GetString()!] == status, $"{code} with {status} for {description}");
             }
         }
+    }
+
+    // A form the framework cannot decode (%00) was an InvalidDataException and a 500 wherever a form is read (issue 13).
+    [Theory]
+    [InlineData("grant_type=%00")]
+    [InlineData("grant_type=authorization_code&code=%00")]
+    [InlineData("%00=x")]
+    public async Task NulInTheTokenRequestIsParameterInvalidInBothVocabularies(string body)
+    {
+        using var response = await Server.Http.PostAsync("/v2/oauth/token", new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
+        await AssertBothVocabularies(response, "invalid_request");
+        Assert.Empty(Server.Logs.Entries.Where(e => e.Exception is not null));
+    }
+
+    [Fact]
+    public async Task NulInTheRevocationRequestIsParameterInvalidInBothVocabularies()
+    {
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Confidential.ClientId}:{Confidential.Secret}"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/oauth/revoke")
+        {
+            Content = new StringContent("token=%00", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic " + basic);
+        using var response = await Server.Http.SendAsync(request);
+        await AssertBothVocabularies(response, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("/connect")]
+    [InlineData("/signin")]
+    [InlineData("/signout")]
+    [InlineData("/settings/revoke")]
+    [InlineData("/settings/applications")]
+    public async Task NulInAPageFormIsTheHtmlPageWithStatus400(string path)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        await browser.SignInAsync(Username, Password);
+        var query = path == "/connect" ? AuthorizeUrl(Confidential)[path.Length..] : "";
+        using var response = await browser.Http.PostAsync(path + query,
+            new StringContent("csrf=%00&decision=allow&name=%00", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>", await response.Content.ReadAsStringAsync());
+        Assert.Empty(Server.Logs.Entries.Where(e => e.Exception is not null));
+    }
+
+    [Fact]
+    public async Task SignOutWithoutItsCsrfFieldIsTheRefusalPageAndKeepsTheSession()
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        await browser.SignInAsync(Username, Password);
+        using var refused = await browser.Http.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Sign-out refused", await refused.Content.ReadAsStringAsync());
+        using var settings = await browser.GetAsync("/settings");
+        Assert.Equal(HttpStatusCode.OK, settings.StatusCode); // still signed in
+    }
+
+    [Fact]
+    public async Task SignOutWithItsCsrfFieldEndsTheSession()
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        await browser.SignInAsync(Username, Password);
+        var page = await (await browser.GetAsync("/settings")).Content.ReadAsStringAsync();
+        var csrf = System.Text.RegularExpressions.Regex.Match(page, "name=\"csrf\" value=\"([^\"]*)\"").Groups[1].Value;
+        using var signedOut = await browser.Http.PostAsync("/signout",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = System.Net.WebUtility.HtmlDecode(csrf) }));
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.StartsWith("/signin", signedOut.Headers.Location!.OriginalString);
+        using var settings = await browser.GetAsync("/settings");
+        Assert.Equal(HttpStatusCode.Redirect, settings.StatusCode); // back to the sign-in page
+    }
+
+    private static async Task AssertBothVocabularies(HttpResponseMessage response, string error)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("parameter_invalid", json.RootElement.GetProperty("code").GetString());
+        Assert.Equal(error, json.RootElement.GetProperty("error").GetString());
+        ContractAssert.AssertNothingLeaks(json.RootElement.GetProperty("message").GetString()!);
     }
 
     private string Fill(string template, string basic) =>

@@ -21,6 +21,15 @@ public sealed class ImageIndex(
     private readonly ConcurrentDictionary<int, string> usernames = new();
     private readonly ConcurrentDictionary<int, string> sequenceKeys = new();
 
+    /// <summary>True once <see cref="Load"/> has run: the server is ready to search (readiness, issue 13).</summary>
+    public bool IsLoaded => loaded;
+
+    /// <summary>Images in the index as last caught up, without catching up (metrics).</summary>
+    public int Count => state.Count;
+
+    /// <summary>The last search_changes entry the index has applied (metrics: the change feed's lag).</summary>
+    public long AppliedChange => state.LastChange;
+
     /// <summary>Loads the snapshot or rebuilds from the table, then catches up; returns how the start went.</summary>
     public string Load()
     {

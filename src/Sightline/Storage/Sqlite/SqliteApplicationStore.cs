@@ -89,6 +89,38 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
     }
 
     /// <summary>Disables an application: its client_id and every token issued to it stop working at once.</summary>
+    /// <summary>Every application, by name (the admin CLI).</summary>
+    public async Task<IReadOnlyList<Application>> ListAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<Application>($"SELECT {Columns} FROM applications ORDER BY name, id")).AsList();
+    }
+
+    public async Task<bool> EnableAsync(string clientId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync("UPDATE applications SET enabled = 1 WHERE client_id = @clientId", new { clientId }) > 0;
+    }
+
+    /// <summary>
+    /// A new secret for a confidential application, shown once; the old one stops working at once. Null when there is no
+    /// such application; an ArgumentException for a public client, which has no secret.
+    /// </summary>
+    public async Task<string?> RotateSecretAsync(string clientId)
+    {
+        var secret = RandomKey.NewSecret();
+        await using var connection = await database.OpenAsync();
+        var hasSecret = await connection.QuerySingleOrDefaultAsync<long?>(
+            "SELECT secret_hash IS NOT NULL FROM applications WHERE client_id = @clientId", new { clientId });
+        if (hasSecret is null)
+            return null;
+        if (hasSecret == 0)
+            throw new ArgumentException($"application '{clientId}' is a public client: it has no secret to rotate");
+        await connection.ExecuteAsync("UPDATE applications SET secret_hash = @hash WHERE client_id = @clientId",
+            new { clientId, hash = RandomKey.Hash(secret) });
+        return secret;
+    }
+
     public async Task<bool> DisableAsync(string clientId)
     {
         await using var connection = await database.OpenAsync();

@@ -41,8 +41,8 @@ public sealed class SqliteTokenStore(Database database) : ITokenStore
             """
             SELECT t.id, t.user_id AS UserId, t.application_id AS ApplicationId, a.client_id AS ClientId, t.scopes,
                    t.expires_at AS ExpiresAt
-            FROM access_tokens t JOIN applications a ON a.id = t.application_id
-            WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND a.enabled = 1
+            FROM access_tokens t JOIN applications a ON a.id = t.application_id JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND a.enabled = 1 AND u.disabled_at IS NULL
               AND (t.expires_at IS NULL OR t.expires_at > @now)
             """,
             new { hash, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
@@ -93,6 +93,20 @@ public sealed class SqliteTokenStore(Database database) : ITokenStore
                 g.SelectMany(r => r.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()))
             .OrderBy(g => g.ApplicationName, StringComparer.OrdinalIgnoreCase)
             .ToList();
+    }
+
+    /// <summary>Every token of <paramref name="userId"/>, newest first, revoked and expired ones included.</summary>
+    public async Task<IReadOnlyList<ITokenStore.TokenListing>> ListOfUserAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<ITokenStore.TokenListing>(
+            """
+            SELECT t.id, a.client_id AS ClientId, a.name AS ApplicationName, t.scopes, t.created_at AS CreatedAt,
+                   t.expires_at AS ExpiresAt, t.revoked_at AS RevokedAt
+            FROM access_tokens t JOIN applications a ON a.id = t.application_id
+            WHERE t.user_id = @userId ORDER BY t.id DESC
+            """, new { userId });
+        return rows.AsList();
     }
 
     /// <summary>Revokes every live token of one user for one application; returns how many.</summary>

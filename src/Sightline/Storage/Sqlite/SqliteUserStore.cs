@@ -14,7 +14,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
     // which usernames exist (the sign-in page is open to anyone).
     private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword(null!, RandomKey.NewSecret()));
 
-    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin";
+    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin, disabled_at AS DisabledAt";
 
     public async Task<User> AddAsync(string username, string email, string password, bool isAdmin = false)
     {
@@ -78,9 +78,37 @@ public sealed class SqliteUserStore(Database database) : IUserStore
     {
         await using var connection = await database.OpenAsync();
         var hash = await connection.QuerySingleOrDefaultAsync<string>(
-            "SELECT password_hash FROM users WHERE username = @username", new { username });
+            "SELECT password_hash FROM users WHERE username = @username AND disabled_at IS NULL", new { username });
         var verified = Hasher.VerifyHashedPassword(null!, hash ?? DecoyHash.Value, password) != PasswordVerificationResult.Failed;
         return hash is not null && verified;
+    }
+
+    /// <summary>Every account, by username (the admin CLI).</summary>
+    public async Task<IReadOnlyList<User>> ListAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<User>($"SELECT {Columns} FROM users ORDER BY username")).AsList();
+    }
+
+    /// <summary>Disables or re-enables an account; false when no such user. Disabling stops its tokens at once (TokenStore joins on it).</summary>
+    public async Task<bool> SetDisabledAsync(string username, bool disabled)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            disabled
+                ? "UPDATE users SET disabled_at = coalesce(disabled_at, @now) WHERE username = @username"
+                : "UPDATE users SET disabled_at = NULL WHERE username = @username",
+            new { username, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
+    }
+
+    /// <summary>Replaces the password; false when no such user.</summary>
+    public async Task<bool> SetPasswordAsync(string username, string password)
+    {
+        if (string.IsNullOrEmpty(password))
+            throw new ArgumentException("password must not be empty");
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE username = @username",
+            new { username, hash = Hasher.HashPassword(null!, password) }) > 0;
     }
 
     public async Task<long> CountAsync()

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Sightline.Users;
+
+namespace Sightline.Cli;
+
+/// <summary><c>sightline users list|show|disable|enable|set-password</c> (issue 13).</summary>
+public static class UsersAdminCommands
+{
+    public static IEnumerable<Command> Create(TextReader input)
+    {
+        var list = new Command("list", "List every account");
+        list.SetAction(CommandContext.Action(input, async context =>
+        {
+            var users = await context.Store<IUserStore>().ListAsync();
+            foreach (var user in users)
+                context.Output.WriteLine($"{user.Username}\t{user.Email}\t{(user.DisabledAt is null ? "enabled" : "disabled")}{(user.IsAdmin ? "\tadmin" : "")}");
+            return context.Succeed($"{users.Count} users", new { users = users.Select(Describe).ToList() });
+        }));
+        yield return list;
+
+        var showName = UsernameArgument();
+        var show = new Command("show", "Show one account") { showName };
+        show.SetAction(CommandContext.Action(input, async context =>
+        {
+            var user = await context.Store<IUserStore>().FindByUsernameAsync(context.Value(showName));
+            if (user is null)
+                return context.Fail($"no user named '{context.Value(showName)}'");
+            return context.Succeed(
+                $"{user.Username} <{user.Email}> uuid {user.Uuid}, created {DateTimeOffset.FromUnixTimeMilliseconds(user.CreatedAt):u}" +
+                $"{(user.IsAdmin ? ", administrator" : "")}{(user.DisabledAt is null ? "" : ", disabled")}",
+                Describe(user));
+        }));
+        yield return show;
+
+        yield return Toggle(input, "disable", "Disable an account: it cannot sign in and its tokens stop working at once", disabled: true);
+        yield return Toggle(input, "enable", "Enable a disabled account again (its unrevoked tokens work again)", disabled: false);
+
+        var passwordName = UsernameArgument();
+        var setPassword = new Command("set-password", "Replace an account's password; the new one is read from standard input") { passwordName };
+        setPassword.SetAction(CommandContext.Action(input, async context =>
+        {
+            var password = (await context.Input.ReadLineAsync())?.TrimEnd('\r', '\n');
+            if (!await context.Store<IUserStore>().SetPasswordAsync(context.Value(passwordName), password ?? ""))
+                return context.Fail($"no user named '{context.Value(passwordName)}'");
+            return context.Succeed($"set the password of {context.Value(passwordName)}", new { username = context.Value(passwordName) });
+        }));
+        yield return setPassword;
+    }
+
+    private static Command Toggle(TextReader input, string name, string description, bool disabled)
+    {
+        var username = UsernameArgument();
+        var command = new Command(name, description) { username };
+        command.SetAction(CommandContext.Action(input, async context =>
+        {
+            if (!await context.Store<IUserStore>().SetDisabledAsync(context.Value(username), disabled))
+                return context.Fail($"no user named '{context.Value(username)}'");
+            return context.Succeed($"{name}d user {context.Value(username)}", new { username = context.Value(username), disabled });
+        }));
+        return command;
+    }
+
+    private static Argument<string> UsernameArgument() => new("USERNAME") { Description = "The account's username" };
+
+    private static object Describe(User user) => new
+    {
+        username = user.Username,
+        user_uuid = user.Uuid,
+        email = user.Email,
+        admin = user.IsAdmin,
+        disabled = user.DisabledAt is not null,
+        created_at = DateTimeOffset.FromUnixTimeMilliseconds(user.CreatedAt),
+    };
+}
