@@ -24,6 +24,13 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
     private readonly ConcurrentDictionary<int, string> usernames = new();
     private readonly ConcurrentDictionary<int, string> sequenceKeys = new();
 
+    /// <summary>
+    /// Raised under the index's lock each time catching up publishes a new version, with the changed rows (null for an
+    /// image gone from the index); the version before tells what each image was. Other in-memory views of the
+    /// images (the vector tiles' sequences) follow the index through it.
+    /// </summary>
+    public event Action<IndexChange>? Changed;
+
     /// <summary>Loads the snapshot or rebuilds from the table, then catches up; returns how the start went.</summary>
     public string Load()
     {
@@ -124,6 +131,7 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
         if (next.OverlayCount > Math.Max(options.Value.OverlayLimit, next.BaseCount / 32))
             next = next.Compacted();
         state = next;
+        Changed?.Invoke(new IndexChange(current, next, changes));
     }
 
     private IndexState Rebuild()
@@ -163,7 +171,7 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
             var image = new IndexedImage
             {
                 Id = reader.GetInt32(0), UserId = reader.GetInt32(2), SequenceId = reader.GetInt32(3),
-                Lat = reader.GetDouble(4), Lon = reader.GetDouble(5), Ca = reader.IsDBNull(6) ? float.NaN : (float)reader.GetDouble(6),
+                Lat = reader.GetDouble(4), Lon = reader.GetDouble(5), StoredCa = reader.IsDBNull(6) ? double.NaN : reader.GetDouble(6),
                 CapturedAt = reader.GetInt64(7), ProjectId = reader.GetInt32(8),
             };
             if (!image.TrySetKey(reader.GetString(1)))
@@ -199,3 +207,6 @@ public sealed class ImageIndex(Database database, CommitWatch commits, IOptions<
         }
     }
 }
+
+/// <summary>One step of the index: the version before, the version after, and the rows that changed (null: gone).</summary>
+public sealed record IndexChange(IndexState Before, IndexState After, IReadOnlyDictionary<int, IndexedImage?> Rows);

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.VectorTiles;
+using NetTopologySuite.IO.VectorTiles.Mapbox;
+using Sightline.Search.Index;
+using Tile = NetTopologySuite.IO.VectorTiles.Tiles.Tile;
+
+namespace Sightline.Tiles;
+
+/// <summary>An encoded tile and its entity tag (a digest of its bytes, so equal content keeps its tag across restarts).</summary>
+public sealed record EncodedTile(byte[] Bytes, string ETag);
+
+/// <summary>
+/// Makes the <c>mapillary-sequences</c> tiles from the in-memory sequences and keeps the encoded ones by tile and
+/// version: a tile is drawn once per change of the archive, however often it is asked for.
+/// </summary>
+public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOptions> options) : IDisposable
+{
+    public const string LayerName = "mapillary-sequences";
+    /// <summary>A cap on the sequences in one tile, so a world tile of a large archive stays bounded.</summary>
+    public const int MaxFeatures = 2000;
+
+    private const uint Extent = 4096;
+    // How far beyond the tile's edges sequences are looked for: 64 tile units, as the usual tile buffer.
+    private const double BufferFraction = 64.0 / Extent;
+    private static readonly GeometryFactory Geometries = new(new PrecisionModel(), 4326);
+
+    private sealed record Entry(long Epoch, EncodedTile Tile);
+
+    private readonly MemoryCache? cache = options.Value.CacheMegabytes > 0
+        ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.CacheMegabytes * 1024L * 1024 })
+        : null;
+
+    public EncodedTile Get(int zoom, int x, int y)
+    {
+        var map = geometry.Current();
+        var key = (zoom, x, y);
+        if (cache is not null && cache.TryGetValue(key, out Entry? cached) && cached!.Epoch == map.Epoch)
+            return cached.Tile;
+        var bytes = Encode(map, new Tile(x, y, zoom));
+        var tile = new EncodedTile(bytes, $"\"{Convert.ToBase64String(SHA256.HashData(bytes), 0, 16).TrimEnd('=')}\"");
+        cache?.Set(key, new Entry(map.Epoch, tile), new MemoryCacheEntryOptions { Size = bytes.Length + 200 });
+        return tile;
+    }
+
+    /// <summary>The boxes a tile's sequences are looked for in: the tile and its buffer, clamped to the world.</summary>
+    public static IReadOnlyList<GeoBox> SearchArea(Tile tile)
+    {
+        var bufferLon = (tile.Right - tile.Left) * BufferFraction;
+        var bufferLat = (tile.Top - tile.Bottom) * BufferFraction;
+        return GeoBox.Covering(Math.Max(-90, tile.Bottom - bufferLat), Math.Max(-180, tile.Left - bufferLon),
+            Math.Min(90, tile.Top + bufferLat), Math.Min(180, tile.Right + bufferLon));
+    }
+
+    private static byte[] Encode(SequenceMap map, Tile tile)
+    {
+        var layer = new Layer { Name = LayerName };
+        foreach (var shape in map.SequencesIn(SearchArea(tile), MaxFeatures))
+        {
+            var members = map.MembersOf(shape);
+            if (members.Length > 0)
+                layer.Features.Add(new Feature(Line(members), Properties(map, shape, members)));
+        }
+        var vectorTile = new VectorTile { TileId = tile.Id, Layers = { layer } };
+        using var bytes = new MemoryStream();
+        vectorTile.Write(bytes, Extent);
+        return bytes.ToArray();
+    }
+
+    // The path through the sequence's images in WGS84 (the writer projects it into the tile); a sequence of one photo
+    // is a line of two equal points, which the writer leaves out where it would be shorter than a tile unit.
+    private static LineString Line(IndexedImage[] members)
+    {
+        var points = new Coordinate[Math.Max(2, members.Length)];
+        for (var i = 0; i < members.Length; i++)
+            points[i] = new Coordinate(members[i].Lon, members[i].Lat);
+        if (members.Length == 1)
+            points[1] = points[0].Copy();
+        return Geometries.CreateLineString(points);
+    }
+
+    private static AttributesTable Properties(SequenceMap map, SequenceShape shape, IndexedImage[] members) => new()
+    {
+        { "username", map.Username(members[0].UserId) },
+        { "layer", LayerName },
+        { "keys", JsonSerializer.Serialize(members.Select(i => i.Key)) },
+        { "cas", JsonSerializer.Serialize(members.Select(i => double.IsNaN(i.StoredCa) ? (double?)null : i.StoredCa)) },
+        { "key", shape.Key },
+        { "captured_at", members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture) },
+    };
+
+    public void Dispose() => cache?.Dispose();
+}
