@@ -10,17 +10,20 @@ public sealed class SequenceMap
 {
     private readonly SequenceShape[] shapes;   // sequences with at least one visible image
     private readonly double[] bounds;          // minLat, minLon, maxLat, maxLon of shapes[i], scanned without pointer chasing
+    private readonly Dictionary<int, SequenceShape> byId;
     private readonly Func<int, string> usernames;
 
     public SequenceMap(SequenceShape[] shapes, IndexState images, long epoch, Func<int, string> usernames)
-        : this(shapes, Bounds(shapes), images, epoch, usernames)
+        : this(shapes, Bounds(shapes), shapes.ToDictionary(s => s.Id), images, epoch, usernames)
     {
     }
 
-    private SequenceMap(SequenceShape[] shapes, double[] bounds, IndexState images, long epoch, Func<int, string> usernames)
+    private SequenceMap(SequenceShape[] shapes, double[] bounds, Dictionary<int, SequenceShape> byId, IndexState images, long epoch,
+        Func<int, string> usernames)
     {
         this.shapes = shapes;
         this.bounds = bounds;
+        this.byId = byId;
         this.usernames = usernames;
         Images = images;
         Epoch = epoch;
@@ -35,7 +38,7 @@ public sealed class SequenceMap
     public int SequenceCount => shapes.Length;
 
     /// <summary>The same sequences over a later version of the index that changed none of them.</summary>
-    public SequenceMap With(IndexState images) => new(shapes, bounds, images, Epoch, usernames);
+    public SequenceMap With(IndexState images) => new(shapes, bounds, byId, images, Epoch, usernames);
 
     /// <summary>
     /// The sequences with a visible image in any of the boxes (edges included), newest first by the capture time of
@@ -44,14 +47,27 @@ public sealed class SequenceMap
     public List<SequenceShape> SequencesIn(IReadOnlyList<GeoBox> boxes, int limit)
     {
         var found = new List<SequenceShape>();
-        for (var i = 0; i < shapes.Length; i++)
+        if (boxes.Sum(b => (b.MaxLat - b.MinLat) * (b.MaxLon - b.MinLon)) < PointSearchMaxSquareDegrees)
         {
-            foreach (var box in boxes)
+            // A small box: the search index's tree finds the images in it, and so their sequences.
+            var visitor = new SequenceIds([]);
+            Images.Scan(new ImageFilter { Areas = boxes }, ref visitor);
+            foreach (var id in visitor.Ids)
+                if (byId.TryGetValue(id, out var shape))
+                    found.Add(shape);
+        }
+        else
+        {
+            // A large one holds most sequences whole: their bounds decide, their images only for those on its edges.
+            for (var i = 0; i < shapes.Length; i++)
             {
-                if (!box.Intersects(bounds[i * 4], bounds[i * 4 + 1], bounds[i * 4 + 2], bounds[i * 4 + 3]) || !shapes[i].HasMemberIn(box, Images))
-                    continue;
-                found.Add(shapes[i]);
-                break;
+                foreach (var box in boxes)
+                {
+                    if (!box.Intersects(bounds[i * 4], bounds[i * 4 + 1], bounds[i * 4 + 2], bounds[i * 4 + 3]) || !shapes[i].HasMemberIn(box, Images))
+                        continue;
+                    found.Add(shapes[i]);
+                    break;
+                }
             }
         }
         found.Sort(SequenceShape.NewestFirst);
@@ -59,6 +75,9 @@ public sealed class SequenceMap
             found.RemoveRange(limit, found.Count - limit);
         return found;
     }
+
+    // Below about a zoom-8 tile the images in the box are fewer than the sequences' bounds to test.
+    private const double PointSearchMaxSquareDegrees = 2;
 
     /// <summary>The visible images of a sequence, in its order.</summary>
     public IndexedImage[] MembersOf(SequenceShape shape)
@@ -91,6 +110,17 @@ public sealed class SequenceMap
             bounds[i * 4] = b.MinLat; bounds[i * 4 + 1] = b.MinLon; bounds[i * 4 + 2] = b.MaxLat; bounds[i * 4 + 3] = b.MaxLon;
         }
         return bounds;
+    }
+
+    private readonly struct SequenceIds(HashSet<int> ids) : IndexState.IMatchVisitor
+    {
+        public HashSet<int> Ids => ids;
+
+        public void Visit(in IndexedImage image)
+        {
+            if (image.SequenceId != 0)
+                ids.Add(image.SequenceId);
+        }
     }
 
     private readonly struct Collector(TopK top) : IndexState.IMatchVisitor

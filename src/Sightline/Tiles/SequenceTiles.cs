@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -88,11 +90,35 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
     {
         { "username", map.Username(members[0].UserId) },
         { "layer", LayerName },
-        { "keys", JsonSerializer.Serialize(members.Select(i => i.Key)) },
-        { "cas", JsonSerializer.Serialize(members.Select(i => double.IsNaN(i.StoredCa) ? (double?)null : i.StoredCa)) },
+        { "keys", JsonArray(members, static (writer, image) => writer.WriteStringValue(image.Key)) },
+        { "cas", JsonArray(members, static (writer, image) =>
+            {
+                if (double.IsNaN(image.StoredCa))
+                    writer.WriteNullValue();
+                else
+                    writer.WriteNumberValue(image.StoredCa);
+            }) },
         { "key", shape.Key },
         { "captured_at", members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture) },
     };
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? jsonBuffer;
+
+    // A JSON array written with the writer JsonSerializer uses, and its default options: the same text, without the
+    // serializer's per-element dispatch.
+    private static string JsonArray(IndexedImage[] members, Action<Utf8JsonWriter, IndexedImage> element)
+    {
+        var buffer = jsonBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var image in members)
+                element(writer, image);
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     public void Dispose() => cache?.Dispose();
 }
