@@ -95,7 +95,8 @@ public sealed class UploadReceiver(
         return (Convert.ToHexStringLower(sha.GetHashAndReset()), size);
     }
 
-    // Header first (cheap, and the only safe place to catch a decompression bomb), then position, then a real decode.
+    // Header first (cheap, and the only safe place to catch a decompression bomb), then position, then the structure from
+    // start to end (a read, not a decode: the worker decodes once, for the thumbnails).
     private UploadStore.NewImage Inspect(string path, string hash, long size, PhotoParameters given)
     {
         var metadata = PhotoMetadata.Read(path)
@@ -114,7 +115,7 @@ public sealed class UploadReceiver(
         var capturedAt = given.CapturedAt ?? metadata.CapturedAt
             ?? throw ApiException.Missing("captured_at (the photo has no DateTimeOriginal in its EXIF; pass captured_at in epoch milliseconds)");
 
-        if (!Derivatives.IsDecodable(path))
+        if (!JpegStructure.IsComplete(path))
             throw ApiException.Invalid("body", "must be a complete JPEG image that decodes (this one is truncated or corrupt)");
         return new UploadStore.NewImage(null, hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
             metadata.Orientation, metadata.Width, metadata.Height);
