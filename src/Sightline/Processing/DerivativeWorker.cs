@@ -46,7 +46,7 @@ public sealed class DerivativeWorker(
                     // The second empty claim in a row (a wait apart): the burst is over. Not after every photo, so a
                     // steady trickle of uploads does not pay a full collection each.
                     if (++emptyClaims >= 2 && Interlocked.Exchange(ref processedSinceRelease, 0) == 1)
-                        MemoryRelease.AfterBurst();
+                        logger.LogInformation("Queue empty: memory given back ({Released})", MemoryRelease.AfterBurst());
                     await signal.WaitAsync(idle, stopping);
                 }
             }

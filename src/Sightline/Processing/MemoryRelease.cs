@@ -14,7 +14,29 @@ public static partial class MemoryRelease
 {
     private static bool trimUnavailable;
 
-    public static void AfterBurst()
+    /// <summary>What one release did: resident set and managed heap before and after, in bytes.</summary>
+    public readonly record struct Released(long ResidentBefore, long ResidentAfter, long HeapBefore, long HeapAfter)
+    {
+        public override string ToString() =>
+            $"resident {ResidentBefore >> 20} -> {ResidentAfter >> 20} MiB, managed heap {HeapBefore >> 20} -> {HeapAfter >> 20} MiB";
+    }
+
+    public static Released AfterBurst()
+    {
+        var residentBefore = Resident();
+        var heapBefore = GC.GetGCMemoryInfo().HeapSizeBytes;
+        Release();
+        return new Released(residentBefore, Resident(), heapBefore, GC.GetGCMemoryInfo().HeapSizeBytes);
+    }
+
+    private static long Resident()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
+    private static void Release()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

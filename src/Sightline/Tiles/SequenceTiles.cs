@@ -38,6 +38,14 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
         ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.CacheMegabytes * 1024L * 1024 })
         : null;
 
+    // A sequence's properties by its shape (a new shape on every change): the keys and angles as JSON are most of a
+    // tile's work (an angle kept in double precision formats slowly), and the same for every tile the sequence crosses.
+    private readonly MemoryCache? properties = options.Value.PropertyCacheMegabytes > 0
+        ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.PropertyCacheMegabytes * 1024L * 1024 })
+        : null;
+
+    private sealed record RenderedProperties(string Username, string Keys, string Cas, string CapturedAt);
+
     public EncodedTile Get(int zoom, int x, int y)
     {
         var map = geometry.Current();
@@ -59,7 +67,7 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
             Math.Min(90, tile.Top + bufferLat), Math.Min(180, tile.Right + bufferLon));
     }
 
-    private static byte[] Encode(SequenceMap map, Tile tile)
+    private byte[] Encode(SequenceMap map, Tile tile)
     {
         var layer = new Layer { Name = LayerName };
         foreach (var shape in map.SequencesIn(SearchArea(tile), MaxFeatures))
@@ -86,21 +94,33 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
         return Geometries.CreateLineString(points);
     }
 
-    private static AttributesTable Properties(SequenceMap map, SequenceShape shape, IndexedImage[] members) => new()
+    private AttributesTable Properties(SequenceMap map, SequenceShape shape, IndexedImage[] members)
     {
-        { "username", map.Username(members[0].UserId) },
-        { "layer", LayerName },
-        { "keys", JsonArray(members, static (writer, image) => writer.WriteStringValue(image.Key)) },
-        { "cas", JsonArray(members, static (writer, image) =>
-            {
-                if (double.IsNaN(image.StoredCa))
-                    writer.WriteNullValue();
-                else
-                    writer.WriteNumberValue(image.StoredCa);
-            }) },
-        { "key", shape.Key },
-        { "captured_at", members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture) },
-    };
+        if (properties is null || !properties.TryGetValue(shape, out RenderedProperties? rendered))
+        {
+            rendered = new RenderedProperties(
+                map.Username(members[0].UserId),
+                JsonArray(members, static (writer, image) => writer.WriteStringValue(image.Key)),
+                JsonArray(members, static (writer, image) =>
+                {
+                    if (double.IsNaN(image.StoredCa))
+                        writer.WriteNullValue();
+                    else
+                        writer.WriteNumberValue(image.StoredCa);
+                }),
+                members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture));
+            properties?.Set(shape, rendered, new MemoryCacheEntryOptions { Size = 2L * (rendered.Keys.Length + rendered.Cas.Length) + 200 });
+        }
+        return new AttributesTable
+        {
+            { "username", rendered!.Username },
+            { "layer", LayerName },
+            { "keys", rendered.Keys },
+            { "cas", rendered.Cas },
+            { "key", shape.Key },
+            { "captured_at", rendered.CapturedAt },
+        };
+    }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? jsonBuffer;
 
@@ -120,5 +140,9 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public void Dispose() => cache?.Dispose();
+    public void Dispose()
+    {
+        cache?.Dispose();
+        properties?.Dispose();
+    }
 }
