@@ -1,6 +1,9 @@
-// Ingest benchmark: N generated 12-megapixel geotagged JPEGs through the whole upload path (HTTP, EXIF,
-// four thumbnails, database, sequences), next to vipsthumbnail making the same four sizes from the same
-// files on the same machine in the same run. Prints both rates and their ratio.
+// Ingest benchmark: N generated 12-megapixel geotagged JPEGs through the whole upload path (HTTP, EXIF, four
+// thumbnails, database, sequences), with face and plate detection off and on, next to two references on the same files
+// in the same run: a bare in-process NetVips pipeline (decode once at 2048, make the 4 sizes, write: the goal
+// denominator) and vipsthumbnail. Each side runs REPEATS times (default 2), in an order that alternates between rounds,
+// with the load average recorded before each; prints every figure and the mean ratios.
+// Usage: Ingest [COUNT] [REPEATS]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -11,6 +14,7 @@ using Sightline.Hosting;
 using Vips = NetVips.Image;
 
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40;
+var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var parallel = Environment.ProcessorCount;
 var work = Path.Combine(Path.GetTempPath(), $"sightline-bench-{Guid.NewGuid():N}");
 var photosDir = Path.Combine(work, "photos");
@@ -22,21 +26,66 @@ try
     var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
     Console.WriteLine($"  {megabytes / count:F1} MB each on average; {parallel} cores, {parallel} parallel clients / workers");
 
-    var reference = RunVipsThumbnail(files, Path.Combine(work, "vipsthumbnail"), parallel);
-    var ingest = await RunSightlineAsync(files, Path.Combine(work, "data"), parallel);
+    var sides = new (string Name, Func<int, Task<double?>> Run)[]
+    {
+        ("bare NetVips (decode at 2048 once, 4 sizes, write)", round => Task.FromResult<double?>(RunBareNetVips(files, Path.Combine(work, $"netvips-{round}"), parallel))),
+        ("vipsthumbnail, 4 sizes", round => Task.FromResult(RunVipsThumbnail(files, Path.Combine(work, $"vipsthumbnail-{round}"), parallel))),
+        ("sightline ingest, detection off", async round => await RunSightlineAsync(files, Path.Combine(work, $"data-off-{round}"), parallel, detect: false)),
+        ("sightline ingest, detection on", async round => await RunSightlineAsync(files, Path.Combine(work, $"data-on-{round}"), parallel, detect: true)),
+    };
+    var seconds = sides.ToDictionary(s => s.Name, _ => new List<double>());
+    var rows = new List<string>();
+    for (var round = 1; round <= repeats; round++)
+    {
+        var order = round % 2 == 1 ? sides : Enumerable.Reverse(sides).ToArray();
+        foreach (var (name, run) in order)
+        {
+            var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
+            if (await run(round) is not { } elapsed)
+                continue;
+            seconds[name].Add(elapsed);
+            rows.Add($"| {round} | {name} | {elapsed:F2} | {count / elapsed:F2} | {string.Join(' ', load)} |");
+            Console.WriteLine($"  round {round}: {name}: {elapsed:F2} s, {count / elapsed:F2} images/s (load {string.Join(' ', load)})");
+        }
+    }
 
     Console.WriteLine();
-    Console.WriteLine($"| what | images | seconds | images/s |");
-    Console.WriteLine($"| --- | --- | --- | --- |");
-    if (reference is { } r)
-        Console.WriteLine($"| vipsthumbnail, 4 sizes | {count} | {r:F2} | {count / r:F2} |");
-    Console.WriteLine($"| sightline ingest (HTTP, EXIF, 4 sizes, DB) | {count} | {ingest:F2} | {count / ingest:F2} |");
-    if (reference is { } rr)
-        Console.WriteLine($"ratio sightline / vipsthumbnail: {rr / ingest:F2} (goal >= 0.8)");
+    Console.WriteLine($"{count} photos of 12 MP, {parallel} cores, {repeats} rounds, order alternating:");
+    Console.WriteLine();
+    Console.WriteLine("| round | what | seconds | images/s | load average before |");
+    Console.WriteLine("| ---: | --- | ---: | ---: | --- |");
+    rows.ForEach(Console.WriteLine);
+    double Rate(string name) => seconds[name].Count == 0 ? double.NaN : count / seconds[name].Average();
+    Console.WriteLine();
+    foreach (var detection in new[] { "off", "on" })
+    {
+        var sightline = Rate($"sightline ingest, detection {detection}");
+        Console.WriteLine($"detection {detection}: sightline / bare NetVips {sightline / Rate(sides[0].Name):F2} (goal >= 0.7), " +
+                          $"sightline / vipsthumbnail {sightline / Rate(sides[1].Name):F2}");
+    }
 }
 finally
 {
     Directory.Delete(work, recursive: true);
+}
+
+// The reference the goal is measured against: what the pixel work needs at the least, in process, with NetVips.
+static double RunBareNetVips(string[] files, string output, int parallel)
+{
+    Directory.CreateDirectory(output);
+    var clock = Stopwatch.StartNew();
+    Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, file =>
+    {
+        using var loaded = Vips.Thumbnail(file, 2048, height: 10_000_000, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
+        using var upright = loaded.CopyMemory();
+        foreach (var width in new[] { 320, 640, 1024, 2048 })
+        {
+            using var sized = width >= upright.Width ? upright.Copy() : upright.ThumbnailImage(width, height: 10_000_000, size: Enums.Size.Down);
+            File.WriteAllBytes(Path.Combine(output, $"{Path.GetFileNameWithoutExtension(file)}-{width}.jpg"),
+                sized.JpegsaveBuffer(q: 85, optimizeCoding: true, keep: Enums.ForeignKeep.None));
+        }
+    });
+    return clock.Elapsed.TotalSeconds;
 }
 
 static string Generate(string folder, int i)
@@ -86,7 +135,7 @@ static double? RunVipsThumbnail(string[] files, string output, int parallel)
     return clock.Elapsed.TotalSeconds;
 }
 
-static async Task<double> RunSightlineAsync(string[] files, string data, int parallel)
+static async Task<double?> RunSightlineAsync(string[] files, string data, int parallel, bool detect)
 {
     Directory.CreateDirectory(data);
     new Sightline.Storage.Sqlite.Database(data).Migrate();
@@ -106,6 +155,8 @@ static async Task<double> RunSightlineAsync(string[] files, string data, int par
     {
         ["Processing:Workers"] = parallel.ToString(CultureInfo.InvariantCulture),
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Blurs:DetectFaces"] = detect ? "true" : "false",
+        ["Blurs:DetectPlates"] = detect ? "true" : "false",
     }));
     await app.StartAsync();
     using var http = new HttpClient { BaseAddress = new Uri(SightlineServer.ListeningAddresses(app).Single()) };

@@ -163,6 +163,9 @@ public static class SightlineServer
         services.AddSingleton<SearchParameters>();
         services.AddSingleton<ImageSearch>();
         services.AddSingleton<SequenceSearch>();
+        services.AddOptions<Tiles.TileOptions>().BindConfiguration("Tiles");
+        services.AddSingleton<Tiles.SequenceGeometry>();
+        services.AddSingleton<Tiles.SequenceTiles>();
     }
 
     /// <summary>The addresses Kestrel actually listens on (ports resolved when bound to :0).</summary>

@@ -19,25 +19,6 @@ public sealed class Derivatives(IBlobStore blobs)
     }
 
     /// <summary>
-    /// Decodes the whole file at the smallest scale the JPEG allows (cheap: the DCT does the shrinking)
-    /// and says whether it decodes without truncation or corruption.
-    /// </summary>
-    public static bool IsDecodable(string path)
-    {
-        try
-        {
-            using var probe = Vips.Thumbnail(path, 32, height: Unbounded, size: Enums.Size.Down,
-                failOn: Enums.FailOn.Truncated);
-            using var pixels = probe.CopyMemory();
-            return pixels.Width > 0;
-        }
-        catch (VipsException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
     /// Writes the four thumbnails of an image read from <paramref name="source"/>, each atomically, as derivative set
     /// <paramref name="version"/>, with <paramref name="blurs"/> (normalized to the upright image) made unrecognizable in
     /// every size, and also whatever <paramref name="detect"/> finds in the upright image (faces); returns what it found.

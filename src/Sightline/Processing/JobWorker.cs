@@ -28,24 +28,36 @@ public sealed class JobWorker(
     protected override Task ExecuteAsync(CancellationToken stopping) =>
         Task.WhenAll(Enumerable.Range(0, Math.Max(0, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping)));
 
+    // Set by any worker that processed a photo; the first to find the queue empty afterwards gives the memory back.
+    private int processedSinceRelease;
+
     private async Task RunAsync(CancellationToken stopping)
     {
         var idle = TimeSpan.FromSeconds(options.Value.IdlePollSeconds);
         var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        var emptyClaims = 0;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
                 if (await queue.ClaimAsync(lease, stopping) is { } job)
                 {
+                    emptyClaims = 0;
                     if (job.Kind == JobKind.Rederivatives)
                         await rederivation.ProcessAsync(job);
                     else
                         await ProcessAsync(job);
+                    Volatile.Write(ref processedSinceRelease, 1);
                     signal.Notify(); // there may be more queued than one wake-up said
                 }
                 else
+                {
+                    // The second empty claim in a row (a wait apart): the burst is over. Not after every photo, so a
+                    // steady trickle of uploads does not pay a full collection each.
+                    if (++emptyClaims >= 2 && Interlocked.Exchange(ref processedSinceRelease, 0) == 1)
+                        logger.LogInformation("Queue empty: memory given back ({Released})", MemoryRelease.AfterBurst());
                     await signal.WaitAsync(idle, stopping);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -12,8 +12,9 @@ namespace Sightline.Storage;
 public static class IndexSnapshot
 {
     public const string FileName = "search-index.bin";
-    // "SLSIDX02": since hidden public images are indexed too (a snapshot of 01 lacks them, so it is rebuilt).
-    private const ulong Magic = 0x3230_5844_4953_4C53;
+    // "SLSIDX03": since the compass angle is kept as stored, in double precision (02 lacks it, so it is rebuilt; 02
+    // indexed hidden public images, which 01 lacked).
+    private const ulong Magic = 0x3330_5844_4953_4C53;
     private const int HeaderBytes = 32;
 
     /// <summary>The snapshot's object key (with <see cref="FileBlobStore"/>, the file in the data folder).</summary>

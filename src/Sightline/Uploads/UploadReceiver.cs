@@ -93,7 +93,8 @@ public sealed class UploadReceiver(
         return (Convert.ToHexStringLower(sha.GetHashAndReset()), size);
     }
 
-    // Header first (cheap, and the only safe place to catch a decompression bomb), then position, then a real decode.
+    // Header first (cheap, and the only safe place to catch a decompression bomb), then position, then the structure from start to end (a read, not a
+    // decode: the worker decodes once, for the thumbnails).
     private IUploadStore.NewImage Inspect(ScratchFile file, string hash, long size, PhotoParameters given)
     {
         PhotoMetadata? read;
@@ -115,7 +116,7 @@ public sealed class UploadReceiver(
         var capturedAt = given.CapturedAt ?? metadata.CapturedAt
             ?? throw ApiException.Missing("captured_at (the photo has no DateTimeOriginal in its EXIF; pass captured_at in epoch milliseconds)");
 
-        if (!Derivatives.IsDecodable(file.Path))
+        if (!JpegStructure.IsComplete(file.Path))
             throw ApiException.Invalid("body", "must be a complete JPEG image that decodes (this one is truncated or corrupt)");
         return new IUploadStore.NewImage(null, hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
             metadata.Orientation, metadata.Width, metadata.Height);

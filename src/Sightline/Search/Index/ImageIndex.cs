@@ -30,6 +30,13 @@ public sealed class ImageIndex(
     /// <summary>The last search_changes entry the index has applied (metrics: the change feed's lag).</summary>
     public long AppliedChange => state.LastChange;
 
+    /// <summary>
+    /// Raised under the index's lock each time catching up publishes a new version, with the changed rows (null for an
+    /// image gone from the index); the version before tells what each image was. Other in-memory views of the
+    /// images (the vector tiles' sequences) follow the index through it.
+    /// </summary>
+    public event Action<IndexChange>? Changed;
+
     /// <summary>Loads the snapshot or rebuilds from the table, then catches up; returns how the start went.</summary>
     public string Load()
     {
@@ -130,5 +137,9 @@ public sealed class ImageIndex(
         if (next.OverlayCount > Math.Max(options.Value.OverlayLimit, next.BaseCount / 32))
             next = next.Compacted();
         state = next;
+        Changed?.Invoke(new IndexChange(current, next, updates));
     }
 }
+
+/// <summary>One step of the index: the version before, the version after, and the rows that changed (null: gone).</summary>
+public sealed record IndexChange(IndexState Before, IndexState After, IReadOnlyDictionary<int, IndexedImage?> Rows);

@@ -12,6 +12,7 @@ public sealed class IndexState
     private readonly int[] positionOfId;   // base position + 1 by image id; 0 when not in the base
     private readonly IndexedImage[] overlay;
     private readonly HashSet<int> removed;  // base positions superseded by the overlay or deleted
+    private readonly Dictionary<int, int> overlayById; // overlay position by image id (the overlay is small)
 
     private IndexState(IndexedImage[] items, PointTree tree, int[] positionOfId, IndexedImage[] overlay,
         HashSet<int> removed, long lastChange)
@@ -21,6 +22,9 @@ public sealed class IndexState
         this.positionOfId = positionOfId;
         this.overlay = overlay;
         this.removed = removed;
+        overlayById = new Dictionary<int, int>(overlay.Length);
+        for (var i = 0; i < overlay.Length; i++)
+            overlayById[overlay[i].Id] = i;
         LastChange = lastChange;
     }
 
@@ -85,6 +89,34 @@ public sealed class IndexState
         foreach (var image in overlay)
             all[n++] = image;
         return FromBase(all, n, LastChange);
+    }
+
+    /// <summary>The indexed image with this row id, if this version has it.</summary>
+    public bool TryGet(int id, out IndexedImage image)
+    {
+        if (overlayById.TryGetValue(id, out var at))
+        {
+            image = overlay[at];
+            return true;
+        }
+        if (id >= 0 && id < positionOfId.Length && positionOfId[id] is > 0 and var position
+            && (removed.Count == 0 || !removed.Contains(position - 1)))
+        {
+            image = items[position - 1];
+            return true;
+        }
+        image = default;
+        return false;
+    }
+
+    /// <summary>Calls the visitor for every image of this version, public, hidden or of a project, in no particular order.</summary>
+    public void VisitAll<TVisitor>(ref TVisitor visitor) where TVisitor : struct, IMatchVisitor
+    {
+        for (var position = 0; position < tree.Count; position++)
+            if (removed.Count == 0 || !removed.Contains(position))
+                visitor.Visit(items[position]);
+        foreach (var image in overlay)
+            visitor.Visit(image);
     }
 
     /// <summary>Receives each image that passes a filter.</summary>

@@ -6,7 +6,7 @@ namespace Sightline.Search.Index;
 
 /// <summary>
 /// What search keeps in memory of one processed image: enough to filter, order and answer without
-/// touching the database. 60 bytes, blittable, so a snapshot file is the array's bytes.
+/// touching the database. 68 bytes, blittable, so a snapshot file is the array's bytes.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct IndexedImage
@@ -17,8 +17,11 @@ public struct IndexedImage
     /// <summary>The 16 random bytes behind the 22-character key, big-endian halves.</summary>
     public ulong KeyHigh;
     public ulong KeyLow;
-    /// <summary>Compass angle; NaN when the photo has none.</summary>
-    public float Ca;
+    /// <summary>
+    /// The compass angle exactly as stored, NaN when the photo has none: vector tiles show it as the database has it.
+    /// Searches filter and answer with <see cref="Ca"/>, its single-precision form, as they always have.
+    /// </summary>
+    public double StoredCa;
     public int UserId;
     /// <summary>0 for a public image; <see cref="HiddenProject"/> for a public image that is hidden.</summary>
     public int ProjectId;
@@ -31,6 +34,13 @@ public struct IndexedImage
     /// <c>hidden=true</c> (spec §3.7 and §5 item 46). Hidden images of projects are not indexed at all.
     /// </summary>
     public const int HiddenProject = -1;
+
+    /// <summary>Compass angle in single precision; NaN when the photo has none.</summary>
+    public float Ca
+    {
+        readonly get => (float)StoredCa;
+        set => StoredCa = value;
+    }
 
     public readonly double? CompassAngle => float.IsNaN(Ca) ? null : Ca;
 

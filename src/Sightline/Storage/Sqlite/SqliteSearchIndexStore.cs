@@ -76,7 +76,7 @@ public sealed class SqliteSearchIndexStore(Database database, ILogger<SqliteSear
             var image = new IndexedImage
             {
                 Id = reader.GetInt32(0), UserId = reader.GetInt32(2), SequenceId = reader.GetInt32(3),
-                Lat = reader.GetDouble(4), Lon = reader.GetDouble(5), Ca = reader.IsDBNull(6) ? float.NaN : (float)reader.GetDouble(6),
+                Lat = reader.GetDouble(4), Lon = reader.GetDouble(5), StoredCa = reader.IsDBNull(6) ? double.NaN : reader.GetDouble(6),
                 CapturedAt = reader.GetInt64(7), ProjectId = reader.GetInt32(8),
             };
             if (!image.TrySetKey(reader.GetString(1)))

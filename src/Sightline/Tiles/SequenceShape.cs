@@ -1,0 +1,86 @@
+using Sightline.Search.Index;
+
+namespace Sightline.Tiles;
+
+/// <summary>
+/// What the map knows of one sequence: its visible public images in order (by row id, looked up in the search index's
+/// version), its other processed images (hidden by a complaint or of a project: they still count for its order), the
+/// bounds of the visible ones and its two capture times. Immutable.
+/// </summary>
+public sealed class SequenceShape
+{
+    private SequenceShape(int id, string key, int userId, int[] members, int[] others, GeoBox bounds, long capturedAt, long orderCapturedAt)
+    {
+        Id = id;
+        Key = key;
+        UserId = userId;
+        Members = members;
+        Others = others;
+        Bounds = bounds;
+        CapturedAt = capturedAt;
+        OrderCapturedAt = orderCapturedAt;
+    }
+
+    public int Id { get; }
+    public string Key { get; }
+    public int UserId { get; }
+    /// <summary>Row ids of the visible images, by capture time then id (the order of the sequence's line).</summary>
+    public int[] Members { get; }
+    /// <summary>Row ids of its other processed images: hidden by a complaint, or of a project.</summary>
+    public int[] Others { get; }
+    /// <summary>The bounds of the visible images; meaningless without members.</summary>
+    public GeoBox Bounds { get; }
+    /// <summary>The earliest capture time of the visible images (spec §5 item 48), as the tile shows it.</summary>
+    public long CapturedAt { get; }
+    /// <summary>The earliest capture time of all its processed images, hidden ones included: the tiles' order, newest first.</summary>
+    public long OrderCapturedAt { get; }
+
+    /// <summary>Builds the shape of the sequence from its image ids as <paramref name="state"/> has them; null when none is left.</summary>
+    public static SequenceShape? Build(int id, string key, IEnumerable<int> imageIds, IndexState state)
+    {
+        var visible = new List<IndexedImage>();
+        var others = new List<int>();
+        var order = long.MaxValue;
+        foreach (var imageId in imageIds)
+        {
+            if (!state.TryGet(imageId, out var image) || image.SequenceId != id)
+                continue;
+            order = Math.Min(order, image.CapturedAt);
+            if (image.ProjectId == 0)
+                visible.Add(image);
+            else
+                others.Add(image.Id);
+        }
+        if (visible.Count == 0 && others.Count == 0)
+            return null;
+        visible.Sort((a, b) => a.CapturedAt != b.CapturedAt ? a.CapturedAt.CompareTo(b.CapturedAt) : a.Id.CompareTo(b.Id));
+        double minLat = double.MaxValue, minLon = double.MaxValue, maxLat = double.MinValue, maxLon = double.MinValue;
+        foreach (var image in visible)
+        {
+            minLat = Math.Min(minLat, image.Lat); maxLat = Math.Max(maxLat, image.Lat);
+            minLon = Math.Min(minLon, image.Lon); maxLon = Math.Max(maxLon, image.Lon);
+        }
+        return new SequenceShape(id, key, visible.Count > 0 ? visible[0].UserId : 0, [.. visible.Select(i => i.Id)], [.. others],
+            new GeoBox(minLat, minLon, maxLat, maxLon), visible.Count > 0 ? visible[0].CapturedAt : 0, order);
+    }
+
+    /// <summary>Every image id of the sequence, visible or not.</summary>
+    public IEnumerable<int> AllIds => Members.Concat(Others);
+
+    /// <summary>Whether one of the visible images lies in the box (edges included), as the box search finds them.</summary>
+    public bool HasMemberIn(in GeoBox box, IndexState state)
+    {
+        if (Members.Length == 0 || !box.Intersects(Bounds.MinLat, Bounds.MinLon, Bounds.MaxLat, Bounds.MaxLon))
+            return false;
+        if (box.Contains(Bounds.MinLat, Bounds.MinLon) && box.Contains(Bounds.MaxLat, Bounds.MaxLon))
+            return true;
+        foreach (var id in Members)
+            if (state.TryGet(id, out var image) && box.Contains(image.Lat, image.Lon))
+                return true;
+        return false;
+    }
+
+    /// <summary>The tiles' order: newest first by <see cref="OrderCapturedAt"/>, then key.</summary>
+    public static readonly Comparison<SequenceShape> NewestFirst = (a, b) =>
+        a.OrderCapturedAt != b.OrderCapturedAt ? b.OrderCapturedAt.CompareTo(a.OrderCapturedAt) : string.CompareOrdinal(a.Key, b.Key);
+}

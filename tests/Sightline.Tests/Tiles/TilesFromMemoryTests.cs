@@ -1,0 +1,122 @@
+using System.Net;
+using Dapper;
+using Sightline.Search.Bench;
+using Sightline.Storage;
+using Sightline.Storage.Sqlite;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Tiles;
+
+/// <summary>A synthetic archive (bench-data's generator, fixed seed) served by a test server that also maps the old tile handler.</summary>
+public sealed class SyntheticArchiveServer : IAsyncLifetime
+{
+    public TestServer Server { get; private set; } = null!;
+    private string data = null!;
+
+    public async Task InitializeAsync()
+    {
+        data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        var database = new Database(data);
+        database.Migrate();
+        new SyntheticArchive(database, seed: 14).Generate(20_000, TextWriter.Null);
+        Server = await TestServer.StartAsync(configureApp: LegacySequenceTiles.Map, dataDirectory: data);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(data, recursive: true);
+    }
+}
+
+/// <summary>
+/// Tiles drawn from memory are byte for byte the tiles the database-drawn handler made, on a fixed archive, before and
+/// after edits that move, hide, reorder and re-angle images (so the in-memory sequences follow the change log).
+/// </summary>
+public sealed class TilesFromMemoryTests(SyntheticArchiveServer archive) : IClassFixture<SyntheticArchiveServer>
+{
+    private static readonly int[] Zooms = [0, 2, 5, 8, 11, 13, 14, 15, 17, 20];
+
+    private HttpClient Http => archive.Server.Http;
+
+    private List<(int Z, int X, int Y)> Sample()
+    {
+        using var connection = new Database(archive.Server.DataDirectory).Open();
+        var points = connection.Query<(double Lat, double Lon)>("SELECT lat, lon FROM images WHERE id % 2500 = 7 ORDER BY id").AsList();
+        var tiles = new List<(int, int, int)>();
+        foreach (var (lat, lon) in points)
+        {
+            foreach (var z in Zooms)
+            {
+                var n = 1 << z;
+                var x = (int)((lon + 180) / 360 * n);
+                var y = (int)((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
+                tiles.Add((z, x, y));
+                if (z == 15) // the neighbours, where sequences reach in through the buffer
+                    tiles.AddRange([(z, Math.Min(n - 1, x + 1), y), (z, x, Math.Max(0, y - 1))]);
+            }
+        }
+        return tiles.Distinct().ToList();
+    }
+
+    private async Task AssertSameTilesAsync(List<(int Z, int X, int Y)> tiles)
+    {
+        var drawn = 0;
+        foreach (var (z, x, y) in tiles)
+        {
+            var expected = await Http.GetByteArrayAsync($"/test/legacy-tiles/{z}/{x}/{y}");
+            using var response = await Http.GetAsync($"/tiles/{z}/{x}/{y}.mapbox");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var actual = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"tile {z}/{x}/{y} differs: {expected.Length} bytes before, {actual.Length} now");
+            if (expected.Length > 30)
+                drawn++;
+        }
+        Assert.True(drawn > tiles.Count / 2, $"only {drawn} of {tiles.Count} tiles have sequences: the sample misses the archive");
+    }
+
+    [Fact]
+    public async Task TilesEqualTheDatabaseDrawnTilesBeforeAndAfterEdits()
+    {
+        var tiles = Sample();
+        await AssertSameTilesAsync(tiles);
+
+        using (var connection = new Database(archive.Server.DataDirectory).Open())
+        {
+            connection.Execute(
+                """
+                UPDATE images SET ca = ca + 0.123456789 WHERE id % 7 = 0;
+                UPDATE images SET ca = NULL WHERE id % 13 = 0;
+                UPDATE images SET hidden_at = 1 WHERE id % 11 = 0;
+                UPDATE images SET captured_at = captured_at - 400000000000 WHERE id % 503 = 0;
+                UPDATE images SET lat = lat + 0.001 WHERE id % 211 = 0;
+                UPDATE images SET sequence_id = (SELECT min(id) FROM sequences) WHERE id % 89 = 0;
+                UPDATE images SET state = 'failed' WHERE id % 97 = 0;
+                UPDATE images SET hidden_at = 2 WHERE sequence_id = (SELECT max(id) FROM sequences);
+                INSERT INTO sequences (key, user_id, created_at) SELECT 'lonelysequencekey00001', user_id, 0 FROM images WHERE id = 1000;
+                UPDATE images SET sequence_id = (SELECT id FROM sequences WHERE key = 'lonelysequencekey00001') WHERE id = 1000;
+                """);
+        }
+        await AssertSameTilesAsync(tiles);
+    }
+
+    [Fact]
+    public async Task ARevalidatedTileIsAnsweredWholeWithTheSameETag()
+    {
+        var (z, x, y) = Sample().First(t => t.Z == 14);
+        using var first = await Http.GetAsync($"/tiles/{z}/{x}/{y}.mapbox");
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/tiles/{z}/{x}/{y}.mapbox");
+        request.Headers.IfNoneMatch.Add(etag);
+        using var again = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode); // the contract has no 304
+        Assert.Equal(etag, again.Headers.ETag);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await again.Content.ReadAsByteArrayAsync());
+        using var other = await Http.GetAsync($"/tiles/{z}/{x + 1}/{y}.mapbox");
+        if ((await other.Content.ReadAsByteArrayAsync()).Length != (await first.Content.ReadAsByteArrayAsync()).Length)
+            Assert.NotEqual(etag, other.Headers.ETag);
+    }
+}
