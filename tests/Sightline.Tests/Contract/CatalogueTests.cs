@@ -138,7 +138,7 @@ public sealed class CatalogueTests : IAsyncLifetime
     [Theory]
     [InlineData("GET", "/v3/status")]
     [InlineData("GET", "/v2/nothing")]
-    [InlineData("GET", "/")]
+    [InlineData("GET", "/nothing-here")] // outside /v2 without an Accept that prefers HTML: JSON (CONTRACT.md §1)
     [InlineData("DELETE", "/v2/status")]
     [InlineData("POST", "/v2/me")]
     [InlineData("PUT", "/v2/me")]

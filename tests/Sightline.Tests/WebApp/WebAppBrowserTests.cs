@@ -75,7 +75,15 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         var keys = await DemoSequenceAsync();
         var page = await app.OpenAsync($"/?pKey={keys[3]}");
         await ShownPhotoAsync(page, keys[3]);
-        await page.WaitForFunctionAsync("() => /lat=.*lon=.*z=.*pKey=/.test(location.search)");
+        // The photo opened over a world view flies the map to it: take the permalink once the map has settled there.
+        await page.WaitForFunctionAsync("""
+            () => {
+              const map = window.sightlineMap, q = new URLSearchParams(location.search);
+              if (!map || map.isMoving() || map.getZoom() < 10 || !q.get('pKey')) return false;
+              const c = map.getCenter();
+              return Math.abs(+q.get('lat') - c.lat) < 1e-3 && Math.abs(+q.get('lon') - c.lng) < 1e-3;
+            }
+            """, null, new() { Timeout = WebAppFixture.BrowserTimeoutMs });
         var permalink = page.Url;
 
         var again = await app.OpenAsync(new Uri(permalink).PathAndQuery);

@@ -151,6 +151,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             Key = Key(key),
             Verb = HttpVerb.GET,
             Expires = DateTime.UtcNow.AddSeconds(options.PresignSeconds),
+            // The SDK presigns https unless told otherwise, even for a plain-http endpoint (a MinIO or s3rver on loopback).
+            Protocol = options.ServiceUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
         });
 
     public void Dispose() => client.Dispose();
