@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Sightline.Tests.OpenApi;
 
@@ -42,33 +41,7 @@ public sealed class OpenApiLintTests(OpenApiDocumentServer fixture) : IClassFixt
         throw new InvalidOperationException("tests/openapi-lint not found above " + AppContext.BaseDirectory);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, string program, string[] args)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        start.Environment["REDOCLY_TELEMETRY"] = "off";
-        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        // A guard against a hung child, not an assertion about speed.
-        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string directory, string program, string[] args) =>
+        Infrastructure.ChildProcess.RunAsync(directory, program, args,
+            new Dictionary<string, string> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true" });
 }
