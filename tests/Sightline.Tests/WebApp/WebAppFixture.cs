@@ -84,6 +84,8 @@ public sealed class WebAppFixture : IAsyncLifetime
         await page.ClickAsync("button[type=submit]");
         await page.ClickAsync("button[name=decision][value=allow]");
         await page.WaitForSelectorAsync("#sign-out");
+        // The account area shows the session as soon as the token is stored, a moment before the app leaves the callback.
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
     }
 
     public static async Task ScreenshotAsync(IPage page, string name) =>
