@@ -90,7 +90,9 @@ public static class StorageServices
     private static void AddPostgres(IServiceCollection services, string setting)
     {
         // Parsed now: a malformed setting stops the server before anything starts.
-        services.AddSingleton(new PostgresDatabase(setting));
+        PostgresDatabase.Parse(setting);
+        // Made by the container so that it is disposed with it (its connection pool closes).
+        services.AddSingleton(_ => new PostgresDatabase(setting));
         services.AddSingleton<IStorageSchema, PostgresSchema>();
         services.AddSingleton<OperationsStore, PostgresOperationsStore>();
         services.AddSingleton<PostgresChangeFeed>();
@@ -173,8 +175,21 @@ public static class StorageServices
         }
     }
 
+    /// <summary>
+    /// Settings that override the environment for administrative commands run in this process on this call chain only:
+    /// one process may drive several installations at once (the tests: one database per server), where one set of
+    /// environment variables cannot say which is meant.
+    /// </summary>
+    public static readonly AsyncLocal<IReadOnlyDictionary<string, string?>?> CommandSettings = new();
+
     /// <summary>What administrative commands read their settings from: <c>Storage__Database</c> and the like.</summary>
-    public static IConfiguration Configuration() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
+    public static IConfiguration Configuration()
+    {
+        var builder = new ConfigurationBuilder().AddEnvironmentVariables();
+        if (CommandSettings.Value is { } settings)
+            builder.AddInMemoryCollection(settings);
+        return builder.Build();
+    }
 }
 
 /// <summary>Brings the schema up to date when the server starts, before any other hosted service runs.</summary>

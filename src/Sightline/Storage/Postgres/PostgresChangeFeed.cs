@@ -129,8 +129,13 @@ public sealed class PostgresChangeFeed : IChangeFeed, IDisposable
         }
     }
 
+    private int disposed;
+
+    // Registered as itself and as IChangeFeed: the container disposes it twice.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+            return;
         stopping.Cancel();
         try
         {
