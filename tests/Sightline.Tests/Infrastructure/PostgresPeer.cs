@@ -76,6 +76,16 @@ public static class PostgresPeer
         return ConnectionString(name);
     }
 
+    /// <summary>A database without schema (for tests of the migration itself); returns its <c>Storage:Database</c>.</summary>
+    public static async Task<string> CreateEmptyDatabaseAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await create.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
     public static string ConnectionString(string name) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
 

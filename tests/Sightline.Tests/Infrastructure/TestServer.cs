@@ -49,8 +49,12 @@ public sealed class TestServer : IAsyncDisposable
         Directory.CreateDirectory(data);
         var logs = new CapturedLogs();
         var backend = await BackendConfigurationAsync(data);
+        var settings = WithTestDefaults(backend, configuration);
+        // What admin commands against this data folder need: the storage settings the server runs with.
+        Backends[Path.GetFullPath(data)] = settings.Where(s => s.Key.StartsWith("Storage:", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
         var app = SightlineServer.Build(
-            new SightlineServer.Settings(data, "http://127.0.0.1:0", WithTestDefaults(backend, configuration)),
+            new SightlineServer.Settings(data, "http://127.0.0.1:0", settings),
             logging => logging.ClearProviders().AddProvider(logs));
         configureApp?.Invoke(app);
         await app.StartAsync();
@@ -96,7 +100,7 @@ public sealed class TestServer : IAsyncDisposable
     private static async Task<IReadOnlyDictionary<string, string?>> BackendConfigurationAsync(string dataDirectory)
     {
         var key = Path.GetFullPath(dataDirectory);
-        if (Backends.TryGetValue(key, out var known))
+        if (Provisioned.TryGetValue(key, out var known))
             return known;
         var settings = new Dictionary<string, string?>();
         var blobs = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS");
@@ -109,9 +113,12 @@ public sealed class TestServer : IAsyncDisposable
         }
         if (PostgresPeer.Selected)
             settings["Storage:Database"] = await PostgresPeer.EnsureDatabaseAsync(PostgresPeer.DatabaseName(dataDirectory));
-        Backends[key] = settings;
+        Provisioned[key] = settings;
         return settings;
     }
+
+    // The backend each data folder was given by the test run (a database of its own), dropped with the folder.
+    private static readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string?>> Provisioned = new();
 
     // The backend settings of every data folder a server was started on, for admin commands run against it.
     private static readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string?>> Backends = new();
@@ -171,7 +178,8 @@ public sealed class TestServer : IAsyncDisposable
         if (ownsData)
         {
             DeleteData(DataDirectory);
-            if (Backends.TryRemove(Path.GetFullPath(DataDirectory), out var backend) && backend.ContainsKey("Storage:Database"))
+            Backends.TryRemove(Path.GetFullPath(DataDirectory), out _);
+            if (Provisioned.TryRemove(Path.GetFullPath(DataDirectory), out var backend) && backend.ContainsKey("Storage:Database"))
                 await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(DataDirectory));
         }
     }
