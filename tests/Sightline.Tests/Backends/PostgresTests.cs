@@ -1,12 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sightline.Processing;
 using Sightline.Tests.Imagery;
 using Sightline.Tests.Infrastructure;
 using Sightline.Tokens;
 
-namespace Sightline.Tests.Storage;
+namespace Sightline.Tests.Backends;
 
 /// <summary>Runs only with <c>SIGHTLINE_TEST_DB=postgres</c>: what only the PostgreSQL backend has.</summary>
 public sealed class PostgresFactAttribute : FactAttribute
