@@ -98,7 +98,7 @@ public sealed class PostgresTests
             Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
 
             // Both nodes work on the one schema.
-            var uploader = await Uploader.CreateAsync(a, "first");
+            var uploader = await Uploader.CreateAsync(a, "first", "public:upload user:read");
             Assert.Equal(HttpStatusCode.OK, (await uploader.On(b).SendAsync(HttpMethod.Get, "/v2/me")).StatusCode);
         }
         finally
