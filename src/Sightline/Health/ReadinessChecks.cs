@@ -15,7 +15,7 @@ public sealed class DatabaseReadiness(OperationsStore operations) : IHealthCheck
             await operations.PingAsync(cancellation);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException)
         {
             // The description is shown to the caller: no path, no exception text (CONTRACT.md §2); the log has the rest.
             return HealthCheckResult.Unhealthy("cannot be opened or queried", e);

@@ -75,7 +75,6 @@ public static class SightlineServer
 
         var services = builder.Services;
         services.AddSightlineStorage(builder.Configuration, settings.DataDirectory);
-        services.AddSingleton<OperationsStore>();
         services.AddSightlineHealth();
         services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenCache>();

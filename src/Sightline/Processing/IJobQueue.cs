@@ -22,6 +22,9 @@ public interface IJobQueue
     /// <summary>The oldest job that is queued or whose lease ran out, now leased for <paramref name="lease"/>; null when none.</summary>
     Task<Job?> ClaimAsync(TimeSpan lease, CancellationToken cancellation);
 
+    /// <summary>Extends this claim's lease to <paramref name="lease"/> from now; false when the claim no longer holds the job.</summary>
+    Task<bool> RenewAsync(Job job, TimeSpan lease);
+
     /// <summary>Marks the image done and places it in a sequence; false when the image was deleted meanwhile.</summary>
     Task<bool> CompleteAsync(Job job);
 

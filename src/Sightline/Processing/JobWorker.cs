@@ -43,10 +43,22 @@ public sealed class JobWorker(
                 if (await queue.ClaimAsync(lease, stopping) is { } job)
                 {
                     emptyClaims = 0;
-                    if (job.Kind == JobKind.Rederivatives)
-                        await rederivation.ProcessAsync(job);
-                    else
-                        await ProcessAsync(job);
+                    using (var done = new CancellationTokenSource())
+                    {
+                        var renewing = RenewWhileRunningAsync(job, lease, done.Token);
+                        try
+                        {
+                            if (job.Kind == JobKind.Rederivatives)
+                                await rederivation.ProcessAsync(job);
+                            else
+                                await ProcessAsync(job);
+                        }
+                        finally
+                        {
+                            await done.CancelAsync();
+                            await renewing;
+                        }
+                    }
                     Volatile.Write(ref processedSinceRelease, 1);
                     signal.Notify(); // there may be more queued than one wake-up said
                 }
@@ -67,6 +79,28 @@ public sealed class JobWorker(
             {
                 logger.LogError(error, "Job worker failed; retrying shortly");
                 await signal.WaitAsync(idle, stopping);
+            }
+        }
+    }
+
+    // A job that takes longer than its lease must not be claimed by another worker meanwhile: renewed every third of it.
+    private async Task RenewWhileRunningAsync(IJobQueue.Job job, TimeSpan lease, CancellationToken done)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(lease / 3, done);
+                if (!await queue.RenewAsync(job, lease))
+                    return; // the claim is gone (the job finished or was reclaimed): nothing left to hold
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Lease of job {Job} could not be renewed", job.Id);
             }
         }
     }

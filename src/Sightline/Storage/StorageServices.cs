@@ -11,6 +11,7 @@ using Sightline.Projects;
 using Sightline.Search.Index;
 using Sightline.Sequences;
 using Sightline.Stats;
+using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
 using Sightline.Tokens;
 using Sightline.Uploads;
@@ -35,7 +36,10 @@ public static class StorageServices
         services.AddHostedService<SchemaMigration>();
         services.AddSingleton<ScratchFiles>();
         AddBlobs(services, configuration, options);
-        AddSqlite(services, options);
+        if (string.IsNullOrWhiteSpace(options.Database))
+            AddSqlite(services, options);
+        else
+            AddPostgres(services, options.Database);
         return services;
     }
 
@@ -59,6 +63,7 @@ public static class StorageServices
     {
         services.AddSingleton(new Database(options.DataDirectory));
         services.AddSingleton<IStorageSchema, SqliteSchema>();
+        services.AddSingleton<OperationsStore, SqliteOperationsStore>();
         services.AddSingleton<CommitWatch>();
         services.AddSingleton<IChangeFeed>(provider => provider.GetRequiredService<CommitWatch>());
         services.AddSingleton<SqliteSequenceAssembler>();
@@ -80,6 +85,37 @@ public static class StorageServices
         services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IDetectionStore, SqliteDetectionStore>();
+    }
+
+    private static void AddPostgres(IServiceCollection services, string setting)
+    {
+        // Parsed now: a malformed setting stops the server before anything starts.
+        PostgresDatabase.Parse(setting);
+        // Made by the container so that it is disposed with it (its connection pool closes).
+        services.AddSingleton(_ => new PostgresDatabase(setting));
+        services.AddSingleton<IStorageSchema, PostgresSchema>();
+        services.AddSingleton<OperationsStore, PostgresOperationsStore>();
+        services.AddSingleton<PostgresChangeFeed>();
+        services.AddSingleton<IChangeFeed>(provider => provider.GetRequiredService<PostgresChangeFeed>());
+        services.AddSingleton<PostgresSequenceAssembler>();
+        services.AddSingleton<IJobQueue, PostgresJobQueue>();
+        services.AddSingleton<ISettingStore, PostgresSettingStore>();
+        services.AddSingleton<IUserStore, PostgresUserStore>();
+        services.AddSingleton<IApplicationStore, PostgresApplicationStore>();
+        services.AddSingleton<ITokenStore, PostgresTokenStore>();
+        services.AddSingleton<ICodeRedemptions, PostgresCodeRedemptions>();
+        services.AddSingleton<IImageStore, PostgresImageStore>();
+        services.AddSingleton<IImageStatistics, PostgresImageStatistics>();
+        services.AddSingleton<IUploadStore, PostgresUploadStore>();
+        services.AddSingleton<IProjectStore, PostgresProjectStore>();
+        services.AddSingleton<ISequenceStore, PostgresSequenceStore>();
+        services.AddSingleton<ISearchIndexStore, PostgresSearchIndexStore>();
+        services.AddSingleton<ICommentStore, PostgresCommentStore>();
+        services.AddSingleton<IBlurStore, PostgresBlurStore>();
+        services.AddSingleton<IComplaintStore, PostgresComplaintStore>();
+        services.AddSingleton<IStatsStore, PostgresStatsStore>();
+        services.AddSingleton<IFeedStore, PostgresFeedStore>();
+        services.AddSingleton<IDetectionStore, PostgresDetectionStore>();
     }
 
     /// <summary>
@@ -118,6 +154,11 @@ public static class StorageServices
         {
             provider.GetRequiredService<IStorageSchema>().Migrate();
         }
+        catch (Exception e) when (e is not StorageConfigurationException && provider.GetService<PostgresDatabase>() is { } postgres)
+        {
+            throw new StorageConfigurationException(
+                $"cannot reach PostgreSQL at {postgres.Host}:{postgres.Port} (Storage:Database): {PostgresDatabase.Reason(e)}");
+        }
         catch (Exception e) when (e is not StorageConfigurationException)
         {
             throw new StorageConfigurationException(
@@ -134,8 +175,21 @@ public static class StorageServices
         }
     }
 
+    /// <summary>
+    /// Settings that override the environment for administrative commands run in this process on this call chain only:
+    /// one process may drive several installations at once (the tests: one database per server), where one set of
+    /// environment variables cannot say which is meant.
+    /// </summary>
+    public static readonly AsyncLocal<IReadOnlyDictionary<string, string?>?> CommandSettings = new();
+
     /// <summary>What administrative commands read their settings from: <c>Storage__Database</c> and the like.</summary>
-    public static IConfiguration Configuration() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
+    public static IConfiguration Configuration()
+    {
+        var builder = new ConfigurationBuilder().AddEnvironmentVariables();
+        if (CommandSettings.Value is { } settings)
+            builder.AddInMemoryCollection(settings);
+        return builder.Build();
+    }
 }
 
 /// <summary>Brings the schema up to date when the server starts, before any other hosted service runs.</summary>

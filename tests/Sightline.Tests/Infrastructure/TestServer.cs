@@ -49,8 +49,12 @@ public sealed class TestServer : IAsyncDisposable
         Directory.CreateDirectory(data);
         var logs = new CapturedLogs();
         var backend = await BackendConfigurationAsync(data);
+        var settings = WithTestDefaults(backend, configuration);
+        // What admin commands against this data folder need: the storage settings the server runs with.
+        Backends[Path.GetFullPath(data)] = settings.Where(s => s.Key.StartsWith("Storage:", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
         var app = SightlineServer.Build(
-            new SightlineServer.Settings(data, "http://127.0.0.1:0", WithTestDefaults(backend, configuration)),
+            new SightlineServer.Settings(data, "http://127.0.0.1:0", settings),
             logging => logging.ClearProviders().AddProvider(logs));
         configureApp?.Invoke(app);
         await app.StartAsync();
@@ -88,15 +92,36 @@ public sealed class TestServer : IAsyncDisposable
     /// peer (s3rver) under a prefix named after the data folder, so a restarted server finds its objects again.
     /// CI runs the storage-sensitive classes a second time that way.
     /// </summary>
+    /// <remarks>
+    /// With <c>SIGHTLINE_TEST_DB=postgres</c> the server's rows go to a database of its own on the cluster named by
+    /// <c>SIGHTLINE_TEST_PG</c> (<see cref="PostgresPeer"/>); admin commands run against the data folder get the same
+    /// settings (<see cref="RunCliAsync"/>).
+    /// </remarks>
     private static async Task<IReadOnlyDictionary<string, string?>> BackendConfigurationAsync(string dataDirectory)
     {
+        var key = Path.GetFullPath(dataDirectory);
+        if (Provisioned.TryGetValue(key, out var known))
+            return known;
+        var settings = new Dictionary<string, string?>();
         var blobs = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS");
-        if (string.IsNullOrEmpty(blobs))
-            return new Dictionary<string, string?>();
-        if (blobs != "s3")
-            throw new InvalidOperationException($"SIGHTLINE_TEST_BLOBS={blobs}: only s3 is known");
-        return (await S3Peer.GetAsync()).Configuration(Path.GetFileName(dataDirectory.TrimEnd('/')));
+        if (!string.IsNullOrEmpty(blobs))
+        {
+            if (blobs != "s3")
+                throw new InvalidOperationException($"SIGHTLINE_TEST_BLOBS={blobs}: only s3 is known");
+            foreach (var (name, value) in (await S3Peer.GetAsync()).Configuration(Path.GetFileName(dataDirectory.TrimEnd('/'))))
+                settings[name] = value;
+        }
+        if (PostgresPeer.Selected)
+            settings["Storage:Database"] = await PostgresPeer.EnsureDatabaseAsync(PostgresPeer.DatabaseName(dataDirectory));
+        Provisioned[key] = settings;
+        return settings;
     }
+
+    // The backend each data folder was given by the test run (a database of its own), dropped with the folder.
+    private static readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string?>> Provisioned = new();
+
+    // The backend settings of every data folder a server was started on, for admin commands run against it.
+    private static readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string?>> Backends = new();
 
     /// <summary>Runs an admin command against this server's data folder and returns its JSON result.</summary>
     public async Task<JsonElement> AdminAsync(string stdin, params string[] args)
@@ -111,6 +136,9 @@ public sealed class TestServer : IAsyncDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
+        var data = Array.IndexOf(args, "--data");
+        if (data >= 0 && data + 1 < args.Length && Backends.TryGetValue(Path.GetFullPath(args[data + 1]), out var backend))
+            Sightline.Storage.StorageServices.CommandSettings.Value = backend;
         var exit = await SightlineCli.RunAsync(args, new StringReader(stdin), output, error);
         return (exit, output.ToString(), error.ToString());
     }
@@ -148,7 +176,12 @@ public sealed class TestServer : IAsyncDisposable
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (ownsData)
+        {
             DeleteData(DataDirectory);
+            Backends.TryRemove(Path.GetFullPath(DataDirectory), out _);
+            if (Provisioned.TryRemove(Path.GetFullPath(DataDirectory), out var backend) && backend.ContainsKey("Storage:Database"))
+                await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(DataDirectory));
+        }
     }
 
     public static void DeleteData(string dataDirectory)

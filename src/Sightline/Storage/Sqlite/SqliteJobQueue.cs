@@ -55,6 +55,14 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
             claim, image.Rects ?? "[]", image.BlursUpdatedAt ?? 0);
     }
 
+    public async Task<bool> RenewAsync(IJobQueue.Job job, TimeSpan lease)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            "UPDATE jobs SET lease_until = @until WHERE id = @Id AND state = 'processing' AND claim = @Claim",
+            new { until = Now + (long)lease.TotalMilliseconds, job.Id, job.Claim }) > 0;
+    }
+
     public async Task<bool> CompleteAsync(IJobQueue.Job job)
     {
         await using var connection = await database.OpenAsync();

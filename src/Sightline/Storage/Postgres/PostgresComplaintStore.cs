@@ -1,0 +1,74 @@
+using Dapper;
+using Npgsql;
+using Sightline.Contract;
+using Sightline.Images;
+using Sightline.Complaints;
+
+namespace Sightline.Storage.Postgres;
+
+/// <summary>Files, lists and resolves complaints; upholding one hides the image (and resolves its other open complaints).</summary>
+public sealed class PostgresComplaintStore(PostgresDatabase database, TimeProvider clock) : IComplaintStore
+{
+    private const string Select =
+        """
+        SELECT c.id, c.key, c.image_id AS ImageId, i.key AS ImageKey, c.user_id AS UserId, u.username, c.body AS Text, c.state,
+               c.created_at AS CreatedAt, r.username AS ResolvedBy, c.resolved_at AS ResolvedAt
+        FROM complaints c JOIN images i ON i.id = c.image_id LEFT JOIN users u ON u.id = c.user_id LEFT JOIN users r ON r.id = c.resolved_by
+        """;
+
+    /// <summary>Files a complaint; a user with an open complaint about the image already is refused (one each).</summary>
+    public async Task<string> FileAsync(Image image, long? userId, long applicationId, string text)
+    {
+        var key = RandomKey.New();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        if (userId is not null && await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM complaints WHERE image_id = @Id AND user_id = @userId AND state = 'open'", new { image.Id, userId }, transaction) > 0)
+            throw ApiException.Invalid("key", "names an image you have already complained about; a moderator will review that complaint");
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO complaints (key, image_id, user_id, application_id, body, state, created_at)
+            VALUES (@key, @Id, @userId, @applicationId, @text, 'open', @now)
+            """, new { key, image.Id, userId, applicationId, text, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
+        await transaction.CommitAsync();
+        return key;
+    }
+
+    /// <summary>Complaints in <paramref name="state"/> (null: all), oldest first so the queue is worked in order.</summary>
+    public async Task<IReadOnlyList<Complaint>> ListAsync(string? state, int limit, int offset)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<Complaint>(
+            $"{Select} WHERE (@state IS NULL OR c.state = @state) ORDER BY c.created_at, c.id LIMIT @limit OFFSET @offset",
+            new { state, limit, offset });
+        return rows.AsList();
+    }
+
+    /// <summary>Resolves an open complaint; false when there is no open complaint with this key.</summary>
+    public async Task<bool> ResolveAsync(string key, long moderatorId, ComplaintDecision decision)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        var complaint = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, long? UserId)?>(
+            "SELECT id, image_id, user_id FROM complaints WHERE key = @key AND state = 'open'", new { key }, transaction);
+        if (complaint is not { } open)
+            return false;
+        var state = decision == ComplaintDecision.Uphold ? "upheld" : "dismissed";
+        // Upholding one settles every open complaint about the image: it is hidden, which is what they all asked.
+        var scope = decision == ComplaintDecision.Uphold ? "image_id = @ImageId AND state = 'open'" : "id = @Id";
+        await connection.ExecuteAsync(
+            $"UPDATE complaints SET state = @state, resolved_by = @moderatorId, resolved_at = @now WHERE {scope}",
+            new { state, moderatorId, now, open.ImageId, open.Id }, transaction);
+        if (decision == ComplaintDecision.Uphold)
+            await connection.ExecuteAsync("UPDATE images SET hidden_at = @now WHERE id = @ImageId AND hidden_at IS NULL",
+                new { now, open.ImageId }, transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO events (action, object, object_key, image_id, user_id, other_user_id, main_description, created_at)
+            VALUES ('complaint_resolved', 'complaint', @key, @ImageId, @moderatorId, @UserId, @description, @now)
+            """, new { key, open.ImageId, moderatorId, open.UserId, description = $"complaint {state}", now }, transaction);
+        await transaction.CommitAsync();
+        return true;
+    }
+}

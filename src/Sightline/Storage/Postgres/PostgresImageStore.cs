@@ -1,0 +1,78 @@
+using Dapper;
+using Sightline.Images;
+
+namespace Sightline.Storage.Postgres;
+
+/// <summary>Reads images for the read endpoints: only processed ones are visible, and none hidden by an upheld complaint.</summary>
+public sealed class PostgresImageStore(PostgresDatabase database) : IImageStore
+{
+    private const string Select =
+        """
+        SELECT i.id, i.key, i.user_id AS UserId, u.username, i.project_id AS ProjectId, s.key AS SequenceKey, i.state AS StateName,
+               i.content_hash AS ContentHash, i.lat, i.lon, i.ca, i.captured_at AS CapturedAt,
+               i.orientation, i.width, i.height, i.derivative_version AS DerivativeVersion
+        FROM images i JOIN users u ON u.id = i.user_id LEFT JOIN sequences s ON s.id = i.sequence_id
+        """;
+
+    /// <summary>The processed image with this key that <paramref name="viewer"/> may see; null otherwise.</summary>
+    public async Task<Image?> FindVisibleAsync(string key, Viewer viewer)
+    {
+        await using var connection = await database.OpenAsync();
+        var parameters = Visibility.Parameters(viewer);
+        parameters.Add("key", key);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            $"{Select} WHERE i.key = @key AND i.state = 'done' AND i.hidden_at IS NULL AND {Visibility.VisibleCondition("i.project_id")}", parameters);
+        return row?.ToImage();
+    }
+
+    /// <summary>The processed images with these ids that <paramref name="viewer"/> may see, in the order of <paramref name="ids"/>.</summary>
+    public async Task<IReadOnlyList<Image>> FindVisibleAsync(IReadOnlyList<long> ids, Viewer viewer)
+    {
+        if (ids.Count == 0)
+            return [];
+        await using var connection = await database.OpenAsync();
+        var parameters = Visibility.Parameters(viewer);
+        parameters.Add("ids", ids.ToArray());
+        var rows = await connection.QueryAsync<Row>(
+            $"{Select} WHERE i.id = ANY(@ids) AND i.state = 'done' AND i.hidden_at IS NULL AND {Visibility.VisibleCondition("i.project_id")}", parameters);
+        var byId = rows.ToDictionary(r => r.Id);
+        return ids.Where(byId.ContainsKey).Select(id => byId[id].ToImage()).ToList();
+    }
+
+    /// <summary>The processed images of a sequence in capture order.</summary>
+    public async Task<IReadOnlyList<Image>> InSequenceAsync(long sequenceId)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<Row>(
+            $"{Select} WHERE i.sequence_id = @sequenceId AND i.state = 'done' AND i.hidden_at IS NULL ORDER BY i.captured_at, i.id", new { sequenceId });
+        return rows.Select(r => r.ToImage()).ToList();
+    }
+
+    internal sealed record Row
+    {
+        public long Id { get; init; }
+        public string Key { get; init; } = "";
+        public long UserId { get; init; }
+        public string Username { get; init; } = "";
+        public string? SequenceKey { get; init; }
+        public long? ProjectId { get; init; }
+        public string StateName { get; init; } = "";
+        public string ContentHash { get; init; } = "";
+        public double Lat { get; init; }
+        public double Lon { get; init; }
+        public double? Ca { get; init; }
+        public long CapturedAt { get; init; }
+        public long Orientation { get; init; }
+        public long Width { get; init; }
+        public long Height { get; init; }
+        public long DerivativeVersion { get; init; }
+
+        public Image ToImage() => new()
+        {
+            Id = Id, Key = Key, UserId = UserId, Username = Username, SequenceKey = SequenceKey, ProjectId = ProjectId,
+            State = ImageStates.Parse(StateName), ContentHash = ContentHash, Lat = Lat, Lon = Lon, Ca = Ca,
+            CapturedAt = CapturedAt, Orientation = (int)Orientation, Width = (int)Width, Height = (int)Height,
+            DerivativeVersion = (int)DerivativeVersion,
+        };
+    }
+}

@@ -1,0 +1,108 @@
+using Dapper;
+using Npgsql;
+using Sightline.Processing;
+
+namespace Sightline.Storage.Postgres;
+
+/// <summary>
+/// The job queue in PostgreSQL, shared by every node: a job is claimed with <c>FOR UPDATE SKIP LOCKED</c> (two workers
+/// never wait for or take the same job) and a lease; a job whose node died is claimed again once its lease has run out.
+/// </summary>
+public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequenceAssembler sequences, TimeProvider clock) : IJobQueue
+{
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // Other nodes share the queue: a job in processing may be theirs and alive. Jobs of a dead run come back when their
+    // lease runs out (ClaimAsync), never earlier.
+    public Task<int> ReleaseAbandonedAsync() => Task.FromResult(0);
+
+    public async Task<IJobQueue.Job?> ClaimAsync(TimeSpan lease, CancellationToken cancellation)
+    {
+        var now = Now;
+        var claim = RandomKey.New();
+        await using var connection = await database.OpenAsync(cancellation);
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync(cancellation);
+        var claimed = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, string Kind)?>(
+            """
+            WITH next AS (
+                SELECT id FROM jobs WHERE state = 'queued' OR (state = 'processing' AND coalesce(lease_until, 0) < @now)
+                ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            UPDATE jobs j SET state = 'processing', attempts = j.attempts + 1, lease_until = @until, claim = @claim
+            FROM next WHERE j.id = next.id
+            RETURNING j.id, j.image_id, j.kind
+            """, new { now, until = now + (long)lease.TotalMilliseconds, claim }, transaction);
+        if (claimed is not { } job)
+            return null;
+        var kind = job.Kind == "rederive" ? JobKind.Rederivatives : JobKind.Derivatives;
+        if (kind == JobKind.Derivatives)
+            await connection.ExecuteAsync("UPDATE images SET state = 'processing', updated_at = @now WHERE id = @ImageId",
+                new { job.ImageId, now }, transaction);
+        var image = await connection.QuerySingleAsync<(string Key, string ContentHash, long OriginalPresent, long Version, string? Rects, long? BlursUpdatedAt)>(
+            """
+            SELECT i.key, i.content_hash, coalesce((SELECT max(up.original_present) FROM uploads up WHERE up.image_id = i.id), 0),
+                   i.derivative_version, b.rects, b.updated_at
+            FROM images i LEFT JOIN image_blurs b ON b.image_id = i.id WHERE i.id = @ImageId
+            """, new { job.ImageId }, transaction);
+        await transaction.CommitAsync(cancellation);
+        return new IJobQueue.Job(job.Id, kind, job.ImageId, image.Key, image.ContentHash, image.OriginalPresent != 0, (int)image.Version,
+            claim, image.Rects ?? "[]", image.BlursUpdatedAt ?? 0);
+    }
+
+    public async Task<bool> RenewAsync(IJobQueue.Job job, TimeSpan lease)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            "UPDATE jobs SET lease_until = @until WHERE id = @Id AND state = 'processing' AND claim = @Claim",
+            new { until = Now + (long)lease.TotalMilliseconds, job.Id, job.Claim }) > 0;
+    }
+
+    public async Task<bool> CompleteAsync(IJobQueue.Job job)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        // The images lock (0001_schema.sql) first: sequence assembly reads the owner's other images, so two completions
+        // must not interleave (SQLite has one writer and gets this for free).
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(5167687400001)", transaction: transaction);
+        var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
+        if (exists == 0)
+            return false;
+        await sequences.AssignAsync(connection, transaction, job.ImageId);
+        await connection.ExecuteAsync("UPDATE images SET state = 'done', failure = NULL, updated_at = @now WHERE id = @ImageId",
+            new { job.ImageId, now = Now }, transaction);
+        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id", new { job.Id }, transaction);
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    public async Task FailAsync(IJobQueue.Job job, string reason)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("UPDATE images SET state = 'failed', failure = @reason, updated_at = @now WHERE id = @ImageId",
+            new { job.ImageId, reason, now = Now }, transaction);
+        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id", new { job.Id }, transaction);
+        await transaction.CommitAsync();
+    }
+
+    public async Task<bool> CompleteRederivationAsync(IJobQueue.Job job, int next)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        var switched = await connection.ExecuteAsync(
+            "UPDATE images SET derivative_version = @next WHERE id = @ImageId AND derivative_version = @DerivativeVersion",
+            new { next, job.ImageId, job.DerivativeVersion }, transaction);
+        await connection.ExecuteAsync(
+            "UPDATE image_blurs SET applied = 1 WHERE image_id = @ImageId AND updated_at = @BlursUpdatedAt",
+            new { job.ImageId, job.BlursUpdatedAt }, transaction);
+        // Re-queued meanwhile (another approval): the job stays for the newer blurs.
+        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id AND state = 'processing' AND claim = @Claim", new { job.Id, job.Claim }, transaction);
+        await transaction.CommitAsync();
+        return switched == 1;
+    }
+
+    public async Task DropAsync(IJobQueue.Job job)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id AND state = 'processing' AND claim = @Claim", new { job.Id, job.Claim });
+    }
+}

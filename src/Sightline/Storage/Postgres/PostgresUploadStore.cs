@@ -1,0 +1,136 @@
+using Dapper;
+using Npgsql;
+using Sightline.Images;
+using Sightline.Uploads;
+
+using Upload = Sightline.Uploads.IUploadStore.Upload;
+using NewImage = Sightline.Uploads.IUploadStore.NewImage;
+using Failure = Sightline.Uploads.IUploadStore.Failure;
+
+namespace Sightline.Storage.Postgres;
+
+/// <summary>Records uploads and the images they make, and answers the uploader's bookkeeping questions.</summary>
+public sealed class PostgresUploadStore(PostgresDatabase database) : IUploadStore
+{
+    private const string SelectUpload =
+        """
+        SELECT up.id, up.upload_key AS UploadKey, up.content_hash AS ContentHash, up.image_id AS ImageId, i.key AS ImageKey,
+               up.original_present AS OriginalPresent, i.state AS ImageState, i.failure AS Failure
+        FROM uploads up JOIN images i ON i.id = up.image_id
+        """;
+
+    public async Task<Upload?> FindAsync(long userId, string uploadKey)
+    {
+        await using var connection = await database.OpenAsync();
+        return await FindAsync(connection, null, userId, uploadKey);
+    }
+
+    private static Task<Upload?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long userId, string uploadKey) =>
+        connection.QuerySingleOrDefaultAsync<Upload>(
+            $"{SelectUpload} WHERE up.user_id = @userId AND up.upload_key = @uploadKey", new { userId, uploadKey }, transaction);
+
+    /// <summary>
+    /// Records the upload, its image (state received) and the job that will process it, in one transaction.
+    /// When the key is already taken (a concurrent retry), returns the upload that holds it instead.
+    /// </summary>
+    public async Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo)
+    {
+        try
+        {
+            return await InsertAsync(userId, uploadKey, photo);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another node or request inserted the same key between our look and our insert (no single writer here).
+            await using var connection = await database.OpenAsync();
+            return await FindAsync(connection, null, userId, uploadKey) ?? throw new InvalidOperationException("upload vanished after a key clash", e);
+        }
+    }
+
+    private async Task<Upload> InsertAsync(long userId, string uploadKey, NewImage photo)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        if (await FindAsync(connection, transaction, userId, uploadKey) is { } existing)
+            return existing;
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var imageKey = RandomKey.New();
+        var imageId = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO images (key, user_id, project_id, state, content_hash, lat, lon, ca, captured_at, orientation, width, height, created_at, updated_at)
+            VALUES (@imageKey, @userId, @ProjectId, 'received', @ContentHash, @Lat, @Lon, @Ca, @CapturedAt, @Orientation, @Width, @Height, @now, @now)
+            RETURNING id
+            """,
+            new { imageKey, userId, photo.ProjectId, photo.ContentHash, photo.Lat, photo.Lon, photo.Ca, photo.CapturedAt, photo.Orientation, photo.Width, photo.Height, now },
+            transaction);
+        var id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO uploads (user_id, upload_key, content_hash, size, image_id, created_at)
+            VALUES (@userId, @uploadKey, @ContentHash, @Size, @imageId, @now) RETURNING id
+            """, new { userId, uploadKey, photo.ContentHash, photo.Size, imageId, now }, transaction);
+        await connection.ExecuteAsync(
+            "INSERT INTO jobs (image_id, state, created_at) VALUES (@imageId, 'queued', @now)", new { imageId, now }, transaction);
+        await transaction.CommitAsync();
+        return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received), null);
+    }
+
+    /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
+    public async Task<Upload?> DeleteAsync(long userId, string uploadKey)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        var upload = await FindAsync(connection, transaction, userId, uploadKey);
+        if (upload is null)
+            return null;
+        var sequenceId = await connection.ExecuteScalarAsync<long?>(
+            "SELECT sequence_id FROM images WHERE id = @ImageId", new { upload.ImageId }, transaction);
+        await connection.ExecuteAsync("DELETE FROM uploads WHERE id = @Id", new { upload.Id }, transaction);
+        await connection.ExecuteAsync("DELETE FROM images WHERE id = @ImageId", new { upload.ImageId }, transaction);
+        // A sequence left without images goes; one that still has some keeps its key.
+        await connection.ExecuteAsync(
+            "DELETE FROM sequences WHERE id = @sequenceId AND NOT EXISTS (SELECT 1 FROM images WHERE sequence_id = @sequenceId)",
+            new { sequenceId }, transaction);
+        await transaction.CommitAsync();
+        return upload;
+    }
+
+    /// <summary>Marks the upload's original as removed; returns the upload, or null when there is none.</summary>
+    public async Task<Upload?> ForgetOriginalAsync(long userId, string uploadKey)
+    {
+        await using var connection = await database.OpenAsync();
+        var upload = await FindAsync(connection, null, userId, uploadKey);
+        if (upload is not null)
+            await connection.ExecuteAsync("UPDATE uploads SET original_present = 0 WHERE id = @Id", new { upload.Id });
+        return upload;
+    }
+
+    /// <summary>True when some upload still needs the original with this hash (identical files are stored once).</summary>
+    public async Task<bool> IsOriginalInUseAsync(string contentHash)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM uploads WHERE content_hash = @contentHash AND original_present = 1", new { contentHash }) > 0;
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(string State, long Count)>(
+            "SELECT i.state, count(*) FROM uploads up JOIN images i ON i.id = up.image_id WHERE up.user_id = @userId GROUP BY i.state",
+            new { userId });
+        return rows.ToDictionary(r => r.State, r => r.Count);
+    }
+
+    public async Task<IReadOnlyList<Failure>> RecentFailuresAsync(long userId, int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<Failure>(
+            """
+            SELECT up.upload_key AS UploadKey, i.key AS ImageKey, coalesce(i.failure, 'unknown') AS Reason, i.updated_at AS At
+            FROM uploads up JOIN images i ON i.id = up.image_id
+            WHERE up.user_id = @userId AND i.state = 'failed' ORDER BY i.updated_at DESC, i.id DESC LIMIT @limit
+            """, new { userId, limit });
+        return rows.AsList();
+    }
+}
