@@ -17,7 +17,7 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
         var caller = await Caller.ResolveAsync(context, applications, tokens);
         context.Features.Set(caller);
 
-        var verdict = budgets.Spend(caller, context.Connection.RemoteIpAddress);
+        var verdict = await budgets.SpendAsync(caller, context.Connection.RemoteIpAddress);
         if (verdict.Application is { } standing)
         {
             var headers = context.Response.Headers;

@@ -36,7 +36,22 @@ public static class StorageServices
         services.AddSingleton<ScratchFiles>();
         AddBlobs(services, configuration, options);
         AddSqlite(services, options);
+        AddSharedState(services, options);
         return services;
+    }
+
+    // What nodes must agree on that is not rows in the database: token buckets (request budgets, sign-in throttles) in
+    // Redis when it is configured, in this process otherwise.
+    private static void AddSharedState(IServiceCollection services, StorageOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            services.AddSingleton<RateLimiting.ITokenBuckets, RateLimiting.LocalTokenBuckets>();
+            return;
+        }
+        services.AddSingleton<Redis.RedisConnection>();
+        services.AddHostedService<Redis.RedisStartup>();
+        services.AddSingleton<RateLimiting.ITokenBuckets, Redis.RedisTokenBuckets>();
     }
 
     private static void AddBlobs(IServiceCollection services, IConfiguration configuration, StorageOptions options)
@@ -132,6 +147,16 @@ public static class StorageServices
             throw new StorageConfigurationException(
                 $"cannot reach the object store {options.Blobs ?? options.DataDirectory} (Storage:Blobs): {e.GetBaseException().Message}");
         }
+    }
+
+    /// <summary>
+    /// Connects to Redis when <c>Storage:Redis</c> names one (the server's start; administrative commands do not need it);
+    /// one that cannot be reached becomes a <see cref="StorageConfigurationException"/> naming the setting.
+    /// </summary>
+    public static async Task CheckSharedStateAsync(IServiceProvider provider)
+    {
+        if (provider.GetService<Redis.RedisConnection>() is { } redis)
+            await redis.ConnectAsync();
     }
 
     /// <summary>What administrative commands read their settings from: <c>Storage__Database</c> and the like.</summary>
