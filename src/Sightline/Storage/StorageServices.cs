@@ -79,6 +79,7 @@ public static class StorageServices
         services.AddSingleton<SqliteSequenceAssembler>();
         services.AddSingleton<IJobQueue, SqliteJobQueue>();
         services.AddSingleton<ISettingStore, SqliteSettingStore>();
+        services.AddSingleton<IDataProtectionKeyStore, SqliteDataProtectionKeyStore>();
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<IApplicationStore, SqliteApplicationStore>();
         services.AddSingleton<ITokenStore, SqliteTokenStore>();

@@ -90,12 +90,31 @@ public sealed class TestServer : IAsyncDisposable
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, string?>> BackendConfigurationAsync(string dataDirectory)
     {
+        var backend = await SharedStateConfigurationAsync(dataDirectory);
         var blobs = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS");
         if (string.IsNullOrEmpty(blobs))
-            return new Dictionary<string, string?>();
+            return backend;
         if (blobs != "s3")
             throw new InvalidOperationException($"SIGHTLINE_TEST_BLOBS={blobs}: only s3 is known");
-        return (await S3Peer.GetAsync()).Configuration(Path.GetFileName(dataDirectory.TrimEnd('/')));
+        foreach (var (key, value) in (await S3Peer.GetAsync()).Configuration(Path.GetFileName(dataDirectory.TrimEnd('/'))))
+            backend[key] = value;
+        return backend;
+    }
+
+    /// <summary>
+    /// With <c>SIGHTLINE_TEST_REDIS=1</c>, budgets and throttles in a shared redis-server, under a key prefix named after
+    /// the data folder (each server its own buckets, as on its own installation; a restart finds them again).
+    /// </summary>
+    private static async Task<Dictionary<string, string?>> SharedStateConfigurationAsync(string dataDirectory)
+    {
+        var redis = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_REDIS");
+        if (string.IsNullOrEmpty(redis) || redis == "0")
+            return new Dictionary<string, string?>();
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Redis"] = (await RedisPeer.SharedAsync()).Configuration,
+            ["Storage:RedisKeyPrefix"] = $"sightline-test:{Path.GetFileName(dataDirectory.TrimEnd('/'))}:",
+        };
     }
 
     /// <summary>Runs an admin command against this server's data folder and returns its JSON result.</summary>
