@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sightline.Access;
 using Sightline.Contract;
+using Sightline.RateLimiting;
 
 namespace Sightline.Health;
 
@@ -28,9 +29,9 @@ public static class HealthApi
     {
         // MapHealthChecks answers every method; the API answers GET (and HEAD) only, a POST is "no such API".
         routes.MapHealthChecks("/healthz", Options(_ => false, "live"))
-            .WithMetadata(new HttpMethodMetadata(["GET"])).AllowWithoutClient().WithName("Live").WithTags("Operations").WithSummary("Liveness: the process answers");
+            .WithMetadata(new HttpMethodMetadata(["GET"]), BudgetMiddleware.Probe.Marker).AllowWithoutClient().WithName("Live").WithTags("Operations").WithSummary("Liveness: the process answers");
         routes.MapHealthChecks("/readyz", Options(check => check.Tags.Contains(ReadyTag), "ready"))
-            .WithMetadata(new HttpMethodMetadata(["GET"])).AllowWithoutClient().WithName("Ready").WithTags("Operations")
+            .WithMetadata(new HttpMethodMetadata(["GET"]), BudgetMiddleware.Probe.Marker).AllowWithoutClient().WithName("Ready").WithTags("Operations")
             .WithSummary("Readiness: database, blob store, search index and Redis when configured; 500 naming what is not ready");
         return routes;
     }
