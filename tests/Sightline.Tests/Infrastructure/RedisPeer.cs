@@ -18,6 +18,7 @@ public sealed class RedisPeer : IAsyncDisposable
     });
 
     private Process? process;
+    private int serverId;
 
     private RedisPeer(int port) => Port = port;
 
@@ -38,15 +39,20 @@ public sealed class RedisPeer : IAsyncDisposable
     /// <summary>Starts the server again on the same port (empty: nothing is saved) after <see cref="Stop"/>.</summary>
     public async Task RestartAsync()
     {
-        var start = new ProcessStartInfo("redis-server")
+        // Under a small shell that stops the server when the test process is gone: the test host does not always run
+        // ProcessExit handlers, and a leftover redis-server would hold a port on a shared machine.
+        var start = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
-            start.ArgumentList.Add(arg);
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(
+            $"redis-server --port {Port} --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null & server=$!; echo $server; " +
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; kill -9 $server 2>/dev/null");
         process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-server (apt-get install redis-server)");
+        serverId = int.Parse(await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("redis-server did not start"));
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         // A guard against a server that never comes up, not an assertion about speed.
@@ -54,7 +60,7 @@ public sealed class RedisPeer : IAsyncDisposable
         while (true)
         {
             if (process.HasExited)
-                throw new InvalidOperationException($"redis-server exited with {process.ExitCode}");
+                throw new InvalidOperationException($"redis-server exited with {process.ExitCode} (is it installed? apt-get install redis-server)");
             try
             {
                 using var probe = new TcpClient();
@@ -73,6 +79,14 @@ public sealed class RedisPeer : IAsyncDisposable
     {
         if (process is null)
             return;
+        // The server itself first (by its id: killing the shell's process tree left it running at times), then its shell.
+        try
+        {
+            using var server = Process.GetProcessById(serverId);
+            server.Kill();
+            server.WaitForExit();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
         try
         {
             process.Kill(entireProcessTree: true);
