@@ -14,7 +14,7 @@ namespace Sightline.Tests.Backends;
 /// PostgreSQL database) and <c>SIGHTLINE_TEST_BLOBS=s3</c> each node has a data folder of its own and shares only the
 /// backends, which is the real multi-node setup.
 /// </summary>
-public sealed class ProcessNodes : IAsyncLifetime
+public class ProcessNodes : IAsyncLifetime
 {
     public const int ApplicationPerMinute = 40;
 
@@ -35,6 +35,7 @@ public sealed class ProcessNodes : IAsyncLifetime
             ["RateLimit__ApplicationPerMinute"] = ApplicationPerMinute.ToString(CultureInfo.InvariantCulture),
             ["OAuth__Issuer"] = "http://sightline.test/", // one public name for both nodes, as behind a load balancer
         };
+        Configure(environment);
         if (Environment.GetEnvironmentVariable("SIGHTLINE_TEST_NODES_DATABASE") is { Length: > 0 } database)
         {
             environment["Storage__Database"] = database;
@@ -48,6 +49,9 @@ public sealed class ProcessNodes : IAsyncLifetime
         A = await ServerProcess.StartAsync(environment);
         B = await ServerProcess.StartAsync(environment, dataDirectory: ExternalBackends ? null : A.DataDirectory);
     }
+
+    /// <summary>Settings of a fixture's own on top of the shared ones.</summary>
+    protected virtual void Configure(Dictionary<string, string> environment) { }
 
     /// <summary>Runs an admin command against the nodes' database (through node A's data folder) and returns its JSON.</summary>
     public async Task<JsonElement> AdminAsync(string stdin, params string[] args)
@@ -74,7 +78,7 @@ public sealed class TwoNodeProcessTests(ProcessNodes nodes) : IClassFixture<Proc
     [Fact]
     public async Task APhotoUploadedThroughOneNodeIsServedByTheOther()
     {
-        var (clientId, token) = await UserWithTokenAsync("uploads_on_a", "public:upload user:read");
+        var (clientId, token) = await UserWithTokenAsync(nodes, "uploads_on_a", "public:upload user:read");
         using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/from-a?client_id={clientId}")
         {
             Content = new ByteArrayContent(Photos.Jpeg(new PhotoSpec
@@ -164,7 +168,7 @@ public sealed class TwoNodeProcessTests(ProcessNodes nodes) : IClassFixture<Proc
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
-    private async Task<(string ClientId, string Token)> UserWithTokenAsync(string username, string scopes)
+    internal static async Task<(string ClientId, string Token)> UserWithTokenAsync(ProcessNodes nodes, string username, string scopes)
     {
         await nodes.AdminAsync("correct horse battery staple\n", "users", "add", "--username", username, "--email", $"{username}@example.org");
         var clientId = (await nodes.AdminAsync("", "clients", "add", "--name", username, "--redirect-uri", "https://app.example.org/cb"))
@@ -174,10 +178,64 @@ public sealed class TwoNodeProcessTests(ProcessNodes nodes) : IClassFixture<Proc
         return (clientId, token);
     }
 
-    private static Task<HttpResponseMessage> Authorized(ServerProcess node, string path, string token)
+    internal static Task<HttpResponseMessage> Authorized(ServerProcess node, string path, string token)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return node.Http.SendAsync(request);
+    }
+}
+
+/// <summary>Two nodes whose job leases run out after 5 seconds, so that a dead node's jobs are claimed again soon.</summary>
+public sealed class ShortLeaseNodes : ProcessNodes
+{
+    protected override void Configure(Dictionary<string, string> environment)
+    {
+        environment["Processing__LeaseSeconds"] = "5";
+        environment["RateLimit__ApplicationPerMinute"] = "6000";
+    }
+}
+
+/// <summary>A node killed mid-work loses nothing: the other finishes what it acknowledged (issue 10 §3).</summary>
+public sealed class NodeCrashTests(ShortLeaseNodes nodes) : IClassFixture<ShortLeaseNodes>
+{
+    [Fact]
+    public async Task UploadsAcknowledgedByANodeKilledWithSigkillAreAllProcessedByTheOther()
+    {
+        var (clientId, token) = await TwoNodeProcessTests.UserWithTokenAsync(nodes, "crash_uploader", "public:upload user:read");
+        var keys = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/crash-{i}?client_id={clientId}")
+            {
+                Content = new ByteArrayContent(Photos.Jpeg(new PhotoSpec
+                {
+                    Width = 640, Height = 480, Lat = 52.37 + i * 0.0002, Lon = 4.89, Taken = new DateTime(2024, 6, 1, 10, 0, i), Seed = 100 + i,
+                })),
+            };
+            upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var acknowledged = await nodes.A.Http.SendAsync(upload);
+            Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+            keys.Add(JsonDocument.Parse(await acknowledged.Content.ReadAsStringAsync()).RootElement.GetProperty("image_key").GetString()!);
+        }
+        nodes.A.Kill();
+
+        // A guard against a lost job, not an assertion about speed (the issue asks for 60 seconds; the lease is 5).
+        var clock = Stopwatch.StartNew();
+        var missing = new HashSet<string>(keys);
+        while (missing.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            foreach (var key in missing.ToList())
+            {
+                using var thumbnail = await nodes.B.Http.GetAsync($"/{key}/thumb-320.jpg");
+                if (thumbnail.StatusCode == HttpStatusCode.OK
+                    && (await TwoNodeProcessTests.Authorized(nodes.B, $"/v2/im/{key}?client_id={clientId}", token)).StatusCode == HttpStatusCode.OK)
+                    missing.Remove(key);
+            }
+            if (missing.Count > 0)
+                await Task.Delay(250);
+        }
+        Assert.Empty(missing);
     }
 }
