@@ -26,6 +26,9 @@ public class ProcessNodes : IAsyncLifetime
 
     public string AdminData => A.DataDirectory;
 
+    /// <summary>The settings every node (and every admin command) runs with.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; private set; } = new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         var environment = new Dictionary<string, string>
@@ -36,16 +39,17 @@ public class ProcessNodes : IAsyncLifetime
             ["OAuth__Issuer"] = "http://sightline.test/", // one public name for both nodes, as behind a load balancer
         };
         Configure(environment);
-        if (Environment.GetEnvironmentVariable("SIGHTLINE_TEST_NODES_DATABASE") is { Length: > 0 } database)
+        if (System.Environment.GetEnvironmentVariable("SIGHTLINE_TEST_NODES_DATABASE") is { Length: > 0 } database)
         {
             environment["Storage__Database"] = database;
             ExternalBackends = true;
         }
-        if (Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS") == "s3")
+        if (System.Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS") == "s3")
         {
             foreach (var (key, value) in (await S3Peer.GetAsync()).Configuration($"process-nodes-{Guid.NewGuid():N}"))
                 environment[key.Replace(":", "__")] = value!;
         }
+        Environment = environment;
         A = await ServerProcess.StartAsync(environment);
         B = await ServerProcess.StartAsync(environment, dataDirectory: ExternalBackends ? null : A.DataDirectory);
     }
@@ -56,9 +60,8 @@ public class ProcessNodes : IAsyncLifetime
     /// <summary>Runs an admin command against the nodes' database (through node A's data folder) and returns its JSON.</summary>
     public async Task<JsonElement> AdminAsync(string stdin, params string[] args)
     {
-        // With external backends the admin command needs their settings too: after the PostgreSQL merge, pass them the way
-        // TestServer.RunCliAsync does for its servers.
-        var result = await TestServer.RunCliAsync(stdin, [.. args, "--data", AdminData, "--json"]);
+        // In a process of its own with the nodes' settings, as an operator runs it: it reaches whatever backends they use.
+        var result = await ServerProcess.RunCommandAsync(Environment, stdin, [.. args, "--data", AdminData, "--json"]);
         Assert.True(result.ExitCode == 0, result.Error);
         return JsonDocument.Parse(result.Output.TrimEnd().Split('\n')[^1]).RootElement.Clone();
     }
@@ -166,6 +169,38 @@ public sealed class TwoNodeProcessTests(ProcessNodes nodes) : IClassFixture<Proc
             status = (await Authorized(nodes.B, $"/v2/me?client_id={clientId}", token)).StatusCode;
         } while (status == HttpStatusCode.OK && clock.Elapsed < Guard);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task AnAuthorizationCodeIssuedByOneNodeIsExchangedAtTheOther()
+    {
+        const string password = "correct horse battery staple";
+        await nodes.AdminAsync(password + "\n", "users", "add", "--username", "code_carrier", "--email", "code_carrier@example.org");
+        var client = await nodes.AdminAsync("", "clients", "add", "--name", "Two Node App", "--redirect-uri", "https://app.example.org/cb");
+        var clientId = client.GetProperty("client_id").GetString()!;
+        var secret = client.GetProperty("client_secret").GetString()!;
+
+        // Sign-in, consent and the code at node A...
+        using var browser = new OAuth.Browser(nodes.A.BaseAddress);
+        var (verifier, challenge) = OAuth.Browser.NewPkce();
+        var consent = await browser.SignInToConsentAsync(
+            $"/connect?client_id={clientId}&response_type=code&redirect_uri={Uri.EscapeDataString("https://app.example.org/cb")}" +
+            $"&scope=user%3Aread&state=st-2&code_challenge={challenge}&code_challenge_method=S256", "code_carrier", password);
+        var redirect = await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "allow" });
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var code = OAuth.Browser.RedirectParameters(redirect)["code"]!;
+
+        // ...exchanged at node B, whose token then works at both.
+        using var exchanged = await nodes.B.Http.PostAsync("/v2/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = "https://app.example.org/cb",
+            ["code_verifier"] = verifier, ["client_id"] = clientId, ["client_secret"] = secret,
+        }));
+        var text = await exchanged.Content.ReadAsStringAsync();
+        Assert.True(exchanged.StatusCode == HttpStatusCode.OK, text);
+        var token = JsonDocument.Parse(text).RootElement.GetProperty("access_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await Authorized(nodes.A, $"/v2/me?client_id={clientId}", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Authorized(nodes.B, $"/v2/me?client_id={clientId}", token)).StatusCode);
     }
 
     internal static async Task<(string ClientId, string Token)> UserWithTokenAsync(ProcessNodes nodes, string username, string scopes)
