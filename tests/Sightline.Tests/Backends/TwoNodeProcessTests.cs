@@ -203,6 +203,26 @@ public sealed class TwoNodeProcessTests(ProcessNodes nodes) : IClassFixture<Proc
         Assert.Equal(HttpStatusCode.OK, (await Authorized(nodes.B, $"/v2/me?client_id={clientId}", token)).StatusCode);
     }
 
+    [Fact]
+    public async Task ASignInCookieFromOneNodeIsAcceptedByTheOther()
+    {
+        const string password = "correct horse battery staple";
+        await nodes.AdminAsync(password + "\n", "users", "add", "--username", "cookie_traveller", "--email", "cookie_traveller@example.org");
+        // Node B renders a form first (its antiforgery token needs a key, which it may make), then the person signs in at A.
+        using (var atB = new OAuth.Browser(nodes.B.BaseAddress))
+            Assert.Equal(HttpStatusCode.OK, (await atB.GetAsync("/signin")).StatusCode);
+        using var atA = new OAuth.Browser(nodes.A.BaseAddress);
+        await atA.SignInAsync("cookie_traveller", password);
+        var cookie = atA.Cookies.GetCookieHeader(nodes.A.BaseAddress);
+
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = nodes.B.BaseAddress };
+        using var settings = new HttpRequestMessage(HttpMethod.Get, "/settings");
+        settings.Headers.Add("Cookie", cookie);
+        using var answer = await http.SendAsync(settings);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // without the session it is a redirect to /signin
+        Assert.Contains("cookie_traveller", await answer.Content.ReadAsStringAsync());
+    }
+
     internal static async Task<(string ClientId, string Token)> UserWithTokenAsync(ProcessNodes nodes, string username, string scopes)
     {
         await nodes.AdminAsync("correct horse battery staple\n", "users", "add", "--username", username, "--email", $"{username}@example.org");
