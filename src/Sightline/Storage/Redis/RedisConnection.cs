@@ -34,7 +34,8 @@ public sealed class RedisConnection(StorageOptions options, ILogger<RedisConnect
             }
             catch (RedisConnectionException e)
             {
-                throw new StorageConfigurationException($"cannot reach Redis at {Endpoints(configuration)} (Storage:Redis): {Reason(e)}");
+                throw new StorageConfigurationException(
+                    $"cannot reach Redis at {Endpoints(configuration)} (Storage:Redis): {await ReasonAsync(configuration, e)}");
             }
             multiplexer.ConnectionFailed += (_, failed) =>
                 log.LogError(failed.Exception, "Redis connection to {Endpoint} lost ({Failure}); requests that need it fail until it is back", failed.EndPoint, failed.FailureType);
@@ -81,20 +82,43 @@ public sealed class RedisConnection(StorageOptions options, ILogger<RedisConnect
             _ => endpoint.ToString(),
         }));
 
-    // The client's own message is a paragraph of advice about abortConnect; the socket's reason is what an operator needs.
-    private static string Reason(RedisConnectionException e)
+    // The client's own message is a paragraph of advice about abortConnect, without the socket's reason: one plain
+    // connection attempt to the first server tells an operator what is wrong (no such host, refused, no answer).
+    private static async Task<string> ReasonAsync(ConfigurationOptions configuration, RedisConnectionException e)
     {
-        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(configuration.ConnectTimeout));
+        try
         {
-            if (inner is System.Net.Sockets.SocketException socket)
-                return socket.Message.ToLowerInvariant();
+            using var probe = new System.Net.Sockets.TcpClient();
+            switch (configuration.EndPoints[0])
+            {
+                case System.Net.DnsEndPoint dns:
+                    await probe.ConnectAsync(dns.Host, dns.Port, timeout.Token);
+                    break;
+                case System.Net.IPEndPoint ip:
+                    await probe.ConnectAsync(ip, timeout.Token);
+                    break;
+            }
         }
+        catch (System.Net.Sockets.SocketException socket)
+        {
+            return socket.SocketErrorCode switch
+            {
+                System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
+                System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain => "no such host",
+                System.Net.Sockets.SocketError.TimedOut => "no answer (timed out)",
+                _ => socket.Message.ToLowerInvariant(),
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            return "no answer (timed out)";
+        }
+        // The port answers: Redis itself refused the connection.
         return e.FailureType switch
         {
             ConnectionFailureType.AuthenticationFailure => "authentication failed (check the password or user in Storage:Redis)",
-            ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection =>
-                e.InnerException?.Message.ReplaceLineEndings(" ") ?? "connection refused or timed out",
-            _ => e.Message.ReplaceLineEndings(" "),
+            _ => $"the server answers but the Redis handshake failed ({e.FailureType}; TLS or password settings?)",
         };
     }
 
