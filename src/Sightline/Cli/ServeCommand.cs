@@ -25,6 +25,8 @@ public static class ServeCommand
             // The host's own "Hosting failed to start" is a stack trace; the one line below says it instead.
             var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)),
                 logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
+            // Before the data folder's checks, whose failures name the folder: this one names Storage:Redis.
+            await StorageServices.CheckSharedStateAsync(app.Services);
             string demoClientId;
             try
             {

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sightline.Access;
 using Sightline.Contract;
+using Sightline.RateLimiting;
 
 namespace Sightline.Health;
 
 /// <summary>
-/// <c>GET /healthz</c> (live: the process answers) and <c>GET /readyz</c> (ready: database, blob store and search index),
+/// <c>GET /healthz</c> (live: the process answers) and <c>GET /readyz</c> (ready: database, blob store, search index and Redis when configured),
 /// on ASP.NET Core health checks. No client_id, like the public files; 200, or 500 with the contract's body naming what
 /// is not ready (the contract has no 503).
 /// </summary>
@@ -19,7 +20,8 @@ public static class HealthApi
         services.AddHealthChecks()
             .AddCheck<DatabaseReadiness>("database", tags: [ReadyTag])
             .AddCheck<BlobStoreReadiness>("blob store", tags: [ReadyTag])
-            .AddCheck<SearchIndexReadiness>("search index", tags: [ReadyTag]);
+            .AddCheck<SearchIndexReadiness>("search index", tags: [ReadyTag])
+            .AddCheck<RedisReadiness>("redis", tags: [ReadyTag]);
         return services;
     }
 
@@ -27,10 +29,10 @@ public static class HealthApi
     {
         // MapHealthChecks answers every method; the API answers GET (and HEAD) only, a POST is "no such API".
         routes.MapHealthChecks("/healthz", Options(_ => false, "live"))
-            .WithMetadata(new HttpMethodMetadata(["GET"])).AllowWithoutClient().WithName("Live").WithTags("Operations").WithSummary("Liveness: the process answers");
+            .WithMetadata(new HttpMethodMetadata(["GET"]), BudgetMiddleware.Probe.Marker).AllowWithoutClient().WithName("Live").WithTags("Operations").WithSummary("Liveness: the process answers");
         routes.MapHealthChecks("/readyz", Options(check => check.Tags.Contains(ReadyTag), "ready"))
-            .WithMetadata(new HttpMethodMetadata(["GET"])).AllowWithoutClient().WithName("Ready").WithTags("Operations")
-            .WithSummary("Readiness: database, blob store and search index; 500 naming what is not ready");
+            .WithMetadata(new HttpMethodMetadata(["GET"]), BudgetMiddleware.Probe.Marker).AllowWithoutClient().WithName("Ready").WithTags("Operations")
+            .WithSummary("Readiness: database, blob store, search index and Redis when configured; 500 naming what is not ready");
         return routes;
     }
 

@@ -50,3 +50,23 @@ public sealed class SearchIndexReadiness(ImageIndex index) : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation = default) =>
         Task.FromResult(index.IsLoaded ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("still loading"));
 }
+
+/// <summary>Redis answers a PING, when <c>Storage:Redis</c> names one (healthy without it: nothing to wait for).</summary>
+public sealed class RedisReadiness(IEnumerable<Storage.Redis.RedisConnection> configured) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation = default)
+    {
+        if (configured.FirstOrDefault() is not { } redis)
+            return HealthCheckResult.Healthy("not configured");
+        try
+        {
+            await (await redis.DatabaseAsync()).PingAsync();
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException or StorageConfigurationException)
+        {
+            // The description is shown to the caller: no address, no exception text (CONTRACT.md §2).
+            return HealthCheckResult.Unhealthy("not answering", e);
+        }
+    }
+}

@@ -83,7 +83,7 @@ public static class SightlineServer
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
         AddSearch(services);
-        services.AddSightlineOAuth(settings.DataDirectory, builder.Configuration);
+        services.AddSightlineOAuth(builder.Configuration);
         services.AddCommunity();
         services.AddStac();
         services.AddWebApp();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using OpenIddict.Abstractions;
 
 namespace Sightline.OAuth;
@@ -12,7 +13,7 @@ public static class OAuthServer
     /// <summary>Authorization codes live at most this long (issue 5; RFC 6749 §4.1.2 recommends 10 minutes at most).</summary>
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
 
-    public static IServiceCollection AddSightlineOAuth(this IServiceCollection services, string dataDirectory, IConfiguration configuration)
+    public static IServiceCollection AddSightlineOAuth(this IServiceCollection services, IConfiguration configuration)
     {
         // Behind a reverse proxy the request's host is not the public one; OAuth:Issuer names the public base URL.
         // The trailing slash makes endpoint URLs resolve under a path prefix (https://host/sightline/connect).
@@ -27,10 +28,12 @@ public static class OAuthServer
         services.AddOptions<SignInOptions>().BindConfiguration("SignIn");
         services.AddOptions<TokenLifetimeOptions>().BindConfiguration("OAuth");
 
-        // Session cookies and antiforgery tokens must survive a restart, so their keys live in the data folder.
-        services.AddDataProtection()
-            .SetApplicationName("Sightline")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        // Session cookies and antiforgery tokens must survive a restart and be read by every node, so their keys live in
+        // the database (those an older server kept in --data/keys are imported once).
+        services.AddDataProtection().SetApplicationName("Sightline");
+        services.AddSingleton<Storage.StoredDataProtectionKeys>();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<Storage.StoredDataProtectionKeys>((keys, repository) => keys.XmlRepository = repository);
 
         services.AddAuthentication(SessionScheme).AddCookie(SessionScheme, cookie =>
         {

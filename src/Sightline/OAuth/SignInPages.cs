@@ -45,7 +45,7 @@ public static class SignInPages
         var password = form["password"].FirstOrDefault() ?? "";
         var address = context.Connection.RemoteIpAddress;
 
-        if (throttle.RetryAfter(username, address) is { } wait)
+        if (await throttle.RetryAfterAsync(username, address) is { } wait)
         {
             context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
             await Form(context, 429, returnPath, username, $"Too many failed sign-ins. Try again in {wait} seconds.");
@@ -54,7 +54,7 @@ public static class SignInPages
         var user = username.Length > 0 && await users.VerifyPasswordAsync(username, password) ? await users.FindByUsernameAsync(username) : null;
         if (user is null)
         {
-            throttle.RecordFailure(username, address);
+            await throttle.RecordFailureAsync(username, address);
             await Form(context, 401, returnPath, username, "Wrong username or password.");
             return;
         }

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Sightline.RateLimiting;
 
 namespace Sightline.OAuth;
 
@@ -17,61 +17,37 @@ public sealed class SignInOptions
 }
 
 /// <summary>
-/// Throttles password guessing: after too many failures for an account, or from an address, further
-/// attempts are refused with 429 until the window refills, whether the password is right or not.
+/// Throttles password guessing: after too many failures for an account, or from an address, further attempts are
+/// refused with 429 until the window refills, whether the password is right or not. The counts are this node's, or with
+/// <c>Storage:Redis</c> shared by every node (a guesser gains nothing by spreading attempts over nodes).
 /// </summary>
-public sealed class SignInThrottle : IDisposable
+public sealed class SignInThrottle(IOptions<SignInOptions> options, ITokenBuckets buckets)
 {
-    private readonly PartitionedRateLimiter<string> accounts;
-    private readonly PartitionedRateLimiter<string> addresses;
-
-    public SignInThrottle(IOptions<SignInOptions> options)
-    {
-        var settings = options.Value;
-        accounts = Limiter(settings.FailuresPerAccount, settings.WindowSeconds);
-        addresses = Limiter(settings.FailuresPerAddress, settings.WindowSeconds);
-    }
-
-    private static PartitionedRateLimiter<string> Limiter(int failures, int windowSeconds) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, failures),
-            TokensPerPeriod = Math.Max(1, failures),
-            ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, windowSeconds)),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+    private readonly SignInOptions settings = options.Value;
 
     /// <summary>Whole seconds to wait when this attempt must be refused; null when it may go ahead.</summary>
-    public int? RetryAfter(string username, IPAddress? address)
+    public async ValueTask<int?> RetryAfterAsync(string username, IPAddress? address)
     {
-        foreach (var (limiter, key) in Keys(username, address))
+        foreach (var (key, failures) in Keys(username, address))
         {
-            if (limiter.GetStatistics(key)?.CurrentAvailablePermits is not <= 0)
-                continue;
-            // With the bucket empty this acquisition fails without spending anything, and says how long to wait.
-            using var lease = limiter.AttemptAcquire(key);
-            if (!lease.IsAcquired)
-                return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+            if (!(await buckets.TakeAsync(key, failures, Window, spend: false)).Granted)
+                // The bucket refills continuously: one more attempt's worth comes back after window/failures.
+                return Math.Max(1, (int)Math.Ceiling(Window.TotalSeconds / failures));
         }
         return null;
     }
 
-    public void RecordFailure(string username, IPAddress? address)
+    public async ValueTask RecordFailureAsync(string username, IPAddress? address)
     {
-        foreach (var (limiter, key) in Keys(username, address))
-            limiter.AttemptAcquire(key).Dispose();
+        foreach (var (key, failures) in Keys(username, address))
+            await buckets.TakeAsync(key, failures, Window, spend: true);
     }
 
-    private IEnumerable<(PartitionedRateLimiter<string>, string)> Keys(string username, IPAddress? address)
-    {
-        yield return (accounts, username.Trim().ToLowerInvariant()); // usernames are case-insensitive
-        yield return (addresses, address?.ToString() ?? "unknown");
-    }
+    private TimeSpan Window => TimeSpan.FromSeconds(Math.Max(1, settings.WindowSeconds));
 
-    public void Dispose()
+    private IEnumerable<(string Key, int Failures)> Keys(string username, IPAddress? address)
     {
-        accounts.Dispose();
-        addresses.Dispose();
+        yield return ($"signin:account:{username.Trim().ToLowerInvariant()}", Math.Max(1, settings.FailuresPerAccount)); // usernames are case-insensitive
+        yield return ($"signin:address:{address?.ToString() ?? "unknown"}", Math.Max(1, settings.FailuresPerAddress));
     }
 }

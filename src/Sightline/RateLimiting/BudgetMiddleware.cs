@@ -17,7 +17,18 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
         var caller = await Caller.ResolveAsync(context, applications, tokens);
         context.Features.Set(caller);
 
-        var verdict = budgets.Spend(caller, context.Connection.RemoteIpAddress);
+        Budgets.Verdict verdict;
+        try
+        {
+            verdict = await budgets.SpendAsync(caller, context.Connection.RemoteIpAddress);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && context.GetEndpoint()?.Metadata.GetMetadata<Probe>() is not null)
+        {
+            // The health probes are how an operator learns that the budgets' store (Redis) is down: they answer, uncounted,
+            // and /readyz names it. Every other request it breaks is a 500 (ContractMiddleware).
+            await next(context);
+            return;
+        }
         if (verdict.Application is { } standing)
         {
             var headers = context.Response.Headers;
@@ -34,6 +45,12 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
             return;
         }
         await next(context);
+    }
+
+    /// <summary>Endpoint metadata of the health probes: answered even when the budgets cannot be counted.</summary>
+    public sealed class Probe
+    {
+        public static readonly Probe Marker = new();
     }
 
     private static string KindName(Budgets.Kind? kind) => kind switch

@@ -1,38 +1,20 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Sightline.Access;
 
 namespace Sightline.RateLimiting;
 
 /// <summary>
-/// Token buckets per application, per user token and per source address. Each key has its own
-/// bucket, so one caller over its limit never slows another.
+/// Token buckets per application, per user token and per source address. Each key has its own bucket, so one caller
+/// over its limit never slows another. The buckets are this node's, or with <c>Storage:Redis</c> shared by every node.
 /// </summary>
-public sealed class Budgets : IDisposable
+public sealed class Budgets(IOptions<RateLimitOptions> options, ITokenBuckets buckets)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    private readonly PartitionedRateLimiter<BudgetKey> limiter;
-    private readonly RateLimitOptions options;
-
-    public Budgets(IOptions<RateLimitOptions> options)
-    {
-        this.options = options.Value;
-        limiter = PartitionedRateLimiter.Create<BudgetKey, BudgetKey>(key =>
-            RateLimitPartition.GetTokenBucketLimiter(key, k => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = QuotaOf(k.Kind),
-                TokensPerPeriod = QuotaOf(k.Kind),
-                ReplenishmentPeriod = Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
+    private readonly RateLimitOptions options = options.Value;
 
     public enum Kind { Application, Token, Address }
-
-    public readonly record struct BudgetKey(Kind Kind, string Id);
 
     /// <summary>What spending one request left: whether it was granted, and the application's standing for the headers.</summary>
     public readonly record struct Verdict(bool Granted, int RetryAfterSeconds, Standing? Application, Kind? RefusedBy = null);
@@ -40,39 +22,33 @@ public sealed class Budgets : IDisposable
     /// <summary>A budget's quota, what remains of it, and the seconds until it is full again.</summary>
     public readonly record struct Standing(int Quota, int WindowSeconds, long Remaining, int ResetSeconds);
 
-    public Verdict Spend(Caller caller, IPAddress? address)
+    public async ValueTask<Verdict> SpendAsync(Caller caller, IPAddress? address)
     {
         if (caller.Application is null)
-            return Acquire(new BudgetKey(Kind.Address, address?.ToString() ?? "unknown")) is { } wait
-                ? new Verdict(false, wait, null, Kind.Address)
-                : new Verdict(true, 0, null);
-
-        var applicationKey = new BudgetKey(Kind.Application, caller.Application.ClientId);
-        var refused = Acquire(applicationKey);
-        var refusedBy = refused is null ? (Kind?)null : Kind.Application;
-        if (refused is null && caller.Token is not null)
         {
-            refused = Acquire(new BudgetKey(Kind.Token, caller.Token.Id.ToString()));
-            refusedBy = refused is null ? null : Kind.Token;
+            var anonymous = await TakeAsync(Kind.Address, address?.ToString() ?? "unknown");
+            return anonymous.Granted ? new Verdict(true, 0, null) : new Verdict(false, RetryAfter(Kind.Address), null, Kind.Address);
         }
-        return new Verdict(refused is null, refused ?? 0, StandingOf(applicationKey), refusedBy);
+
+        var application = await TakeAsync(Kind.Application, caller.Application.ClientId);
+        var standing = StandingOf(Kind.Application, application.Remaining);
+        if (!application.Granted)
+            return new Verdict(false, RetryAfter(Kind.Application), standing, Kind.Application);
+        if (caller.Token is not null && !(await TakeAsync(Kind.Token, caller.Token.Id.ToString())).Granted)
+            return new Verdict(false, RetryAfter(Kind.Token), standing, Kind.Token);
+        return new Verdict(true, 0, standing);
     }
 
-    // Null when granted, else whole seconds to wait.
-    private int? Acquire(BudgetKey key)
-    {
-        using var lease = limiter.AttemptAcquire(key);
-        if (lease.IsAcquired)
-            return null;
-        // The bucket refills continuously at quota/window, so one request's worth comes back after
-        // window/quota; the lease's own RetryAfter metadata reports a whole window instead.
-        return Math.Max(1, (int)Math.Ceiling(Window.TotalSeconds / QuotaOf(key.Kind)));
-    }
+    private ValueTask<BucketAnswer> TakeAsync(Kind kind, string id) =>
+        buckets.TakeAsync($"budget:{kind.ToString().ToLowerInvariant()}:{id}", QuotaOf(kind), Window, spend: true);
 
-    private Standing StandingOf(BudgetKey key)
+    // The bucket refills continuously at quota/window, so one request's worth comes back after window/quota.
+    private int RetryAfter(Kind kind) => Math.Max(1, (int)Math.Ceiling(Window.TotalSeconds / QuotaOf(kind)));
+
+    private Standing StandingOf(Kind kind, long remaining)
     {
-        var quota = QuotaOf(key.Kind);
-        var remaining = Math.Max(0, limiter.GetStatistics(key)?.CurrentAvailablePermits ?? quota);
+        var quota = QuotaOf(kind);
+        remaining = Math.Clamp(remaining, 0, quota);
         var reset = (int)Math.Ceiling(Window.TotalSeconds * (quota - remaining) / quota);
         return new Standing(quota, (int)Window.TotalSeconds, remaining, reset);
     }
@@ -83,6 +59,4 @@ public sealed class Budgets : IDisposable
         Kind.Token => options.TokenPerMinute,
         _ => options.AnonymousPerMinute,
     });
-
-    public void Dispose() => limiter.Dispose();
 }

@@ -13,6 +13,15 @@ public sealed class StorageOptions
     public string? Blobs { get; set; }
 
     /// <summary>
+    /// Redis, as a StackExchange.Redis configuration string (<c>127.0.0.1:6379</c>): empty for none. With it, request
+    /// budgets and sign-in throttles are shared by every node; without it, each node counts its own.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Prefix of every Redis key Sightline writes, so that several installations can share one Redis.</summary>
+    public string RedisKeyPrefix { get; set; } = "sightline:";
+
+    /// <summary>
     /// How often, at most, a node asks the database whether another node or process committed something (the caches'
     /// and search index's freshness probe). Commits made through this process are seen at once regardless.
     /// </summary>

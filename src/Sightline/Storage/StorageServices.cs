@@ -40,7 +40,22 @@ public static class StorageServices
             AddSqlite(services, options);
         else
             AddPostgres(services, options.Database);
+        AddSharedState(services, options);
         return services;
+    }
+
+    // What nodes must agree on that is not rows in the database: token buckets (request budgets, sign-in throttles) in
+    // Redis when it is configured, in this process otherwise.
+    private static void AddSharedState(IServiceCollection services, StorageOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            services.AddSingleton<RateLimiting.ITokenBuckets, RateLimiting.LocalTokenBuckets>();
+            return;
+        }
+        services.AddSingleton<Redis.RedisConnection>();
+        services.AddHostedService<Redis.RedisStartup>();
+        services.AddSingleton<RateLimiting.ITokenBuckets, Redis.RedisTokenBuckets>();
     }
 
     private static void AddBlobs(IServiceCollection services, IConfiguration configuration, StorageOptions options)
@@ -69,6 +84,7 @@ public static class StorageServices
         services.AddSingleton<SqliteSequenceAssembler>();
         services.AddSingleton<IJobQueue, SqliteJobQueue>();
         services.AddSingleton<ISettingStore, SqliteSettingStore>();
+        services.AddSingleton<IDataProtectionKeyStore, SqliteDataProtectionKeyStore>();
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<IApplicationStore, SqliteApplicationStore>();
         services.AddSingleton<ITokenStore, SqliteTokenStore>();
@@ -181,6 +197,16 @@ public static class StorageServices
     /// environment variables cannot say which is meant.
     /// </summary>
     public static readonly AsyncLocal<IReadOnlyDictionary<string, string?>?> CommandSettings = new();
+
+    /// <summary>
+    /// Connects to Redis when <c>Storage:Redis</c> names one (the server's start; administrative commands do not need it);
+    /// one that cannot be reached becomes a <see cref="StorageConfigurationException"/> naming the setting.
+    /// </summary>
+    public static async Task CheckSharedStateAsync(IServiceProvider provider)
+    {
+        if (provider.GetService<Redis.RedisConnection>() is { } redis)
+            await redis.ConnectAsync();
+    }
 
     /// <summary>What administrative commands read their settings from: <c>Storage__Database</c> and the like.</summary>
     public static IConfiguration Configuration()

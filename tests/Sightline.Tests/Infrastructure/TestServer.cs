@@ -102,7 +102,7 @@ public sealed class TestServer : IAsyncDisposable
         var key = Path.GetFullPath(dataDirectory);
         if (Provisioned.TryGetValue(key, out var known))
             return known;
-        var settings = new Dictionary<string, string?>();
+        var settings = await SharedStateConfigurationAsync(dataDirectory);
         var blobs = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS");
         if (!string.IsNullOrEmpty(blobs))
         {
@@ -115,6 +115,22 @@ public sealed class TestServer : IAsyncDisposable
             settings["Storage:Database"] = await PostgresPeer.EnsureDatabaseAsync(PostgresPeer.DatabaseName(dataDirectory));
         Provisioned[key] = settings;
         return settings;
+    }
+
+    /// <summary>
+    /// With <c>SIGHTLINE_TEST_REDIS=1</c>, budgets and throttles in a shared redis-server, under a key prefix named after
+    /// the data folder (each server its own buckets, as on its own installation; a restart finds them again).
+    /// </summary>
+    private static async Task<Dictionary<string, string?>> SharedStateConfigurationAsync(string dataDirectory)
+    {
+        var redis = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_REDIS");
+        if (string.IsNullOrEmpty(redis) || redis == "0")
+            return new Dictionary<string, string?>();
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Redis"] = (await RedisPeer.SharedAsync()).Configuration,
+            ["Storage:RedisKeyPrefix"] = $"sightline-test:{Path.GetFileName(dataDirectory.TrimEnd('/'))}:",
+        };
     }
 
     // The backend each data folder was given by the test run (a database of its own), dropped with the folder.
