@@ -73,6 +73,8 @@ public static class SightlineServer
         var services = builder.Services;
         services.AddSingleton(new Database(settings.DataDirectory));
         services.AddSingleton<OperationsStore>();
+        services.AddSingleton<TakeoutStore>();
+        services.AddSingleton<AccountDeletion>();
         services.AddSightlineHealth();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApplicationStore>();

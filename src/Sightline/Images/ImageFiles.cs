@@ -91,6 +91,32 @@ public sealed class ImageFiles(Database database)
             File.Delete(path);
     }
 
+    /// <summary>
+    /// The originals on disk older than <paramref name="olderThan"/>, by content hash, in batches: the start-up sweep looks
+    /// each batch up and deletes those no upload references (a crash between the rename and the commit leaves one).
+    /// </summary>
+    public IEnumerable<IReadOnlyList<string>> OriginalBatches(DateTime olderThan, int batchSize = 500)
+    {
+        var folder = Path.Combine(Root, "originals");
+        if (!Directory.Exists(folder))
+            yield break;
+        var batch = new List<string>(batchSize);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.jpg", SearchOption.AllDirectories))
+        {
+            var hash = Path.GetFileNameWithoutExtension(file);
+            if (hash.Length != 64 || File.GetLastWriteTimeUtc(file) >= olderThan)
+                continue;
+            batch.Add(hash);
+            if (batch.Count == batchSize)
+            {
+                yield return batch;
+                batch = new List<string>(batchSize);
+            }
+        }
+        if (batch.Count > 0)
+            yield return batch;
+    }
+
     /// <summary>Removes temporary files left by a crash; called once at start, before any upload runs.</summary>
     public void ClearTemp()
     {

@@ -97,6 +97,7 @@ public static class OAuthServer
         oauth.MapTokenApi();
         oauth.MapRevocationApi();
         oauth.MapSettingsPages();
+        oauth.MapAccountDeletionPages();
         return routes;
     }
 

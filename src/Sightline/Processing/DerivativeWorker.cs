@@ -8,7 +8,7 @@ namespace Sightline.Processing;
 /// <summary>Runs the job queue: makes each received image's thumbnails, then lets it into its sequence as done.</summary>
 public sealed class DerivativeWorker(
     JobQueue queue, JobSignal signal, ImageFiles files, Derivatives derivatives, AutomaticBlurs automaticBlurs,
-    IOptions<ProcessingOptions> options, ILogger<DerivativeWorker> logger) : BackgroundService
+    Uploads.UploadStore uploads, IOptions<ProcessingOptions> options, ILogger<DerivativeWorker> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellation)
     {
@@ -17,7 +17,28 @@ public sealed class DerivativeWorker(
         var reclaimed = await queue.ReclaimAsync();
         if (reclaimed > 0)
             logger.LogInformation("Put back {Count} jobs left in processing by the previous run", reclaimed);
+        var swept = await SweepOrphanedOriginalsAsync();
+        if (swept > 0)
+            logger.LogInformation("Removed {Count} originals no upload refers to (left by a crash between storing and recording them)", swept);
         await base.StartAsync(cancellation);
+    }
+
+    // A crash between the original's rename and the upload's commit leaves a file nobody refers to. Only files older
+    // than a grace period go: an import or admin command running beside the start may be between the two steps.
+    private async Task<int> SweepOrphanedOriginalsAsync()
+    {
+        var swept = 0;
+        var olderThan = DateTime.UtcNow - TimeSpan.FromMinutes(Math.Max(0, options.Value.OrphanGraceMinutes));
+        foreach (var batch in files.OriginalBatches(olderThan))
+        {
+            var used = await uploads.OriginalsInUseAsync(batch);
+            foreach (var hash in batch.Where(h => !used.Contains(h)))
+            {
+                files.DeleteOriginal(hash);
+                swept++;
+            }
+        }
+        return swept;
     }
 
     // Zero workers receives uploads without processing them (maintenance, and tests of the queue).

@@ -8,4 +8,7 @@ public sealed class ProcessingOptions
 
     /// <summary>How often an idle worker looks at the queue when nobody woke it.</summary>
     public double IdlePollSeconds { get; set; } = 2;
+
+    /// <summary>Originals no upload refers to are removed at start once they are this old (issue 13).</summary>
+    public double OrphanGraceMinutes { get; set; } = 10;
 }

@@ -71,6 +71,13 @@ public sealed class UploadStore(Database database)
         return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received), null);
     }
 
+    /// <summary>Every upload key of a user (account deletion removes them one by one, files included).</summary>
+    public async Task<IReadOnlyList<string>> KeysOfUserAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>("SELECT upload_key FROM uploads WHERE user_id = @userId ORDER BY id", new { userId })).AsList();
+    }
+
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
     public async Task<Upload?> DeleteAsync(long userId, string uploadKey)
     {
@@ -99,6 +106,15 @@ public sealed class UploadStore(Database database)
         if (upload is not null)
             await connection.ExecuteAsync("UPDATE uploads SET original_present = 0 WHERE id = @Id", new { upload.Id });
         return upload;
+    }
+
+    /// <summary>Of <paramref name="contentHashes"/>, those some upload still needs (the start-up sweep of orphaned originals).</summary>
+    public async Task<IReadOnlySet<string>> OriginalsInUseAsync(IReadOnlyCollection<string> contentHashes)
+    {
+        await using var connection = await database.OpenAsync();
+        var used = await connection.QueryAsync<string>(
+            "SELECT DISTINCT content_hash FROM uploads WHERE content_hash IN @contentHashes AND original_present = 1", new { contentHashes });
+        return used.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>True when some upload still needs the original with this hash (identical files are stored once).</summary>
