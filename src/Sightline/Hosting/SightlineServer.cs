@@ -76,6 +76,7 @@ public static class SightlineServer
         var services = builder.Services;
         services.AddSightlineStorage(builder.Configuration, settings.DataDirectory);
         services.AddSingleton<OperationsStore>();
+        services.AddSingleton<AccountDeletion>();
         services.AddSightlineHealth();
         services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenCache>();

@@ -95,6 +95,7 @@ public static class OAuthServer
         oauth.MapTokenApi();
         oauth.MapRevocationApi();
         oauth.MapSettingsPages();
+        oauth.MapAccountDeletionPages();
         return routes;
     }
 
