@@ -21,9 +21,11 @@ public static class TakeoutApi
         me.MapGet("/takeout", Takeout)
             .RequireScope(Scopes.UserRead)
             .WithName("GetTakeout")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
             .WithSummary("Everything the token owner uploaded, as a ZIP")
             .WithDescription("originals/, photos.geojson, sequences.geojson, sequences/{key}.gpx, comments.json. Needs user:read; " +
-                             "private photos are included only when the token also has private:read.");
+                             "private photos are included only when the token also has private:read. The archive is streamed while it is made: " +
+                             "a failure after the first bytes closes the connection instead of answering an error.");
         return me;
     }
 
