@@ -10,6 +10,7 @@ using Sightline.Health;
 using Sightline.Observability;
 using Sightline.Images;
 using Sightline.Me;
+using Sightline.Navigation;
 using Sightline.OAuth;
 using Sightline.OpenApi;
 using Sightline.Processing;
@@ -133,6 +134,7 @@ public static class SightlineServer
         app.MapUploads();
         app.MapImages();
         app.MapSequences();
+        app.MapNav();
         app.MapThumbnails();
         app.MapTiles();
         app.MapOAuth();
