@@ -119,3 +119,6 @@ public sealed record UploadImageOptions
         return query;
     }
 }
+
+/// <summary>The filters of a navigation cell (<c>/v2/nav</c>): group F only, the cell being the area.</summary>
+public sealed record NavigationFilter : SearchFilter;

@@ -26,6 +26,23 @@ public sealed class AvatarStore(IBlobStore blobs, IUserStore users)
     /// <summary>The stored picture, or null when there is none with this id.</summary>
     public Task<Blob?> OpenAsync(string id, CancellationToken cancellation) => blobs.OpenReadAsync(KeyOf(id), cancellation);
 
+    /// <summary>Pictures larger than this are refused before they are decoded, like photos (decompression bombs).</summary>
+    public const long MaxPixels = 50_000_000;
+
+    /// <summary>Width times height from the picture's header alone; null when the header cannot be read.</summary>
+    public static long? PixelsOf(byte[] upload)
+    {
+        try
+        {
+            using var header = Vips.NewFromBuffer(upload, access: Enums.Access.Sequential);
+            return (long)header.Width * header.Height;
+        }
+        catch (VipsException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Makes the PNG from an uploaded picture; null when the bytes are not a decodable image.</summary>
     public static byte[]? Render(byte[] upload)
     {

@@ -3,7 +3,7 @@ using Sightline.Users;
 
 namespace Sightline.Cli;
 
-/// <summary><c>sightline users list|show|disable|enable|set-password</c> (issue 13).</summary>
+/// <summary><c>sightline users list|show|disable|enable|delete|set-password</c> (issue 13).</summary>
 public static class UsersAdminCommands
 {
     public static IEnumerable<Command> Create(TextReader input)
@@ -34,6 +34,24 @@ public static class UsersAdminCommands
 
         yield return Toggle(input, "disable", "Disable an account: it cannot sign in and its tokens stop working at once", disabled: true);
         yield return Toggle(input, "enable", "Enable a disabled account again (its unrevoked tokens work again)", disabled: false);
+
+        var deleteName = UsernameArgument();
+        var confirm = new Option<bool>("--delete-photos") { Description = "Confirm: the account's photos are deleted with it, for good" };
+        var delete = new Command("delete", "Delete an account and its photos; its comments stay, shown as written by \"deleted user\"") { deleteName, confirm };
+        delete.SetAction(CommandContext.Action(input, async context =>
+        {
+            var store = context.Store<IUserStore>();
+            var user = await store.FindByUsernameAsync(context.Value(deleteName));
+            if (user is null)
+                return context.Fail($"no user named '{context.Value(deleteName)}'");
+            if (!context.Value(confirm))
+                return context.Fail($"deleting {user.Username} also deletes their photos for good: repeat with --delete-photos to confirm");
+            var blobs = context.Store<Storage.IBlobStore>();
+            var deletion = new Me.AccountDeletion(store, context.Store<Uploads.IUploadStore>(), new Images.ImageFiles(blobs), blobs);
+            var photos = await deletion.DeleteAsync(user.Id);
+            return context.Succeed($"deleted user {user.Username} and {photos} photos", new { username = user.Username, deleted = true, photos });
+        }));
+        yield return delete;
 
         var passwordName = UsernameArgument();
         var setPassword = new Command("set-password", "Replace an account's password; the new one is read from standard input") { passwordName };

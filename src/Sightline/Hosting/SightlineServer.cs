@@ -10,6 +10,7 @@ using Sightline.Health;
 using Sightline.Observability;
 using Sightline.Images;
 using Sightline.Me;
+using Sightline.Navigation;
 using Sightline.OAuth;
 using Sightline.OpenApi;
 using Sightline.Processing;
@@ -75,6 +76,7 @@ public static class SightlineServer
 
         var services = builder.Services;
         services.AddSightlineStorage(builder.Configuration, settings.DataDirectory);
+        services.AddSingleton<AccountDeletion>();
         services.AddSightlineHealth();
         services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenCache>();
@@ -131,6 +133,7 @@ public static class SightlineServer
         app.MapUploads();
         app.MapImages();
         app.MapSequences();
+        app.MapNav();
         app.MapThumbnails();
         app.MapTiles();
         app.MapOAuth();

@@ -8,7 +8,19 @@ public sealed class ImageFiles(IBlobStore blobs)
     public static readonly IReadOnlyList<int> ThumbnailWidths = [320, 640, 1024, 2048];
 
     /// <summary>The original, named by its content hash so identical files are stored once.</summary>
-    public static string OriginalKey(string contentHash) => $"originals/{contentHash[..2]}/{contentHash}.jpg";
+    public static string OriginalKey(string contentHash) => $"{OriginalsPrefix}{contentHash[..2]}/{contentHash}.jpg";
+
+    public const string OriginalsPrefix = "originals/";
+
+    /// <summary>The content hash an original's key names; null for any other key (a stray file in the folder).</summary>
+    public static string? ContentHashOf(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        return key.StartsWith(OriginalsPrefix, StringComparison.Ordinal) && name.Length == 64 + 4 && name.EndsWith(".jpg", StringComparison.Ordinal)
+               && OriginalKey(name[..64]) == key
+            ? name[..64]
+            : null;
+    }
 
     public static string DerivativePrefix(string imageKey) => $"derivatives/{imageKey[..2]}/{imageKey}/";
 

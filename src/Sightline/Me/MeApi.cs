@@ -16,6 +16,7 @@ public static class MeApi
             .WithName("GetMe")
             .WithSummary("The token owner's profile")
             .WithDescription("Needs a token with user:read; the email is included only when the token also has user:email.");
+        group.MapTakeout();
         return group;
     }
 

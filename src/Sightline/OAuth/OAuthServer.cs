@@ -98,6 +98,7 @@ public static class OAuthServer
         oauth.MapTokenApi();
         oauth.MapRevocationApi();
         oauth.MapSettingsPages();
+        oauth.MapAccountDeletionPages();
         return routes;
     }
 

@@ -44,7 +44,8 @@ public static class SettingsPages
             $"<p>Signed in as <strong>{E(context.User.Identity!.Name)}</strong>.</p><h2>Applications you authorized</h2>" +
             (grants.Count == 0 ? "<p>None.</p>" : $"<ul>{list}</ul>") +
             $"<h2>Your applications</h2><p><a href=\"{NewApplicationPath}\">Register an application</a></p>" +
-            $"<form method=\"post\" action=\"/signout\">{csrf}<button type=\"submit\">Sign out</button></form>";
+            $"<form method=\"post\" action=\"/signout\">{csrf}<button type=\"submit\">Sign out</button></form>" +
+            $"<p><a href=\"{AccountDeletionPages.Path}\">Delete your account</a></p>";
         return new PageResult(200, "Settings", "", body);
     }
 

@@ -47,6 +47,7 @@ public static class V2Document
         ["Uploads"] = "Uploading photos and following their processing.",
         ["Images"] = "Image metadata.",
         ["Sequences"] = "Sequences of images taken in one go.",
+        ["Navigation"] = "Geohash cells of images and their sequences, as mapillary-js 1.x reads them (undocumented in the original).",
         ["Image files"] = "Image files in four fixed widths, without client_id.",
         ["Vector tiles"] = "Mapbox vector tiles of the sequences, without client_id.",
         ["OAuth"] = "Token exchange and revocation (RFC 6749, RFC 7009).",

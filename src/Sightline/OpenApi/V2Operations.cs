@@ -177,6 +177,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
                 "size" => ("The width in pixels.", new OpenApiSchema { Type = JsonSchemaType.Integer, Enum = [320, 640, 1024, 2048] }, 640),
                 "z" => ("Zoom level.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0", Maximum = Tiles.TilesApi.MaxZoom.ToString(CultureInfo.InvariantCulture) }, 14),
                 "x" or "y" => ($"Tile {parameter.Name} at the zoom level.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" }, parameter.Name == "x" ? 8327 : 5479),
+                "geohash" => ("A geohash of 7 characters (a cell of about 153 × 153 m).", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9b-hjkmnp-z]{7}$" }, "u14dhqd"),
                 "id" => ("The avatar's id.", new OpenApiSchema { Type = JsonSchemaType.String }, "9c04e1b7aa31f05d2e6b8c42"),
                 _ => (parameter.Description, parameter.Schema, parameter.Example),
             };

@@ -117,6 +117,8 @@ public static class V2Parameters
             ["GET /v2/search/im/close2"] = [.. Filters, .. Circle(limits)],
             ["GET /v2/search/im/geojson/randomimage"] = [.. Filters, .. Box],
             ["GET /v2/search/im/s/{key}"] = point,
+            ["GET /v2/nav/im/{key}"] = Filters,
+            ["GET /v2/nav/h/{geohash}"] = Filters,
             ["GET /v2/search/s"] = box,
             ["GET /v2/search/s/geojson"] = box,
             ["GET /v2/search/s/ul"] = box,

@@ -12,7 +12,7 @@ namespace Sightline.Processing;
 /// </summary>
 public sealed class JobWorker(
     IJobQueue queue, JobSignal signal, ScratchFiles scratch, IBlobStore blobs, ImageFiles files, Derivatives derivatives,
-    AutomaticBlurs automaticBlurs, BlurRederivation rederivation, IOptions<ProcessingOptions> options, ILogger<JobWorker> logger) : BackgroundService
+    AutomaticBlurs automaticBlurs, BlurRederivation rederivation, Uploads.IUploadStore uploads, IOptions<ProcessingOptions> options, ILogger<JobWorker> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellation)
     {
@@ -21,7 +21,40 @@ public sealed class JobWorker(
         var reclaimed = await queue.ReleaseAbandonedAsync();
         if (reclaimed > 0)
             logger.LogInformation("Put back {Count} jobs left in processing by the previous run", reclaimed);
+        var swept = await SweepOrphanedOriginalsAsync();
+        if (swept > 0)
+            logger.LogInformation("Removed {Count} originals no upload refers to (left by a crash between storing and recording them)", swept);
         await base.StartAsync(cancellation);
+    }
+
+    // A crash between the original's rename and the upload's commit leaves a file nobody refers to. Only files older
+    // than a grace period go: an import or admin command running beside the start may be between the two steps.
+    private async Task<int> SweepOrphanedOriginalsAsync()
+    {
+        var swept = 0;
+        var olderThan = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(Math.Max(0, options.Value.OrphanGraceMinutes));
+        var batch = new List<string>(500);
+        await foreach (var blob in blobs.ListAsync(ImageFiles.OriginalsPrefix))
+        {
+            if (blob.LastModified >= olderThan || ImageFiles.ContentHashOf(blob.Key) is not { } hash)
+                continue;
+            batch.Add(hash);
+            if (batch.Count == 500)
+                swept += await SweepAsync(batch);
+        }
+        return swept + await SweepAsync(batch);
+    }
+
+    private async Task<int> SweepAsync(List<string> batch)
+    {
+        if (batch.Count == 0)
+            return 0;
+        var used = await uploads.OriginalsInUseAsync(batch);
+        var orphans = batch.Where(hash => !used.Contains(hash)).ToList();
+        foreach (var hash in orphans)
+            await files.DeleteOriginalAsync(hash);
+        batch.Clear();
+        return orphans.Count;
     }
 
     // Zero workers receives uploads without processing them (maintenance, and tests of the queue).

@@ -11,4 +11,7 @@ public sealed class ProcessingOptions
 
     /// <summary>How long a claimed job is a worker's own; after that another worker (or node) may claim it again.</summary>
     public double LeaseSeconds { get; set; } = 600;
+
+    /// <summary>Originals no upload refers to are removed at start once they are this old (issue 13).</summary>
+    public double OrphanGraceMinutes { get; set; } = 10;
 }

@@ -17,4 +17,6 @@ public sealed class SearchOptions
     public double MaxBoxDegrees { get; set; } = 360;
     /// <summary>Changed images kept beside the packed index before it is rebuilt with them.</summary>
     public int OverlayLimit { get; set; } = 65_536;
+    /// <summary>How often a running server saves the index snapshot and trims the change log (0: only at a clean stop).</summary>
+    public double SnapshotMinutes { get; set; } = 15;
 }

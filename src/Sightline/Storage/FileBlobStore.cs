@@ -105,6 +105,24 @@ public sealed class FileBlobStore(StorageOptions options) : IBlobStore
         }
     }
 
+    public async IAsyncEnumerable<BlobEntry> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        if (!prefix.EndsWith('/'))
+            throw new ArgumentException("only folder prefixes (ending with '/') are supported by the file store");
+        var folder = PathOf(prefix.TrimEnd('/'));
+        if (!Directory.Exists(folder))
+            yield break;
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var info = new FileInfo(file);
+            if (!info.Exists)
+                continue; // removed while listed
+            yield return new BlobEntry(Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/'), info.LastWriteTimeUtc);
+        }
+        await Task.CompletedTask;
+    }
+
     // A rename is durable only once the folder holding the new name is synced (POSIX).
     private static void SyncDirectory(string folder)
     {

@@ -32,7 +32,16 @@ public interface IBlobStore
 
     /// <summary>Removes every object whose key starts with <paramref name="prefix"/> (a folder: ends with '/').</summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellation = default);
+
+    /// <summary>
+    /// Every object whose key starts with <paramref name="prefix"/> (a folder: ends with '/'), with when it was last
+    /// written; used by the start-up sweep of originals no upload refers to. No order is promised.
+    /// </summary>
+    IAsyncEnumerable<BlobEntry> ListAsync(string prefix, CancellationToken cancellation = default);
 }
+
+/// <summary>One listed object: its key and when it was last written.</summary>
+public sealed record BlobEntry(string Key, DateTimeOffset LastModified);
 
 /// <summary>An object opened for reading: its bytes as a stream (the reader disposes it), its length and a validator.</summary>
 public sealed record Blob(Stream Content, long Length, string? ETag);

@@ -92,6 +92,7 @@ public static class StorageServices
         services.AddSingleton<IImageStore, SqliteImageStore>();
         services.AddSingleton<IImageStatistics, SqliteImageStatistics>();
         services.AddSingleton<IUploadStore, SqliteUploadStore>();
+        services.AddSingleton<Me.ITakeoutStore, SqliteTakeoutStore>();
         services.AddSingleton<IProjectStore, SqliteProjectStore>();
         services.AddSingleton<ISequenceStore, SqliteSequenceStore>();
         services.AddSingleton<ISearchIndexStore, SqliteSearchIndexStore>();

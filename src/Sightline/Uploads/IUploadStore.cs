@@ -33,6 +33,12 @@ public interface IUploadStore
     /// <summary>Marks the upload's original as removed; returns the upload, or null when there is none.</summary>
     Task<Upload?> ForgetOriginalAsync(long userId, string uploadKey);
 
+    /// <summary>Every upload key of a user (account deletion removes them one by one, files included).</summary>
+    Task<IReadOnlyList<string>> KeysOfUserAsync(long userId);
+
+    /// <summary>Of <paramref name="contentHashes"/>, those some upload still needs (the start-up sweep of orphaned originals).</summary>
+    Task<IReadOnlySet<string>> OriginalsInUseAsync(IReadOnlyCollection<string> contentHashes);
+
     /// <summary>True when some upload still needs the original with this hash (identical files are stored once).</summary>
     Task<bool> IsOriginalInUseAsync(string contentHash);
 

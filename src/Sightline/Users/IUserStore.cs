@@ -32,4 +32,11 @@ public interface IUserStore
 
     /// <summary>Replaces the password; false when no such user.</summary>
     Task<bool> SetPasswordAsync(string username, string password);
+
+    /// <summary>
+    /// Empties a deleted account (its photos are removed before, by <c>AccountDeletion</c>): the row stays for the rows
+    /// that refer to it, without name, email, password or picture, and its tokens are revoked. Comments then show
+    /// "deleted user". Returns the avatar id the account had, so its picture can be removed too.
+    /// </summary>
+    Task<string?> EraseAsync(long userId);
 }

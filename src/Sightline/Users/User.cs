@@ -15,4 +15,6 @@ public sealed record User
     public bool IsAdmin { get; init; }
     /// <summary>When an administrator disabled the account (epoch ms); null while it is enabled.</summary>
     public long? DisabledAt { get; init; }
+    /// <summary>When the account was deleted (epoch ms): the row stays, emptied, for the comments that refer to it.</summary>
+    public long? DeletedAt { get; init; }
 }

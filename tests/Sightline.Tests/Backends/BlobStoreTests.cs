@@ -41,6 +41,16 @@ public sealed class BlobStoreTests
             }
             Assert.Equal("added", await ReadAsync(blobs, "a/added.bin"));
 
+            // Listing (the start-up sweep of orphaned originals): every key under the prefix, nested folders included,
+            // with a write time no later than now.
+            var listed = new List<BlobEntry>();
+            await foreach (var entry in blobs.ListAsync("a/"))
+                listed.Add(entry);
+            Assert.Equal(["a/added.bin", "a/b/one.bin", "a/b/two.bin", "a/c.bin"], listed.Select(e => e.Key).Order(StringComparer.Ordinal));
+            Assert.All(listed, e => Assert.True(e.LastModified <= DateTimeOffset.UtcNow.AddMinutes(1), $"{e.Key} at {e.LastModified}"));
+            await foreach (var _ in blobs.ListAsync("nothing/"))
+                Assert.Fail("an empty prefix lists nothing");
+
             await blobs.DeletePrefixAsync("a/b/");
             Assert.False(await blobs.ExistsAsync("a/b/one.bin"));
             Assert.False(await blobs.ExistsAsync("a/b/two.bin"));

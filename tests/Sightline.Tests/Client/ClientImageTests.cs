@@ -31,6 +31,21 @@ public sealed class ClientImageTests(SdkWorld world) : IClassFixture<SdkWorld>, 
     }
 
     [Fact]
+    public async Task NavigationCellsHoldTheWalkAndItsSequence()
+    {
+        var cell = await world.Anonymous.GetNavigationCellOfImageAsync(walk[0].Key);
+        var again = await world.Anonymous.GetNavigationCellAsync(cell.Hs[0], new NavigationFilter { User = "walker" });
+
+        Assert.Equal(7, Assert.Single(cell.Hs).Length);
+        var image = Assert.Single(cell.Ims, i => i.Key == walk[0].Key);
+        Assert.Equal(("walker", 1), (image.User, image.Orientation));
+        Assert.Equal(walk[0].Lat, image.Lat, 9);
+        var sequence = Assert.Single(cell.Ss, s => s.Keys.Contains(walk[0].Key));
+        Assert.Equal(walk.Select(p => p.Key), sequence.Keys.Where(walk.Select(p => p.Key).Contains));
+        Assert.Equal(cell.Ims.Select(i => i.Key).Order(), again.Ims.Select(i => i.Key).Order());
+    }
+
+    [Fact]
     public async Task GetImageGeoJsonIsOnePointAtLonLat()
     {
         using var document = await world.Anonymous.GetImageGeoJsonAsync(walk[0].Key);

@@ -131,6 +131,20 @@ public sealed class ClientUserTests(SdkWorld world) : IClassFixture<SdkWorld>, I
         Assert.Contains("cname", error.Message);
     }
 
+    [Fact]
+    public async Task TakeoutIsAZipOfTheWalkersPhotos()
+    {
+        await using var takeout = await world.Walker.GetTakeoutAsync();
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await ReadAsync(takeout)));
+
+        foreach (var photo in walk)
+            Assert.NotNull(zip.GetEntry($"originals/{photo.Key}.jpg"));
+        await using var geojson = await zip.GetEntry("photos.geojson")!.OpenAsync();
+        using var document = await System.Text.Json.JsonDocument.ParseAsync(geojson);
+        var keys = document.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("key").GetString()).ToHashSet();
+        Assert.Superset(walk.Select(p => p.Key).ToHashSet(), keys);
+    }
+
     private static async Task<byte[]> ReadAsync(Stream stream)
     {
         using var copy = new MemoryStream();

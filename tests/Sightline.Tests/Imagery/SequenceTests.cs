@@ -98,6 +98,26 @@ public sealed class SequenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALatePhotoBridgingTwoSequencesMergesThemUnderTheEarlierKey()
+    {
+        // Uploaded out of order: 0 s and 400 s are too far apart in time and make two sequences; the photo of 200 s
+        // arrives last, close to both, and makes them one walk again.
+        var first = await PhotoAsync(50, 4, Start);
+        var last = await PhotoAsync(50, 4.0004, Start + 400_000);
+        Assert.NotEqual(SequenceOf(first), SequenceOf(last));
+        var bridge = await PhotoAsync(50, 4.0002, Start + 200_000);
+
+        Assert.Equal(SequenceOf(first), SequenceOf(bridge));
+        var merged = await uploader.GetJsonAsync($"/v2/s/{SequenceOf(first)}");
+        Assert.Equal(new[] { first, bridge, last }.Select(i => i.GetProperty("key").GetString()!),
+            merged.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!));
+        Assert.Equal(SequenceOf(first), SequenceOf(await uploader.GetJsonAsync($"/v2/im/{last.GetProperty("key").GetString()}")));
+        await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Get, $"/v2/s/{SequenceOf(last)}"), "not_found");
+        var search = await uploader.GetJsonAsync("/v2/search/s?min_lat=49.9&max_lat=50.1&min_lon=3.9&max_lon=4.1");
+        Assert.Equal(SequenceOf(first), Assert.Single(search.GetProperty("ss").EnumerateArray()).GetProperty("key").GetString());
+    }
+
+    [Fact]
     public async Task SequencesArePerUser()
     {
         var other = await Uploader.CreateAsync(server, "other_walker");

@@ -49,10 +49,10 @@ public sealed class Uploader(TestServer server, string username, string clientId
         return root.GetProperty("image_key").GetString()!;
     }
 
-    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)
     {
         var separator = path.Contains('?') ? '&' : '?';
-        var request = new HttpRequestMessage(method, $"{path}{separator}client_id={clientId}");
+        var request = new HttpRequestMessage(method, $"{path}{separator}client_id={clientId}") { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return server.Http.SendAsync(request);
     }

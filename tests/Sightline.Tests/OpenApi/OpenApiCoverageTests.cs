@@ -121,7 +121,7 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
     private static string PathWithExamples(string path) => path
         .Replace("/v2/me/uploads/images/{key}", "/v2/me/uploads/images/" + new string('a', 64))
         .Replace("{key}", "k3Jd9aQpZ0xW1vB7nT4e2A").Replace("{user}", "demo").Replace("{package}", "trafficsign_eu_6.0")
-        .Replace("{size}", "320").Replace("{z}", "1").Replace("{x}", "0").Replace("{y}", "0").Replace("{id}", "9c04e1b7aa31f05d2e6b8c42");
+        .Replace("{size}", "320").Replace("{z}", "1").Replace("{x}", "0").Replace("{y}", "0").Replace("{id}", "9c04e1b7aa31f05d2e6b8c42").Replace("{geohash}", "u14dhqd");
 
     private static string Text(JsonElement example) => example.ValueKind switch
     {

@@ -81,12 +81,18 @@ public sealed class ImageIndex(
         if (!loaded)
             throw new InvalidOperationException("The search index has not been loaded.");
         var epoch = changes.Epoch(); // before catching up, so that later commits move it on
-        if (epoch != Volatile.Read(ref caughtUpEpoch))
+        if (epoch > Volatile.Read(ref caughtUpEpoch))
         {
             lock (gate)
             {
-                CatchUpLocked();
-                caughtUpEpoch = Math.Max(caughtUpEpoch, epoch);
+                // Under load many searches arrive after one commit and queue here: the first catches up, and the
+                // others find that it read an epoch at least as new as theirs (so every commit they must see is
+                // applied) instead of each asking the database again, one after the other, under the lock (issue 13's soak).
+                if (epoch > caughtUpEpoch)
+                {
+                    CatchUpLocked();
+                    caughtUpEpoch = epoch;
+                }
             }
         }
         return state;

@@ -143,6 +143,20 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         while (page.IsTruncated == true);
     }
 
+    public async IAsyncEnumerable<BlobEntry> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Key(prefix) };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await client.ListObjectsV2Async(request, cancellation);
+            foreach (var item in page.S3Objects ?? [])
+                yield return new BlobEntry(item.Key[Prefix.Length..], item.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.UtcNow);
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+    }
+
     /// <summary>With <see cref="S3Options.RedirectThumbnails"/>: a presigned URL, valid for <see cref="S3Options.PresignSeconds"/>.</summary>
     public string? DirectReadUrl(string key) => !options.RedirectThumbnails ? null :
         client.GetPreSignedURL(new GetPreSignedUrlRequest

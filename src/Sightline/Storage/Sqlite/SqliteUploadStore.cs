@@ -61,6 +61,12 @@ public sealed class SqliteUploadStore(Database database) : IUploadStore
         return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received), null);
     }
 
+    public async Task<IReadOnlyList<string>> KeysOfUserAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>("SELECT upload_key FROM uploads WHERE user_id = @userId ORDER BY id", new { userId })).AsList();
+    }
+
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
     public async Task<Upload?> DeleteAsync(long userId, string uploadKey)
     {
@@ -89,6 +95,14 @@ public sealed class SqliteUploadStore(Database database) : IUploadStore
         if (upload is not null)
             await connection.ExecuteAsync("UPDATE uploads SET original_present = 0 WHERE id = @Id", new { upload.Id });
         return upload;
+    }
+
+    public async Task<IReadOnlySet<string>> OriginalsInUseAsync(IReadOnlyCollection<string> contentHashes)
+    {
+        await using var connection = await database.OpenAsync();
+        var used = await connection.QueryAsync<string>(
+            "SELECT DISTINCT content_hash FROM uploads WHERE content_hash IN @contentHashes AND original_present = 1", new { contentHashes });
+        return used.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>True when some upload still needs the original with this hash (identical files are stored once).</summary>

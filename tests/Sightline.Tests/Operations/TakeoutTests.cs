@@ -1,0 +1,81 @@
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Sightline.Tests.Imagery;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.Operations;
+
+/// <summary>GET /v2/me/takeout (issue 13): a ZIP of the originals, GeoJSON of photos and sequences, GPX per sequence, comments.</summary>
+public sealed class TakeoutTests
+{
+    [Fact]
+    public async Task TheZipHoldsTheOriginalsGeoJsonGpxAndComments()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uploader = await Uploader.CreateAsync(server, "leaving", "public:upload public:write user:read");
+        var photos = Enumerable.Range(0, 2).Select(i => Photos.Jpeg(new PhotoSpec
+        {
+            Lat = 50 + i * 0.0001, Lon = 4, Taken = new DateTime(2024, 3, 1, 10, 0, 0).AddSeconds(i * 2), Seed = i,
+        })).ToArray();
+        var keys = new List<string>();
+        for (var i = 0; i < photos.Length; i++)
+        {
+            var key = await uploader.UploadAsync($"p{i}", photos[i]);
+            await uploader.WaitUntilProcessedAsync(key);
+            keys.Add(key);
+        }
+        using (var comment = new StringContent("{\"cm\":\"my own street\"}", Encoding.UTF8, "application/json"))
+        using (var posted = await uploader.SendAsync(HttpMethod.Post, $"/v2/im/{keys[0]}/cm", comment))
+            Assert.Equal(System.Net.HttpStatusCode.OK, posted.StatusCode);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await uploader.SendAsync(HttpMethod.Get, "/v2/me/takeout");
+        }
+        catch (HttpRequestException e)
+        {
+            // The status was sent before the archive failed: the server's log says why.
+            throw new InvalidOperationException(server.Logs.Entries.LastOrDefault(l => l.Exception is not null).Exception?.ToString(), e);
+        }
+        using var _ = response;
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        using var zip = new ZipArchive(new MemoryStream(body), ZipArchiveMode.Read);
+
+        for (var i = 0; i < keys.Count; i++)
+            Assert.Equal(photos[i], Read(zip, $"originals/{keys[i]}.jpg"));
+        using var geojson = JsonDocument.Parse(Read(zip, "photos.geojson"));
+        var features = geojson.RootElement.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(keys.Order(), features.Select(f => f.GetProperty("properties").GetProperty("key").GetString()!).Order());
+        var sequenceKey = features[0].GetProperty("properties").GetProperty("sequence_key").GetString()!;
+        using var sequences = JsonDocument.Parse(Read(zip, "sequences.geojson"));
+        Assert.Equal("LineString", sequences.RootElement.GetProperty("features")[0].GetProperty("geometry").GetProperty("type").GetString());
+        var gpx = XDocument.Parse(Encoding.UTF8.GetString(Read(zip, $"sequences/{sequenceKey}.gpx")));
+        Assert.Equal(2, gpx.Descendants(XName.Get("trkpt", "http://www.topografix.com/GPX/1/1")).Count());
+        using var comments = JsonDocument.Parse(Read(zip, "comments.json"));
+        Assert.Equal("my own street", comments.RootElement[0].GetProperty("comment").GetString());
+    }
+
+    [Fact]
+    public async Task ItNeedsUserRead()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uploader = await Uploader.CreateAsync(server, "no_read", "public:upload");
+        await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Get, "/v2/me/takeout"), "user_not_authenticated");
+    }
+
+    private static byte[] Read(ZipArchive zip, string name)
+    {
+        var entry = zip.GetEntry(name);
+        Assert.True(entry is not null, $"{name} is not in the takeout: {string.Join(", ", zip.Entries.Select(e => e.FullName))}");
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
