@@ -9,7 +9,8 @@ public interface IUploadStore
     public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState, string? Failure);
 
     /// <summary>A photo ready to be recorded: its file is already durable under its content hash.</summary>
-    public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height);
+    public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height,
+        Camera Camera);
 
     public sealed record Failure
     {
