@@ -7,7 +7,8 @@ namespace Sightline.RateLimiting;
 
 /// <summary>
 /// Token buckets per application, per user token and per source address. Each key has its own
-/// bucket, so one caller over its limit never slows another.
+/// bucket, so one caller over its limit never slows another. The server's own web app is the exception: see
+/// <see cref="Spend"/>.
 /// </summary>
 public sealed class Budgets : IDisposable
 {
@@ -16,8 +17,11 @@ public sealed class Budgets : IDisposable
     private readonly PartitionedRateLimiter<BudgetKey> limiter;
     private readonly RateLimitOptions options;
 
-    public Budgets(IOptions<RateLimitOptions> options)
+    private readonly WebApp.WebAppClient webApp;
+
+    public Budgets(IOptions<RateLimitOptions> options, WebApp.WebAppClient webApp)
     {
+        this.webApp = webApp;
         this.options = options.Value;
         limiter = PartitionedRateLimiter.Create<BudgetKey, BudgetKey>(key =>
             RateLimitPartition.GetTokenBucketLimiter(key, k => new TokenBucketRateLimiterOptions
@@ -42,9 +46,17 @@ public sealed class Budgets : IDisposable
 
     public Verdict Spend(Caller caller, IPAddress? address)
     {
-        if (caller.Application is null)
+        // The server's own web app is every visitor's client: one application budget would let a busy public server's
+        // visitors starve each other. Its calls draw on each visitor's own budgets instead: the address's without a
+        // token (as its tiles and thumbnails do), the token's for a signed-in person.
+        var firstParty = caller.Application is { } application && webApp.IsWebApp(application.ClientId);
+        if (caller.Application is null || firstParty && caller.Token is null)
             return Acquire(new BudgetKey(Kind.Address, address?.ToString() ?? "unknown")) is { } wait
                 ? new Verdict(false, wait, null, Kind.Address)
+                : new Verdict(true, 0, null);
+        if (firstParty)
+            return Acquire(new BudgetKey(Kind.Token, caller.Token!.Id.ToString())) is { } waitForToken
+                ? new Verdict(false, waitForToken, null, Kind.Token)
                 : new Verdict(true, 0, null);
 
         var applicationKey = new BudgetKey(Kind.Application, caller.Application.ClientId);
