@@ -22,6 +22,9 @@ public interface IUploadStore
 
     Task<Upload?> FindAsync(long userId, string uploadKey);
 
+    /// <summary>The user's upload that made the image with this key; null when the image is not one of their uploads.</summary>
+    Task<Upload?> FindByImageAsync(long userId, string imageKey);
+
     /// <summary>
     /// Records the upload, its image (state received) and the job that will process it, in one transaction.
     /// When the key is already taken (a concurrent retry), returns the upload that holds it instead.

@@ -25,6 +25,13 @@ public sealed class SqliteUploadStore(Database database) : IUploadStore
         return await FindAsync(connection, null, userId, uploadKey);
     }
 
+    public async Task<Upload?> FindByImageAsync(long userId, string imageKey)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<Upload>(
+            $"{SelectUpload} WHERE up.user_id = @userId AND i.key = @imageKey", new { userId, imageKey });
+    }
+
     private static Task<Upload?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, long userId, string uploadKey) =>
         connection.QuerySingleOrDefaultAsync<Upload>(
             $"{SelectUpload} WHERE up.user_id = @userId AND up.upload_key = @uploadKey", new { userId, uploadKey }, transaction);
