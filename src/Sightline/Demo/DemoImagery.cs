@@ -103,6 +103,11 @@ public static class DemoImagery
             image.Set(GValue.GStrType, "exif-ifd2-DateTimeOriginal",
                 street.Start.AddSeconds(index * SecondsPerPhoto).ToString("yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture));
             image.Set(GValue.GStrType, "exif-ifd2-OffsetTimeOriginal", "+00:00");
+            // A phone's main camera, as many contributors use: the STAC items show it as pers:interior_orientation.
+            image.Set(GValue.GStrType, "exif-ifd0-Make", "Google");
+            image.Set(GValue.GStrType, "exif-ifd0-Model", "Pixel 7");
+            image.Set(GValue.GStrType, "exif-ifd2-FocalLength", "681/100");
+            image.Set(GValue.GStrType, "exif-ifd2-FocalLengthIn35mmFilm", "24");
         });
         photo.Jpegsave(Path.Combine(folder, $"{street.Name}-{index:D3}.jpg"), q: 80);
     }

@@ -19,6 +19,8 @@ public sealed record Image
     public int Orientation { get; init; } = 1;
     public int Width { get; init; }
     public int Height { get; init; }
+    /// <summary>The camera as the EXIF named it at upload.</summary>
+    public Camera Camera { get; init; } = Camera.Unknown;
     /// <summary>Which set of thumbnails is current; it grows each time blurs are applied.</summary>
     public int DerivativeVersion { get; init; }
 }

@@ -34,15 +34,20 @@ public static class ConnectPages
         return routes;
     }
 
-    private static async Task<IResult> Authorize(HttpContext context, ConnectRequests requests, IApplicationStore applications)
+    private static async Task<IResult> Authorize(HttpContext context, ConnectRequests requests, IApplicationStore applications, ITokenStore tokens,
+        IOptions<TokenLifetimeOptions> lifetime, WebApp.WebAppClient webApp)
     {
         if (await RefusalAsync(context, requests) is { } refusal)
             return refusal;
         var request = context.GetOpenIddictServerRequest()!;
-        if (SignInPages.UserIdOf(context) is null)
+        if (SignInPages.UserIdOf(context) is not { } userId)
             return SignInPages.RedirectToSignIn(Path + context.Request.QueryString);
 
         var application = (await applications.FindAsync(request.ClientId!))!;
+        // The server's own web app is first-party: signing in to it is the consent, as on any site's own pages. Its code
+        // goes only to its registered callback and needs its PKCE verifier; every other client gets the page below.
+        if (webApp.IsWebApp(application.ClientId))
+            return await GrantAsync(context, request, application, userId, tokens, lifetime.Value);
         var scopes = request.GetScopes();
         var items = new StringBuilder();
         foreach (var scope in scopes)
@@ -91,6 +96,13 @@ public static class ConnectPages
         }
 
         var application = (await applications.FindAsync(request.ClientId!))!;
+        return await GrantAsync(context, request, application, userId, tokens, lifetime.Value);
+    }
+
+    // The person allowed the request (or it came from the web app): the code or, for the implicit flow, the token.
+    private static async Task<IResult> GrantAsync(HttpContext context, OpenIddictRequest request, Application application, long userId, ITokenStore tokens,
+        TokenLifetimeOptions lifetime)
+    {
         var scopes = request.GetScopes();
         // The server's own web app is first-party: an administrator signing in to it may moderate there too.
         // No other application can be granted mapillary:admin at /connect (ConnectRequests.GrantableScopes).
@@ -106,8 +118,8 @@ public static class ConnectPages
         if (request.ResponseType == ConnectRequests.ResponseTypes.Token)
         {
             // The implicit flow answers with our token straight away; OpenIddictHandlers swaps it into the response.
-            var token = await tokens.IssueAsync(userId, application.Id, scopes, lifetime.Value.ExpiresAt(DateTimeOffset.UtcNow));
-            context.Items[OpenIddictHandlers.ImplicitTokenItem] = new OpenIddictHandlers.ImplicitToken(token, string.Join(' ', scopes), lifetime.Value.ExpiresIn,
+            var token = await tokens.IssueAsync(userId, application.Id, scopes, lifetime.ExpiresAt(DateTimeOffset.UtcNow));
+            context.Items[OpenIddictHandlers.ImplicitTokenItem] = new OpenIddictHandlers.ImplicitToken(token, string.Join(' ', scopes), lifetime.ExpiresIn,
                 application.ImplicitInQuery);
         }
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

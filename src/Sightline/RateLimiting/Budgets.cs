@@ -7,8 +7,9 @@ namespace Sightline.RateLimiting;
 /// <summary>
 /// Token buckets per application, per user token and per source address. Each key has its own bucket, so one caller
 /// over its limit never slows another. The buckets are this node's, or with <c>Storage:Redis</c> shared by every node.
+/// The server's own web app is the exception: see <see cref="SpendAsync"/>.
 /// </summary>
-public sealed class Budgets(IOptions<RateLimitOptions> options, ITokenBuckets buckets)
+public sealed class Budgets(IOptions<RateLimitOptions> options, ITokenBuckets buckets, WebApp.WebAppClient webApp)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -24,10 +25,19 @@ public sealed class Budgets(IOptions<RateLimitOptions> options, ITokenBuckets bu
 
     public async ValueTask<Verdict> SpendAsync(Caller caller, IPAddress? address)
     {
-        if (caller.Application is null)
+        // The server's own web app is every visitor's client: one application budget would let a busy public server's
+        // visitors starve each other. Its calls draw on each visitor's own budgets instead: the address's without a
+        // token (as its tiles and thumbnails do), the token's for a signed-in person.
+        var firstParty = caller.Application is { } client && webApp.IsWebApp(client.ClientId);
+        if (caller.Application is null || firstParty && caller.Token is null)
         {
             var anonymous = await TakeAsync(Kind.Address, address?.ToString() ?? "unknown");
             return anonymous.Granted ? new Verdict(true, 0, null) : new Verdict(false, RetryAfter(Kind.Address), null, Kind.Address);
+        }
+        if (firstParty)
+        {
+            var own = await TakeAsync(Kind.Token, caller.Token!.Id.ToString());
+            return own.Granted ? new Verdict(true, 0, null) : new Verdict(false, RetryAfter(Kind.Token), null, Kind.Token);
         }
 
         var application = await TakeAsync(Kind.Application, caller.Application.ClientId);

@@ -40,6 +40,11 @@ public static class CollectionsApi
         api.MapGet("/pictures/{id}/thumb.jpg", GetItemThumbnail)
             .WithName("StacItemPreview")
             .WithSummary("The thumbnail of a photo");
+        api.MapGet("/pictures/{id}/original.jpg", GetItemOriginal)
+            .WithName("StacItemOriginal")
+            .WithSummary("A photo's original file")
+            .WithDescription("The file as uploaded, with its EXIF and without blurs: only for the photo's uploader and moderators (a bearer token), " +
+                             "404 for everyone else; items carry it as the asset 'original' for those who may read it.");
     }
 
     public static async Task<IResult> ListCollections(HttpRequest request, SequenceCatalogue catalogue, StacDocuments documents, StacUsers users, ImageIndex index)
@@ -92,35 +97,36 @@ public static class CollectionsApi
         var offset = Offset(request.Query["token"]);
         var links = new StacLinks(request);
         var uuid = await users.UuidAsync(sequence.UserId);
-        var features = new JsonArray();
+        var viewer = Viewer.Of(caller);
         var end = Math.Min(sequence.Images.Count, offset + limit);
-        for (var i = offset; i < end; i++)
+        return StacResults.GeoJson(w =>
         {
-            var image = sequence.Images[i];
-            var neighbours = new List<Neighbour>();
-            if (i > 0)
-                neighbours.Add(Neighbour("prev", sequence.Images[i - 1], sequence.Key));
-            if (i + 1 < sequence.Images.Count)
-                neighbours.Add(Neighbour("next", sequence.Images[i + 1], sequence.Key));
-            features.Add(documents.Item(ItemSource.Of(image, uuid), links, neighbours));
-        }
-        var linkList = new JsonArray
-        {
-            StacLinks.Link("self", links.Self, StacLinks.GeoJson),
-            StacLinks.Link("root", links.Root, StacLinks.Json),
-            StacLinks.Link("collection", links.Collection(sequence.Key), StacLinks.Json),
-        };
-        if (end < sequence.Images.Count)
-            linkList.Add(StacLinks.Link("next", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(end)}", StacLinks.GeoJson));
-        if (offset > 0)
-            linkList.Add(StacLinks.Link("prev", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(Math.Max(0, offset - limit))}", StacLinks.GeoJson));
-        return StacResults.GeoJson(new JsonObject
-        {
-            ["type"] = "FeatureCollection",
-            ["features"] = features,
-            ["numberMatched"] = sequence.Images.Count,
-            ["numberReturned"] = features.Count,
-            ["links"] = linkList,
+            w.WriteStartObject();
+            w.WriteString("type"u8, "FeatureCollection"u8);
+            w.WriteStartArray("features"u8);
+            for (var i = offset; i < end; i++)
+            {
+                var image = sequence.Images[i];
+                var neighbours = new List<Neighbour>(2);
+                if (i > 0)
+                    neighbours.Add(Neighbour("prev", sequence.Images[i - 1], sequence.Key));
+                if (i + 1 < sequence.Images.Count)
+                    neighbours.Add(Neighbour("next", sequence.Images[i + 1], sequence.Key));
+                documents.WriteItem(w, ItemSource.Of(image, uuid, viewer), links, neighbours);
+            }
+            w.WriteEndArray();
+            w.WriteNumber("numberMatched"u8, sequence.Images.Count);
+            w.WriteNumber("numberReturned"u8, Math.Max(0, end - offset));
+            w.WriteStartArray("links"u8);
+            StacDocuments.WriteLink(w, "self", links.Self, StacLinks.GeoJson);
+            StacDocuments.WriteLink(w, "root", links.Root, StacLinks.Json);
+            StacDocuments.WriteLink(w, "collection", links.Collection(sequence.Key), StacLinks.Json);
+            if (end < sequence.Images.Count)
+                StacDocuments.WriteLink(w, "next", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(end)}", StacLinks.GeoJson);
+            if (offset > 0)
+                StacDocuments.WriteLink(w, "prev", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(Math.Max(0, offset - limit))}", StacLinks.GeoJson);
+            w.WriteEndArray();
+            w.WriteEndObject();
         });
     }
 
@@ -128,10 +134,30 @@ public static class CollectionsApi
     {
         Key("id", id);
         Key("itemId", itemId);
-        var located = await neighbours.LocateAsync(id, itemId, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Item '{itemId}' of collection '{id}'");
+        var viewer = Viewer.Of(caller);
+        var located = await neighbours.LocateAsync(id, itemId, viewer) ?? throw ApiException.NotFound($"Item '{itemId}' of collection '{id}'");
         var (sequence, position) = located;
-        var source = ItemSource.Of(sequence.Images[position], await users.UuidAsync(sequence.UserId));
-        return StacResults.GeoJson(documents.Item(source, new StacLinks(request), neighbours.Around(sequence, position)));
+        var source = ItemSource.Of(sequence.Images[position], await users.UuidAsync(sequence.UserId), viewer);
+        var around = neighbours.Around(sequence, position);
+        var links = new StacLinks(request);
+        return StacResults.GeoJson(w => documents.WriteItem(w, source, links, around));
+    }
+
+    /// <summary>The original file, for the photo's uploader and moderators (<see cref="ItemSource.MayReadOriginal"/>); 404 to everyone else.</summary>
+    public static async Task<IResult> GetItemOriginal(string id, Caller caller, HttpResponse response, IImageStore images, IBlobStore blobs,
+        CancellationToken cancellation)
+    {
+        Key("id", id);
+        var viewer = Viewer.Of(caller);
+        var image = await images.FindVisibleAsync(id, viewer);
+        if (image is null || !ItemSource.MayReadOriginal(image, viewer))
+            throw ApiException.NotFound($"Original of photo '{id}'");
+        var file = await blobs.OpenReadAsync(ImageFiles.OriginalKey(image.ContentHash), cancellation)
+            ?? throw ApiException.NotFound($"Original of photo '{id}' (removed by its uploader)");
+        // Unblurred: never kept by a shared cache.
+        response.Headers.CacheControl = "private, no-store";
+        response.ContentLength = file.Length;
+        return TypedResults.File(file.Content, StacLinks.Jpeg);
     }
 
     public static async Task<IResult> GetCollectionThumbnail(string id, Caller caller, HttpResponse response, ISequenceStore sequences, IImageStore images,

@@ -4,7 +4,10 @@ using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.VectorTiles;
 using NetTopologySuite.IO.VectorTiles.Mapbox;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Sightline.Search.Index;
+using Sightline.Tiles;
 using Tile = NetTopologySuite.IO.VectorTiles.Tiles.Tile;
 
 namespace Sightline.Stac;
@@ -12,9 +15,11 @@ namespace Sightline.Stac;
 /// <summary>
 /// Builds the Mapbox Vector Tiles of <c>/api/map</c> in the layout the Panoramax viewer reads: a coarse <c>grid</c> of photo
 /// counts up to zoom <see cref="GridMaxZoom"/>, then <c>sequences</c> as lines, and from zoom <see cref="PicturesMinZoom"/>
-/// the <c>pictures</c> as points. Property names are those of Panoramax's tiles (docs/stac.md).
+/// the <c>pictures</c> as points. Property names are those of Panoramax's tiles (docs/stac.md). Everything comes from the
+/// in-memory sequences that draw <c>/tiles</c> (<see cref="SequenceGeometry"/>: one version of the index for the whole
+/// tile), and an encoded tile is kept until the index changes.
 /// </summary>
-public sealed class MapTiles(IStacMapSource source)
+public sealed class MapTiles(SequenceGeometry geometry, IOptions<StacOptions> options) : IDisposable
 {
     public const int MaxZoom = 22;
     public const int GridMaxZoom = 5;
@@ -30,23 +35,45 @@ public sealed class MapTiles(IStacMapSource source)
     private const double SequenceReachMeters = 150;
     private static readonly GeometryFactory Geometries = new(new PrecisionModel(), 4326);
 
+    private readonly MemoryCache? cache = options.Value.TileCacheMegabytes > 0
+        ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.TileCacheMegabytes * 1024L * 1024 })
+        : null;
+
+    private sealed record Entry(long Change, byte[] Bytes);
+
     /// <summary>The tile's bytes; zero bytes (an empty tile) where there is nothing.</summary>
     public byte[] Build(int z, int x, int y, int? userId, Func<int, string> userUuid)
+    {
+        var map = geometry.Current();
+        // Any change of the index may change a tile (a photo without a sequence, a new heading), so the index's change
+        // counter, not the sequences' epoch, says whether a kept tile is still right.
+        var key = (z, x, y, userId);
+        var change = map.Images.LastChange;
+        if (cache is not null && cache.TryGetValue(key, out Entry? kept) && kept!.Change == change)
+            return kept.Bytes;
+        var bytes = Encode(map, z, x, y, userId, userUuid);
+        cache?.Set(key, new Entry(change, bytes), new MemoryCacheEntryOptions { Size = bytes.Length + 100 });
+        return bytes;
+    }
+
+    private static byte[] Encode(SequenceMap map, int z, int x, int y, int? userId, Func<int, string> userUuid)
     {
         var tile = new Tile(x, y, z);
         var vectorTile = new VectorTile { TileId = tile.Id };
         if (z <= GridMaxZoom)
-            AddIfAny(vectorTile, Grid(tile, userId));
+            AddIfAny(vectorTile, Grid(map, tile, userId));
         else
-            AddIfAny(vectorTile, Sequences(tile, userId, userUuid));
+            AddIfAny(vectorTile, Sequences(map, tile, userId, userUuid));
         if (z >= PicturesMinZoom)
-            AddIfAny(vectorTile, Pictures(tile, userId, userUuid));
+            AddIfAny(vectorTile, Pictures(map, tile, userId, userUuid));
         if (vectorTile.Layers.Count == 0)
             return [];
         using var bytes = new MemoryStream();
         vectorTile.Write(bytes, minLinealExtent: 0, minPolygonalExtent: 1, Extent);
         return bytes.ToArray();
     }
+
+    public void Dispose() => cache?.Dispose();
 
     private static void AddIfAny(VectorTile tile, Layer layer)
     {
@@ -57,10 +84,27 @@ public sealed class MapTiles(IStacMapSource source)
     private static GeoBox Box(Tile tile, double bufferLat = 0, double bufferLon = 0) =>
         new(Math.Max(-90, tile.Bottom - bufferLat), Math.Max(-180, tile.Left - bufferLon), Math.Min(90, tile.Top + bufferLat), Math.Min(180, tile.Right + bufferLon));
 
-    private Layer Grid(Tile tile, int? userId)
+    // Counted by sequence, not by photo: a zoom-0 tile holds the whole archive, but far fewer sequences, and most of them
+    // lie within one cell (a zoom-5 cell is about 80 km wide); only those across cell or tile edges are counted photo by photo.
+    private static Layer Grid(SequenceMap map, Tile tile, int? userId)
     {
+        var box = Box(tile);
         var counter = new CellCounter(tile, new int[GridCells * GridCells]);
-        source.Scan(Box(tile), userId, ref counter);
+        foreach (var shape in map.SequencesIn([box], int.MaxValue))
+        {
+            if (userId is { } user && shape.UserId != user)
+                continue;
+            var bounds = shape.Bounds;
+            var corner = counter.Cell(bounds.MinLat, bounds.MinLon);
+            if (box.Contains(bounds.MinLat, bounds.MinLon) && box.Contains(bounds.MaxLat, bounds.MaxLon) && corner == counter.Cell(bounds.MaxLat, bounds.MaxLon))
+            {
+                counter.Counts[corner] += shape.Members.Length;
+                continue;
+            }
+            foreach (var image in map.MembersOf(shape))
+                if (box.Contains(image.Lat, image.Lon))
+                    counter.Counts[counter.Cell(image.Lat, image.Lon)]++;
+        }
         var layer = new Layer { Name = "grid" };
         var scale = 1 << tile.Zoom;
         for (var cy = 0; cy < GridCells; cy++)
@@ -89,38 +133,46 @@ public sealed class MapTiles(IStacMapSource source)
         return layer;
     }
 
-    private Layer Sequences(Tile tile, int? userId, Func<int, string> userUuid)
+    private static Layer Sequences(SequenceMap map, Tile tile, int? userId, Func<int, string> userUuid)
     {
         var bufferLat = Math.Max((tile.Top - tile.Bottom) * 64 / Extent, SequenceReachMeters / 111_000);
         var bufferLon = Math.Max((tile.Right - tile.Left) * 64 / Extent, SequenceReachMeters / (111_000 * Math.Max(0.01, Math.Cos(tile.Top * Math.PI / 180))));
         // Far out, points closer than a tile pixel draw the same: keep one of each run to bound the work.
         var snap = tile.Zoom < 12 ? (tile.Right - tile.Left) / 512 : 0;
-        var grouper = new SequenceGrouper(new Dictionary<int, List<(long At, double Lon, double Lat)>>(), new Dictionary<int, int>());
-        source.Scan(Box(tile, bufferLat, bufferLon), userId, ref grouper);
+        var box = Box(tile, bufferLat, bufferLon);
+        var found = map.SequencesIn([box], userId is null ? MaxSequences : int.MaxValue);
+        if (userId is { } user)
+            found = [.. found.Where(s => s.UserId == user).Take(MaxSequences)];
         var layer = new Layer { Name = "sequences" };
-        var uncrowded = grouper.Points.Count <= CrowdedAbove;
-        foreach (var (sequenceId, points) in grouper.Points.OrderByDescending(p => p.Value.Count).Take(MaxSequences))
+        var uncrowded = found.Count <= CrowdedAbove;
+        foreach (var shape in found)
         {
-            var key = source.SequenceKey(sequenceId);
-            if (key is null)
-                continue;
-            points.Sort((a, b) => a.At.CompareTo(b.At));
-            var coordinates = new List<Coordinate>(points.Count + 1);
-            foreach (var (_, lon, lat) in points)
+            // The sequence's photos in capture order, those within reach of the tile: the line crosses its edges.
+            var members = map.MembersOf(shape);
+            var coordinates = new List<Coordinate>(members.Length + 1);
+            var first = long.MaxValue;
+            foreach (var image in members)
             {
-                var point = snap > 0 ? new Coordinate(Math.Round(lon / snap) * snap, Math.Round(lat / snap) * snap) : new Coordinate(lon, lat);
+                if (!box.Contains(image.Lat, image.Lon))
+                    continue;
+                first = Math.Min(first, image.CapturedAt);
+                var point = snap > 0
+                    ? new Coordinate(Math.Round(image.Lon / snap) * snap, Math.Round(image.Lat / snap) * snap)
+                    : new Coordinate(image.Lon, image.Lat);
                 if (coordinates.Count == 0 || !coordinates[^1].Equals2D(point))
                     coordinates.Add(point);
             }
+            if (coordinates.Count == 0)
+                continue;
             if (coordinates.Count == 1)
                 coordinates.Add(coordinates[0].Copy());
             var attributes = new AttributesTable
             {
-                { "id", key },
-                { "account_id", userUuid(grouper.Owners[sequenceId]) },
+                { "id", shape.Key },
+                { "account_id", userUuid(shape.UserId) },
                 { "model", "" },
                 { "type", "flat" },
-                { "date", Date(points[0].At) },
+                { "date", Date(first) },
             };
             if (uncrowded)
                 attributes.Add("uncrowded", true);
@@ -129,15 +181,14 @@ public sealed class MapTiles(IStacMapSource source)
         return layer;
     }
 
-    private Layer Pictures(Tile tile, int? userId, Func<int, string> userUuid)
+    private static Layer Pictures(SequenceMap map, Tile tile, int? userId, Func<int, string> userUuid)
     {
-        var collector = new PictureCollector(new List<IndexedImage>(), MaxPictures);
-        source.Scan(Box(tile), userId, ref collector);
+        var found = map.ImagesIn([Box(tile)], MaxPictures, userId);
         var layer = new Layer { Name = "pictures" };
-        var uncrowded = collector.Found.Count <= CrowdedAbove;
-        foreach (var image in collector.Found)
+        var uncrowded = found.Count <= CrowdedAbove;
+        foreach (var image in found)
         {
-            var key = source.SequenceKey(image.SequenceId);
+            var key = map.SequenceKey(image.SequenceId);
             var attributes = new AttributesTable
             {
                 { "id", image.Key },
@@ -160,49 +211,18 @@ public sealed class MapTiles(IStacMapSource source)
     private static string Date(long epochMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private readonly struct CellCounter(Tile tile, int[] counts) : IndexState.IMatchVisitor
+    private readonly struct CellCounter(Tile tile, int[] counts)
     {
         public int[] Counts => counts;
 
-        public void Visit(in IndexedImage image)
+        /// <summary>The grid cell (row-major) a position falls in, clamped to the tile.</summary>
+        public int Cell(double lat, double lon)
         {
             var scale = (double)(1 << tile.Zoom) * GridCells;
-            var px = (image.Lon + 180) / 360 * scale - tile.X * GridCells;
-            var sinLat = Math.Sin(image.Lat * Math.PI / 180);
+            var px = (lon + 180) / 360 * scale - tile.X * GridCells;
+            var sinLat = Math.Sin(lat * Math.PI / 180);
             var py = (0.5 - Math.Log((1 + sinLat) / (1 - sinLat)) / (4 * Math.PI)) * scale - tile.Y * GridCells;
-            var cx = Math.Clamp((int)px, 0, GridCells - 1);
-            var cy = Math.Clamp((int)py, 0, GridCells - 1);
-            counts[cy * GridCells + cx]++;
-        }
-    }
-
-    private readonly struct SequenceGrouper(Dictionary<int, List<(long At, double Lon, double Lat)>> points, Dictionary<int, int> owners)
-        : IndexState.IMatchVisitor
-    {
-        public Dictionary<int, List<(long At, double Lon, double Lat)>> Points => points;
-        public Dictionary<int, int> Owners => owners;
-
-        public void Visit(in IndexedImage image)
-        {
-            if (image.SequenceId == 0)
-                return;
-            if (!points.TryGetValue(image.SequenceId, out var list))
-            {
-                points[image.SequenceId] = list = [];
-                owners[image.SequenceId] = image.UserId;
-            }
-            list.Add((image.CapturedAt, image.Lon, image.Lat));
-        }
-    }
-
-    private readonly struct PictureCollector(List<IndexedImage> found, int max) : IndexState.IMatchVisitor
-    {
-        public List<IndexedImage> Found => found;
-
-        public void Visit(in IndexedImage image)
-        {
-            if (found.Count < max)
-                found.Add(image);
+            return Math.Clamp((int)py, 0, GridCells - 1) * GridCells + Math.Clamp((int)px, 0, GridCells - 1);
         }
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Sightline.Access;
 using Sightline.Contract;
 using Sightline.Search.Index;
@@ -32,13 +32,15 @@ public static class SearchApi
         var query = reader.Read(fields);
         var page = search.Run(query);
         var links = new StacLinks(request);
-        var body = await FeatureCollectionAsync(page, query, links, documents, neighbours, search.Index);
-        if (page.More)
+        var items = await ItemsAsync(page, query, neighbours);
+        string? next = page.More
+            ? links.Search + QueryString(new Dictionary<string, string>(fields) { ["token"] = ItemQueryReader.TokenFor(query.Offset + query.Limit) })
+            : null;
+        return StacResults.GeoJson(w => WriteFeatureCollection(w, items, query, links, documents, () =>
         {
-            var next = new Dictionary<string, string>(fields) { ["token"] = ItemQueryReader.TokenFor(query.Offset + query.Limit) };
-            body["links"]!.AsArray().Add(StacLinks.Link("next", links.Search + QueryString(next), StacLinks.GeoJson));
-        }
-        return StacResults.GeoJson(body);
+            if (next is not null)
+                StacDocuments.WriteLink(w, "next", next, StacLinks.GeoJson);
+        }));
     }
 
     public static async Task<IResult> SearchPost(HttpRequest request, ItemQueryReader reader, ItemSearch search, StacDocuments documents, StacNeighbours neighbours,
@@ -48,44 +50,70 @@ public static class SearchApi
         var query = reader.Read(ItemQueryReader.FromBody(json));
         var page = search.Run(query);
         var links = new StacLinks(request);
-        var body = await FeatureCollectionAsync(page, query, links, documents, neighbours, search.Index);
-        if (page.More)
+        var items = await ItemsAsync(page, query, neighbours);
+        var token = ItemQueryReader.TokenFor(query.Offset + query.Limit);
+        return StacResults.GeoJson(w => WriteFeatureCollection(w, items, query, links, documents, () =>
         {
-            var next = JsonNode.Parse(json.GetRawText())!.AsObject();
-            next["token"] = ItemQueryReader.TokenFor(query.Offset + query.Limit);
-            var link = StacLinks.Link("next", links.Search, StacLinks.GeoJson);
-            link["method"] = "POST";
-            link["body"] = next;
-            link["merge"] = false;
-            body["links"]!.AsArray().Add(link);
-        }
-        return StacResults.GeoJson(body);
+            if (!page.More)
+                return;
+            // STAC's POST paging: the same body with the next token, sent again as it is (merge false).
+            w.WriteStartObject();
+            w.WriteString("rel"u8, "next"u8);
+            w.WriteString("href"u8, links.Search);
+            w.WriteString("type"u8, StacLinks.GeoJson);
+            w.WriteString("method"u8, "POST"u8);
+            w.WriteStartObject("body"u8);
+            foreach (var field in json.EnumerateObject())
+                if (field.Name != "token")
+                    field.WriteTo(w);
+            w.WriteString("token"u8, token);
+            w.WriteEndObject();
+            w.WriteBoolean("merge"u8, false);
+            w.WriteEndObject();
+        }));
     }
 
-    private static async Task<JsonObject> FeatureCollectionAsync(ItemSearch.Page page, ItemQuery query, StacLinks links, StacDocuments documents,
-        StacNeighbours neighbours, ImageIndex index)
+    // The async part (user uuids; for a search by ids, the whole photo and its neighbours from the database, as the
+    // Panoramax viewer asks for one photo at a time), done before anything is written.
+    private static async Task<List<(ItemSource Source, IReadOnlyList<Neighbour>? Around)>> ItemsAsync(ItemSearch.Page page, ItemQuery query,
+        StacNeighbours neighbours)
     {
-        var features = new JsonArray();
+        var items = new List<(ItemSource, IReadOnlyList<Neighbour>?)>(page.Images.Count);
+        var detailed = query.Ids is not null && page.Images.Count <= NeighbourLinksUpTo;
         foreach (var image in page.Images)
         {
             var source = await neighbours.SourceAsync(image);
-            var around = query.Ids is not null && page.Images.Count <= NeighbourLinksUpTo && source.SequenceKey is { } sequenceKey
-                ? await neighbours.AroundAsync(image.Key, sequenceKey, Images.Viewer.Anonymous)
-                : null;
-            features.Add(documents.Item(source, links, around));
-        }
-        return new JsonObject
-        {
-            ["type"] = "FeatureCollection",
-            ["features"] = features,
-            ["numberReturned"] = page.Images.Count,
-            ["context"] = new JsonObject { ["returned"] = page.Images.Count, ["limit"] = query.Limit },
-            ["links"] = new JsonArray
+            if (detailed && source.SequenceKey is { } sequenceKey
+                && await neighbours.LocateAsync(sequenceKey, image.Key, Images.Viewer.Anonymous) is var (sequence, position))
             {
-                StacLinks.Link("self", links.Self, StacLinks.GeoJson),
-                StacLinks.Link("root", links.Root, StacLinks.Json),
-            },
-        };
+                items.Add((ItemSource.Of(sequence.Images[position], source.UserUuid, Images.Viewer.Anonymous), neighbours.Around(sequence, position)));
+                continue;
+            }
+            items.Add((source, null));
+        }
+        return items;
+    }
+
+    private static void WriteFeatureCollection(Utf8JsonWriter w, List<(ItemSource Source, IReadOnlyList<Neighbour>? Around)> items, ItemQuery query,
+        StacLinks links, StacDocuments documents, Action writeNextLink)
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "FeatureCollection"u8);
+        w.WriteStartArray("features"u8);
+        foreach (var (source, around) in items)
+            documents.WriteItem(w, source, links, around);
+        w.WriteEndArray();
+        w.WriteNumber("numberReturned"u8, items.Count);
+        w.WriteStartObject("context"u8);
+        w.WriteNumber("returned"u8, items.Count);
+        w.WriteNumber("limit"u8, query.Limit);
+        w.WriteEndObject();
+        w.WriteStartArray("links"u8);
+        StacDocuments.WriteLink(w, "self", links.Self, StacLinks.GeoJson);
+        StacDocuments.WriteLink(w, "root", links.Root, StacLinks.Json);
+        writeNextLink();
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     public static string QueryString(IReadOnlyDictionary<string, string> fields) =>

@@ -18,7 +18,6 @@ public static class StacApi
         services.AddSingleton<ItemSearch>();
         services.AddSingleton<StacNeighbours>();
         services.AddSingleton<StacApplication>();
-        services.AddSingleton<IStacMapSource, IndexMapSource>();
         services.AddSingleton<MapTiles>();
         return services;
     }

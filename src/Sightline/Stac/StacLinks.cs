@@ -26,6 +26,7 @@ public sealed class StacLinks(HttpRequest request)
     public string Search => Root + "/search";
     public string User(string id) => $"{Root}/users/{id}";
     public string Thumbnail(string imageKey, int width) => $"{Origin}/{imageKey}/thumb-{width}.jpg";
+    public string Original(string imageKey) => $"{Root}/pictures/{imageKey}/original.jpg";
 
     /// <summary>The request's own URL, for <c>self</c>.</summary>
     public string Self => Origin + request.Path + request.QueryString;

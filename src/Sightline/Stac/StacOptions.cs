@@ -15,4 +15,6 @@ public sealed class StacOptions
     public int MaxOffset { get; set; } = 100_000;
     /// <summary>Photos of other sequences within this distance are linked from an item as <c>related</c>.</summary>
     public double RelatedMeters { get; set; } = 15;
+    /// <summary>Encoded <c>/api/map</c> tiles are kept in this much memory until the index changes; 0 keeps none.</summary>
+    public int TileCacheMegabytes { get; set; } = 32;
 }

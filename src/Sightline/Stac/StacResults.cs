@@ -19,6 +19,24 @@ public static class StacResults
 
     public static IResult GeoJson(JsonNode document) => Json(document, StacLinks.GeoJson);
 
+    private static readonly JsonWriterOptions Writing = new() { Encoder = Compact.Encoder };
+
+    /// <summary>A GeoJSON answer written by <paramref name="write"/> straight into the response, without a document in memory.</summary>
+    public static IResult GeoJson(Action<Utf8JsonWriter> write) => new Written(write, StacLinks.GeoJson);
+
+    private sealed class Written(Action<Utf8JsonWriter> write, string contentType) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            var response = context.Response;
+            response.StatusCode = 200;
+            response.ContentType = contentType + "; charset=utf-8";
+            await using (var writer = new Utf8JsonWriter(response.BodyWriter, Writing))
+                write(writer);
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
+        }
+    }
+
     /// <summary>The /api form of a contract failure (see <see cref="FailureForm"/>): same status and code, plus description.</summary>
     public static readonly FailureForm Failure = new(async (context, code, message) =>
     {

@@ -94,16 +94,22 @@ public sealed class SequenceMap
         return n == members.Length ? members : members[..n];
     }
 
-    /// <summary>Public, visible images in the boxes, newest first then key, at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<IndexedImage> ImagesIn(IReadOnlyList<GeoBox> boxes, int limit)
+    /// <summary>
+    /// Public, visible images in the boxes (only one user's when <paramref name="userId"/> is given), newest first then key,
+    /// at most <paramref name="limit"/>.
+    /// </summary>
+    public IReadOnlyList<IndexedImage> ImagesIn(IReadOnlyList<GeoBox> boxes, int limit, int? userId = null)
     {
         var top = new TopK(limit, HitOrder.NewestFirst);
         var visitor = new Collector(top);
-        Images.Scan(new ImageFilter { Areas = boxes }, ref visitor);
+        Images.Scan(new ImageFilter { Areas = boxes, UserId = userId }, ref visitor);
         return top.Sorted().Select(h => h.Image).ToList();
     }
 
     public string Username(int userId) => usernames(userId);
+
+    /// <summary>The key of a sequence with a visible image; null for any other.</summary>
+    public string? SequenceKey(int sequenceId) => byId.TryGetValue(sequenceId, out var shape) ? shape.Key : null;
 
     private static double[] Bounds(SequenceShape[] shapes)
     {

@@ -9,7 +9,8 @@ public interface IUploadStore
     public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState, string? Failure);
 
     /// <summary>A photo ready to be recorded: its file is already durable under its content hash.</summary>
-    public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height);
+    public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height,
+        Camera Camera);
 
     public sealed record Failure
     {
@@ -20,6 +21,9 @@ public interface IUploadStore
     }
 
     Task<Upload?> FindAsync(long userId, string uploadKey);
+
+    /// <summary>The user's upload that made the image with this key; null when the image is not one of their uploads.</summary>
+    Task<Upload?> FindByImageAsync(long userId, string imageKey);
 
     /// <summary>
     /// Records the upload, its image (state received) and the job that will process it, in one transaction.

@@ -2,12 +2,13 @@ using System.Globalization;
 using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
 using MetadataExtractor.Formats.Jpeg;
+using Sightline.Images;
 
 namespace Sightline.Uploads;
 
-/// <summary>What a JPEG's header and EXIF say about a photo: its size and, where present, where, when and which way.</summary>
+/// <summary>What a JPEG's header and EXIF say about a photo: its size and, where present, where, when, which way and with what camera.</summary>
 public sealed record PhotoMetadata(
-    int Width, int Height, double? Lat, double? Lon, double? Ca, long? CapturedAt, int Orientation)
+    int Width, int Height, double? Lat, double? Lon, double? Ca, long? CapturedAt, int Orientation, Camera Camera)
 {
     /// <summary>
     /// Reads the JPEG frame header and EXIF without decoding pixels; null when the file is not a JPEG
@@ -33,8 +34,9 @@ public sealed record PhotoMetadata(
         var (lat, lon, ca) = Position(directories.OfType<GpsDirectory>().FirstOrDefault());
         var ifd0 = directories.OfType<ExifIfd0Directory>().FirstOrDefault();
         var orientation = ifd0 is not null && ifd0.TryGetInt32(ExifDirectoryBase.TagOrientation, out var o) && o is >= 1 and <= 8 ? o : 1;
-        var capturedAt = CaptureTime(directories.OfType<ExifSubIfdDirectory>().FirstOrDefault());
-        return new PhotoMetadata(width, height, lat, lon, ca, capturedAt, orientation);
+        var sub = directories.OfType<ExifSubIfdDirectory>().FirstOrDefault();
+        var capturedAt = CaptureTime(sub);
+        return new PhotoMetadata(width, height, lat, lon, ca, capturedAt, orientation, Camera.From(ifd0, sub));
     }
 
     private static (double? Lat, double? Lon, double? Ca) Position(GpsDirectory? gps)

@@ -119,6 +119,6 @@ public sealed class UploadReceiver(
         if (!JpegStructure.IsComplete(file.Path))
             throw ApiException.Invalid("body", "must be a complete JPEG image that decodes (this one is truncated or corrupt)");
         return new IUploadStore.NewImage(null, hash, size, lat.Value, lon.Value, given.Ca ?? metadata.Ca, capturedAt,
-            metadata.Orientation, metadata.Width, metadata.Height);
+            metadata.Orientation, metadata.Width, metadata.Height, metadata.Camera);
     }
 }

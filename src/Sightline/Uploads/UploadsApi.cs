@@ -4,6 +4,7 @@ using Sightline.Access;
 using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Projects;
+using Sightline.Storage;
 
 namespace Sightline.Uploads;
 
@@ -40,11 +41,13 @@ public static partial class UploadsApi
         group.MapDelete("/images/{key}", DeleteUpload)
             .WithName("DeleteUpload")
             .WithSummary("Withdraw an upload")
-            .WithDescription("Removes the upload with this upload key, the image made from it and its files.");
+            .WithDescription("Removes the upload with this upload key (or the caller's upload that made the image with this image key), " +
+                             "the image made from it and its files.");
         group.MapDelete("/images/{key}/file", DeleteOriginal)
             .WithName("DeleteUploadFile")
             .WithSummary("Remove an upload's original")
-            .WithDescription("Removes only the stored original of the upload with this upload key; the thumbnails stay.");
+            .WithDescription("Removes only the stored original of the upload with this upload key (or the caller's upload that made the image " +
+                             "with this image key); the thumbnails stay.");
         group.MapGet("/status", GetStatus)
             .WithName("GetUploadStatus")
             .WithSummary("The state of the caller's uploads")
@@ -97,7 +100,8 @@ public static partial class UploadsApi
 
     public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteUpload(string key, Caller caller, IUploadStore uploads, ImageFiles files)
     {
-        var removed = await uploads.DeleteAsync(caller.Token!.UserId, UploadKey(key))
+        var userId = caller.Token!.UserId;
+        var removed = await uploads.DeleteAsync(userId, await UploadKeyOfAsync(key, userId, uploads))
             ?? throw ApiException.NotFound($"Upload '{key}'");
         await files.DeleteDerivativesAsync(removed.ImageKey);
         if (!await uploads.IsOriginalInUseAsync(removed.ContentHash))
@@ -107,7 +111,8 @@ public static partial class UploadsApi
 
     public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteOriginal(string key, Caller caller, IUploadStore uploads, ImageFiles files)
     {
-        var upload = await uploads.ForgetOriginalAsync(caller.Token!.UserId, UploadKey(key))
+        var userId = caller.Token!.UserId;
+        var upload = await uploads.ForgetOriginalAsync(userId, await UploadKeyOfAsync(key, userId, uploads))
             ?? throw ApiException.NotFound($"Upload '{key}'");
         if (!await uploads.IsOriginalInUseAsync(upload.ContentHash))
             await files.DeleteOriginalAsync(upload.ContentHash);
@@ -123,6 +128,17 @@ public static partial class UploadsApi
         return TypedResults.Ok(new UploadDtos.UploadStatus(
             Count(ImageState.Received), Count(ImageState.Processing), Count(ImageState.Done), Count(ImageState.Failed),
             failures.Select(f => new UploadDtos.UploadFailure(f.UploadKey, f.ImageKey, f.Reason, f.At)).ToList()));
+    }
+
+    // The spec's table names the path key of the two DELETEs "key (path, image)": the uploader's own upload key is taken
+    // first (what upload tools know), else the key of an image one of their uploads made (what a client that only
+    // searched, such as the web app's "my photos", knows). Unknown either way: the upload key, for the 404.
+    private static async Task<string> UploadKeyOfAsync(string key, long userId, IUploadStore uploads)
+    {
+        var uploadKey = UploadKey(key);
+        if (await uploads.FindAsync(userId, uploadKey) is null && RandomKey.IsKeyShaped(key) && await uploads.FindByImageAsync(userId, key) is { } made)
+            return made.UploadKey;
+        return uploadKey;
     }
 
     private static string UploadKey(string key) =>

@@ -89,6 +89,27 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUploadIsAlsoDeletedByTheKeyOfTheImageItMadeButOnlyByItsUploader()
+    {
+        var first = (await uploader.UploadProcessedAsync("by-image-1", NewPhoto())).GetProperty("key").GetString()!;
+        var second = (await uploader.UploadProcessedAsync("by-image-2", NewPhoto())).GetProperty("key").GetString()!;
+        Assert.Equal(2, CountFiles(server.DataDirectory, "originals"));
+
+        // Someone else's token: the image is not one of their uploads.
+        var other = await Uploader.CreateAsync(server, "someone-else");
+        await ContractAssert.Error(await other.SendAsync(HttpMethod.Delete, $"/v2/me/uploads/images/{first}"), "not_found");
+        await ContractAssert.Error(await other.SendAsync(HttpMethod.Delete, $"/v2/me/uploads/images/{first}/file"), "not_found");
+
+        Assert.Equal(HttpStatusCode.OK, (await uploader.SendAsync(HttpMethod.Delete, $"/v2/me/uploads/images/{second}/file")).StatusCode);
+        Assert.Equal(1, CountFiles(server.DataDirectory, "originals"));
+        Assert.Equal(HttpStatusCode.OK, (await uploader.SendAsync(HttpMethod.Delete, $"/v2/me/uploads/images/{first}")).StatusCode);
+        await ContractAssert.Error(await server.Http.GetAsync($"/v2/im/{first}?client_id={uploader.ClientId}"), "not_found");
+        Assert.Equal(0, CountFiles(server.DataDirectory, "originals"));
+        // The upload key is free again, as after a delete by upload key.
+        await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Delete, "/v2/me/uploads/images/by-image-1"), "not_found");
+    }
+
+    [Fact]
     public async Task DeletingAnUnknownUploadIsNotFound()
     {
         await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Delete, "/v2/me/uploads/images/never"), "not_found");

@@ -21,6 +21,8 @@ public sealed record PhotoSpec
     public DateTime? GpsTaken { get; init; }
     /// <summary>The camera, written as Make and Model.</summary>
     public (string Make, string Model)? Camera { get; init; }
+    /// <summary>The lens, written as FocalLength (a rational, millimetres) and FocalLengthIn35mmFilm (whole millimetres).</summary>
+    public (string FocalLength, int In35mmFilm)? Lens { get; init; }
     /// <summary>Varies the pixels so that otherwise equal specs give different files.</summary>
     public int Seed { get; init; }
 }
@@ -65,6 +67,11 @@ public static class Photos
             {
                 Tag("exif-ifd0-Make", make);
                 Tag("exif-ifd0-Model", model);
+            }
+            if (spec.Lens is var (focalLength, in35mmFilm))
+            {
+                Tag("exif-ifd2-FocalLength", focalLength);
+                Tag("exif-ifd2-FocalLengthIn35mmFilm", in35mmFilm.ToString(CultureInfo.InvariantCulture));
             }
             if (spec.Orientation is { } orientation)
                 image.Set(GValue.GIntType, "orientation", orientation);

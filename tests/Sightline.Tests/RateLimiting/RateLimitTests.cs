@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.RateLimiting;
@@ -31,6 +32,48 @@ public sealed class RateLimitTests
         Assert.Equal("12", retryAfter); // 5 a minute refill one request every 12 s
         Assert.Equal(0, Remaining(refused));
         Assert.True(refused.Headers.Contains("RateLimit-Policy"));
+    }
+
+    [Fact]
+    public async Task TheWebAppsCallsDrawOnEachVisitorsBudgetsNotOnOneApplicationBudget()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["RateLimit:ApplicationPerMinute"] = "2", ["RateLimit:AnonymousPerMinute"] = "4", ["RateLimit:TokenPerMinute"] = "3",
+        });
+        var webApp = await server.Services.GetRequiredService<Sightline.WebApp.WebAppClient>().ClientIdAsync(CancellationToken.None);
+        // Anonymous visitors: the address's budget (4), not the application's (2).
+        for (var i = 0; i < 4; i++)
+        {
+            using var ok = await server.Http.GetAsync($"/v2/status?client_id={webApp}");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.False(ok.Headers.Contains("RateLimit-Policy")); // no application budget is spent
+        }
+        using (var refused = await server.Http.GetAsync($"/v2/status?client_id={webApp}"))
+        {
+            await ContractAssert.Error(refused, "too_many_requests");
+            Assert.Equal("15", refused.Headers.GetValues("Retry-After").Single()); // 4 a minute: the address's refill
+        }
+
+        // A signed-in person: their token's budget (3), whatever the address has left.
+        await server.AddUserAsync("visitor");
+        var token = await server.IssueTokenAsync("visitor", webApp, "user:read");
+        for (var i = 0; i <= 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/me?client_id={webApp}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var answer = await server.Http.SendAsync(request);
+            if (i < 3)
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            else
+                Assert.Equal("20", answer.Headers.GetValues("Retry-After").Single()); // 3 a minute
+        }
+
+        // Any other application keeps its one budget.
+        var (other, _) = await server.AddClientAsync("other");
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v2/status?client_id={other}")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await server.Http.GetAsync($"/v2/status?client_id={other}")).StatusCode);
     }
 
     [Fact]

@@ -89,8 +89,15 @@ public sealed class StacApiTests(StacArchive archive)
         var item = await archive.GetJsonAsync($"/api/collections/{id}/items/{second}");
         var properties = item.GetProperty("properties");
         Assert.InRange(properties.GetProperty("view:azimuth").GetDouble(), 0, 360);
-        var size = properties.GetProperty("pers:interior_orientation").GetProperty("sensor_array_dimensions");
-        Assert.Equal([1600, 1200], size.EnumerateArray().Select(v => v.GetInt32()).ToArray());
+        var interior = properties.GetProperty("pers:interior_orientation");
+        Assert.Equal([1600, 1200], interior.GetProperty("sensor_array_dimensions").EnumerateArray().Select(v => v.GetInt32()).ToArray());
+        // The demo generator's camera, read from each photo's EXIF at upload.
+        Assert.Equal("Google", interior.GetProperty("camera_manufacturer").GetString());
+        Assert.Equal("Pixel 7", interior.GetProperty("camera_model").GetString());
+        Assert.Equal(6.81, interior.GetProperty("focal_length").GetDouble());
+        Assert.Equal(73.7, interior.GetProperty("field_of_view").GetDouble()); // 2 atan(36 / (2 x 24 mm))
+        // Nobody signed in: no original.
+        Assert.False(item.GetProperty("assets").TryGetProperty("original", out _));
         Assert.Contains("https://stac-extensions.github.io/view/v1.0.0/schema.json", item.GetProperty("stac_extensions").EnumerateArray().Select(e => e.GetString()));
 
         var assets = item.GetProperty("assets").EnumerateObject().Select(a => a.Value).ToList();
@@ -116,6 +123,42 @@ public sealed class StacApiTests(StacArchive archive)
         // The first photo has no prev, the last no next.
         var first = await archive.GetJsonAsync($"/api/collections/{id}/items/{items[0].GetProperty("id").GetString()}");
         Assert.DoesNotContain(first.GetProperty("links").EnumerateArray(), l => l.GetProperty("rel").GetString() == "prev");
+    }
+
+    [Fact]
+    public async Task AnUploadedPhotosCameraIsInItsItemAndItsOriginalOnlyForItsUploaderAndModerators()
+    {
+        var key = archive.PrivateKeys[0];
+        var path = $"/api/collections/{archive.PrivateSequence}/items/{key}";
+        var original = $"/api/pictures/{key}/original.jpg";
+        foreach (var token in new[] { archive.OwnerToken, archive.AdminToken })
+        {
+            var item = await archive.GetJsonAsync(path, token);
+            var interior = item.GetProperty("properties").GetProperty("pers:interior_orientation");
+            Assert.Equal("Ricoh", interior.GetProperty("camera_manufacturer").GetString());
+            Assert.Equal("THETA X", interior.GetProperty("camera_model").GetString());
+            Assert.Equal(1.37, interior.GetProperty("focal_length").GetDouble());
+            Assert.Equal(132.1, interior.GetProperty("field_of_view").GetDouble()); // 2 atan(36 / (2 x 8 mm))
+            Assert.Equal([640, 480], interior.GetProperty("sensor_array_dimensions").EnumerateArray().Select(v => v.GetInt32()).ToArray());
+
+            var asset = item.GetProperty("assets").GetProperty("original");
+            Assert.Equal("image/jpeg", asset.GetProperty("type").GetString());
+            Assert.Equal(new Uri(archive.Server.BaseAddress, original).AbsoluteUri, asset.GetProperty("href").GetString());
+            using var file = await archive.SendAsync(HttpMethod.Get, asset.GetProperty("href").GetString()!, token: token);
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.True(file.Headers.CacheControl is { Private: true, NoStore: true }, $"Cache-Control: {file.Headers.CacheControl}");
+            Assert.Equal(archive.PrivateFiles[0], await file.Content.ReadAsByteArrayAsync()); // the very bytes uploaded, EXIF and all
+        }
+
+        // A project member sees the photo but not its original; strangers and anonymous callers see neither.
+        var seen = await archive.GetJsonAsync(path, archive.MemberToken);
+        Assert.False(seen.GetProperty("assets").TryGetProperty("original", out _));
+        foreach (var token in new[] { archive.MemberToken, archive.StrangerToken, null })
+        {
+            using var refused = await archive.SendAsync(HttpMethod.Get, original, token: token);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Equal("not_found", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        }
     }
 
     [Fact]

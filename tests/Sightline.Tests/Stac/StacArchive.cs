@@ -26,6 +26,10 @@ public sealed class StacArchive : IAsyncLifetime
     public string StrangerToken { get; private set; } = "";
     public string AdminToken { get; private set; } = "";
     public IReadOnlyList<string> PrivateKeys { get; private set; } = [];
+    /// <summary>The files uploaded as the private photos (with a camera and lens in their EXIF), in the order of <see cref="PrivateKeys"/>.</summary>
+    public IReadOnlyList<byte[]> PrivateFiles { get; private set; } = [];
+    /// <summary>The private photos' uploader, with private:read.</summary>
+    public string OwnerToken { get; private set; } = "";
     public string PrivateSequence { get; private set; } = "";
     public string HiddenKey { get; private set; } = "";
 
@@ -45,15 +49,23 @@ public sealed class StacArchive : IAsyncLifetime
         MemberToken = await Server.IssueTokenAsync("member", ClientId, "private:read");
         await Server.AddUserAsync("stranger");
         StrangerToken = await Server.IssueTokenAsync("stranger", ClientId, "private:read");
+        OwnerToken = await Server.IssueTokenAsync("surveyor", ClientId, "private:read");
         var keys = new List<string>();
+        var files = new List<byte[]>();
         for (var i = 0; i < 2; i++)
         {
-            var photo = Photos.Jpeg(new PhotoSpec { Lat = 51.0557 + i * 0.00005, Lon = 3.7207, Ca = 90, Taken = new DateTime(2024, 5, 5, 12, 0, i * 2, DateTimeKind.Utc), Seed = i });
+            var photo = Photos.Jpeg(new PhotoSpec
+            {
+                Lat = 51.0557 + i * 0.00005, Lon = 3.7207, Ca = 90, Taken = new DateTime(2024, 5, 5, 12, 0, i * 2, DateTimeKind.Utc), Seed = i,
+                Camera = ("Ricoh", "THETA X"), Lens = ("137/100", 8),
+            });
             var image = await owner.UploadProcessedAsync($"private-{i}", photo, "&project=survey");
             keys.Add(image.GetProperty("key").GetString()!);
+            files.Add(photo);
             PrivateSequence = image.GetProperty("sequence_key").GetString()!;
         }
         PrivateKeys = keys;
+        PrivateFiles = files;
 
         // A public photo on the Korenmarkt, hidden by an upheld complaint.
         var hider = await Uploader.CreateAsync(Server, "hider");

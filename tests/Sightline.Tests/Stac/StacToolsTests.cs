@@ -32,6 +32,9 @@ public sealed class StacToolsTests(StacArchive archive)
             ["search-post"] = await archive.PostJsonAsync("/api/search", $$"""{"collections":["{{sequence}}"],"sortby":[{"field":"id","direction":"asc"}]}"""),
             ["user-catalogue"] = await archive.GetJsonAsync($"/api/users/{demo}/collection"),
             ["private-item-member"] = await archive.GetJsonAsync($"/api/collections/{archive.PrivateSequence}/items/{archive.PrivateKeys[0]}", archive.MemberToken),
+            // With the camera from the EXIF and the original asset its uploader may read.
+            ["private-item-owner"] = await archive.GetJsonAsync($"/api/collections/{archive.PrivateSequence}/items/{archive.PrivateKeys[0]}", archive.OwnerToken),
+            ["private-items-owner"] = await archive.GetJsonAsync($"/api/collections/{archive.PrivateSequence}/items", archive.OwnerToken),
         };
         foreach (var (name, json) in answers)
             await File.WriteAllTextAsync(Path.Combine(folder, name + ".json"), json.GetRawText());

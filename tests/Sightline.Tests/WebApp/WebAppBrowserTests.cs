@@ -105,7 +105,9 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         var token = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('sightline.session')).token");
         Assert.Equal(HttpStatusCodeOk, await MeStatusAsync(token));
 
-        await page.ClickAsync("#sign-out");
+        // The app shows the signed-out state at once and revokes the token in the background: wait for that answer.
+        var revoked = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#sign-out"), r => r.Url.Contains("/revoke", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCodeOk, revoked.Status);
         await page.WaitForSelectorAsync("#sign-in");
         Assert.NotEqual(HttpStatusCodeOk, await MeStatusAsync(token));
     }
@@ -219,6 +221,32 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         var member = await app.OpenAsync($"/?pKey={key}");
         await WebAppFixture.SignInAsync(member, owner);
         Assert.Equal(key, await ShownPhotoAsync(member, key));
+    }
+
+    [Fact]
+    public async Task MyPhotosDeletesAPhotoUploadedElsewhere()
+    {
+        // Uploaded by another client (an upload tool), so this browser never saw its upload key.
+        var owner = "dora";
+        await app.Server.AddUserAsync(owner, WebAppFixture.Password);
+        var token = await app.Server.IssueTokenAsync(owner, app.DemoClientId, "public:upload");
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/from-a-tool?client_id={app.DemoClientId}")
+        {
+            Content = new ByteArrayContent(Photo(51.0700, 3.7400, new DateTime(2025, 5, 1, 8, 0, 0, DateTimeKind.Utc), shade: 120)),
+        };
+        upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var key = (await (await app.Server.Http.SendAsync(upload)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("image_key").GetString()!;
+        await WaitForUploadDoneAsync("from-a-tool", token);
+
+        var page = await app.OpenAsync("/me");
+        await WebAppFixture.SignInAsync(page, owner);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "Delete this photo for good?"
+        var tile = page.Locator(".photo-grid li").Filter(new LocatorFilterOptions { Has = page.Locator($"a[href*='{key}']") });
+        await tile.GetByRole(AriaRole.Button).ClickAsync();
+        await tile.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        using var gone = await app.Server.Http.GetAsync($"/v2/im/{key}?client_id={app.DemoClientId}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
     }
 
     [Fact]

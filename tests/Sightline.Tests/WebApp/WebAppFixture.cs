@@ -73,7 +73,7 @@ public sealed class WebAppFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Signs in through the app's own button: the server's sign-in and consent pages, then back (PKCE).</summary>
+    /// <summary>Signs in through the app's own button: the server's sign-in page (no consent page: the app is first-party), then back (PKCE).</summary>
     public static async Task SignInAsync(IPage page, string username)
     {
         page.SetDefaultTimeout(BrowserTimeoutMs);
@@ -82,7 +82,6 @@ public sealed class WebAppFixture : IAsyncLifetime
         await page.FillAsync("#username", username);
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
-        await page.ClickAsync("button[name=decision][value=allow]");
         await page.WaitForSelectorAsync("#sign-out");
         // The account area shows the session as soon as the token is stored, a moment before the app leaves the callback.
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));

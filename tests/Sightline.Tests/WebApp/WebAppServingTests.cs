@@ -101,4 +101,36 @@ public sealed class WebAppServingTests(WebAppServingTests.ServerFixture fixture)
             "&response_type=code&scope=user:read&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
     }
+
+    [Fact]
+    public async Task SigningInToTheWebAppAsksNoConsentButEveryOtherClientStillDoes()
+    {
+        const string password = "correct horse battery staple";
+        var username = await fixture.Server.AddUserAsync("consenter", password);
+        var html = await Http.GetStringAsync("/");
+        var webApp = Regex.Match(html, "&quot;clientId&quot;:&quot;([A-Za-z0-9_-]{22})&quot;").Groups[1].Value;
+        var callback = new Uri(fixture.Server.BaseAddress, "/signin/callback").AbsoluteUri;
+        var (_, challenge) = OAuth.Browser.NewPkce();
+        string Authorize(string clientId, string redirect) =>
+            $"/connect?client_id={clientId}&redirect_uri={Uri.EscapeDataString(redirect)}&response_type=code&scope=user:read&state=s1" +
+            $"&code_challenge={challenge}&code_challenge_method=S256";
+
+        using var browser = new OAuth.Browser(fixture.Server.BaseAddress);
+        await browser.SignInAsync(username, password);
+        // Signed in, the app's own request goes straight back to its callback with a code.
+        using var app = await browser.GetAsync(Authorize(webApp, callback));
+        Assert.Equal(HttpStatusCode.Redirect, app.StatusCode);
+        Assert.StartsWith(callback + "?", app.Headers.Location!.AbsoluteUri);
+        var answer = OAuth.Browser.RedirectParameters(app);
+        Assert.Equal("s1", answer["state"]);
+        Assert.False(string.IsNullOrEmpty(answer["code"]));
+
+        // A third-party client, same person, same session: the consent page.
+        var (other, _) = await fixture.Server.AddClientAsync("Third Party Viewer", "https://viewer.example.org/cb");
+        using var consent = await browser.GetAsync(Authorize(other, "https://viewer.example.org/cb"));
+        Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
+        var page = await consent.Content.ReadAsStringAsync();
+        Assert.Contains("Third Party Viewer", page);
+        Assert.Contains("name=\"decision\" value=\"allow\"", page);
+    }
 }

@@ -1,10 +1,9 @@
-// My photos: the signed-in person's sequences and photos (public and, with a project, private), with delete for the
-// photos uploaded from this browser (the upload API deletes by upload key, which only the uploader's browser knows).
+// My photos: the signed-in person's sequences and photos (public and, with a project, private), each with delete (the
+// upload API's DELETE takes the image key of one of the caller's uploads, wherever they were uploaded from).
 import { h, mount, toast, formatDate, thumbUrl } from '../ui.js';
 import { api, fetchBlobUrl } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
-import { uploadKeyOf, forgetUpload } from './uploads-memory.js';
 
 export class MePage {
   constructor() {
@@ -47,18 +46,17 @@ export class MePage {
     const img = h('img', { alt: `Photo taken ${formatDate(im.captured_at)}`, width: 160, height: 120, loading: 'lazy' });
     if (isPrivate) fetchBlobUrl(thumbUrl(im.key)).then(url => { img.src = url; }).catch(() => {});
     else img.src = thumbUrl(im.key);
-    const uploadKey = uploadKeyOf(im.key);
-    const remove = uploadKey ? h('button', { type: 'button', class: 'secondary small', onclick: async () => {
-      if (!confirm('Delete this photo for good?')) return;
-      try {
-        await api(`/v2/me/uploads/images/${encodeURIComponent(uploadKey)}`, { method: 'DELETE' });
-        forgetUpload(im.key);
-        item.remove();
-        toast('Photo deleted.');
-      } catch (error) {
-        toast(error.message, 'error');
-      }
-    } }, 'Delete') : null;
+    const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete the photo taken ${formatDate(im.captured_at)}`,
+      onclick: async () => {
+        if (!confirm('Delete this photo for good?')) return;
+        try {
+          await api(`/v2/me/uploads/images/${encodeURIComponent(im.key)}`, { method: 'DELETE' });
+          item.remove();
+          toast('Photo deleted.');
+        } catch (error) {
+          toast(error.message, 'error');
+        }
+      } }, 'Delete');
     const item = h('li', {}, h('a', { href: `/?pKey=${encodeURIComponent(im.key)}`, 'data-link': true }, img),
       h('span', { class: 'muted' }, formatDate(im.captured_at)), remove);
     return item;

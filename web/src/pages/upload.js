@@ -5,7 +5,6 @@ import { h, mount, thumbUrl } from '../ui.js';
 import { api, apiUrl, authHeaders, ApiError } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
-import { rememberUpload } from './uploads-memory.js';
 
 const PARALLEL = 2;
 
@@ -106,7 +105,6 @@ class UploadItem {
         this.progress.value = 100;
         this.set('duplicate', 'already uploaded');
         this.imageKey = known.image_key;
-        rememberUpload(known.image_key, key);
         await this.watch(key);
         return;
       }
@@ -114,7 +112,6 @@ class UploadItem {
       const answer = await send(this.file, key, fraction => { this.progress.value = Math.round(fraction * 100); });
       this.progress.value = 100;
       this.imageKey = answer.image_key;
-      rememberUpload(answer.image_key, key);
       this.set('accepted', 'accepted, processing…');
       await this.watch(key);
     } catch (error) {
