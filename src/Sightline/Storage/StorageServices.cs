@@ -124,6 +124,8 @@ public static class StorageServices
         services.AddSingleton<IImageStore, PostgresImageStore>();
         services.AddSingleton<IImageStatistics, PostgresImageStatistics>();
         services.AddSingleton<IUploadStore, PostgresUploadStore>();
+        services.AddSingleton<Me.ITakeoutStore, PostgresTakeoutStore>();
+        services.AddSingleton<IDataProtectionKeyStore, PostgresDataProtectionKeyStore>();
         services.AddSingleton<IProjectStore, PostgresProjectStore>();
         services.AddSingleton<ISequenceStore, PostgresSequenceStore>();
         services.AddSingleton<ISearchIndexStore, PostgresSearchIndexStore>();

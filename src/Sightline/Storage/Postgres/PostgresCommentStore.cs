@@ -11,7 +11,7 @@ public sealed class PostgresCommentStore(PostgresDatabase database, TimeProvider
     private const string Select =
         """
         SELECT c.id, c.key, c.image_id AS ImageId, i.key AS ImageKey, i.project_id AS ImageProjectId, i.user_id AS ImageOwnerId,
-               c.user_id AS UserId, u.username, u.avatar AS UserAvatar, c.body AS Text, c.created_at AS CreatedAt
+               c.user_id AS UserId, CASE WHEN u.deleted_at IS NULL THEN u.username ELSE 'deleted user' END AS username, u.avatar AS UserAvatar, c.body AS Text, c.created_at AS CreatedAt
         FROM comments c JOIN images i ON i.id = c.image_id JOIN users u ON u.id = c.user_id
         """;
 

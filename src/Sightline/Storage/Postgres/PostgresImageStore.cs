@@ -10,7 +10,8 @@ public sealed class PostgresImageStore(PostgresDatabase database) : IImageStore
         """
         SELECT i.id, i.key, i.user_id AS UserId, u.username, i.project_id AS ProjectId, s.key AS SequenceKey, i.state AS StateName,
                i.content_hash AS ContentHash, i.lat, i.lon, i.ca, i.captured_at AS CapturedAt,
-               i.orientation, i.width, i.height, i.derivative_version AS DerivativeVersion
+               i.orientation, i.width, i.height, i.derivative_version AS DerivativeVersion,
+               i.camera_make AS CameraMake, i.camera_model AS CameraModel, i.focal_length AS FocalLength, i.focal_length_35mm AS FocalLength35mm
         FROM images i JOIN users u ON u.id = i.user_id LEFT JOIN sequences s ON s.id = i.sequence_id
         """;
 
@@ -66,13 +67,17 @@ public sealed class PostgresImageStore(PostgresDatabase database) : IImageStore
         public long Width { get; init; }
         public long Height { get; init; }
         public long DerivativeVersion { get; init; }
+        public string? CameraMake { get; init; }
+        public string? CameraModel { get; init; }
+        public double? FocalLength { get; init; }
+        public double? FocalLength35mm { get; init; }
 
         public Image ToImage() => new()
         {
             Id = Id, Key = Key, UserId = UserId, Username = Username, SequenceKey = SequenceKey, ProjectId = ProjectId,
             State = ImageStates.Parse(StateName), ContentHash = ContentHash, Lat = Lat, Lon = Lon, Ca = Ca,
             CapturedAt = CapturedAt, Orientation = (int)Orientation, Width = (int)Width, Height = (int)Height,
-            DerivativeVersion = (int)DerivativeVersion,
+            DerivativeVersion = (int)DerivativeVersion, Camera = new Camera(CameraMake, CameraModel, FocalLength, FocalLength35mm),
         };
     }
 }

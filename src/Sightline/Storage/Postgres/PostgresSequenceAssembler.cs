@@ -9,7 +9,8 @@ namespace Sightline.Storage.Postgres;
 /// Puts a newly processed image into one of its owner's sequences, inside the caller's transaction.
 /// A photo inside a sequence's time span joins it; otherwise it joins the sequence of the neighbour in
 /// time that is close enough (within the gap limits), the earlier one first; otherwise it starts a new one.
-/// Sequences are never merged or split afterwards, so their keys stay stable.
+/// A late photo close to both neighbours when they are in two sequences bridges them: the later sequence is merged
+/// into the earlier one, which keeps its key; the later key is gone (not_found). Sequences are never split.
 /// </summary>
 public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
 {
@@ -40,6 +41,15 @@ public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
         long? chosen = null;
         if (before is not null && after is not null && before.SequenceId == after.SequenceId)
             chosen = before.SequenceId; // inside that sequence's time span
+        else if (before is not null && after is not null && IsClose(before, image.Lat, image.Lon, image.CapturedAt)
+                 && IsClose(after, image.Lat, image.Lon, image.CapturedAt))
+        {
+            // The photo closes the gap that cut one walk in two (issue 13): one sequence again, under the earlier key.
+            await connection.ExecuteAsync("UPDATE images SET sequence_id = @into WHERE sequence_id = @from",
+                new { into = before.SequenceId, from = after.SequenceId }, transaction);
+            await connection.ExecuteAsync("DELETE FROM sequences WHERE id = @from", new { from = after.SequenceId }, transaction);
+            chosen = before.SequenceId;
+        }
         else if (before is not null && IsClose(before, image.Lat, image.Lon, image.CapturedAt))
             chosen = before.SequenceId;
         else if (after is not null && IsClose(after, image.Lat, image.Lon, image.CapturedAt))

@@ -25,6 +25,27 @@ public sealed class PostgresUploadStore(PostgresDatabase database) : IUploadStor
         return await FindAsync(connection, null, userId, uploadKey);
     }
 
+    public async Task<Upload?> FindByImageAsync(long userId, string imageKey)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<Upload>(
+            $"{SelectUpload} WHERE up.user_id = @userId AND i.key = @imageKey", new { userId, imageKey });
+    }
+
+    public async Task<IReadOnlyList<string>> KeysOfUserAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>("SELECT upload_key FROM uploads WHERE user_id = @userId ORDER BY id", new { userId })).AsList();
+    }
+
+    public async Task<IReadOnlySet<string>> OriginalsInUseAsync(IReadOnlyCollection<string> contentHashes)
+    {
+        await using var connection = await database.OpenAsync();
+        var used = await connection.QueryAsync<string>(
+            "SELECT DISTINCT content_hash FROM uploads WHERE content_hash = ANY(@hashes) AND original_present = 1", new { hashes = contentHashes.ToArray() });
+        return used.ToHashSet(StringComparer.Ordinal);
+    }
+
     private static Task<Upload?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long userId, string uploadKey) =>
         connection.QuerySingleOrDefaultAsync<Upload>(
             $"{SelectUpload} WHERE up.user_id = @userId AND up.upload_key = @uploadKey", new { userId, uploadKey }, transaction);
@@ -58,11 +79,17 @@ public sealed class PostgresUploadStore(PostgresDatabase database) : IUploadStor
         var imageKey = RandomKey.New();
         var imageId = await connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO images (key, user_id, project_id, state, content_hash, lat, lon, ca, captured_at, orientation, width, height, created_at, updated_at)
-            VALUES (@imageKey, @userId, @ProjectId, 'received', @ContentHash, @Lat, @Lon, @Ca, @CapturedAt, @Orientation, @Width, @Height, @now, @now)
+            INSERT INTO images (key, user_id, project_id, state, content_hash, lat, lon, ca, captured_at, orientation, width, height,
+                                camera_make, camera_model, focal_length, focal_length_35mm, created_at, updated_at)
+            VALUES (@imageKey, @userId, @ProjectId, 'received', @ContentHash, @Lat, @Lon, @Ca, @CapturedAt, @Orientation, @Width, @Height,
+                    @Make, @Model, @FocalLength, @FocalLength35mm, @now, @now)
             RETURNING id
             """,
-            new { imageKey, userId, photo.ProjectId, photo.ContentHash, photo.Lat, photo.Lon, photo.Ca, photo.CapturedAt, photo.Orientation, photo.Width, photo.Height, now },
+            new
+            {
+                imageKey, userId, photo.ProjectId, photo.ContentHash, photo.Lat, photo.Lon, photo.Ca, photo.CapturedAt, photo.Orientation, photo.Width, photo.Height,
+                photo.Camera.Make, photo.Camera.Model, photo.Camera.FocalLength, photo.Camera.FocalLength35mm, now,
+            },
             transaction);
         var id = await connection.ExecuteScalarAsync<long>(
             """

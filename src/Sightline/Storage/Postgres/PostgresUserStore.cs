@@ -14,7 +14,7 @@ public sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
     // which usernames exist (the sign-in page is open to anyone).
     private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword(null!, RandomKey.NewSecret()));
 
-    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin, disabled_at AS DisabledAt";
+    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin, disabled_at AS DisabledAt, deleted_at AS DeletedAt";
 
     public async Task<User> AddAsync(string username, string email, string password, bool isAdmin = false)
     {
@@ -99,6 +99,24 @@ public sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
                 ? "UPDATE users SET disabled_at = coalesce(disabled_at, @now) WHERE lower(username) = lower(@username)"
                 : "UPDATE users SET disabled_at = NULL WHERE lower(username) = lower(@username)",
             new { username, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
+    }
+
+    public async Task<string?> EraseAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var avatar = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId }, transaction);
+        await connection.ExecuteAsync(
+            """
+            UPDATE users SET username = 'deleted-' || uuid, email = '', password_hash = '', about = '', avatar = NULL,
+                             disabled_at = coalesce(disabled_at, @now), deleted_at = @now
+            WHERE id = @userId
+            """, new { userId, now }, transaction);
+        await connection.ExecuteAsync("UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
+            new { userId, now }, transaction);
+        await transaction.CommitAsync();
+        return avatar;
     }
 
     /// <summary>Replaces the password; false when no such user.</summary>
