@@ -23,7 +23,7 @@ public static class ServeCommand
             if (StartupProblems.NativeLibraries() is { } missing)
                 return context.Fail(missing);
             // The host's own "Hosting failed to start" is a stack trace; the one line below says it instead.
-            var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls)),
+            var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls), StorageServices.CommandSettings.Value),
                 logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
             // Before the data folder's checks, whose failures name the folder: this one names Storage:Redis.
             await StorageServices.CheckSharedStateAsync(app.Services);

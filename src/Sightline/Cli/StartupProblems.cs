@@ -27,6 +27,8 @@ public static class StartupProblems
     /// <summary>The data folder cannot be created, opened or written.</summary>
     public static string? DataFolder(Exception error, string dataDirectory) => error switch
     {
+        // A database or object store elsewhere (PostgreSQL, S3): its own line names the setting and the address.
+        Storage.StorageConfigurationException { AboutDataFolder: false } => OneLine(error.Message),
         UnauthorizedAccessException or IOException or Storage.StorageConfigurationException =>
             $"the data folder {Path.GetFullPath(dataDirectory)} cannot be created or written ({OneLine(error.Message)}); check that it is a folder and that this user may write to it",
         _ => null,

@@ -181,7 +181,8 @@ public static class StorageServices
         catch (Exception e) when (e is not StorageConfigurationException)
         {
             throw new StorageConfigurationException(
-                $"cannot open the database {options.Database ?? Path.Combine(options.DataDirectory, Database.FileName)} (Storage:Database): {e.Message}");
+                $"cannot open the database {options.Database ?? Path.Combine(options.DataDirectory, Database.FileName)} (Storage:Database): {e.Message}",
+                aboutDataFolder: true);
         }
         try
         {
@@ -234,4 +235,8 @@ internal sealed class SchemaMigration(IStorageSchema schema) : IHostedService
 }
 
 /// <summary>A storage setting that cannot work: its message names the setting and says what was wrong, in one line.</summary>
-public sealed class StorageConfigurationException(string message) : Exception(message);
+/// <param name="aboutDataFolder">The embedded database in the data folder could not be opened (the folder is the likely cause).</param>
+public sealed class StorageConfigurationException(string message, bool aboutDataFolder = false) : Exception(message)
+{
+    public bool AboutDataFolder { get; } = aboutDataFolder;
+}

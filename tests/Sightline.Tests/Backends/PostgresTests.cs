@@ -68,6 +68,27 @@ public sealed class PostgresTests
     }
 
     [Fact]
+    public async Task ServeWithTheDatabaseDownSaysSoInOneLineAndExitsNonZero()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "sightline-tests", "pg-down-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Sightline.Storage.StorageServices.CommandSettings.Value = new Dictionary<string, string?>
+            {
+                ["Storage:Database"] = "postgres://sightline:secret@127.0.0.1:1/sightline",
+            };
+            var (exit, _, error) = await TestServer.RunCliAsync("", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
+            Assert.NotEqual(0, exit);
+            var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal("error: cannot reach PostgreSQL at 127.0.0.1:1 (Storage:Database): connection refused", line);
+        }
+        finally
+        {
+            TestServer.DeleteData(data);
+        }
+    }
+
+    [Fact]
     public void MalformedDatabaseSettingIsOneLineNamingTheSetting()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
