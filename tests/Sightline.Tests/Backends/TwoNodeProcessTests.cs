@@ -44,6 +44,13 @@ public class ProcessNodes : IAsyncLifetime
             environment["Storage__Database"] = database;
             ExternalBackends = true;
         }
+        else if (PostgresPeer.Selected && System.Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS") == "s3")
+        {
+            // The real multi-node setup: a PostgreSQL database of the nodes' own (dropped afterwards), objects in S3.
+            ownDatabase = $"sightline_nodes_{Guid.NewGuid():N}";
+            environment["Storage__Database"] = await PostgresPeer.EnsureDatabaseAsync(ownDatabase);
+            ExternalBackends = true;
+        }
         if (System.Environment.GetEnvironmentVariable("SIGHTLINE_TEST_BLOBS") == "s3")
         {
             foreach (var (key, value) in (await S3Peer.GetAsync()).Configuration($"process-nodes-{Guid.NewGuid():N}"))
@@ -66,10 +73,14 @@ public class ProcessNodes : IAsyncLifetime
         return JsonDocument.Parse(result.Output.TrimEnd().Split('\n')[^1]).RootElement.Clone();
     }
 
+    private string? ownDatabase;
+
     public async Task DisposeAsync()
     {
         await B.DisposeAsync();
         await A.DisposeAsync();
+        if (ownDatabase is not null)
+            await PostgresPeer.DropDatabaseAsync(ownDatabase);
     }
 }
 
