@@ -18,6 +18,7 @@ public sealed class SequenceGeometry : IDisposable
     private Dictionary<int, SequenceShape>? shapes;   // under gate; null until the first read builds it
     private long appliedChange = -1;                  // under gate: the index's last change reflected in shapes
     private long epoch;                               // under gate: bumped whenever the shapes change
+    private TileChanges changes = TileChanges.Since(0); // under gate: where each epoch changed the shapes
     private volatile SequenceMap? published;
 
     public SequenceGeometry(ImageIndex index)
@@ -46,6 +47,7 @@ public sealed class SequenceGeometry : IDisposable
                 shapes = BuildAll(state);
                 appliedChange = state.LastChange;
                 epoch++;
+                changes = TileChanges.Since(epoch);
             }
             // Changes the version read has; later ones (published since by another reader) wait for the next read.
             var dirty = new Dictionary<int, HashSet<int>>();
@@ -58,21 +60,29 @@ public sealed class SequenceGeometry : IDisposable
                     Members(dirty, entry.SequenceId).Add(entry.ImageId);
             }
             pending.RemoveRange(kept, pending.Count - kept);
+            var touched = new List<GeoBox>();
             foreach (var (sequenceId, ids) in dirty)
             {
+                if (shapes.TryGetValue(sequenceId, out var old) && old.Members.Length > 0)
+                    touched.Add(old.Bounds);
                 var shape = SequenceShape.Build(sequenceId, index.SequenceKey(sequenceId) ?? "", ids, state);
                 if (shape is null)
                     shapes.Remove(sequenceId);
                 else
                     shapes[sequenceId] = shape;
+                if (shape is { Members.Length: > 0 })
+                    touched.Add(shape.Bounds);
             }
             if (dirty.Count > 0)
+            {
                 epoch++;
+                changes = changes.Add(epoch, touched);
+            }
             appliedChange = Math.Max(appliedChange, state.LastChange);
             // A new version without changes (a compaction) is still taken, so that the old one's arrays can go.
             map = published is { } same && same.Epoch == epoch
                 ? same.With(state)
-                : new SequenceMap(shapes.Values.Where(s => s.Members.Length > 0).ToArray(), state, epoch, index.Username);
+                : new SequenceMap(shapes.Values.Where(s => s.Members.Length > 0).ToArray(), state, epoch, changes, index.Username);
             published = map;
             return map;
         }

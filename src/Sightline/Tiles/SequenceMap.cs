@@ -13,14 +13,15 @@ public sealed class SequenceMap
     private readonly Dictionary<int, SequenceShape> byId;
     private readonly Func<int, string> usernames;
 
-    public SequenceMap(SequenceShape[] shapes, IndexState images, long epoch, Func<int, string> usernames)
-        : this(shapes, Bounds(shapes), shapes.ToDictionary(s => s.Id), images, epoch, usernames)
+    public SequenceMap(SequenceShape[] shapes, IndexState images, long epoch, TileChanges changes, Func<int, string> usernames)
+        : this(shapes, Bounds(shapes), shapes.ToDictionary(s => s.Id), images, epoch, changes, usernames)
     {
     }
 
     private SequenceMap(SequenceShape[] shapes, double[] bounds, Dictionary<int, SequenceShape> byId, IndexState images, long epoch,
-        Func<int, string> usernames)
+        TileChanges changes, Func<int, string> usernames)
     {
+        Changes = changes;
         this.shapes = shapes;
         this.bounds = bounds;
         this.byId = byId;
@@ -35,10 +36,13 @@ public sealed class SequenceMap
     /// <summary>Counts the versions of the sequences within this process: equal epochs draw equal maps.</summary>
     public long Epoch { get; }
 
+    /// <summary>Where the sequences changed in the epochs up to this one: what a tile drawn earlier checks.</summary>
+    public TileChanges Changes { get; }
+
     public int SequenceCount => shapes.Length;
 
     /// <summary>The same sequences over a later version of the index that changed none of them.</summary>
-    public SequenceMap With(IndexState images) => new(shapes, bounds, byId, images, Epoch, usernames);
+    public SequenceMap With(IndexState images) => new(shapes, bounds, byId, images, Epoch, Changes, usernames);
 
     /// <summary>
     /// The sequences with a visible image in any of the boxes (edges included), newest first by the capture time of

@@ -46,13 +46,29 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
 
     private sealed record RenderedProperties(string Username, string Keys, string Cas, string CapturedAt);
 
+    private long drawn;
+
+    /// <summary>How many tiles were drawn (not served from the cache) since start.</summary>
+    public long Drawn => Interlocked.Read(ref drawn);
+
     public EncodedTile Get(int zoom, int x, int y)
     {
         var map = geometry.Current();
         var key = (zoom, x, y);
-        if (cache is not null && cache.TryGetValue(key, out Entry? cached) && cached!.Epoch == map.Epoch)
-            return cached.Tile;
-        var bytes = Encode(map, new Tile(x, y, zoom));
+        var area = SearchArea(new Tile(x, y, zoom));
+        if (cache is not null && cache.TryGetValue(key, out Entry? cached))
+        {
+            if (cached!.Epoch == map.Epoch)
+                return cached.Tile;
+            // Drawn before the latest change, but no changed sequence reaches it: still right, now known at this epoch.
+            if (cached.Epoch < map.Epoch && map.Changes.Unchanged(cached.Epoch, area))
+            {
+                cache.Set(key, cached with { Epoch = map.Epoch }, new MemoryCacheEntryOptions { Size = cached.Tile.Bytes.Length + 200 });
+                return cached.Tile;
+            }
+        }
+        Interlocked.Increment(ref drawn);
+        var bytes = Encode(map, new Tile(x, y, zoom), area);
         var tile = new EncodedTile(bytes, $"\"{Convert.ToBase64String(SHA256.HashData(bytes), 0, 16).TrimEnd('=')}\"");
         cache?.Set(key, new Entry(map.Epoch, tile), new MemoryCacheEntryOptions { Size = bytes.Length + 200 });
         return tile;
@@ -67,10 +83,10 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
             Math.Min(90, tile.Top + bufferLat), Math.Min(180, tile.Right + bufferLon));
     }
 
-    private byte[] Encode(SequenceMap map, Tile tile)
+    private byte[] Encode(SequenceMap map, Tile tile, IReadOnlyList<GeoBox> area)
     {
         var layer = new Layer { Name = LayerName };
-        foreach (var shape in map.SequencesIn(SearchArea(tile), MaxFeatures))
+        foreach (var shape in map.SequencesIn(area, MaxFeatures))
         {
             var members = map.MembersOf(shape);
             if (members.Length > 0)

@@ -100,7 +100,7 @@ public sealed class HostileOAuthRequestTests : OAuthTestBase
     {
         using var response = await Server.Http.PostAsync("/v2/oauth/token", new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
         await AssertBothVocabularies(response, "invalid_request");
-        Assert.Empty(Server.Logs.Entries.Where(e => e.Exception is not null));
+        Assert.DoesNotContain(Server.Logs.Entries, e => e.Exception is not null);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class HostileOAuthRequestTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<h1>", await response.Content.ReadAsStringAsync());
-        Assert.Empty(Server.Logs.Entries.Where(e => e.Exception is not null));
+        Assert.DoesNotContain(Server.Logs.Entries, e => e.Exception is not null);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Dapper;
 using Sightline.Search.Bench;
@@ -118,5 +119,45 @@ public sealed class TilesFromMemoryTests(SyntheticArchiveServer archive) : IClas
         using var other = await Http.GetAsync($"/tiles/{z}/{x + 1}/{y}.mapbox");
         if ((await other.Content.ReadAsByteArrayAsync()).Length != (await first.Content.ReadAsByteArrayAsync()).Length)
             Assert.NotEqual(etag, other.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task AnEditRedrawsTheTilesAroundItAndKeepsTheOthers()
+    {
+        using var connection = new Database(archive.Server.DataDirectory).Open();
+        // An image of a short sequence, and one of another sequence well away from all of that sequence's photos.
+        var (edited, sequence) = connection.QueryFirst<(long Id, long Sequence)>(
+            "SELECT id, sequence_id FROM images WHERE state = 'done' AND hidden_at IS NULL AND ca IS NOT NULL AND id % 2500 = 1234 ORDER BY id LIMIT 1");
+        var bounds = connection.QueryFirst<(double MinLat, double MinLon, double MaxLat, double MaxLon)>(
+            "SELECT min(lat), min(lon), max(lat), max(lon) FROM images WHERE sequence_id = @sequence", new { sequence });
+        var far = connection.QueryFirst<long>(
+            "SELECT id FROM images WHERE state = 'done' AND (lat > @MaxLat + 1 OR lat < @MinLat - 1) ORDER BY id LIMIT 1", new { bounds.MinLat, bounds.MaxLat });
+        var near = TileOf(connection, edited, 15);
+        var away = TileOf(connection, far, 15);
+        var tiles = archive.Server.Services.GetRequiredService<Sightline.Tiles.SequenceTiles>();
+
+        var nearBefore = await Http.GetByteArrayAsync($"/tiles/{near}.mapbox");
+        var awayBefore = await Http.GetByteArrayAsync($"/tiles/{away}.mapbox");
+        connection.Execute("UPDATE images SET ca = (ca + 90) % 360 WHERE id = @edited", new { edited });
+        // The server learns of the edit through its change feed (probed every few tens of milliseconds).
+        for (var tries = 0; (await Http.GetByteArrayAsync($"/tiles/{near}.mapbox")).AsSpan().SequenceEqual(nearBefore); tries++)
+        {
+            Assert.True(tries < 100, "the tile with the edited photo was never redrawn");
+            await Task.Delay(50);
+        }
+        var drawn = tiles.Drawn;
+
+        Assert.Equal(awayBefore, await Http.GetByteArrayAsync($"/tiles/{away}.mapbox"));
+        Assert.Equal(drawn, tiles.Drawn); // the far tile came from the cache, though the archive changed after it was drawn
+        Assert.Equal(await Http.GetByteArrayAsync($"/test/legacy-tiles/{near}"), await Http.GetByteArrayAsync($"/tiles/{near}.mapbox"));
+    }
+
+    private static string TileOf(System.Data.IDbConnection connection, long imageId, int z)
+    {
+        var (lat, lon) = connection.QueryFirst<(double Lat, double Lon)>("SELECT lat, lon FROM images WHERE id = @imageId", new { imageId });
+        var n = 1 << z;
+        var x = (int)((lon + 180) / 360 * n);
+        var y = (int)((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
+        return $"{z}/{x}/{y}";
     }
 }
