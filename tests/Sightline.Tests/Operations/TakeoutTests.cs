@@ -62,6 +62,27 @@ public sealed class TakeoutTests
     }
 
     [Fact]
+    public async Task PrivatePhotosAreInItOnlyWithPrivateRead()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uploader = await Uploader.CreateAsync(server, "surveyor", "public:upload private:upload user:read");
+        await server.AdminAsync("", "projects", "add", "--key", "survey", "--name", "Survey", "--owner", "surveyor");
+        var photo = Photos.Jpeg(new PhotoSpec { Lat = 48, Lon = 2, Taken = new DateTime(2024, 3, 1, 10, 0, 0), Seed = 7 });
+        var key = await uploader.UploadAsync("private-one", photo, "&project=survey");
+        var reader = new Uploader(server, uploader.Username, uploader.ClientId,
+            await server.IssueTokenAsync(uploader.Username, uploader.ClientId, "user:read private:read"));
+        await reader.WaitUntilProcessedAsync(key);
+
+        using var without = new ZipArchive(new MemoryStream(await (await uploader.SendAsync(HttpMethod.Get, "/v2/me/takeout")).Content.ReadAsByteArrayAsync()));
+        using var with = new ZipArchive(new MemoryStream(await (await reader.SendAsync(HttpMethod.Get, "/v2/me/takeout")).Content.ReadAsByteArrayAsync()));
+
+        Assert.Null(without.GetEntry($"originals/{key}.jpg"));
+        Assert.DoesNotContain(key, Encoding.UTF8.GetString(Read(without, "photos.geojson")));
+        Assert.Equal(photo, Read(with, $"originals/{key}.jpg"));
+        Assert.Contains(key, Encoding.UTF8.GetString(Read(with, "photos.geojson")));
+    }
+
+    [Fact]
     public async Task ItNeedsUserRead()
     {
         await using var server = await TestServer.StartAsync();
