@@ -25,7 +25,9 @@ public static class PostgresPeer
         "sightline_" + new string(Path.GetFileName(dataDirectory.TrimEnd('/')).ToLowerInvariant()
             .Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').ToArray());
 
-    private const string Template = "sightline_test_template";
+    // One template per test process: two runs on one cluster (a developer's and CI's) must not drop each other's.
+    private const string TemplatePrefix = "sightline_test_template_";
+    private static readonly string Template = TemplatePrefix + Environment.ProcessId;
     private static readonly SemaphoreSlim Creating = new(1, 1);
     private static bool templateReady;
 
@@ -54,9 +56,21 @@ public static class PostgresPeer
         await connection.OpenAsync();
         if (!templateReady)
         {
-            // Made afresh once per run, so a schema changed since the last run is picked up.
-            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Template}\" WITH (FORCE)", connection))
+            // Made afresh once per run, so a schema changed since the last run is picked up; templates of test processes
+            // that are gone (killed runs) go too.
+            var templates = new List<string>();
+            await using (var list = new NpgsqlCommand($"SELECT datname FROM pg_database WHERE datname LIKE '{TemplatePrefix}%'", connection))
+            await using (var reader = await list.ExecuteReaderAsync())
+                while (await reader.ReadAsync())
+                    templates.Add(reader.GetString(0));
+            foreach (var stale in templates)
+            {
+                var owner = int.TryParse(stale[TemplatePrefix.Length..], out var pid) ? pid : 0;
+                if (stale != Template && Directory.Exists($"/proc/{owner}"))
+                    continue;
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{stale}\" WITH (FORCE)", connection);
                 await drop.ExecuteNonQueryAsync();
+            }
             await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{Template}\"", connection))
                 await create.ExecuteNonQueryAsync();
             using (var database = new Sightline.Storage.Postgres.PostgresDatabase(ConnectionString(Template)))
