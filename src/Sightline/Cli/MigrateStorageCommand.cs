@@ -39,6 +39,10 @@ public static class MigrateStorageCommand
             }).Build();
             using var source = StorageServices.Open(folder, sourceSettings);
             using var target = StorageServices.Open(folder, targetSettings);
+            // A data folder from before issue 10 keeps its Data Protection keys in keys/: they go into its database first,
+            // as its own server would take them at start, so that they move too (people stay signed in).
+            new StoredDataProtectionKeys(source.GetRequiredService<IDataProtectionKeyStore>(), source.GetRequiredService<StorageOptions>(),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<StoredDataProtectionKeys>.Instance).GetAllElements();
             var copyBlobs = !string.IsNullOrWhiteSpace(context.Value(toBlobs));
             context.Output.WriteLine($"migrating {folder} to PostgreSQL{(copyBlobs ? $" and {context.Value(toBlobs)}" : "")}");
             var summary = await StorageMigration.RunAsync(

@@ -20,8 +20,9 @@ public static class StorageMigration
     /// <summary>Folders (and the one object) of the blob store that a server needs.</summary>
     private static readonly string[] BlobPrefixes = ["originals/", "derivatives/", "avatars/"];
 
-    // The PostgreSQL change log of the search index is written by triggers as rows arrive; the SQLite one is not copied.
-    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "search_changes" };
+    // The PostgreSQL change log of the search index is written by triggers as rows arrive, and each backend keeps its
+    // own record of applied migrations: neither is copied (nor reported as left behind).
+    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "search_changes", "schema_migrations" };
 
     public sealed record TableCount(string Table, long Rows);
 
@@ -54,14 +55,14 @@ public static class StorageMigration
         {
             foreach (var table in targetTables.Where(sourceTables.Contains))
             {
-                var rows = await CopyTableAsync(from, read, to, table, cancellation);
+                var rows = await CopyTableAsync(from, read, to, table, progress, cancellation);
                 await AdvanceIdentitiesAsync(to, table, cancellation);
                 counts.Add(new TableCount(table, rows));
                 progress.WriteLine($"  {table}: {rows} rows");
             }
             await write.CommitAsync(cancellation);
         }
-        var skipped = sourceTables.Where(t => !targetTables.Contains(t)).Order(StringComparer.Ordinal).ToList();
+        var skipped = sourceTables.Where(t => !targetTables.Contains(t) && !NotCopied.Contains(t)).Order(StringComparer.Ordinal).ToList();
 
         long blobs = 0, bytes = 0;
         if (targetBlobs is not null)
@@ -116,7 +117,7 @@ public static class StorageMigration
     }
 
     private static async Task<long> CopyTableAsync(SqliteConnection from, SqliteTransaction read, NpgsqlConnection to, string table,
-        CancellationToken cancellation)
+        TextWriter progress, CancellationToken cancellation)
     {
         // Generated columns (images.position) are computed by PostgreSQL; the rest are copied when SQLite has them too.
         var targetColumns = (await to.QueryAsync<(string Name, string Type)>("""
@@ -127,6 +128,9 @@ public static class StorageMigration
         var sourceColumns = (await from.QueryAsync<string>("SELECT name FROM pragma_table_info(@table)", new { table }, read))
             .ToHashSet(StringComparer.Ordinal);
         var columns = targetColumns.Where(c => sourceColumns.Contains(c.Name)).ToList();
+        var left = sourceColumns.Where(c => columns.All(t => t.Name != c)).Order(StringComparer.Ordinal).ToList();
+        if (left.Count > 0)
+            progress.WriteLine($"  {table}: not copied (no such column on PostgreSQL): {string.Join(", ", left)}");
         if (columns.Count == 0)
             return 0;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Sightline.Demo;
 using Sightline.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Sightline.Tests.Backends;
 
@@ -11,7 +12,7 @@ namespace Sightline.Tests.Backends;
 /// onto PostgreSQL and the S3 peer, and a server on the new backends (over a new, empty data folder) serves it the same.
 /// Runs only with <c>SIGHTLINE_TEST_DB=postgres</c>.
 /// </summary>
-public sealed class MigrateStorageTests
+public sealed class MigrateStorageTests(ITestOutputHelper log)
 {
     private const string Password = "correct horse battery staple";
 
@@ -45,6 +46,7 @@ public sealed class MigrateStorageTests
             Sightline.Storage.StorageServices.CommandSettings.Value = s3;
             var (exit, output, error) = await TestServer.RunCliAsync("", "migrate-storage", "--from", source,
                 "--to-database", database, "--to-blobs", s3["Storage:Blobs"]!, "--json");
+            log.WriteLine(output);
             Assert.True(exit == 0, error);
             var summary = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]).RootElement;
             Assert.True(summary.GetProperty("tables").GetProperty("images").GetInt64() >= 8);
