@@ -86,6 +86,9 @@ public sealed class MigrateStorageTests(ITestOutputHelper log)
         {
             Sightline.Storage.StorageServices.CommandSettings.Value = null;
             await PostgresPeer.DropDatabaseAsync(name);
+            // The test run also gave each caller-owned data folder a database of its own (unused here: overridden).
+            await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(source));
+            await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(target));
             TestServer.DeleteData(source);
             TestServer.DeleteData(target);
         }
