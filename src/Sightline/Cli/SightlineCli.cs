@@ -20,6 +20,7 @@ public static class SightlineCli
             ImportCommand.Create(input),
             BenchDataCommand.Create(input),
             BenchIndexCommand.Create(input),
+            MigrateStorageCommand.Create(input),
         };
         foreach (var command in BackupCommand.Create(input))
             root.Subcommands.Add(command);
