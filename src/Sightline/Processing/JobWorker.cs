@@ -100,7 +100,11 @@ public sealed class JobWorker(
                     // The second empty claim in a row (a wait apart): the burst is over. Not after every photo, so a
                     // steady trickle of uploads does not pay a full collection each.
                     if (++emptyClaims >= 2 && Interlocked.Exchange(ref processedSinceRelease, 0) == 1)
-                        logger.LogInformation("Queue empty: memory given back ({Released})", MemoryRelease.AfterBurst());
+                    {
+                        var detectors = automaticBlurs.ReleaseIdle();
+                        logger.LogInformation("Queue empty: {Detectors} idle detectors freed, memory given back ({Released})",
+                            detectors, MemoryRelease.AfterBurst());
+                    }
                     await signal.WaitAsync(idle, stopping);
                 }
             }

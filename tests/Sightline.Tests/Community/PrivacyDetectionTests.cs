@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Sightline.Blurs;
 using Sightline.Blurs.Detection;
 using Xunit.Abstractions;
@@ -64,6 +66,23 @@ public sealed class PrivacyDetectionTests(ITestOutputHelper output) : IDisposabl
         var found = truths.Count(t => detections.Any(d => Hides(d, t)));
         var extra = detections.Count(d => !truths.Any(t => PrivacyDetector.Overlap(d, t) > 0)); // elsewhere in the photo
         return (found, truths.Count, extra);
+    }
+
+    [Fact]
+    public void DetectorsFreedAfterABurstAreMadeAgainForTheNext()
+    {
+        var automatic = new AutomaticBlurs(Options.Create(new BlurOptions()), blurs: null!, NullLogger<AutomaticBlurs>.Instance);
+        using var photo = Vips.NewFromFile(DataPath("messi5.jpg"));
+        var first = new List<Blur>();
+        automatic.DetectorInto(first)!(photo);
+        Assert.NotEmpty(first);
+
+        Assert.True(automatic.ReleaseIdle() >= 1);
+        Assert.Equal(0, automatic.ReleaseIdle());
+
+        var second = new List<Blur>();
+        automatic.DetectorInto(second)!(photo);
+        Assert.Equal(first, second);
     }
 
     [Fact]
