@@ -4,6 +4,9 @@
 // denominator) and vipsthumbnail. Each side runs REPEATS times (default 2), in an order that alternates between rounds,
 // with the load average recorded before each; prints every figure and the mean ratios.
 // Usage: Ingest [COUNT] [REPEATS]
+// With INGEST_PG (an Npgsql connection string of a superuser of a PostgreSQL + PostGIS cluster) and INGEST_S3 (the URL
+// of an S3 peer with a bucket "sightline", s3rver's default keys), the sides are instead the embedded node and a node on
+// PostgreSQL + S3 (a fresh database and prefix each round), both with detection off (bench/nodes/run, issue 10).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -26,7 +29,13 @@ try
     var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
     Console.WriteLine($"  {megabytes / count:F1} MB each on average; {parallel} cores, {parallel} parallel clients / workers");
 
-    var sides = new (string Name, Func<int, Task<double?>> Run)[]
+    var nodes = Environment.GetEnvironmentVariable("INGEST_PG") is { Length: > 0 } pg
+        && Environment.GetEnvironmentVariable("INGEST_S3") is { Length: > 0 } s3 ? (Pg: pg, S3: s3) : ((string Pg, string S3)?)null;
+    var sides = nodes is { } backends ? new (string Name, Func<int, Task<double?>> Run)[]
+    {
+        ("sightline ingest, embedded (SQLite + files)", async round => await RunSightlineAsync(files, Path.Combine(work, $"data-embedded-{round}"), parallel, detect: false)),
+        ("sightline ingest, PostgreSQL + S3", async round => await RunOnBackendsAsync(backends.Pg, backends.S3, files, Path.Combine(work, $"data-backends-{round}"), parallel)),
+    } : new (string Name, Func<int, Task<double?>> Run)[]
     {
         ("bare NetVips (decode at 2048 once, 4 sizes, write)", round => Task.FromResult<double?>(RunBareNetVips(files, Path.Combine(work, $"netvips-{round}"), parallel))),
         ("vipsthumbnail, 4 sizes", round => Task.FromResult(RunVipsThumbnail(files, Path.Combine(work, $"vipsthumbnail-{round}"), parallel))),
@@ -57,6 +66,9 @@ try
     rows.ForEach(Console.WriteLine);
     double Rate(string name) => seconds[name].Count == 0 ? double.NaN : count / seconds[name].Average();
     Console.WriteLine();
+    if (nodes is not null)
+        Console.WriteLine($"PostgreSQL + S3 / embedded: {Rate(sides[1].Name) / Rate(sides[0].Name):F2}");
+    else
     foreach (var detection in new[] { "off", "on" })
     {
         var sightline = Rate($"sightline ingest, detection {detection}");
@@ -135,10 +147,44 @@ static double? RunVipsThumbnail(string[] files, string output, int parallel)
     return clock.Elapsed.TotalSeconds;
 }
 
-static async Task<double?> RunSightlineAsync(string[] files, string data, int parallel, bool detect)
+// The same upload path with the server's storage in a fresh PostgreSQL database and S3 prefix, set as an operator does,
+// through the environment (the admin commands read it as well); cleared afterwards.
+static async Task<double?> RunOnBackendsAsync(string admin, string s3, string[] files, string data, int parallel)
+{
+    var name = $"sightline_ingest_{Guid.NewGuid():N}";
+    await using (var connection = new Npgsql.NpgsqlConnection(admin))
+    {
+        await connection.OpenAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await create.ExecuteNonQueryAsync();
+    }
+    var settings = new Dictionary<string, string>
+    {
+        ["Storage__Database"] = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString,
+        ["Storage__Blobs"] = $"s3://sightline/{name}",
+        ["Storage__S3__ServiceUrl"] = s3,
+        ["Storage__S3__AccessKey"] = "S3RVER",
+        ["Storage__S3__SecretKey"] = "S3RVER",
+    };
+    foreach (var (key, value) in settings)
+        Environment.SetEnvironmentVariable(key, value);
+    try
+    {
+        return await RunSightlineAsync(files, data, parallel, detect: false, embedded: false);
+    }
+    finally
+    {
+        foreach (var key in settings.Keys)
+            Environment.SetEnvironmentVariable(key, null);
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+}
+
+static async Task<double?> RunSightlineAsync(string[] files, string data, int parallel, bool detect, bool embedded = true)
 {
     Directory.CreateDirectory(data);
-    new Sightline.Storage.Sqlite.Database(data).Migrate();
+    if (embedded)
+        new Sightline.Storage.Sqlite.Database(data).Migrate();
     async Task<JsonElement> Admin(string stdin, params string[] args)
     {
         var output = new StringWriter();
@@ -184,6 +230,7 @@ static async Task<double?> RunSightlineAsync(string[] files, string data, int pa
     Console.WriteLine($"  sightline: all {files.Length} acknowledged after {acknowledged:F2} s, all processed after {total:F2} s");
     await app.StopAsync();
     await app.DisposeAsync();
-    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    if (embedded)
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     return total;
 }

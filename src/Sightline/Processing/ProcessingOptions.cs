@@ -9,8 +9,12 @@ public sealed class ProcessingOptions
     /// <summary>How often an idle worker looks at the queue when nobody woke it.</summary>
     public double IdlePollSeconds { get; set; } = 2;
 
-    /// <summary>How long a claimed job is a worker's own; after that another worker (or node) may claim it again.</summary>
-    public double LeaseSeconds { get; set; } = 600;
+    /// <summary>
+    /// How long a claimed job is a worker's own; after that another worker (or node) may claim it again. The worker renews
+    /// it every third of this while the job runs, so it bounds how long a job of a vanished node waits, not how long a job
+    /// may take. On PostgreSQL a node that died is noticed sooner, by its session lock (PostgresJobNodes).
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 60;
 
     /// <summary>Originals no upload refers to are removed at start once they are this old (issue 13).</summary>
     public double OrphanGraceMinutes { get; set; } = 10;

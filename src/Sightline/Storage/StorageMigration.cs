@@ -140,6 +140,9 @@ public static class StorageMigration
         command.CommandText = $"SELECT {list} FROM \"{table}\"";
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         await using var importer = await to.BeginBinaryImportAsync($"COPY \"{table}\" ({list}) FROM STDIN (FORMAT BINARY)", cancellation);
+        // The server checks and indexes the rows while they arrive and finishes at the end: at a million images (triggers,
+        // GiST index) that last step alone outlasts the 30-second command timeout.
+        importer.Timeout = TimeSpan.Zero;
         long rows = 0;
         while (await reader.ReadAsync(cancellation))
         {

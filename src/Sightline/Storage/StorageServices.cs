@@ -115,6 +115,7 @@ public static class StorageServices
         services.AddSingleton<PostgresChangeFeed>();
         services.AddSingleton<IChangeFeed>(provider => provider.GetRequiredService<PostgresChangeFeed>());
         services.AddSingleton<PostgresSequenceAssembler>();
+        services.AddSingleton<PostgresJobNodes>();
         services.AddSingleton<IJobQueue, PostgresJobQueue>();
         services.AddSingleton<ISettingStore, PostgresSettingStore>();
         services.AddSingleton<IUserStore, PostgresUserStore>();

@@ -167,9 +167,19 @@ public sealed class LifecycleTests : IAsyncLifetime
                 paused = await Uploader.CreateAsync(receiving, "crashed");
                 imageKey = await paused.UploadAsync("mid-flight", NewPhoto());
             }
-            // What a worker killed mid-job leaves behind.
-            await using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "sightline.db")};Pooling=false"))
+            // What a worker killed mid-job leaves behind. On PostgreSQL the claim names a node that holds no lock (a dead
+            // one) and a lease an hour away: only the node's lock being gone lets the restarted server take it back.
+            if (PostgresPeer.Selected)
             {
+                await using var connection = new Npgsql.NpgsqlConnection(PostgresPeer.ConnectionString(PostgresPeer.DatabaseName(data)));
+                var leaseUntil = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
+                Assert.Equal(1, await connection.ExecuteAsync(
+                    "UPDATE jobs SET state = 'processing', claim = 'crashed', node = nextval('job_nodes'), lease_until = @leaseUntil", new { leaseUntil }));
+                Assert.Equal(1, await connection.ExecuteAsync("UPDATE images SET state = 'processing'"));
+            }
+            else
+            {
+                await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "sightline.db")};Pooling=false");
                 Assert.Equal(1, await connection.ExecuteAsync("UPDATE jobs SET state = 'processing'"));
                 Assert.Equal(1, await connection.ExecuteAsync("UPDATE images SET state = 'processing'"));
             }
@@ -180,6 +190,8 @@ public sealed class LifecycleTests : IAsyncLifetime
         finally
         {
             TestServer.DeleteData(data);
+            if (PostgresPeer.Selected)
+                await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(data));
         }
     }
 

@@ -6,31 +6,53 @@ namespace Sightline.Storage.Postgres;
 
 /// <summary>
 /// The job queue in PostgreSQL, shared by every node: a job is claimed with <c>FOR UPDATE SKIP LOCKED</c> (two workers
-/// never wait for or take the same job) and a lease; a job whose node died is claimed again once its lease has run out.
+/// never wait for or take the same job), a lease and the claiming node's number (<see cref="PostgresJobNodes"/>). A job
+/// is claimed again when its node is gone (its session lock was released: the process died) or, failing that, when its
+/// lease has run out (a node whose host vanished without closing its connection).
 /// </summary>
-public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequenceAssembler sequences, TimeProvider clock) : IJobQueue
+public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequenceAssembler sequences, PostgresJobNodes nodes, TimeProvider clock) : IJobQueue
 {
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    // Other nodes share the queue: a job in processing may be theirs and alive. Jobs of a dead run come back when their
-    // lease runs out (ClaimAsync), never earlier.
-    public Task<int> ReleaseAbandonedAsync() => Task.FromResult(0);
+    // Other nodes share the queue: a job in processing may be theirs and alive, so only jobs of nodes whose lock is free
+    // go back (this node's previous run among them), and their images with them. Claims made before node numbers
+    // existed (node NULL) wait for their lease.
+    public async Task<int> ReleaseAbandonedAsync()
+    {
+        await nodes.NodeAsync();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        var released = (await connection.QueryAsync<(long ImageId, string Kind)>(
+            $"""
+            UPDATE jobs SET state = 'queued', lease_until = NULL, claim = NULL, node = NULL
+            WHERE state = 'processing' AND node IS NOT NULL AND {PostgresJobNodes.NodeGoneSql}
+            RETURNING image_id, kind
+            """, transaction: transaction)).AsList();
+        var images = released.Where(job => job.Kind != "rederive").Select(job => job.ImageId).ToArray();
+        await connection.ExecuteAsync("UPDATE images SET state = 'received' WHERE id = ANY(@images) AND state = 'processing'",
+            new { images }, transaction);
+        await transaction.CommitAsync();
+        return released.Count;
+    }
 
     public async Task<IJobQueue.Job?> ClaimAsync(TimeSpan lease, CancellationToken cancellation)
     {
         var now = Now;
         var claim = RandomKey.New();
+        var node = await nodes.NodeAsync(cancellation);
         await using var connection = await database.OpenAsync(cancellation);
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync(cancellation);
         var claimed = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, string Kind)?>(
-            """
+            $"""
             WITH next AS (
-                SELECT id FROM jobs WHERE state = 'queued' OR (state = 'processing' AND coalesce(lease_until, 0) < @now)
+                SELECT id FROM jobs
+                WHERE state = 'queued'
+                   OR (state = 'processing' AND (coalesce(lease_until, 0) < @now OR (node IS NOT NULL AND {PostgresJobNodes.NodeGoneSql})))
                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            UPDATE jobs j SET state = 'processing', attempts = j.attempts + 1, lease_until = @until, claim = @claim
+            UPDATE jobs j SET state = 'processing', attempts = j.attempts + 1, lease_until = @until, claim = @claim, node = @node
             FROM next WHERE j.id = next.id
             RETURNING j.id, j.image_id, j.kind
-            """, new { now, until = now + (long)lease.TotalMilliseconds, claim }, transaction);
+            """, new { now, until = now + (long)lease.TotalMilliseconds, claim, node }, transaction);
         if (claimed is not { } job)
             return null;
         var kind = job.Kind == "rederive" ? JobKind.Rederivatives : JobKind.Derivatives;
