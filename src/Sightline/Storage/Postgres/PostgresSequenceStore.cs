@@ -14,8 +14,10 @@ public sealed class PostgresSequenceStore(PostgresDatabase database, IImageStore
         await using var connection = await database.OpenAsync();
         var parameters = Visibility.Parameters(viewer);
         parameters.Add("key", key);
+        // The column is qualified: inside the condition's subquery a bare project_id names project_members' own column,
+        // which made a private sequence visible to a member of any project.
         var row = await connection.QuerySingleOrDefaultAsync<(long Id, long UserId)?>(
-            $"SELECT id, user_id FROM sequences WHERE key = @key AND {Visibility.VisibleCondition("project_id")}", parameters);
+            $"SELECT s.id, s.user_id FROM sequences s WHERE s.key = @key AND {Visibility.VisibleCondition("s.project_id")}", parameters);
         if (row is not { } found)
             return null;
         var members = await images.InSequenceAsync(found.Id);
