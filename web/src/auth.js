@@ -5,7 +5,8 @@ import { config } from './config.js';
 import { session } from './session.js';
 import { api } from './api.js';
 
-const SCOPES = 'user:read public:write public:upload private:read private:write private:upload';
+// org:read and org:write: listing the person's projects and moving their sequences into and out of them (My photos).
+const SCOPES = 'user:read public:write public:upload private:read private:write private:upload org:read org:write';
 const PENDING = 'sightline.signin';
 const issuer = new URL(location.origin);
 const client = () => ({ client_id: config.clientId });

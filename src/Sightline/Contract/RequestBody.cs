@@ -33,23 +33,37 @@ public static class RequestBody
     /// </summary>
     public static async Task<string?> TextFieldAsync(HttpRequest request, string field, CancellationToken cancellation)
     {
+        var (_, text) = await OptionalTextFieldAsync(request, field, cancellation);
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+
+    /// <summary>
+    /// Like <see cref="TextFieldAsync"/>, but tells an absent field (Present false) from one sent empty or null (Present
+    /// true, Text null): for a field whose empty value means something, such as "no project".
+    /// </summary>
+    public static async Task<(bool Present, string? Text)> OptionalTextFieldAsync(HttpRequest request, string field, CancellationToken cancellation)
+    {
         if (IsForm(request))
         {
             if (request.ContentLength > MaxJsonBytes)
                 throw ApiException.Invalid("body", $"must be at most {MaxJsonBytes} bytes");
             // Through FormBodyMiddleware's feature: an undecodable form is parameter_invalid.
             var form = await request.ReadFormAsync(cancellation);
-            return form.TryGetValue(field, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+            if (!form.TryGetValue(field, out var values) || values.Count == 0)
+                return (false, null);
+            return (true, string.IsNullOrEmpty(values[0]) ? null : values[0]);
         }
         if (!IsJson(request))
             throw ApiException.Invalid("body", "must be JSON (application/json) or a form (application/x-www-form-urlencoded)");
         var json = await ParseObjectAsync(request, cancellation);
-        if (!json.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-            return null;
+        if (!json.TryGetProperty(field, out var value))
+            return (false, null);
+        if (value.ValueKind == JsonValueKind.Null)
+            return (true, null);
         if (value.ValueKind != JsonValueKind.String)
             throw ApiException.Invalid(field, "must be a string");
         var text = value.GetString();
-        return string.IsNullOrEmpty(text) ? null : text;
+        return (true, string.IsNullOrEmpty(text) ? null : text);
     }
 
     private static async Task<JsonElement> ParseObjectAsync(HttpRequest request, CancellationToken cancellation)

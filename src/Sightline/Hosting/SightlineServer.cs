@@ -14,6 +14,7 @@ using Sightline.Navigation;
 using Sightline.OAuth;
 using Sightline.OpenApi;
 using Sightline.Processing;
+using Sightline.Projects;
 using Sightline.RateLimiting;
 using Sightline.Search;
 using Sightline.Sequences;
@@ -133,6 +134,7 @@ public static class SightlineServer
         app.MapUploads();
         app.MapImages();
         app.MapSequences();
+        app.MapProjects();
         app.MapNav();
         app.MapThumbnails();
         app.MapTiles();

@@ -5,7 +5,8 @@ namespace Sightline.OpenApi;
 /// <summary>
 /// One query parameter of the v2 API as the server reads it: its JSON Schema type and range, default and an example
 /// that the server accepts. <see cref="Invalid"/> is a value the server refuses as <c>parameter_invalid</c>, which the
-/// document tests use to prove the server reads the parameter at all.
+/// document tests use to prove the server reads the parameter at all. The fields of the small write bodies are declared
+/// the same way (<see cref="V2Parameters.Bodies"/>).
 /// </summary>
 public sealed record QueryParameter(string Name, string Type, string Description)
 {
@@ -21,6 +22,8 @@ public sealed record QueryParameter(string Name, string Type, string Description
     public int? MaxLength { get; init; }
     /// <summary>Repeatable as <c>name=a&amp;name=b</c> (an array in the document).</summary>
     public bool Repeatable { get; init; }
+    /// <summary>A body field whose null (or empty) value means something, e.g. "no project".</summary>
+    public bool Nullable { get; init; }
 
     public QueryParameter AsRequired() => this with { Required = true };
 

@@ -58,6 +58,7 @@ public static class V2Document
         ["Feeds"] = "Activity feeds.",
         ["Avatars"] = "Profile pictures.",
         ["Object recognition"] = "Traffic-sign detections (spec §4).",
+        ["Projects"] = "The caller's projects, and moving their sequences into and out of them (org:read, org:write).",
     };
 
     private static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellation)

@@ -25,6 +25,8 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         var policy = description.ActionDescriptor.EndpointMetadata.OfType<AccessPolicy>().LastOrDefault() ?? AccessPolicy.Public;
 
         DeclareQuery(operation, table.Value.GetValueOrDefault($"{description.HttpMethod} {path}") ?? []);
+        if (V2Parameters.Bodies.GetValueOrDefault($"{description.HttpMethod} {path}") is { } body)
+            operation.RequestBody = DeclareBody(body);
         DescribePath(operation);
         operation.Security = Security(policy, context.Document);
 
@@ -161,6 +163,34 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             Style = parameter.Repeatable ? ParameterStyle.Form : null,
             Explode = parameter.Repeatable,
             Example = parameter.Repeatable ? new JsonArray(parameter.Example.DeepClone()) : parameter.Example.DeepClone(),
+        };
+    }
+
+    // The small write bodies are read by hand (RequestBody), so the generator sees none: the same fields as a JSON
+    // object or as a form (spec §5 item 5).
+    private static OpenApiRequestBody DeclareBody(IReadOnlyList<QueryParameter> fields)
+    {
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = fields.Where(f => f.Required).Select(f => f.Name).ToHashSet(StringComparer.Ordinal),
+            Properties = fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema
+            {
+                Type = f.Nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String,
+                Description = f.Description,
+                Pattern = f.Pattern,
+                MaxLength = f.MaxLength,
+            }),
+        };
+        var example = new JsonObject(fields.Select(f => KeyValuePair.Create(f.Name, (JsonNode?)f.Example.DeepClone())));
+        return new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = schema, Example = example },
+                ["application/x-www-form-urlencoded"] = new() { Schema = schema },
+            },
         };
     }
 

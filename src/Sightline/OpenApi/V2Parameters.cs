@@ -75,6 +75,18 @@ public static class V2Parameters
             { Example = 1.5, Invalid = "high" },
     ];
 
+    /// <summary>The fields of the write bodies that are declared, by method and route pattern as the document lists them.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<QueryParameter>> Bodies =
+        new Dictionary<string, IReadOnlyList<QueryParameter>>(StringComparer.Ordinal)
+        {
+            ["PUT /v2/s/{key}/project"] =
+            [
+                new(Projects.ProjectsApi.ProjectField, "string",
+                    "The project to move the sequence into (the caller must be a member); null or \"\" makes the sequence public.")
+                    { Required = true, Nullable = true, Pattern = "^([A-Za-z0-9_-]{1,64})?$", Example = "survey", Invalid = "Not A Key!" },
+            ],
+        };
+
     /// <summary>The query parameters of each operation, by method and route pattern as the document lists them.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<QueryParameter>> ByOperation(SearchOptions limits, DetectionCatalogue catalogue)
     {

@@ -20,4 +20,7 @@ public interface IProjectStore
     Task<Project?> FindAsync(string key);
 
     Task<bool> IsMemberAsync(long projectId, long userId);
+
+    /// <summary>The projects <paramref name="userId"/> is a member of (owned ones included), by key.</summary>
+    Task<IReadOnlyList<Membership>> MembershipsAsync(long userId);
 }

@@ -13,4 +13,20 @@ public interface ISequenceStore
 
     /// <summary>The sequences with these ids, in no particular order.</summary>
     Task<IReadOnlyList<Candidate>> CandidatesAsync(IReadOnlyCollection<int> ids);
+
+    /// <summary>A sequence as its owner changes it: its id and the project it is private to (null when public).</summary>
+    public sealed record Owned(long Id, long? ProjectId);
+
+    /// <summary>
+    /// The sequence with this key, owned by <paramref name="userId"/> and with at least one processed image, whatever its
+    /// project; null otherwise. Whether the owner may still reach its project is the caller's to judge.
+    /// </summary>
+    Task<Owned?> FindOwnedAsync(string key, long userId);
+
+    /// <summary>
+    /// Makes the sequence and every image in it private to project <paramref name="to"/> (null: public), in one
+    /// transaction, so no reader sees a sequence half moved. False, and nothing changed, when the sequence is no longer
+    /// in project <paramref name="from"/> (moved meanwhile) or is gone.
+    /// </summary>
+    Task<bool> MoveToProjectAsync(long sequenceId, long? from, long? to);
 }

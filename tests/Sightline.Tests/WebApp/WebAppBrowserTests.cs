@@ -250,6 +250,46 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     }
 
     [Fact]
+    public async Task MyPhotosMovesASequenceIntoAProjectAndBackToPublic()
+    {
+        var owner = "erin";
+        await app.Server.AddUserAsync(owner, WebAppFixture.Password);
+        await app.Server.AdminAsync("", "projects", "add", "--key", "walks", "--name", "Morning walks", "--owner", owner);
+        var token = await app.Server.IssueTokenAsync(owner, app.DemoClientId, "public:upload");
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/to-move?client_id={app.DemoClientId}")
+        {
+            Content = new ByteArrayContent(Photo(51.0800, 3.7500, new DateTime(2025, 6, 1, 8, 0, 0, DateTimeKind.Utc), shade: 60)),
+        };
+        upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var key = (await (await app.Server.Http.SendAsync(upload)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("image_key").GetString()!;
+        await WaitForUploadDoneAsync("to-move", token);
+        var sequence = (await app.ImageAsync(key)).GetProperty("sequence_key").GetString()!;
+        async Task<int> PublicStatusAsync()
+        {
+            using var response = await app.Server.Http.GetAsync($"/v2/s/{sequence}?client_id={app.DemoClientId}");
+            return (int)response.StatusCode;
+        }
+
+        var page = await app.OpenAsync("/me");
+        await WebAppFixture.SignInAsync(page, owner);
+        var row = page.Locator($"li[data-sequence-key='{sequence}']");
+        await row.Locator("select").SelectOptionAsync("walks");
+        await WebAppFixture.ScreenshotAsync(page, "me-1440");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Move" }).ClickAsync();
+        // Public photos are shown: the moved sequence leaves the list, and strangers no longer find it.
+        await row.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        Assert.Equal(404, await PublicStatusAsync());
+
+        await page.SelectOptionAsync("#me-project", "walks");
+        await page.ClickAsync(".me-page form button[type=submit]");
+        await row.Locator("select").SelectOptionAsync("");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Move" }).ClickAsync();
+        await row.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        Assert.Equal(200, await PublicStatusAsync());
+    }
+
+    [Fact]
     public async Task AnUnknownPageIsTheAppsNotFoundPage()
     {
         var page = await app.Chromium.NewPageAsync();

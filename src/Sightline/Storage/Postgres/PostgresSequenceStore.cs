@@ -1,4 +1,5 @@
 using Dapper;
+using Npgsql;
 using Sightline.Images;
 using Sightline.Sequences;
 
@@ -13,8 +14,10 @@ public sealed class PostgresSequenceStore(PostgresDatabase database, IImageStore
         await using var connection = await database.OpenAsync();
         var parameters = Visibility.Parameters(viewer);
         parameters.Add("key", key);
+        // The column is qualified: inside the condition's subquery a bare project_id names project_members' own column,
+        // which made a private sequence visible to a member of any project.
         var row = await connection.QuerySingleOrDefaultAsync<(long Id, long UserId)?>(
-            $"SELECT id, user_id FROM sequences WHERE key = @key AND {Visibility.VisibleCondition("project_id")}", parameters);
+            $"SELECT s.id, s.user_id FROM sequences s WHERE s.key = @key AND {Visibility.VisibleCondition("s.project_id")}", parameters);
         if (row is not { } found)
             return null;
         var members = await images.InSequenceAsync(found.Id);
@@ -31,5 +34,34 @@ public sealed class PostgresSequenceStore(PostgresDatabase database, IImageStore
             FROM sequences s WHERE s.id = ANY(@ids)
             """, new { ids = ids.Select(id => (long)id).ToArray() });
         return rows.AsList();
+    }
+
+    public async Task<ISequenceStore.Owned?> FindOwnedAsync(string key, long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<ISequenceStore.Owned>(
+            """
+            SELECT s.id, s.project_id AS ProjectId FROM sequences s
+            WHERE s.key = @key AND s.user_id = @userId AND EXISTS (SELECT 1 FROM images i WHERE i.sequence_id = s.id AND i.state = 'done')
+            """, new { key, userId });
+    }
+
+    public async Task<bool> MoveToProjectAsync(long sequenceId, long? from, long? to)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        // The images lock (0001_schema.sql) first, as sequence assembly takes it (PostgresJobQueue.CompleteAsync): an image
+        // being assembled meanwhile joins the sequence either before the move (and moves with it) or after it (and
+        // then finds its neighbours by their new project). The images' project_id feeds the search change log, from
+        // which the search index, tiles, STAC and the caches built on them learn of the move.
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(5167687400001)", transaction: transaction);
+        var moved = await connection.ExecuteAsync(
+            "UPDATE sequences SET project_id = @to WHERE id = @sequenceId AND project_id IS NOT DISTINCT FROM @from",
+            new { sequenceId, from, to }, transaction);
+        if (moved == 0)
+            return false;
+        await connection.ExecuteAsync("UPDATE images SET project_id = @to WHERE sequence_id = @sequenceId", new { sequenceId, to }, transaction);
+        await transaction.CommitAsync();
+        return true;
     }
 }

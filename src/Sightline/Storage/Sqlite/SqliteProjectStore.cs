@@ -57,4 +57,16 @@ public sealed class SqliteProjectStore(Database database, IUserStore users) : IP
         return await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM project_members WHERE project_id = @projectId AND user_id = @userId", new { projectId, userId }) > 0;
     }
+
+    public async Task<IReadOnlyList<Membership>> MembershipsAsync(long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<Membership>(
+            """
+            SELECT p.key, p.name, u.username AS OwnerUsername, p.created_at AS CreatedAt
+            FROM project_members m JOIN projects p ON p.id = m.project_id JOIN users u ON u.id = p.owner_user_id
+            WHERE m.user_id = @userId ORDER BY p.key
+            """, new { userId });
+        return rows.AsList();
+    }
 }

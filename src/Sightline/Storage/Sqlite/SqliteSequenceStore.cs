@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Sightline.Images;
 using Sightline.Sequences;
 
@@ -13,8 +14,10 @@ public sealed class SqliteSequenceStore(Database database, IImageStore images) :
         await using var connection = await database.OpenAsync();
         var parameters = Visibility.Parameters(viewer);
         parameters.Add("key", key);
+        // The column is qualified: inside the condition's subquery a bare project_id names project_members' own column,
+        // which made a private sequence visible to a member of any project.
         var row = await connection.QuerySingleOrDefaultAsync<(long Id, long UserId)?>(
-            $"SELECT id, user_id FROM sequences WHERE key = @key AND {Visibility.VisibleCondition("project_id")}", parameters);
+            $"SELECT s.id, s.user_id FROM sequences s WHERE s.key = @key AND {Visibility.VisibleCondition("s.project_id")}", parameters);
         if (row is not { } found)
             return null;
         var members = await images.InSequenceAsync(found.Id);
@@ -31,5 +34,31 @@ public sealed class SqliteSequenceStore(Database database, IImageStore images) :
             FROM sequences s WHERE s.id IN (SELECT value FROM json_each(@ids))
             """, new { ids = System.Text.Json.JsonSerializer.Serialize(ids) });
         return rows.AsList();
+    }
+
+    public async Task<ISequenceStore.Owned?> FindOwnedAsync(string key, long userId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<ISequenceStore.Owned>(
+            """
+            SELECT s.id, s.project_id AS ProjectId FROM sequences s
+            WHERE s.key = @key AND s.user_id = @userId AND EXISTS (SELECT 1 FROM images i WHERE i.sequence_id = s.id AND i.state = 'done')
+            """, new { key, userId });
+    }
+
+    public async Task<bool> MoveToProjectAsync(long sequenceId, long? from, long? to)
+    {
+        await using var connection = await database.OpenAsync();
+        // Microsoft.Data.Sqlite begins IMMEDIATE: the one writer, so no image joins the sequence halfway (sequence assembly
+        // writes in its own transaction). The images' project_id triggers the search change log (0005, 0008), from which
+        // the search index, tiles, STAC and the caches built on them learn of the move.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var moved = await connection.ExecuteAsync(
+            "UPDATE sequences SET project_id = @to WHERE id = @sequenceId AND project_id IS @from", new { sequenceId, from, to }, transaction);
+        if (moved == 0)
+            return false;
+        await connection.ExecuteAsync("UPDATE images SET project_id = @to WHERE sequence_id = @sequenceId", new { sequenceId, to }, transaction);
+        await transaction.CommitAsync();
+        return true;
     }
 }
