@@ -133,7 +133,9 @@ public sealed class SequenceLayer
         var buffer = output ??= new ArrayBufferWriter<byte>(64 * 1024);
         buffer.ResetWrittenCount();
         ProtoBuf.Serializer.Serialize<Mvt>(buffer, tile);
-        var bytes = buffer.WrittenSpan.ToArray();
+        // Uninitialized: every byte is copied over at once, and a street tile is tens of kilobytes.
+        var bytes = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+        buffer.WrittenSpan.CopyTo(bytes);
         if (buffer.Capacity > 4 * 1024 * 1024)
             output = null; // a huge street tile's buffer is not kept
         return bytes;
