@@ -16,5 +16,5 @@ public sealed class TileOptions
     /// The highest zoom drawn as an overview (<see cref="SequenceOverview"/>: a bounded sample of lines without keys
     /// and angles); -1 draws every zoom with whole sequences.
     /// </summary>
-    public int OverviewMaxZoom { get; set; } = 7;
+    public int OverviewMaxZoom { get; set; } = 5;
 }
