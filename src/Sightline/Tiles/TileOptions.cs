@@ -7,8 +7,14 @@ public sealed class TileOptions
     public int CacheMegabytes { get; set; } = 64;
 
     /// <summary>
-    /// Memory for the sequences' tile properties (their keys and angles as JSON, shared by every tile a sequence crosses),
-    /// in megabytes; 0 turns it off. About 90 bytes a photo.
+    /// Memory for what every tile a sequence crosses needs of it (its keys and angles as JSON, and its path projected to
+    /// pixels), in megabytes; 0 turns it off. About 110 bytes a photo.
     /// </summary>
     public int PropertyCacheMegabytes { get; set; } = 128;
+
+    /// <summary>
+    /// The highest zoom drawn as an overview (<see cref="SequenceOverview"/>: a bounded sample of lines without keys
+    /// and angles); -1 draws every zoom with whole sequences.
+    /// </summary>
+    public int OverviewMaxZoom { get; set; } = 5;
 }

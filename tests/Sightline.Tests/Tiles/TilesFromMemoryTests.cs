@@ -8,7 +8,10 @@ using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Tiles;
 
-/// <summary>A synthetic archive (bench-data's generator, fixed seed) served by a test server that also maps the old tile handler.</summary>
+/// <summary>
+/// A synthetic archive (bench-data's generator, fixed seed) served by a test server that also maps the old tile handler.
+/// The low-zoom overview is off here, so that every zoom is drawn with whole sequences and compared byte for byte.
+/// </summary>
 public sealed class SyntheticArchiveServer : IAsyncLifetime
 {
     public TestServer Server { get; private set; } = null!;
@@ -21,7 +24,8 @@ public sealed class SyntheticArchiveServer : IAsyncLifetime
         var database = new Database(data);
         database.Migrate();
         new SyntheticArchive(database, seed: 14).Generate(20_000, TextWriter.Null);
-        Server = await TestServer.StartAsync(configureApp: LegacySequenceTiles.Map, dataDirectory: data);
+        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Tiles:OverviewMaxZoom"] = "-1" },
+            configureApp: LegacySequenceTiles.Map, dataDirectory: data);
     }
 
     public async Task DisposeAsync()
