@@ -21,6 +21,7 @@ public sealed class PhotoThreads : IDisposable
     private const string ThreadName = "sightline-photo"; // Linux keeps 15 characters of a thread's name
 
     private readonly BlockingCollection<Action> work = new();
+    private readonly BlockingCollection<Action> handOffs = new();
     private readonly ConcurrentDictionary<int, bool> lowered = new();
     private readonly int nice;
     private readonly ILogger<PhotoThreads> logger;
@@ -32,6 +33,7 @@ public sealed class PhotoThreads : IDisposable
         nice = Math.Clamp(options.Value.Nice, 0, 19);
         for (var i = 0; i < Math.Max(1, options.Value.Workers); i++)
             new Thread(Run) { IsBackground = true, Name = ThreadName }.Start();
+        new Thread(HandOff) { IsBackground = true, Name = "sightline-done" }.Start();
     }
 
     /// <summary>Runs <paramref name="render"/> on a photo thread; the caller's thread is free meanwhile.</summary>
@@ -40,16 +42,43 @@ public sealed class PhotoThreads : IDisposable
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         work.Add(() =>
         {
+            // The result is handed to the waiting code by a thread of normal priority: completing the task queues its
+            // continuation on the thread pool, and a pool thread started from a lowered thread would inherit the
+            // lower priority and then serve requests with it.
             try
             {
-                done.SetResult(render());
+                var result = render();
+                Complete(() => done.SetResult(result));
             }
             catch (Exception error)
             {
-                done.SetException(error);
+                Complete(() => done.SetException(error));
             }
         });
         return done.Task;
+    }
+
+    private void Complete(Action complete)
+    {
+        if (!handOffs.IsAddingCompleted)
+        {
+            try
+            {
+                handOffs.Add(complete);
+                return;
+            }
+            catch (InvalidOperationException)
+            {
+                // stopped meanwhile: completed here below
+            }
+        }
+        complete();
+    }
+
+    private void HandOff()
+    {
+        foreach (var complete in handOffs.GetConsumingEnumerable())
+            complete();
     }
 
     private void Run()
@@ -113,7 +142,11 @@ public sealed class PhotoThreads : IDisposable
         catch (EntryPointNotFoundException) { return 0; }
     }
 
-    public void Dispose() => work.CompleteAdding();
+    public void Dispose()
+    {
+        work.CompleteAdding();
+        handOffs.CompleteAdding();
+    }
 
     [DllImport("libc", EntryPoint = "setpriority", SetLastError = true)]
     private static extern int SetPriority(int which, int who, int priority);
