@@ -23,6 +23,7 @@ public sealed class PhotoThreads : IDisposable
     private readonly BlockingCollection<Action> work = new();
     private readonly BlockingCollection<Action> handOffs = new();
     private readonly ConcurrentDictionary<int, bool> lowered = new();
+    private readonly int lowerBy;
     private readonly int nice;
     private readonly ILogger<PhotoThreads> logger;
     private int warned;
@@ -30,7 +31,9 @@ public sealed class PhotoThreads : IDisposable
     public PhotoThreads(IOptions<ProcessingOptions> options, ILogger<PhotoThreads> logger)
     {
         this.logger = logger;
-        nice = Math.Clamp(options.Value.Nice, 0, 19);
+        // Relative to the process: a server started under nice(1) keeps photos below its requests all the same.
+        lowerBy = Math.Clamp(options.Value.Nice, 0, 39);
+        nice = Math.Min(19, ProcessNice() + lowerBy);
         for (var i = 0; i < Math.Max(1, options.Value.Workers); i++)
             new Thread(Run) { IsBackground = true, Name = ThreadName }.Start();
         new Thread(HandOff) { IsBackground = true, Name = "sightline-done" }.Start();
@@ -95,7 +98,7 @@ public sealed class PhotoThreads : IDisposable
     // photo (a directory of a few dozen entries), each lowered once.
     private void LowerHelpers()
     {
-        if (nice == 0 || !OperatingSystem.IsLinux())
+        if (lowerBy == 0 || !OperatingSystem.IsLinux())
             return;
         try
         {
@@ -118,7 +121,7 @@ public sealed class PhotoThreads : IDisposable
 
     private void Lower(int tid)
     {
-        if (nice == 0 || !OperatingSystem.IsLinux() || tid <= 0)
+        if (lowerBy == 0 || !OperatingSystem.IsLinux() || tid <= 0)
             return;
         // On Linux a thread id names one thread for setpriority: only that thread is lowered, never the request threads.
         if (SetPriority(0 /* PRIO_PROCESS */, tid, nice) != 0)
@@ -132,6 +135,22 @@ public sealed class PhotoThreads : IDisposable
     {
         if (Interlocked.Exchange(ref warned, 1) == 0)
             logger.LogWarning("Photo processing could not be given a lower priority ({Problem}); it shares the CPU with requests as an equal", problem);
+    }
+
+    // getpriority(2) answers -1 both as a nice value and as a failure: /proc says it without ambiguity.
+    private static int ProcessNice()
+    {
+        if (!OperatingSystem.IsLinux())
+            return 0;
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]);
+        }
+        catch (Exception error) when (error is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
     }
 
     private static int Gettid()

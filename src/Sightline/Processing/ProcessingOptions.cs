@@ -7,8 +7,9 @@ public sealed class ProcessingOptions
     public int Workers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>
-    /// The nice value (0-19) of the threads that decode and resize photos, on Linux: 10 by default, so requests come
-    /// first under load and photos take what CPU is left; 0 lets them compete with requests as equals.
+    /// How much lower than the process's own nice value the threads that decode and resize photos run, on Linux (at most
+    /// nice 19): 10 by default, so requests come first under load and photos take what CPU is left; 0 lets them compete
+    /// with requests as equals.
     /// </summary>
     public int Nice { get; set; } = 10;
 
