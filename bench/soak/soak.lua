@@ -1,7 +1,11 @@
 -- A realistic mix for the 64-connection soak (issue 13), for wrk: box searches, close searches, image reads,
 -- thumbnails and uploads, from a seeded, fixed list of image keys and points of the demo archive.
--- Environment: SOAK_KEYS (one "key,lat,lon" per line), SOAK_CLIENT_ID, SOAK_TOKEN, SOAK_JPEG (a file to upload).
+-- Environment: SOAK_KEYS (one "key,lat,lon" per line), SOAK_CLIENT_ID, SOAK_TOKEN, SOAK_JPEG (a file to upload),
+-- SOAK_KIND (box, close, image, thumb or upload: only that kind, for the per-kind probes beside the mix; unset: the mix).
 local keys = {}
+local kind = os.getenv("SOAK_KIND")
+-- Where each kind's share of 1..100 starts, so that a probe draws only from its own range.
+local ranges = { box = { 1, 35 }, close = { 36, 55 }, image = { 56, 75 }, thumb = { 76, 95 }, upload = { 96, 100 } }
 local client_id = os.getenv("SOAK_CLIENT_ID")
 local token = os.getenv("SOAK_TOKEN")
 local jpeg
@@ -30,7 +34,7 @@ end
 -- 35% box, 20% close, 20% image, 20% thumbnail, 5% upload.
 function request()
   local k = keys[math.random(#keys)]
-  local r = math.random(100)
+  local r = kind and math.random(ranges[kind][1], ranges[kind][2]) or math.random(100)
   if r <= 35 then
     local d = 0.0025
     return wrk.format("GET", string.format("/v2/search/im?client_id=%s&min_lat=%.6f&max_lat=%.6f&min_lon=%.6f&max_lon=%.6f&limit=20",
@@ -45,7 +49,7 @@ function request()
   end
   uploads = uploads + 1
   -- Upload keys are unique per thread and request; the same photo each time (stored once, processed per image).
-  local path = string.format("/v2/me/uploads/images/soak-%d-%d-%d?client_id=%s", id, uploads, math.random(1000000000), client_id)
+  local path = string.format("/v2/me/uploads/images/soak-%s-%d-%d-%d?client_id=%s", kind or "mix", id, uploads, math.random(1000000000), client_id)
   return wrk.format("POST", path, { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "image/jpeg" }, jpeg)
 end
 
@@ -61,8 +65,8 @@ function done(summary, latency, requests)
     failed = failed + thread:get("failures")
   end
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT requests=%d requests_per_s=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f non_2xx=%d socket_errors=%d timeouts=%d\n",
-    summary.requests, summary.requests / (summary.duration / 1e6),
+  io.write(string.format("RESULT%s requests=%d requests_per_s=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f non_2xx=%d socket_errors=%d timeouts=%d\n",
+    kind and (" kind=" .. kind) or "", summary.requests, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     failed, errors, summary.errors.timeout))
 end

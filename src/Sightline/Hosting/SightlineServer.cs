@@ -151,6 +151,7 @@ public static class SightlineServer
         services.AddOptions<SequenceOptions>().BindConfiguration("Sequences");
         services.AddOptions<ProcessingOptions>().BindConfiguration("Processing");
         services.AddSingleton<ImageFiles>();
+        services.AddSingleton<PhotoThreads>();
         services.AddSingleton<Derivatives>();
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<UploadPolicies>();

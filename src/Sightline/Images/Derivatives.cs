@@ -1,11 +1,12 @@
 using NetVips;
+using Sightline.Processing;
 using Sightline.Storage;
 using Vips = NetVips.Image;
 
 namespace Sightline.Images;
 
 /// <summary>Makes the public thumbnails of an original with libvips: autorotated, never upscaled, without metadata.</summary>
-public sealed class Derivatives(IBlobStore blobs)
+public sealed class Derivatives(IBlobStore blobs, PhotoThreads threads)
 {
     // A box this tall never limits the height, so the requested size is the width.
     private const int Unbounded = 10_000_000;
@@ -26,7 +27,8 @@ public sealed class Derivatives(IBlobStore blobs)
     public async Task<IReadOnlyList<BlurArea>> MakeAsync(string imageKey, Stream source, IReadOnlyList<BlurArea>? blurs = null, int version = 0,
         Func<Vips, IReadOnlyList<BlurArea>>? detect = null)
     {
-        var (found, thumbnails) = Render(source, blurs, detect);
+        // On a photo thread, not the request path's thread pool (PhotoThreads says why).
+        var (found, thumbnails) = await threads.RunAsync(() => Render(source, blurs, detect));
         for (var i = 0; i < thumbnails.Count; i++)
             await blobs.WriteAsync(ImageFiles.ThumbnailKey(imageKey, ImageFiles.ThumbnailWidths[i], version), thumbnails[i]);
         return found;

@@ -6,6 +6,13 @@ public sealed class ProcessingOptions
     /// <summary>Parallel workers; 0 queues uploads without processing them.</summary>
     public int Workers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
+    /// <summary>
+    /// How much lower than the process's own nice value the threads that decode and resize photos run, on Linux (at most
+    /// nice 19): 10 by default, so requests come first under load and photos take what CPU is left; 0 lets them compete
+    /// with requests as equals.
+    /// </summary>
+    public int Nice { get; set; } = 10;
+
     /// <summary>How often an idle worker looks at the queue when nobody woke it.</summary>
     public double IdlePollSeconds { get; set; } = 2;
 

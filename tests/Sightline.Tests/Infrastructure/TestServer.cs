@@ -77,11 +77,13 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     // Face and plate detection at ingest cost a good part of a second per photo: only the tests about them turn them on
-    // (Blurs:DetectFaces=true, Blurs:DetectPlates=true); every other test uploads without them.
+    // (Blurs:DetectFaces=true, Blurs:DetectPlates=true); every other test uploads without them. Photo threads run at
+    // normal priority (Processing:Nice=0): on a machine shared with other builds a lowered priority starves them, and
+    // only PhotoPriorityTests is about it.
     private static Dictionary<string, string?> WithTestDefaults(
         IReadOnlyDictionary<string, string?> backend, IReadOnlyDictionary<string, string?>? configuration)
     {
-        var merged = new Dictionary<string, string?>(backend) { ["Blurs:DetectFaces"] = "false", ["Blurs:DetectPlates"] = "false" };
+        var merged = new Dictionary<string, string?>(backend) { ["Blurs:DetectFaces"] = "false", ["Blurs:DetectPlates"] = "false", ["Processing:Nice"] = "0" };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
             merged[key] = value;
         return merged;

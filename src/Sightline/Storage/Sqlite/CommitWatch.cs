@@ -77,7 +77,7 @@ public sealed class CommitWatch(Database database, StorageOptions options) : ICh
 
     public void PruneImageChanges(long upTo)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenWriter();
         connection.Execute("DELETE FROM search_changes WHERE seq <= @upTo", new { upTo });
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -11,11 +12,20 @@ public sealed class Database
 {
     public const string FileName = "sightline.db";
 
+    // How long a writer queues in the process before it goes ahead anyway and lets SQLite's own busy handling decide
+    // (as before the queue): a writer that opened a second writer while holding one must not wait forever.
+    private static readonly TimeSpan WriterQueueLimit = TimeSpan.FromSeconds(30);
+
+    // One queue per database file, shared by every Database of the process on that file.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriterQueues = new(StringComparer.Ordinal);
+
     private readonly string connectionString;
+    private readonly SemaphoreSlim writers;
 
     public Database(string dataDirectory)
     {
         DataDirectory = Path.GetFullPath(dataDirectory);
+        writers = WriterQueues.GetOrAdd(Path.Combine(DataDirectory, FileName), static _ => new SemaphoreSlim(1, 1));
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(DataDirectory, FileName),
@@ -40,6 +50,61 @@ public sealed class Database
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         return NotingCommits(connection);
+    }
+
+    /// <summary>
+    /// A connection for a method that writes: it waits (asynchronously) until no other writer of this process holds
+    /// one, and lets the next writer in when it closes.
+    /// </summary>
+    /// <remarks>
+    /// SQLite has one writer at a time. Without this queue two writers of the process meet at SQLite's lock, and
+    /// Microsoft.Data.Sqlite retries the loser with a sleeping thread (150 ms a turn, up to the busy timeout): under
+    /// load that blocked thread-pool threads and made the seconds-long tail of the 64-connection soak (issue 13).
+    /// Waiting here costs no thread. Transactions keep <c>BEGIN IMMEDIATE</c>; other processes on the same file (the
+    /// command line) still meet at SQLite's lock and its busy timeout.
+    /// </remarks>
+    public async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellation = default)
+    {
+        var queued = await writers.WaitAsync(WriterQueueLimit, cancellation);
+        try
+        {
+            var connection = await OpenAsync(cancellation);
+            return queued ? LettingNextWriterIn(connection) : connection;
+        }
+        catch
+        {
+            if (queued)
+                writers.Release();
+            throw;
+        }
+    }
+
+    /// <summary>The synchronous <see cref="OpenWriterAsync"/>, for the few writers outside a request (it blocks its thread).</summary>
+    public SqliteConnection OpenWriter()
+    {
+        var queued = writers.Wait(WriterQueueLimit);
+        try
+        {
+            var connection = Open();
+            return queued ? LettingNextWriterIn(connection) : connection;
+        }
+        catch
+        {
+            if (queued)
+                writers.Release();
+            throw;
+        }
+    }
+
+    private SqliteConnection LettingNextWriterIn(SqliteConnection connection)
+    {
+        var released = 0;
+        connection.StateChange += (_, change) =>
+        {
+            if (change.CurrentState == ConnectionState.Closed && Interlocked.Exchange(ref released, 1) == 0)
+                writers.Release();
+        };
+        return connection;
     }
 
     // When a connection that committed a write closes, the commit is complete: the change feed then probes at once.

@@ -31,7 +31,7 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
         var clientId = RandomKey.New();
         var secret = confidential ? RandomKey.NewSecret() : null;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var id = await connection.ExecuteScalarAsync<long>(
             """
@@ -68,7 +68,7 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
     /// <summary>Adds redirect URIs an application lacks (the web app's, as the server's addresses change between starts).</summary>
     public async Task AddRedirectUrisAsync(long applicationId, IEnumerable<string> redirectUris)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         foreach (var uri in redirectUris.Distinct(StringComparer.Ordinal))
         {
             await connection.ExecuteAsync(
@@ -98,7 +98,7 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
 
     public async Task<bool> EnableAsync(string clientId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync("UPDATE applications SET enabled = 1 WHERE client_id = @clientId", new { clientId }) > 0;
     }
 
@@ -109,7 +109,7 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
     public async Task<string?> RotateSecretAsync(string clientId)
     {
         var secret = RandomKey.NewSecret();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         var hasSecret = await connection.QuerySingleOrDefaultAsync<long?>(
             "SELECT secret_hash IS NOT NULL FROM applications WHERE client_id = @clientId", new { clientId });
         if (hasSecret is null)
@@ -123,7 +123,7 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
 
     public async Task<bool> DisableAsync(string clientId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync("UPDATE applications SET enabled = 0 WHERE client_id = @clientId", new { clientId }) > 0;
     }
 

@@ -67,7 +67,7 @@ public sealed class SqliteBlurStore(Database database, TimeProvider clock, JobSi
     public async Task RequestAsync(Image image, long userId, IReadOnlyList<Blur> blurs)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         try
         {
@@ -87,7 +87,7 @@ public sealed class SqliteBlurStore(Database database, TimeProvider clock, JobSi
     public async Task<bool> DecideAsync(Image image, long adminId, bool approve)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var request = await connection.QuerySingleOrDefaultAsync<(long Id, long UserId, string Rects)?>(
             "SELECT id, user_id, rects FROM blur_requests WHERE image_id = @Id AND state = 'pending'", new { image.Id }, transaction);
@@ -109,7 +109,7 @@ public sealed class SqliteBlurStore(Database database, TimeProvider clock, JobSi
 
     public async Task<bool> RecordDetectedAsync(long imageId, IReadOnlyList<Blur> found)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             """
             INSERT INTO image_blurs (image_id, rects, decided_by, applied, updated_at)

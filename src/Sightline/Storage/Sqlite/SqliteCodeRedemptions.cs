@@ -18,7 +18,7 @@ public sealed class SqliteCodeRedemptions(Database database) : ICodeRedemptions
     {
         var now = DateTimeOffset.UtcNow;
         var hash = RandomKey.Hash(code);
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await connection.ExecuteAsync("DELETE FROM oauth_code_redemptions WHERE redeemed_at < @cutoff",
             new { cutoff = (now - Retention).ToUnixTimeMilliseconds() });
         try
@@ -40,7 +40,7 @@ public sealed class SqliteCodeRedemptions(Database database) : ICodeRedemptions
     /// <summary>Records the token the first redemption issued; false when a replay arrived in between, so the caller revokes it.</summary>
     public async Task<bool> AttachTokenAsync(string code, long tokenId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         var replayedAt = await connection.ExecuteScalarAsync<long?>(
             "UPDATE oauth_code_redemptions SET token_id = @tokenId WHERE code_hash = @hash RETURNING replayed_at",
             new { hash = RandomKey.Hash(code), tokenId });

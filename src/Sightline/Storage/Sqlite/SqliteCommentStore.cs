@@ -19,7 +19,7 @@ public sealed class SqliteCommentStore(Database database, TimeProvider clock) : 
     {
         var key = RandomKey.New();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "INSERT INTO comments (key, image_id, user_id, body, created_at) VALUES (@key, @ImageId, @userId, @text, @now)",
@@ -53,7 +53,7 @@ public sealed class SqliteCommentStore(Database database, TimeProvider clock) : 
 
     public async Task DeleteAsync(Comment comment)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("DELETE FROM events WHERE object = 'comment' AND object_key = @Key", new { comment.Key }, transaction);
         await connection.ExecuteAsync("DELETE FROM comments WHERE id = @Id", new { comment.Id }, transaction);

@@ -20,7 +20,7 @@ public sealed class SqliteComplaintStore(Database database, TimeProvider clock) 
     public async Task<string> FileAsync(Image image, long? userId, long applicationId, string text)
     {
         var key = RandomKey.New();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         if (userId is not null && await connection.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM complaints WHERE image_id = @Id AND user_id = @userId AND state = 'open'", new { image.Id, userId }, transaction) > 0)
@@ -48,7 +48,7 @@ public sealed class SqliteComplaintStore(Database database, TimeProvider clock) 
     public async Task<bool> ResolveAsync(string key, long moderatorId, ComplaintDecision decision)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var complaint = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, long? UserId)?>(
             "SELECT id, image_id, user_id FROM complaints WHERE key = @key AND state = 'open'", new { key }, transaction);

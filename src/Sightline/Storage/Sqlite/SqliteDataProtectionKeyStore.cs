@@ -13,7 +13,7 @@ public sealed class SqliteDataProtectionKeyStore(Database database) : IDataProte
 
     public async Task AddAsync(string name, string xml)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         // A key's name holds its id: the same key offered twice (two nodes importing one folder) is kept once.
         await connection.ExecuteAsync("INSERT OR IGNORE INTO data_protection_keys (name, xml) VALUES (@name, @xml)", new { name, xml });
     }

@@ -9,7 +9,7 @@ public sealed class SqliteDetectionStore(Database database, TimeProvider clock) 
 {
     public async Task ReplaceAsync(long imageId, string package, IReadOnlyList<Detection> detections)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("DELETE FROM detections WHERE image_id = @imageId AND package = @package", new { imageId, package }, transaction);
         await connection.ExecuteAsync(

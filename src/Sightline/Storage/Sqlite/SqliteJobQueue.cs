@@ -15,7 +15,7 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
 
     public async Task<int> ReleaseAbandonedAsync()
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var jobs = await connection.ExecuteAsync(
             "UPDATE jobs SET state = 'queued', lease_until = NULL, claim = NULL WHERE state = 'processing'", transaction: transaction);
@@ -28,7 +28,7 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
     {
         var now = Now;
         var claim = RandomKey.New();
-        await using var connection = await database.OpenAsync(cancellation);
+        await using var connection = await database.OpenWriterAsync(cancellation);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellation);
         var claimed = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, string Kind)?>(
             """
@@ -57,7 +57,7 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
 
     public async Task<bool> RenewAsync(IJobQueue.Job job, TimeSpan lease)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             "UPDATE jobs SET lease_until = @until WHERE id = @Id AND state = 'processing' AND claim = @Claim",
             new { until = Now + (long)lease.TotalMilliseconds, job.Id, job.Claim }) > 0;
@@ -65,7 +65,7 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
 
     public async Task<bool> CompleteAsync(IJobQueue.Job job)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
         if (exists == 0)
@@ -80,7 +80,7 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
 
     public async Task FailAsync(IJobQueue.Job job, string reason)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("UPDATE images SET state = 'failed', failure = @reason, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, reason, now = Now }, transaction);
@@ -90,7 +90,7 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
 
     public async Task<bool> CompleteRederivationAsync(IJobQueue.Job job, int next)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var switched = await connection.ExecuteAsync(
             "UPDATE images SET derivative_version = @next WHERE id = @ImageId AND derivative_version = @DerivativeVersion",
@@ -106,7 +106,7 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
 
     public async Task DropAsync(IJobQueue.Job job)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id AND state = 'processing' AND claim = @Claim", new { job.Id, job.Claim });
     }
 }

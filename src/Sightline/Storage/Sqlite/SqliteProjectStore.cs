@@ -17,7 +17,7 @@ public sealed class SqliteProjectStore(Database database, IUserStore users) : IP
             throw new ArgumentException("project name must not be empty");
         var owner = await users.FindByUsernameAsync(ownerUsername)
             ?? throw new ArgumentException($"no user '{ownerUsername}'");
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         try
         {
@@ -39,7 +39,7 @@ public sealed class SqliteProjectStore(Database database, IUserStore users) : IP
     {
         var project = await FindAsync(key) ?? throw new ArgumentException($"no project '{key}'");
         var user = await users.FindByUsernameAsync(username) ?? throw new ArgumentException($"no user '{username}'");
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await connection.ExecuteAsync("INSERT OR IGNORE INTO project_members (project_id, user_id) VALUES (@Id, @userId)",
             new { project.Id, userId = user.Id });
     }

@@ -13,7 +13,7 @@ public sealed class SqliteSettingStore(Database database) : ISettingStore
 
     public async Task<string> GetOrAddAsync(string name, string value)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         // INSERT OR IGNORE keeps the first value if two callers race to make one.
         await connection.ExecuteAsync("INSERT OR IGNORE INTO settings (name, value) VALUES (@name, @value)", new { name, value });
         return (await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = @name", new { name }))!;

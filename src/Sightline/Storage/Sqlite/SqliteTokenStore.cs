@@ -16,7 +16,7 @@ public sealed class SqliteTokenStore(Database database) : ITokenStore
     public async Task<IssuedToken> IssueWithIdAsync(long userId, long applicationId, IEnumerable<string> scopes, DateTimeOffset? expiresAt = null)
     {
         var token = RandomKey.NewSecret();
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         var id = await connection.ExecuteScalarAsync<long>(
             """
             INSERT INTO access_tokens (token_hash, user_id, application_id, scopes, created_at, expires_at)
@@ -50,7 +50,7 @@ public sealed class SqliteTokenStore(Database database) : ITokenStore
 
     public async Task<bool> RevokeAsync(string token)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             "UPDATE access_tokens SET revoked_at = @now WHERE token_hash = @hash AND revoked_at IS NULL",
             new { hash = RandomKey.Hash(token), now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
@@ -59,7 +59,7 @@ public sealed class SqliteTokenStore(Database database) : ITokenStore
     /// <summary>Revokes a token only if it was issued to <paramref name="applicationId"/> (RFC 7009 §2.1: a client revokes its own tokens).</summary>
     public async Task<bool> RevokeForApplicationAsync(string token, long applicationId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             """
             UPDATE access_tokens SET revoked_at = @now
@@ -70,7 +70,7 @@ public sealed class SqliteTokenStore(Database database) : ITokenStore
 
     public async Task RevokeByIdAsync(long tokenId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await connection.ExecuteAsync(
             "UPDATE access_tokens SET revoked_at = @now WHERE id = @tokenId AND revoked_at IS NULL",
             new { tokenId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
@@ -112,7 +112,7 @@ public sealed class SqliteTokenStore(Database database) : ITokenStore
     /// <summary>Revokes every live token of one user for one application; returns how many.</summary>
     public async Task<int> RevokeGrantAsync(long userId, long applicationId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             "UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND application_id = @applicationId AND revoked_at IS NULL",
             new { userId, applicationId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });

@@ -42,7 +42,7 @@ public sealed class SqliteUploadStore(Database database) : IUploadStore
     /// </summary>
     public async Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         if (await FindAsync(connection, transaction, userId, uploadKey) is { } existing)
             return existing;
@@ -83,7 +83,7 @@ public sealed class SqliteUploadStore(Database database) : IUploadStore
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
     public async Task<Upload?> DeleteAsync(long userId, string uploadKey)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var upload = await FindAsync(connection, transaction, userId, uploadKey);
         if (upload is null)
@@ -103,7 +103,7 @@ public sealed class SqliteUploadStore(Database database) : IUploadStore
     /// <summary>Marks the upload's original as removed; returns the upload, or null when there is none.</summary>
     public async Task<Upload?> ForgetOriginalAsync(long userId, string uploadKey)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         var upload = await FindAsync(connection, null, userId, uploadKey);
         if (upload is not null)
             await connection.ExecuteAsync("UPDATE uploads SET original_present = 0 WHERE id = @Id", new { upload.Id });

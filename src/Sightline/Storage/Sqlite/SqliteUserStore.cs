@@ -28,7 +28,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
         var uuid = RandomKey.New();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var hash = Hasher.HashPassword(null!, password);
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         try
         {
             var id = await connection.ExecuteScalarAsync<long>(
@@ -93,7 +93,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
     /// <summary>Disables or re-enables an account; false when no such user. Disabling stops its tokens at once (TokenStore joins on it).</summary>
     public async Task<bool> SetDisabledAsync(string username, bool disabled)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             disabled
                 ? "UPDATE users SET disabled_at = coalesce(disabled_at, @now) WHERE username = @username"
@@ -103,7 +103,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
 
     public async Task<string?> EraseAsync(long userId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var avatar = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId }, transaction);
@@ -124,7 +124,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
     {
         if (string.IsNullOrEmpty(password))
             throw new ArgumentException("password must not be empty");
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE username = @username",
             new { username, hash = Hasher.HashPassword(null!, password) }) > 0;
     }
@@ -137,7 +137,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
 
     public async Task<string?> SetAvatarAsync(long userId, string avatarId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         var previous = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId });
         await connection.ExecuteAsync("UPDATE users SET avatar = @avatarId WHERE id = @userId", new { avatarId, userId });
         return previous;
