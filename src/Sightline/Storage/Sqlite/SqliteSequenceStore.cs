@@ -48,7 +48,7 @@ public sealed class SqliteSequenceStore(Database database, IImageStore images) :
 
     public async Task<bool> MoveToProjectAsync(long sequenceId, long? from, long? to)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenWriterAsync();
         // Microsoft.Data.Sqlite begins IMMEDIATE: the one writer, so no image joins the sequence halfway (sequence assembly
         // writes in its own transaction). The images' project_id triggers the search change log (0005, 0008), from which
         // the search index, tiles, STAC and the caches built on them learn of the move.
