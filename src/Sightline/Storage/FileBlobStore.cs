@@ -88,9 +88,12 @@ public sealed class FileBlobStore(StorageOptions options) : IBlobStore
         if (!prefix.EndsWith('/'))
             throw new ArgumentException("only folder prefixes (ending with '/') are supported by the file store");
         var folder = PathOf(prefix.TrimEnd('/'));
-        // A worker may be moving a file into this folder while it is emptied (an upload deleted while it is
-        // processed), and then the folder is not empty when it is removed: try again until the worker is done with it.
-        for (var attempt = 0; ; attempt++)
+        // A worker may be moving a file into this folder while it is emptied (an upload deleted while it is processed),
+        // and then the folder is not empty when it is removed: try again while the worker finishes. A worker that is still
+        // writing after the deadline (a loaded machine, photo threads at a lower priority) removes what it made itself once
+        // it finds its image gone (JobWorker), so the caller, whose record is already deleted, is not failed for it.
+        var deadline = DateTime.UtcNow + ConcurrentWriterPatience;
+        while (true)
         {
             try
             {
@@ -98,12 +101,16 @@ public sealed class FileBlobStore(StorageOptions options) : IBlobStore
                     Directory.Delete(folder, recursive: true);
                 return;
             }
-            catch (IOException) when (attempt < 50 && Directory.Exists(folder))
+            catch (IOException) when (Directory.Exists(folder))
             {
+                if (DateTime.UtcNow >= deadline)
+                    return;
                 await Task.Delay(20, cancellation);
             }
         }
     }
+
+    private static readonly TimeSpan ConcurrentWriterPatience = TimeSpan.FromSeconds(10);
 
     public async IAsyncEnumerable<BlobEntry> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
     {
