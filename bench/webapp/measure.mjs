@@ -19,22 +19,35 @@ const newest = await (await fetch(new URL(`/v2/search/s?client_id=${clientId}&li
 const b = newest.ss[0].boundary;
 const view = process.argv[4] ?? `/?lat=${((b.min_lat + b.max_lat) / 2).toFixed(6)}&lon=${((b.min_lon + b.max_lon) / 2).toFixed(6)}&z=16`;
 
+// The pixels are read in MapLibre's own 'render' event, right after it drew a frame: the canvas is not kept between frames
+// (preserveDrawingBuffer is off), so a read from another animation-frame callback may see a cleared buffer, and once the
+// map has drawn its last tile it stops drawing. Each frame asks for one more repaint until the line is seen.
 const firstLine = `new Promise(resolve => {
   const started = performance.now();
-  const look = () => {
+  let found = false, watching = false;
+  const check = () => {
     const map = window.sightlineMap;
-    if (map && map.getLayer('coverage-lines')) {
-      const canvas = map.getCanvas();
-      const gl = canvas.getContext('webgl2') || canvas.getContext('webgl');
-      const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
-      const pixels = new Uint8Array(w * h * 4);
-      gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-      for (let i = 0; i < pixels.length; i += 4)
-        if (Math.abs(pixels[i] - 10) < 28 && Math.abs(pixels[i + 1] - 125) < 28 && Math.abs(pixels[i + 2] - 59) < 28) {
-          let x = (i / 4) % w, y = h - 1 - Math.floor(i / 4 / w);
-          return resolve({ at: performance.now(), x: x / (w / canvas.clientWidth), y: y / (h / canvas.clientHeight) });
-        }
+    if (found || !map.getLayer('coverage-lines')) return;
+    const canvas = map.getCanvas();
+    const gl = canvas.getContext('webgl2') || canvas.getContext('webgl');
+    const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+    const pixels = new Uint8Array(w * h * 4);
+    gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+    for (let i = 0; i < pixels.length; i += 4)
+      if (Math.abs(pixels[i] - 10) < 28 && Math.abs(pixels[i + 1] - 125) < 28 && Math.abs(pixels[i + 2] - 59) < 28) {
+        found = true;
+        let x = (i / 4) % w, y = h - 1 - Math.floor(i / 4 / w);
+        return resolve({ at: performance.now(), x: x / (w / canvas.clientWidth), y: y / (h / canvas.clientHeight) });
+      }
+  };
+  const look = () => {
+    if (found) return;
+    const map = window.sightlineMap;
+    if (map && !watching) {
+      map.on('render', check);
+      watching = true;
     }
+    if (map) map.triggerRepaint();
     if (performance.now() - started > 60000) return resolve(null);
     requestAnimationFrame(look);
   };
