@@ -11,28 +11,7 @@ using Sightline.Tiles;
 namespace Sightline.Tests.Tiles;
 
 /// <summary>A larger synthetic archive (bench-data's generator, fixed seed), served with the default tile settings and the old handler.</summary>
-public sealed class OverviewArchiveServer : IAsyncLifetime
-{
-    public TestServer Server { get; private set; } = null!;
-    private string data = null!;
-
-    public async Task InitializeAsync()
-    {
-        data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(data);
-        var database = new Database(data);
-        database.Migrate();
-        new SyntheticArchive(database, seed: 41).Generate(60_000, TextWriter.Null);
-        Server = await TestServer.StartAsync(configureApp: LegacySequenceTiles.Map, dataDirectory: data);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(data, recursive: true);
-    }
-}
+public sealed class OverviewArchiveServer() : SyntheticTileArchive(seed: 41, images: 60_000);
 
 /// <summary>
 /// Low zooms are an overview (<see cref="SequenceOverview"/>): a world tile stays small however large the archive, yet

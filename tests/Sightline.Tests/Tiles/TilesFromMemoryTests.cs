@@ -12,29 +12,8 @@ namespace Sightline.Tests.Tiles;
 /// A synthetic archive (bench-data's generator, fixed seed) served by a test server that also maps the old tile handler.
 /// The low-zoom overview is off here, so that every zoom is drawn with whole sequences and compared byte for byte.
 /// </summary>
-public sealed class SyntheticArchiveServer : IAsyncLifetime
-{
-    public TestServer Server { get; private set; } = null!;
-    private string data = null!;
-
-    public async Task InitializeAsync()
-    {
-        data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(data);
-        var database = new Database(data);
-        database.Migrate();
-        new SyntheticArchive(database, seed: 14).Generate(20_000, TextWriter.Null);
-        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Tiles:OverviewMaxZoom"] = "-1" },
-            configureApp: LegacySequenceTiles.Map, dataDirectory: data);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(data, recursive: true);
-    }
-}
+public sealed class SyntheticArchiveServer()
+    : SyntheticTileArchive(seed: 14, images: 20_000, new Dictionary<string, string?> { ["Tiles:OverviewMaxZoom"] = "-1" });
 
 /// <summary>
 /// Tiles drawn from memory are byte for byte the tiles the database-drawn handler made, on a fixed archive, before and
