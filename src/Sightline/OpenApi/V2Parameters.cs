@@ -85,6 +85,16 @@ public static class V2Parameters
                     "The project to move the sequence into (the caller must be a member); null or \"\" makes the sequence public.")
                     { Required = true, Nullable = true, Pattern = "^([A-Za-z0-9_-]{1,64})?$", Example = "survey", Invalid = "Not A Key!" },
             ],
+            ["POST /v2/im/{key}/cm"] =
+            [
+                new("cm", "string", "The comment, plain text (shown exactly as sent, never as markup).")
+                    { Required = true, MaxLength = Comments.CommentsApi.MaxLength, Example = "The sign at the corner is new." },
+            ],
+            ["POST /v2/im/{key}/complain"] =
+            [
+                new("cm", "string", "What is wrong with the image, plain text, for the administrators.")
+                    { Required = true, MaxLength = Complaints.ComplaintsApi.MaxLength, Example = "A face is not blurred." },
+            ],
         };
 
     /// <summary>The query parameters of each operation, by method and route pattern as the document lists them.</summary>
