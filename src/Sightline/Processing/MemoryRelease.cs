@@ -52,6 +52,36 @@ public static partial class MemoryRelease
         }
     }
 
+    /// <summary>
+    /// Sets glibc's arena limit and mmap threshold (<see cref="ProcessingOptions.MallocArenas"/>,
+    /// <see cref="ProcessingOptions.MallocMmapThresholdKilobytes"/>) before the photo threads start; what it could not set
+    /// is said in the returned text, null when everything was set or nothing was asked.
+    /// </summary>
+    public static string? ShapeNativeHeap(ProcessingOptions options)
+    {
+        if (!OperatingSystem.IsLinux() || (options.MallocArenas <= 0 && options.MallocMmapThresholdKilobytes <= 0))
+            return null;
+        try
+        {
+            var failed = new List<string>();
+            if (options.MallocArenas > 0 && MallOpt(ArenaMax, options.MallocArenas) != 1)
+                failed.Add("arena limit");
+            if (options.MallocMmapThresholdKilobytes > 0 && MallOpt(MmapThreshold, options.MallocMmapThresholdKilobytes * 1024) != 1)
+                failed.Add("mmap threshold");
+            return failed.Count == 0 ? null : $"malloc refused the {string.Join(" and ", failed)}";
+        }
+        catch (Exception error) when (error is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return "not glibc: the native heap keeps its own defaults";
+        }
+    }
+
+    // mallopt(3) parameters of glibc's malloc.h.
+    private const int MmapThreshold = -3, ArenaMax = -8;
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int MallOpt(int parameter, int value);
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
 }
