@@ -53,31 +53,29 @@ public static partial class MemoryRelease
     }
 
     /// <summary>
-    /// Sets glibc's arena limit and mmap threshold (<see cref="ProcessingOptions.MallocArenas"/>,
-    /// <see cref="ProcessingOptions.MallocMmapThresholdKilobytes"/>) before the photo threads start; what it could not set
-    /// is said in the returned text, null when everything was set or nothing was asked.
+    /// Limits glibc's malloc to <see cref="Arenas"/> arenas, unless <c>MALLOC_ARENA_MAX</c> says otherwise; called first
+    /// thing in the process, before the runtime's and the server's threads allocate. Left alone, glibc gives each thread
+    /// that allocates an arena of its own, up to eight per core, and what a burst of photos (libvips, OpenCV) leaves
+    /// scattered across them stays resident after it: bench/memory measured 102 MiB anonymous after the demo against
+    /// 27 after a restart, and 50 with two arenas, at no cost to the processing's CPU time.
     /// </summary>
-    public static string? ShapeNativeHeap(ProcessingOptions options)
+    public static void LimitArenas()
     {
-        if (!OperatingSystem.IsLinux() || (options.MallocArenas <= 0 && options.MallocMmapThresholdKilobytes <= 0))
-            return null;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { Length: > 0 })
+            return;
         try
         {
-            var failed = new List<string>();
-            if (options.MallocArenas > 0 && MallOpt(ArenaMax, options.MallocArenas) != 1)
-                failed.Add("arena limit");
-            if (options.MallocMmapThresholdKilobytes > 0 && MallOpt(MmapThreshold, options.MallocMmapThresholdKilobytes * 1024) != 1)
-                failed.Add("mmap threshold");
-            return failed.Count == 0 ? null : $"malloc refused the {string.Join(" and ", failed)}";
+            MallOpt(ArenaMax, Arenas);
         }
         catch (Exception error) when (error is EntryPointNotFoundException or DllNotFoundException)
         {
-            return "not glibc: the native heap keeps its own defaults";
+            // not glibc (musl has one heap and no mallopt): nothing to limit
         }
     }
 
-    // mallopt(3) parameters of glibc's malloc.h.
-    private const int MmapThreshold = -3, ArenaMax = -8;
+    public const int Arenas = 2;
+
+    private const int ArenaMax = -8; // M_ARENA_MAX of glibc's malloc.h
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int MallOpt(int parameter, int value);

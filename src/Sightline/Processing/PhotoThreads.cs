@@ -34,8 +34,6 @@ public sealed class PhotoThreads : IDisposable
         // Relative to the process: a server started under nice(1) keeps photos below its requests all the same.
         lowerBy = Math.Clamp(options.Value.Nice, 0, 39);
         nice = Math.Min(19, ProcessNice() + lowerBy);
-        if (MemoryRelease.ShapeNativeHeap(options.Value) is { } problem)
-            logger.LogWarning("The native heap keeps glibc's defaults ({Problem}); more memory may stay resident after a burst of photos", problem);
         for (var i = 0; i < Math.Max(1, options.Value.Workers); i++)
             new Thread(Run) { IsBackground = true, Name = ThreadName }.Start();
         new Thread(HandOff) { IsBackground = true, Name = "sightline-done" }.Start();

@@ -13,21 +13,6 @@ public sealed class ProcessingOptions
     /// </summary>
     public int Nice { get; set; } = 10;
 
-    /// <summary>
-    /// On Linux with glibc, the most malloc arenas the process makes from the moment processing starts (0: glibc's own
-    /// limit, eight per core). Each thread that decodes or detects would otherwise get an arena of its own, and what a
-    /// burst of photos leaves scattered in sixteen arenas stays resident after it (bench/memory): two keep the native
-    /// heap small at no measured cost to processing.
-    /// </summary>
-    public int MallocArenas { get; set; } = 2;
-
-    /// <summary>
-    /// On Linux with glibc, a fixed size in KiB from which malloc maps blocks of their own that go back to the system when
-    /// freed (0: glibc's dynamic threshold, which rises to 32 MiB after the first large frees and then keeps decoded
-    /// photos in the arenas).
-    /// </summary>
-    public int MallocMmapThresholdKilobytes { get; set; }
-
     /// <summary>How often an idle worker looks at the queue when nobody woke it.</summary>
     public double IdlePollSeconds { get; set; } = 2;
 
