@@ -28,8 +28,8 @@ public sealed class SequenceLayer
 
     private readonly int[] keyIndex = [-1, -1, -1, -1, -1, -1];
     private readonly List<int> keyOrder = new(6);
-    private readonly Dictionary<TileValue, uint> valueIndex = [];
-    private readonly List<TileValue> values = [];
+    private readonly Dictionary<TileValue, uint> valueIndex;
+    private readonly List<TileValue> values;
     private readonly Scratch scratch;
     private readonly double scale;
     private readonly long left;
@@ -42,6 +42,8 @@ public sealed class SequenceLayer
         var resolution = WebMercatorHandler.Resolution(tile.Zoom, (int)SequenceTiles.Extent);
         (left, top) = WebMercatorHandler.FromMetersToPixels(WebMercatorHandler.LatLonToMeters(tile.Top, tile.Left), resolution);
         scratch = Scratch.ForThisThread();
+        valueIndex = scratch.ValueIndex;
+        values = scratch.Values;
     }
 
     public int Count { get; private set; }
@@ -242,11 +244,16 @@ public sealed class SequenceLayer
         public readonly uint[] Tags = new uint[12];
         public uint[] GeometryBuffer = new uint[1024];
         public int GeometryCount;
+        // The value table, kept sized between tiles (a street tile has a few hundred values).
+        public readonly Dictionary<TileValue, uint> ValueIndex = new(512);
+        public readonly List<TileValue> Values = new(512);
 
         public static Scratch ForThisThread()
         {
             var scratch = current ??= new Scratch();
             scratch.Written = 0;
+            scratch.ValueIndex.Clear();
+            scratch.Values.Clear();
             return scratch;
         }
 
@@ -264,10 +271,12 @@ public sealed class SequenceLayer
             return Features;
         }
 
-        // A huge street tile's buffers are not kept.
+        // A huge street tile's buffers are not kept; no value outlives its tile here.
         public void Release()
         {
-            if (Features.Length > 4 * 1024 * 1024 || GeometryBuffer.Length > 1024 * 1024)
+            Values.Clear();
+            ValueIndex.Clear();
+            if (Features.Length > 4 * 1024 * 1024 || GeometryBuffer.Length > 1024 * 1024 || ValueIndex.EnsureCapacity(0) > 8192)
                 current = null;
         }
     }
