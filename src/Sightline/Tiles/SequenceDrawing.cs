@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using NetTopologySuite.IO.VectorTiles.Tiles.WebMercator;
 using Sightline.Search.Index;
-using MvtValue = NetTopologySuite.IO.VectorTiles.Mapbox.Tile.Value;
 
 namespace Sightline.Tiles;
 
@@ -18,7 +16,7 @@ public sealed class SequenceDrawing
     /// <summary>The resolution the encoder uses for extent 4096 at zoom 0 (NetTopologySuite.IO.VectorTiles' WebMercatorHandler).</summary>
     public static readonly double ZoomZeroResolution = WebMercatorHandler.Resolution(0, (int)SequenceTiles.Extent);
 
-    private SequenceDrawing(MvtValue? username, MvtValue keys, MvtValue cas, MvtValue key, MvtValue capturedAt, double[] path,
+    private SequenceDrawing(TileValue? username, TileValue keys, TileValue cas, TileValue key, TileValue capturedAt, double[] path,
         double minX, double minY, double maxX, double maxY)
     {
         Username = username;
@@ -31,11 +29,11 @@ public sealed class SequenceDrawing
     }
 
     /// <summary>Null for a user without a name: the property is then left out, as the package's writer did.</summary>
-    public MvtValue? Username { get; }
-    public MvtValue Keys { get; }
-    public MvtValue Cas { get; }
-    public MvtValue Key { get; }
-    public MvtValue CapturedAt { get; }
+    public TileValue? Username { get; }
+    public TileValue Keys { get; }
+    public TileValue Cas { get; }
+    public TileValue Key { get; }
+    public TileValue CapturedAt { get; }
 
     /// <summary>x0, y0, x1, y1, ...: the photos in order, as zoom-0 pixels (y grows northwards, as the encoder has it).</summary>
     public double[] Path { get; }
@@ -47,7 +45,7 @@ public sealed class SequenceDrawing
     public double MaxY { get; }
 
     /// <summary>About how many bytes this keeps alive, for the cache's budget.</summary>
-    public long Size => 2L * (Keys.StringValue.Length + Cas.StringValue.Length) + 8L * Path.Length + 300;
+    public long Size => Keys.Message.Length + Cas.Message.Length + 8L * Path.Length + 300;
 
     public static SequenceDrawing Build(string? username, SequenceShape shape, IndexedImage[] members)
     {
@@ -66,14 +64,14 @@ public sealed class SequenceDrawing
         }
         return new SequenceDrawing(
             username is null ? null : Text(username),
-            Text(JsonArray(members, static (writer, image) => writer.WriteStringValue(image.Key))),
-            Text(JsonArray(members, static (writer, image) =>
+            JsonArray(members, static (writer, image) => writer.WriteStringValue(image.Key)),
+            JsonArray(members, static (writer, image) =>
             {
                 if (double.IsNaN(image.StoredCa))
                     writer.WriteNullValue();
                 else
                     writer.WriteNumberValue(image.StoredCa);
-            })),
+            }),
             Text(shape.Key),
             Text(members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture)),
             path, minX, minY, maxX, maxY);
@@ -93,13 +91,13 @@ public sealed class SequenceDrawing
     private const double OriginShift = 2 * Math.PI * 6378137 / 2;
 
     /// <summary>A string property value; the tile's value table compares values by content, and each keeps its hash.</summary>
-    public static MvtValue Text(string value) => new() { StringValue = value };
+    public static TileValue Text(string value) => TileValue.Text(value);
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? jsonBuffer;
 
     // A JSON array written with the writer JsonSerializer uses, and its default options: the same text, without the
-    // serializer's per-element dispatch.
-    private static string JsonArray(IndexedImage[] members, Action<Utf8JsonWriter, IndexedImage> element)
+    // serializer's per-element dispatch, kept as the UTF-8 the tile carries.
+    private static TileValue JsonArray(IndexedImage[] members, Action<Utf8JsonWriter, IndexedImage> element)
     {
         var buffer = jsonBuffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -110,6 +108,6 @@ public sealed class SequenceDrawing
                 element(writer, image);
             writer.WriteEndArray();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return TileValue.Utf8(buffer.WrittenSpan);
     }
 }

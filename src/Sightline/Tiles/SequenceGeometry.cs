@@ -112,8 +112,18 @@ public sealed class SequenceGeometry : IDisposable
                 if (row is { SequenceId: not 0 } after)
                     pending.Add((change.After.LastChange, after.SequenceId, id));
             }
+            // Recording starts at the server's start (the tiles are prepared then), so a server whose tiles nobody reads
+            // while it ingests would keep every change here: past a bound the shapes are dropped instead, and the next
+            // read rebuilds them from the index as a start does (recording stays on, so nothing after it is missed).
+            if (pending.Count > MaxPending && shapes is not null)
+            {
+                shapes = null;
+                pending.Clear();
+            }
         }
     }
+
+    private const int MaxPending = 1 << 20;
 
     private Dictionary<int, SequenceShape> BuildAll(IndexState state)
     {

@@ -41,6 +41,9 @@ public sealed class SequenceMap
 
     public int SequenceCount => shapes.Length;
 
+    /// <summary>Every sequence with a visible image, in no particular order.</summary>
+    public IReadOnlyList<SequenceShape> Sequences => shapes;
+
     /// <summary>The same sequences over a later version of the index that changed none of them.</summary>
     public SequenceMap With(IndexState images) => new(shapes, bounds, byId, images, Epoch, Changes, usernames);
 

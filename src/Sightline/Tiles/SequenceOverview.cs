@@ -1,6 +1,5 @@
 using System.Globalization;
 using Sightline.Search.Index;
-using Mvt = NetTopologySuite.IO.VectorTiles.Mapbox.Tile;
 
 namespace Sightline.Tiles;
 
@@ -24,7 +23,7 @@ public static class SequenceOverview
     public static void Draw(SequenceMap map, SequenceLayer layer, IReadOnlyList<GeoBox> area)
     {
         var claimed = new HashSet<int>();
-        var usernames = new Dictionary<int, Mvt.Value?>();
+        var usernames = new Dictionary<int, TileValue?>();
         // Newest first, so each cell keeps its newest sequence, as the street tiles keep the newest 2000.
         foreach (var shape in map.SequencesIn(area, int.MaxValue))
         {

@@ -37,9 +37,17 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
         : null;
 
     private long drawn;
+    private long drawingsBuilt;
+    private readonly TaskCompletionSource<int> prepared = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>How many tiles were drawn (not served from the cache) since start.</summary>
     public long Drawn => Interlocked.Read(ref drawn);
+
+    /// <summary>How many sequence drawings were built since start, ahead of time or on a tile's demand.</summary>
+    public long DrawingsBuilt => Interlocked.Read(ref drawingsBuilt);
+
+    /// <summary>Completes with the number of drawings <see cref="Prepare"/> built (0 when it did not run or failed).</summary>
+    public Task<int> Prepared => prepared.Task;
 
     public EncodedTile Get(int zoom, int x, int y)
     {
@@ -63,6 +71,61 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
         cache?.Set(key, new Entry(map.Epoch, tile), new MemoryCacheEntryOptions { Size = bytes.Length + 200 });
         return tile;
     }
+
+    /// <summary>
+    /// Builds the drawing of every sequence, as far as the drawing cache's budget goes, and draws a few street tiles
+    /// without keeping them, so that the first tiles a started server is asked for only clip and encode (issue 14: a
+    /// freshly started server drew its first tiles at a fifth of a warm one's rate, building drawings on demand with
+    /// the tile code still unoptimized by the JIT). Runs in the background after the search index has loaded; a tile
+    /// asked for meanwhile builds what it needs itself. Later changes make new shapes, drawn on demand as before.
+    /// </summary>
+    public int Prepare(CancellationToken cancellation)
+    {
+        var built = 0;
+        try
+        {
+            var map = geometry.Current();
+            if (drawings is not null)
+            {
+                // Not beyond nine tenths of the budget: a cache over its limit rejects entries and compacts.
+                var budget = options.Value.PropertyCacheMegabytes * 1024L * 1024 * 9 / 10;
+                long used = 0;
+                foreach (var shape in map.Sequences)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    if (Drawing(map, shape) is not { } drawing)
+                        continue;
+                    built++;
+                    if ((used += drawing.Size) >= budget)
+                        break;
+                }
+            }
+            // A street tile around the first photo of a spread of sequences: the JIT sees the tile code hot before traffic.
+            var step = Math.Max(1, map.Sequences.Count / WarmUpTiles);
+            for (var i = 0; i < map.Sequences.Count; i += step)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (!map.Images.TryGet(map.Sequences[i].Members[0], out var first))
+                    continue;
+                const int n = 1 << WarmUpZoom;
+                var x = Math.Clamp((int)((first.Lon + 180) / 360 * n), 0, n - 1);
+                var y = Math.Clamp((int)((1 - Math.Asinh(Math.Tan(first.Lat * Math.PI / 180)) / Math.PI) / 2 * n), 0, n - 1);
+                var tile = new Tile(x, y, WarmUpZoom);
+                Encode(map, tile, SearchArea(tile));
+            }
+            prepared.TrySetResult(built);
+        }
+        catch (Exception e)
+        {
+            prepared.TrySetResult(0);
+            if (e is not OperationCanceledException)
+                throw;
+        }
+        return built;
+    }
+
+    private const int WarmUpTiles = 64;
+    private const int WarmUpZoom = 15;
 
     /// <summary>The boxes a tile's sequences are looked for in: the tile and its buffer, clamped to the world.</summary>
     public static IReadOnlyList<GeoBox> SearchArea(Tile tile)
@@ -96,6 +159,7 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
         if (members.Length == 0)
             return null;
         drawing = SequenceDrawing.Build(map.Username(members[0].UserId), shape, members);
+        Interlocked.Increment(ref drawingsBuilt);
         drawings?.Set(shape, drawing, new MemoryCacheEntryOptions { Size = drawing.Size });
         return drawing;
     }

@@ -13,6 +13,12 @@ public sealed class TileOptions
     public int PropertyCacheMegabytes { get; set; } = 128;
 
     /// <summary>
+    /// Whether a started server builds every sequence's drawing (within <see cref="PropertyCacheMegabytes"/>) and draws a
+    /// few tiles in the background, so that its first tiles are drawn as fast as later ones.
+    /// </summary>
+    public bool PrepareAtStart { get; set; } = true;
+
+    /// <summary>
     /// The highest zoom drawn as an overview (<see cref="SequenceOverview"/>: a bounded sample of lines without keys
     /// and angles); -1 draws every zoom with whole sequences.
     /// </summary>

@@ -36,8 +36,23 @@ public static class TilesApi
 
         // The contract has no 304: a client revalidating with If-None-Match gets 200 and the same ETag (and body).
         response.Headers.ETag = encoded.ETag;
-        response.Headers.CacheControl = $"public, max-age={PublicMaxAgeSeconds}";
-        return Results.Bytes(encoded.Bytes, "application/vnd.mapbox-vector-tile");
+        response.Headers.CacheControl = CacheControl;
+        return new TileResult(encoded.Bytes);
+    }
+
+    private static readonly string CacheControl = $"public, max-age={PublicMaxAgeSeconds}";
+
+    // The tile's bytes in one write, without the file result's range and precondition handling (a tile has neither).
+    private sealed class TileResult(byte[] bytes) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/vnd.mapbox-vector-tile";
+            response.ContentLength = bytes.Length;
+            return response.Body.WriteAsync(bytes, 0, bytes.Length, context.RequestAborted);
+        }
     }
     private static long Coordinate(string name, string raw, long max)
     {

@@ -135,6 +135,33 @@ public sealed class TilesFromMemoryTests(SyntheticArchiveServer archive) : IClas
         Assert.Equal(await Http.GetByteArrayAsync($"/test/legacy-tiles/{near}"), await Http.GetByteArrayAsync($"/tiles/{near}.mapbox"));
     }
 
+    [Fact]
+    public async Task TheDrawingsAreBuiltAtStartAndAnEditAfterThemShowsInTheTile()
+    {
+        var tiles = archive.Server.Services.GetRequiredService<Sightline.Tiles.SequenceTiles>();
+        var prepared = await tiles.Prepared.WaitAsync(TimeSpan.FromSeconds(60));
+        using var connection = new Database(archive.Server.DataDirectory).Open();
+        // Every public sequence with a visible image was drawn ahead (the default budget holds this archive many times).
+        var sequences = connection.QueryFirst<int>(
+            "SELECT count(DISTINCT sequence_id) FROM images i JOIN sequences s ON s.id = i.sequence_id " +
+            "WHERE i.state = 'done' AND i.hidden_at IS NULL AND s.project_id IS NULL");
+        Assert.True(prepared >= sequences / 2, $"{prepared} drawings built at start for {sequences} sequences");
+
+        var (edited, sequence) = connection.QueryFirst<(long Id, long Sequence)>(
+            "SELECT id, sequence_id FROM images WHERE state = 'done' AND hidden_at IS NULL AND ca IS NOT NULL AND id % 2500 = 1999 ORDER BY id LIMIT 1");
+        var near = TileOf(connection, edited, 16);
+        var before = await Http.GetByteArrayAsync($"/tiles/{near}.mapbox");
+        var built = tiles.DrawingsBuilt;
+        connection.Execute("UPDATE images SET ca = (ca + 45) % 360, lat = lat + 0.00001 WHERE id = @edited", new { edited });
+        for (var tries = 0; (await Http.GetByteArrayAsync($"/tiles/{near}.mapbox")).AsSpan().SequenceEqual(before); tries++)
+        {
+            Assert.True(tries < 100, "the tile with the edited photo was never redrawn");
+            await Task.Delay(50);
+        }
+        Assert.True(tiles.DrawingsBuilt > built, "the edited sequence's drawing was not rebuilt");
+        Assert.Equal(await Http.GetByteArrayAsync($"/test/legacy-tiles/{near}"), await Http.GetByteArrayAsync($"/tiles/{near}.mapbox"));
+    }
+
     private static string TileOf(System.Data.IDbConnection connection, long imageId, int z)
     {
         var (lat, lon) = connection.QueryFirst<(double Lat, double Lon)>("SELECT lat, lon FROM images WHERE id = @imageId", new { imageId });
