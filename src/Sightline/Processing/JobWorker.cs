@@ -182,8 +182,11 @@ public sealed class JobWorker(
             await queue.FailAsync(job, "the thumbnails could not be written");
             return "failed";
         }
+        var recording = System.Diagnostics.Stopwatch.GetTimestamp();
         await automaticBlurs.RecordAsync(job.ImageId, detected);
         var completed = await queue.CompleteAsync(job);
+        logger.LogDebug("Image {Image}: blurs recorded and job completed (sequence assigned) in {Complete:F0} ms",
+            job.ImageKey, System.Diagnostics.Stopwatch.GetElapsedTime(recording).TotalMilliseconds);
         if (!completed)
             await files.DeleteDerivativesAsync(job.ImageKey); // deleted while we worked
         return completed ? "done" : "deleted";
