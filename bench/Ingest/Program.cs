@@ -3,7 +3,8 @@
 // in the same run: a bare in-process NetVips pipeline (decode once at 2048, make the 4 sizes, write: the issue's goal
 // denominator) and vipsthumbnail. Each side runs REPEATS times (default 2), in an order that alternates between rounds,
 // with the load average recorded before each; prints every figure and the mean ratios.
-// Usage: Ingest [COUNT] [REPEATS]
+// Usage: Ingest [COUNT] [REPEATS]; Ingest detection [SCENES] measures the detectors' recall and CPU per scan width
+// (DetectionWidths.cs).
 // With INGEST_PG (an Npgsql connection string of a superuser of a PostgreSQL + PostGIS cluster) and INGEST_S3 (the URL
 // of an S3 peer with a bucket "sightline", s3rver's default keys), the sides are instead the embedded node and a node on
 // PostgreSQL + S3 (a fresh database and prefix each round), both with detection off (bench/nodes/run, issue 10).
@@ -16,6 +17,11 @@ using Sightline.Cli;
 using Sightline.Hosting;
 using Vips = NetVips.Image;
 
+if (args is ["detection", ..])
+{
+    DetectionWidths.Run(Path.Combine(AppContext.BaseDirectory, "Data"), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
+    return;
+}
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40;
 var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var parallel = Environment.ProcessorCount;
@@ -49,6 +55,16 @@ try
     // CPU seconds of this process and its reaped children (vipsthumbnail) per side: the server runs in this process, so
     // for sightline this is the server's CPU from the first upload to the empty queue (plus the HttpClient's share).
     var cpu = sides.ToDictionary(s => s.Name, _ => new List<double>());
+    // A server runs warm: the first ingest of a process spends as much CPU in the JIT (tier-0 and tier-1 compiles of the
+    // request path, storage and processing) as in libvips. One unmeasured burst of a few photos through a throwaway
+    // server (detection on, so OpenCV's code is loaded too) leaves every measured side with the same warm runtime.
+    if (sides.Any(s => s.Name.StartsWith("sightline", StringComparison.Ordinal)) && Environment.GetEnvironmentVariable("INGEST_COLD") != "1")
+    {
+        var warmUp = CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        await RunSightlineAsync(files[..Math.Min(files.Length, 6)], Path.Combine(work, "data-warm-up"), parallel, detect: true);
+        Console.WriteLine($"  warm-up (not measured): {clock.Elapsed.TotalSeconds:F1} s, {CpuSeconds() - warmUp:F1} CPU s");
+    }
     var rows = new List<string>();
     for (var round = 1; round <= repeats; round++)
     {
