@@ -34,6 +34,10 @@ static class DetectionWidths
 
     public static void Run(string dataFolder, int scenes)
     {
+        // INGEST_CV_THREADS=1: OpenCV's own parallel loops off (the server already renders one photo per worker thread).
+        if (int.TryParse(Environment.GetEnvironmentVariable("INGEST_CV_THREADS"), out var cvThreads))
+            Cv2.SetNumThreads(cvThreads);
+        Console.WriteLine($"OpenCV threads: {Cv2.GetNumThreads()}");
         var random = new Random(14);
         using var faceDetector = new PrivacyDetector(faces: true, plates: false);
         using var plateDetector = new PrivacyDetector(faces: false, plates: true);
