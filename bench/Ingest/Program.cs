@@ -89,8 +89,9 @@ try
     Console.WriteLine("| round | what | seconds | images/s | CPU s/image | load average before |");
     Console.WriteLine("| ---: | --- | ---: | ---: | ---: | --- |");
     rows.ForEach(Console.WriteLine);
-    double Rate(string name) => seconds[name].Count == 0 ? double.NaN : count / seconds[name].Average();
-    double CpuPerImage(string name) => cpu[name].Count == 0 ? double.NaN : cpu[name].Average() / count;
+    // NaN for a side that did not run (INGEST_SIDES, or vipsthumbnail missing).
+    double Rate(string name) => seconds.TryGetValue(name, out var s) && s.Count > 0 ? count / s.Average() : double.NaN;
+    double CpuPerImage(string name) => cpu.TryGetValue(name, out var c) && c.Count > 0 ? c.Average() / count : double.NaN;
     Console.WriteLine();
     if (nodes is not null)
         Console.WriteLine($"PostgreSQL + S3 / embedded: {Rate(sides[1].Name) / Rate(sides[0].Name):F2}");
@@ -98,6 +99,8 @@ try
     foreach (var detection in new[] { "off", "on" })
     {
         var name = $"sightline ingest, detection {detection}";
+        if (!seconds.ContainsKey(name) || !seconds.ContainsKey(Bare))
+            continue;
         var sightline = Rate(name);
         // Per pair (same round) as well as from the means: a round's load weighs on both sides alike.
         var pairs = string.Join(", ", seconds[name].Zip(seconds[Bare], (s, b) => (b / s).ToString("F2", CultureInfo.InvariantCulture)));
