@@ -3,7 +3,8 @@
 // in the same run: a bare in-process NetVips pipeline (decode once at 2048, make the 4 sizes, write: the issue's goal
 // denominator) and vipsthumbnail. Each side runs REPEATS times (default 2), in an order that alternates between rounds,
 // with the load average recorded before each; prints every figure and the mean ratios.
-// Usage: Ingest [COUNT] [REPEATS]
+// Usage: Ingest [COUNT] [REPEATS]; Ingest detection [SCENES] measures the detectors' recall and CPU per scan width
+// (DetectionWidths.cs).
 // With INGEST_PG (an Npgsql connection string of a superuser of a PostgreSQL + PostGIS cluster) and INGEST_S3 (the URL
 // of an S3 peer with a bucket "sightline", s3rver's default keys), the sides are instead the embedded node and a node on
 // PostgreSQL + S3 (a fresh database and prefix each round), both with detection off (bench/nodes/run, issue 10).
@@ -16,6 +17,11 @@ using Sightline.Cli;
 using Sightline.Hosting;
 using Vips = NetVips.Image;
 
+if (args is ["detection", ..])
+{
+    DetectionWidths.Run(Path.Combine(AppContext.BaseDirectory, "Data"), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
+    return;
+}
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40;
 var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var parallel = Environment.ProcessorCount;
@@ -37,12 +43,28 @@ try
         ("sightline ingest, PostgreSQL + S3", async round => await RunOnBackendsAsync(backends.Pg, backends.S3, files, Path.Combine(work, $"data-backends-{round}"), parallel)),
     } : new (string Name, Func<int, Task<double?>> Run)[]
     {
-        ("bare NetVips (decode at 2048 once, 4 sizes, write)", round => Task.FromResult<double?>(RunBareNetVips(files, Path.Combine(work, $"netvips-{round}"), parallel))),
-        ("vipsthumbnail, 4 sizes", round => Task.FromResult(RunVipsThumbnail(files, Path.Combine(work, $"vipsthumbnail-{round}"), parallel))),
+        (Bare, round => Task.FromResult<double?>(RunBareNetVips(files, Path.Combine(work, $"netvips-{round}"), parallel))),
+        (VipsThumbnail, round => Task.FromResult(RunVipsThumbnail(files, Path.Combine(work, $"vipsthumbnail-{round}"), parallel))),
         ("sightline ingest, detection off", async round => await RunSightlineAsync(files, Path.Combine(work, $"data-off-{round}"), parallel, detect: false)),
         ("sightline ingest, detection on", async round => await RunSightlineAsync(files, Path.Combine(work, $"data-on-{round}"), parallel, detect: true)),
     };
+    // INGEST_SIDES=bare,off (any of bare, vipsthumbnail, off, on) runs only those sides, for profiling one of them.
+    if (Environment.GetEnvironmentVariable("INGEST_SIDES") is { Length: > 0 } only)
+        sides = sides.Where(s => only.Split(',').Any(o => s.Name.StartsWith(o, StringComparison.Ordinal) || s.Name.EndsWith($" {o}", StringComparison.Ordinal))).ToArray();
     var seconds = sides.ToDictionary(s => s.Name, _ => new List<double>());
+    // CPU seconds of this process and its reaped children (vipsthumbnail) per side: the server runs in this process, so
+    // for sightline this is the server's CPU from the first upload to the empty queue (plus the HttpClient's share).
+    var cpu = sides.ToDictionary(s => s.Name, _ => new List<double>());
+    // A server runs warm: the first ingest of a process spends as much CPU in the JIT (tier-0 and tier-1 compiles of the
+    // request path, storage and processing) as in libvips. One unmeasured burst of a few photos through a throwaway
+    // server (detection on, so OpenCV's code is loaded too) leaves every measured side with the same warm runtime.
+    if (sides.Any(s => s.Name.StartsWith("sightline", StringComparison.Ordinal)) && Environment.GetEnvironmentVariable("INGEST_COLD") != "1")
+    {
+        var warmUp = CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        await RunSightlineAsync(files[..Math.Min(files.Length, 6)], Path.Combine(work, "data-warm-up"), parallel, detect: true);
+        Console.WriteLine($"  warm-up (not measured): {clock.Elapsed.TotalSeconds:F1} s, {CpuSeconds() - warmUp:F1} CPU s");
+    }
     var rows = new List<string>();
     for (var round = 1; round <= repeats; round++)
     {
@@ -50,35 +72,54 @@ try
         foreach (var (name, run) in order)
         {
             var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
+            var cpuBefore = CpuSeconds();
             if (await run(round) is not { } elapsed)
                 continue;
+            var used = CpuSeconds() - cpuBefore;
             seconds[name].Add(elapsed);
-            rows.Add($"| {round} | {name} | {elapsed:F2} | {count / elapsed:F2} | {string.Join(' ', load)} |");
-            Console.WriteLine($"  round {round}: {name}: {elapsed:F2} s, {count / elapsed:F2} images/s (load {string.Join(' ', load)})");
+            cpu[name].Add(used);
+            rows.Add($"| {round} | {name} | {elapsed:F2} | {count / elapsed:F2} | {used / count:F3} | {string.Join(' ', load)} |");
+            Console.WriteLine($"  round {round}: {name}: {elapsed:F2} s, {count / elapsed:F2} images/s, {used / count:F3} CPU s/image (load {string.Join(' ', load)})");
         }
     }
 
     Console.WriteLine();
     Console.WriteLine($"{count} photos of 12 MP, {parallel} cores, {repeats} rounds, order alternating:");
     Console.WriteLine();
-    Console.WriteLine("| round | what | seconds | images/s | load average before |");
-    Console.WriteLine("| ---: | --- | ---: | ---: | --- |");
+    Console.WriteLine("| round | what | seconds | images/s | CPU s/image | load average before |");
+    Console.WriteLine("| ---: | --- | ---: | ---: | ---: | --- |");
     rows.ForEach(Console.WriteLine);
-    double Rate(string name) => seconds[name].Count == 0 ? double.NaN : count / seconds[name].Average();
+    // NaN for a side that did not run (INGEST_SIDES, or vipsthumbnail missing).
+    double Rate(string name) => seconds.TryGetValue(name, out var s) && s.Count > 0 ? count / s.Average() : double.NaN;
+    double CpuPerImage(string name) => cpu.TryGetValue(name, out var c) && c.Count > 0 ? c.Average() / count : double.NaN;
     Console.WriteLine();
     if (nodes is not null)
         Console.WriteLine($"PostgreSQL + S3 / embedded: {Rate(sides[1].Name) / Rate(sides[0].Name):F2}");
     else
     foreach (var detection in new[] { "off", "on" })
     {
-        var sightline = Rate($"sightline ingest, detection {detection}");
-        Console.WriteLine($"detection {detection}: sightline / bare NetVips {sightline / Rate(sides[0].Name):F2} (goal >= 0.7), " +
-                          $"sightline / vipsthumbnail {sightline / Rate(sides[1].Name):F2}");
+        var name = $"sightline ingest, detection {detection}";
+        if (!seconds.ContainsKey(name) || !seconds.ContainsKey(Bare))
+            continue;
+        var sightline = Rate(name);
+        // Per pair (same round) as well as from the means: a round's load weighs on both sides alike.
+        var pairs = string.Join(", ", seconds[name].Zip(seconds[Bare], (s, b) => (b / s).ToString("F2", CultureInfo.InvariantCulture)));
+        Console.WriteLine($"detection {detection}: sightline / bare NetVips {sightline / Rate(Bare):F2} by wall time (rounds {pairs}; goal >= 0.7), " +
+                          $"{CpuPerImage(Bare) / CpuPerImage(name):F2} by CPU per image ({CpuPerImage(name):F3} s against {CpuPerImage(Bare):F3} s); " +
+                          $"sightline / vipsthumbnail {sightline / Rate(VipsThumbnail):F2} by wall time, {CpuPerImage(VipsThumbnail) / CpuPerImage(name):F2} by CPU");
     }
 }
 finally
 {
     Directory.Delete(work, recursive: true);
+}
+
+// utime + stime of this process and of its children that were waited for, from /proc (clock ticks of 1/100 s).
+static double CpuSeconds()
+{
+    var stat = File.ReadAllText("/proc/self/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 // The reference the goal is measured against: what the pixel work needs at the least, in process, with NetVips.
@@ -224,7 +265,9 @@ static async Task<double?> RunSightlineAsync(string[] files, string data, int pa
             throw new InvalidOperationException("an upload failed");
         if (status.GetProperty("done").GetInt64() == files.Length)
             break;
-        await Task.Delay(20);
+        // Each look is a request with two queries: at 20 ms they were a tenth of the server's CPU in a 30 s run. At 100 ms
+        // the figure is late by 50 ms on average, under 1% of a run.
+        await Task.Delay(100);
     }
     var total = clock.Elapsed.TotalSeconds;
     Console.WriteLine($"  sightline: all {files.Length} acknowledged after {acknowledged:F2} s, all processed after {total:F2} s");
@@ -233,4 +276,10 @@ static async Task<double?> RunSightlineAsync(string[] files, string data, int pa
     if (embedded)
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     return total;
+}
+
+partial class Program
+{
+    private const string Bare = "bare NetVips (decode at 2048 once, 4 sizes, write)";
+    private const string VipsThumbnail = "vipsthumbnail, 4 sizes";
 }

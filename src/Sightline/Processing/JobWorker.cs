@@ -57,9 +57,11 @@ public sealed class JobWorker(
         return orphans.Count;
     }
 
-    // Zero workers receives uploads without processing them (maintenance, and tests of the queue).
+    // Zero workers receives uploads without processing them (maintenance, and tests of the queue). Each worker keeps a
+    // second job in hand (issue 14): while one photo is rendered on a photo thread, the other's thumbnails are written and
+    // fsynced and its rows committed, so the photo threads (as many as workers) never wait for the disk or the database.
     protected override Task ExecuteAsync(CancellationToken stopping) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(0, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping)));
+        Task.WhenAll(Enumerable.Range(0, 2 * Math.Max(0, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping)));
 
     // Set by any worker that processed a photo; the first to find the queue empty afterwards gives the memory back.
     private int processedSinceRelease;
@@ -182,8 +184,11 @@ public sealed class JobWorker(
             await queue.FailAsync(job, "the thumbnails could not be written");
             return "failed";
         }
+        var recording = System.Diagnostics.Stopwatch.GetTimestamp();
         await automaticBlurs.RecordAsync(job.ImageId, detected);
         var completed = await queue.CompleteAsync(job);
+        logger.LogDebug("Image {Image}: blurs recorded and job completed (sequence assigned) in {Complete:F0} ms",
+            job.ImageKey, System.Diagnostics.Stopwatch.GetElapsedTime(recording).TotalMilliseconds);
         if (!completed)
             await files.DeleteDerivativesAsync(job.ImageKey); // deleted while we worked
         return completed ? "done" : "deleted";
