@@ -43,12 +43,12 @@ public sealed class ImageListAnswer(SearchPage page, ImageIndex index, bool with
         cachedBuffer = null; // a re-entrant call (none today) would take a fresh one
         var writer = cachedWriter ?? new Utf8JsonWriter(buffer, WriterOptions);
         cachedWriter = null;
+        var response = context.Response;
         try
         {
             writer.Reset(buffer);
             Write(writer, page, index, withDistance);
             writer.Flush();
-            var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = JsonContentType;
             response.ContentLength = buffer.WrittenCount;
@@ -63,8 +63,10 @@ public sealed class ImageListAnswer(SearchPage page, ImageIndex index, bool with
                 cachedWriter = writer;
             }
         }
-        // Kestrel flushes what was written when the request ends, in the same send as the headers.
-        return Task.CompletedTask;
+        // The flush is needed when a middleware put a stream in front of the body (the access log counts bytes): its
+        // pipe adapter holds what was written until then. On Kestrel's own pipe it is the one send of headers and body.
+        var flushing = response.BodyWriter.FlushAsync(context.RequestAborted);
+        return flushing.IsCompletedSuccessfully ? Task.CompletedTask : flushing.AsTask();
     }
 
     /// <summary>Writes the page as <see cref="SearchDtos.ImageList"/> (snake_case, as <see cref="ContractJson"/>).</summary>

@@ -70,6 +70,21 @@ public sealed class ImageListAnswerTests(SearchArchive archive)
         }
     }
 
+    // The access log puts a byte-counting stream in front of the body: the answer must still arrive whole.
+    [Fact]
+    public async Task TheAnswerArrivesWholeBehindTheAccessLog()
+    {
+        await using var server = await Infrastructure.TestServer.StartAsync(new Dictionary<string, string?> { ["Logging:AccessLog"] = "true" });
+        var (clientId, _) = await server.AddClientAsync();
+        foreach (var path in new[] { "/v2/search/im/close?lat=51.05&lon=3.72", "/v2/search/im?min_lat=51&max_lat=51.1&min_lon=3.7&max_lon=3.8" })
+        {
+            using var response = await server.Http.GetAsync($"{path}&client_id={clientId}");
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal("{\"more\":false,\"ims\":[]}", await response.Content.ReadAsStringAsync());
+            Assert.Equal(23, response.Content.Headers.ContentLength);
+        }
+    }
+
     private string Serialized(SearchPage page, bool withDistance) =>
         JsonSerializer.Serialize(SearchDtos.ToList(page, Search.Index, withDistance), ContractJson.Options);
 
