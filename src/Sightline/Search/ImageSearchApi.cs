@@ -52,16 +52,16 @@ public static class ImageSearchApi
         return group;
     }
 
-    public static async Task<Ok<SearchDtos.ImageList>> SearchImages(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    public static async Task<ImageListAnswer> SearchImages(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
     {
         var query = await parameters.BoxAsync(request.Query, caller);
-        return TypedResults.Ok(SearchDtos.ToList(search.Newest(query), search.Index));
+        return new ImageListAnswer(search.Newest(query), search.Index, withDistance: false);
     }
 
-    public static async Task<Ok<SearchDtos.ImageList>> SearchClose(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    public static async Task<ImageListAnswer> SearchClose(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
     {
         var query = await parameters.CloseAsync(request.Query, caller);
-        return TypedResults.Ok(SearchDtos.ToList(search.Nearest(query), search.Index, withDistance: true));
+        return new ImageListAnswer(search.Nearest(query), search.Index, withDistance: true);
     }
 
     public static async Task<Ok<SearchDtos.Image>> ClosestImage(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
