@@ -24,9 +24,11 @@ export async function addOfflineBasemap(map, beforeLayer) {
     fetch(files.land).then(r => r.json()),
     fetch(files.countries).then(r => r.json()),
   ]);
+  performance.mark('sightline:basemap-fetched');
   const attribution = 'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain)';
   map.addSource('land', { type: 'geojson', data: feature(land, land.objects.land), attribution, tolerance: 0.6 });
   map.addSource('borders', { type: 'geojson', data: mesh(countries, countries.objects.countries, (a, b) => a !== b), tolerance: 0.6 });
+  performance.mark('sightline:basemap-decoded');
   const before = map.getLayer(beforeLayer) ? beforeLayer : undefined;
   map.addLayer({ id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': LAND } }, before);
   map.addLayer({

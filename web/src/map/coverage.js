@@ -26,6 +26,12 @@ export function addCoverage(map) {
       'line-opacity': 0.9,
     },
   });
+  const tileLoaded = event => {
+    if (event.sourceId !== 'coverage' || !event.tile) return;
+    performance.mark('sightline:coverage-tile-loaded');
+    map.off('sourcedata', tileLoaded);
+  };
+  map.on('sourcedata', tileLoaded);
   map.addSource('points', { type: 'geojson', data: empty() });
   map.addLayer({
     id: POINT_LAYER, type: 'circle', source: 'points', minzoom: POINT_ZOOM,

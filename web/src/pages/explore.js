@@ -43,6 +43,7 @@ export class ExplorePage {
 
   createMap(params) {
     const view = viewOf(params);
+    performance.mark('sightline:map-construct');
     const map = new MapLibre({
       container: this.mapElement,
       style: initialStyle(),
@@ -54,11 +55,13 @@ export class ExplorePage {
       // Keeps the canvas readable for the end-to-end tests' pixel checks and for screenshots.
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
+    performance.mark('sightline:map-constructed');
     this.map = map;
     window.sightlineMap = map; // for the end-to-end tests and the bench: the map's state, read only
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new AttributionControl({ compact: true }), 'bottom-left');
     map.on('load', async () => {
+      performance.mark('sightline:style-loaded');
       addCoverage(map);
       this.applyFilters();
       this.ready = true;
@@ -90,6 +93,7 @@ export class ExplorePage {
 
   /** A click on a point opens it; on a line, the photo of that sequence nearest the click. */
   async clicked(event) {
+    performance.mark('sightline:click');
     const box = [[event.point.x - 6, event.point.y - 6], [event.point.x + 6, event.point.y + 6]];
     const layers = [POINT_LAYER, LINE_LAYER].filter(id => this.map.getLayer(id));
     const [feature] = this.map.queryRenderedFeatures(box, { layers });
@@ -108,6 +112,7 @@ export class ExplorePage {
   }
 
   async openPhoto(key, { fly = false } = {}) {
+    performance.mark('sightline:photo-key');
     this.photoKey = key;
     this.fly = fly;
     this.element.classList.add('has-photo');

@@ -34,8 +34,10 @@ export class PhotoPanel {
     if (this.viewer) return;
     this.loading ??= import('../viewer/viewer.js');
     const { PhotoViewer } = await this.loading;
+    performance.mark('sightline:viewer-loaded');
     if (this.viewer) return;
     this.viewer = new PhotoViewer(this.viewerElement);
+    performance.mark('sightline:viewer-constructed');
     this.viewer.on('image', event => this.imageShown(event.image.id));
     this.viewer.on('bearing', event => this.onBearing(event.bearing));
   }
@@ -72,6 +74,7 @@ export class PhotoPanel {
     this.key = key;
     this.status.textContent = '';
     this.element.dataset.photoKey = key; // for tests and scripts: the photo shown now
+    performance.mark('sightline:photo-shown');
     try {
       this.image = await api(`/v2/im/${encodeURIComponent(key)}`);
     } catch (error) {
