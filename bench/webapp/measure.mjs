@@ -54,13 +54,15 @@ const newest = await (await fetch(new URL(`/v2/search/s?client_id=${clientId}&li
 const b = newest.ss[0].boundary;
 const view = process.argv[4] ?? `/?lat=${((b.min_lat + b.max_lat) / 2).toFixed(6)}&lon=${((b.min_lon + b.max_lon) / 2).toFixed(6)}&z=16`;
 
-// The pixels are read in MapLibre's own 'render' event, right after it drew a frame (a read from another callback may
-// see a cleared buffer, and once the map has drawn its last tile it stops drawing). Each frame asks for one more repaint
-// until the line is seen. No frame can hold a line before the first coverage tile reached the map (the app's mark), so
-// the canvas is only read from then on: reading 1440x900 pixels each frame would itself slow the page down.
+// The pixels are read in MapLibre's own 'render' event, right after it drew a frame: the canvas need not be kept between
+// frames, so a read from another callback may see a cleared buffer. The map draws a frame whenever a tile arrives, so
+// the frame that first holds a line is one of these. No repaint is forced (in SwiftShader a forced frame costs as much CPU
+// as a real one and would slow down the page being measured), except once when the map falls idle without a line. No
+// frame can hold a line before the first coverage tile reached the map (the app's mark), so the canvas is only read from
+// then on: reading 1440x900 pixels each frame costs time too.
 const firstLine = `new Promise(resolve => {
   const started = performance.now();
-  let found = false, watching = false;
+  let found = false;
   const check = () => {
     const map = window.sightlineMap;
     if (found || !map.getLayer('coverage-lines') || !performance.getEntriesByName('sightline:coverage-tile-loaded').length) return;
@@ -76,18 +78,14 @@ const firstLine = `new Promise(resolve => {
         return resolve({ at: performance.now(), x: x / (w / canvas.clientWidth), y: y / (h / canvas.clientHeight) });
       }
   };
-  const look = () => {
-    if (found) return;
+  const watch = () => {
     const map = window.sightlineMap;
-    if (map && !watching) {
-      map.on('render', check);
-      watching = true;
-    }
-    if (map) map.triggerRepaint();
-    if (performance.now() - started > 60000) return resolve(null);
-    requestAnimationFrame(look);
+    if (!map) return setTimeout(watch, 5);
+    map.on('render', check);
+    map.on('idle', () => { if (!found) setTimeout(() => map.triggerRepaint(), 200); });
   };
-  look();
+  watch();
+  setTimeout(() => { if (!found) resolve(null); }, 60000);
 })`;
 
 // The page's own timeline: its marks, the navigation and the resources it fetched from the main thread.
@@ -140,9 +138,17 @@ for (let run = 0; run < runs; run++) {
     firstLine: line.at,
     basemapFetched: m['basemap-fetched'],
     basemapDecoded: m['basemap-decoded'],
+    settled: null,
     tileRequests: tiles.length,
     distinctTiles: new Set(tiles.map(t => t.url)).size,
   };
+
+  // A person clicks seconds after the first line, not in the same frame: the click waits until the page has settled
+  // (the viewer's code loaded ahead, or else 5 s after the basemap), at most 20 s.
+  await page.waitForFunction(() => performance.getEntriesByName('sightline:viewer-prewarmed').length
+    || (performance.getEntriesByName('sightline:basemap-decoded')[0]?.startTime ?? Infinity) + 5000 < performance.now(),
+  null, { timeout: 20000, polling: 100 }).catch(() => {});
+  const settled = await page.evaluate(() => performance.now());
 
   // A click on the line, then the photo on screen (the preview, if the app shows one) and the viewer's own frame.
   const top = await page.evaluate(() => window.sightlineMap.getCanvas().getBoundingClientRect().top);
@@ -156,6 +162,8 @@ for (let run = 0; run < runs; run++) {
   const details = await page.evaluate(() => performance.now());
   const after = await page.evaluate(timeline);
   const a = after.marks;
+  navigation.settled = settled;
+  navigation.viewerPrewarmed = a['viewer-prewarmed'] ?? null;
   const since = t => (t === undefined || t === null ? null : t - clicked);
   const afterClick = after.resources.filter(r => r.start >= clicked);
   const thumbs = afterClick.filter(r => /\/thumb-\d+\.jpg$/.test(r.url));

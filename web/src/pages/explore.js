@@ -1,16 +1,19 @@
 // Explore: the coverage map, place search, filters, and the photo viewer with its details; the address bar keeps a
 // permalink (/?lat=..&lon=..&z=..&pKey=..) that reopens the same view.
-import { Map as MapLibre, NavigationControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
+import { Map as MapLibre, NavigationControl, AttributionControl, setWorkerUrl, prewarm } from 'maplibre-gl';
 import { files } from '../config.js';
 import { h, mount, toast } from '../ui.js';
 import { api } from '../api.js';
 import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
-import { addCoverage, lineFilter, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
+import { addCoverage, markFirstCoverageTile, lineFilter, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
 
 setWorkerUrl(files.worker);
+// MapLibre's worker boots (compiles its 0.5 MB module) while this thread builds the page and sets up WebGL, rather
+// than after the map is constructed: the first tile is asked for by that worker.
+prewarm();
 
 const DEFAULT_VIEW = { lat: 20, lon: 0, z: 1.6 };
 
@@ -56,6 +59,7 @@ export class ExplorePage {
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     performance.mark('sightline:map-constructed');
+    markFirstCoverageTile(map);
     this.map = map;
     window.sightlineMap = map; // for the end-to-end tests and the bench: the map's state, read only
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
@@ -65,8 +69,13 @@ export class ExplorePage {
       addCoverage(map);
       this.applyFilters();
       this.ready = true;
-      addOfflineBasemap(map, LINE_LAYER).catch(error => console.warn('basemap', error));
       refreshPoints(map, this.filters);
+      // The offline basemap (land and borders) waits until the coverage is drawn: decoding it and cutting it into tiles
+      // takes the page's and MapLibre's worker's time, which the first coverage tiles need more.
+      // Then, once the page is idle, the photo viewer's code, so that a click on the map finds it loaded.
+      map.once('idle', () => addOfflineBasemap(map, LINE_LAYER)
+        .catch(error => console.warn('basemap', error))
+        .finally(() => requestIdleCallback(() => this.panel.prewarm(), { timeout: 2000 })));
     });
     if (!params.has('lat') && !params.get('pKey')) this.startWhereThePhotosAre();
     map.on('moveend', () => {

@@ -5,6 +5,8 @@ import { api, ApiError } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
 import { BlurEditor } from './blur-editor.js';
+import { PhotoPreview } from './photo-preview.js';
+import { files } from '../config.js';
 
 export class PhotoPanel {
   constructor({ onImage, onBearing, onClose }) {
@@ -17,8 +19,9 @@ export class PhotoPanel {
     this.closeButton = h('button', { type: 'button', class: 'nav-button close', 'aria-label': 'Close the photo', onclick: () => this.onClose() }, '✕');
     this.status = h('p', { class: 'viewer-status', role: 'status' });
     this.details = h('div', { class: 'details', id: 'photo-details' });
+    this.preview = new PhotoPreview();
     this.element = h('section', { class: 'photo-pane', 'aria-label': 'Photo' },
-      h('div', { class: 'viewer-wrap' }, this.viewerElement,
+      h('div', { class: 'viewer-wrap' }, this.viewerElement, this.preview.element,
         h('div', { class: 'viewer-nav' }, this.prev, this.next, this.closeButton), this.status),
       this.details);
     this.element.addEventListener('keydown', event => {
@@ -29,12 +32,19 @@ export class PhotoPanel {
     session.onChange(() => this.key && this.renderDetails(this.key));
   }
 
-  // mapillary-js (and three.js) load with the first photo opened, not with the map.
+  // mapillary-js (and three.js, 1 MB) and its style load with the first photo opened, or before, once the map is drawn
+  // and the page is idle (prewarm), so that a click finds them ready.
+  loadViewer() {
+    this.loading ??= Promise.all([import('../viewer/viewer.js'), loadStyle(files.viewerStyle)]).then(([module]) => {
+      performance.mark('sightline:viewer-loaded');
+      return module;
+    });
+    return this.loading;
+  }
+
   async ensureViewer() {
     if (this.viewer) return;
-    this.loading ??= import('../viewer/viewer.js');
-    const { PhotoViewer } = await this.loading;
-    performance.mark('sightline:viewer-loaded');
+    const { PhotoViewer } = await this.loadViewer();
     if (this.viewer) return;
     this.viewer = new PhotoViewer(this.viewerElement);
     performance.mark('sightline:viewer-constructed');
@@ -42,8 +52,27 @@ export class PhotoPanel {
     this.viewer.on('bearing', event => this.onBearing(event.bearing));
   }
 
+  /**
+   * Loads and sets up the viewer ahead of the first photo, in its hidden pane (called when the page is idle): its code
+   * takes a second to evaluate and its WebGL context as long again in a software renderer, which a click then skips.
+   */
+  async prewarm() {
+    try {
+      await this.ensureViewer();
+      performance.mark('sightline:viewer-prewarmed');
+    } catch (error) {
+      console.warn('viewer', error);
+    }
+  }
+
   async open(key) {
     this.status.textContent = 'Loading photo…';
+    const previewed = this.preview.show(key);
+    // The photo comes first, and a frame to show it in: the viewer would hold this thread and the GPU process for a
+    // second or more (evaluating its code, creating its WebGL context, decoding and uploading a 2048 px texture,
+    // compiling its shaders), and in a software renderer that delays the preview's frame as much.
+    await previewed;
+    await nextFrame();
     await this.ensureViewer();
     this.viewer.resize();
     this.status.textContent = 'Loading photo…';
@@ -52,6 +81,7 @@ export class PhotoPanel {
     } catch (error) {
       console.warn('moveTo failed', key, error?.name, error?.message);
       if (error?.name === 'CancelMapillaryError') return;
+      this.preview.hide();
       this.status.textContent = '';
       this.key = key;
       mount(this.details, h('p', { class: 'error' }, 'This photo does not exist, or you may not see it.'));
@@ -60,6 +90,7 @@ export class PhotoPanel {
   }
 
   close() {
+    this.preview.hide();
     this.key = null;
     this.image = null;
   }
@@ -75,6 +106,7 @@ export class PhotoPanel {
     this.status.textContent = '';
     this.element.dataset.photoKey = key; // for tests and scripts: the photo shown now
     performance.mark('sightline:photo-shown');
+    this.preview.handOver(key);
     try {
       this.image = await api(`/v2/im/${encodeURIComponent(key)}`);
     } catch (error) {
@@ -190,3 +222,21 @@ export class PhotoPanel {
 }
 
 export { ApiError };
+
+/** Resolves once the next frame has begun (the one before it is on screen), or after 100 ms in a tab that draws none. */
+function nextFrame() {
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+  });
+}
+
+/** Adds a style sheet of the app's (the viewer's) to the page; resolves once it applies (or failed: the viewer still works). */
+function loadStyle(href) {
+  return new Promise(resolve => {
+    const link = h('link', { rel: 'stylesheet', href });
+    link.addEventListener('load', resolve, { once: true });
+    link.addEventListener('error', resolve, { once: true });
+    document.head.append(link);
+  });
+}
