@@ -33,7 +33,6 @@ export async function addOfflineBasemap(map, beforeLayer) {
   map.addSource('borders', { type: 'geojson', data: mesh(countries, countries.objects.countries, (a, b) => a !== b), tolerance: 0.6 });
   performance.mark('sightline:basemap-decoded');
   const before = map.getLayer(beforeLayer) ? beforeLayer : undefined;
-  map.addLayer({ id: 'water', type: 'background', paint: { 'background-color': WATER } }, before);
   map.addLayer({ id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': LAND } }, before);
   map.addLayer({
     id: 'land-outline', type: 'line', source: 'land',
@@ -43,4 +42,12 @@ export async function addOfflineBasemap(map, beforeLayer) {
     id: 'borders', type: 'line', source: 'borders',
     paint: { 'line-color': BORDER, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.6, 10, 1.4], 'line-dasharray': [3, 2] },
   }, before);
+  // The water (a background beneath the land) only once the land is cut into tiles and can be drawn over it: the map
+  // shows the land colour until then, never a sea where the land has not been drawn yet.
+  const landReady = event => {
+    if (event.sourceId !== 'land' || !event.isSourceLoaded || map.getLayer('water')) return;
+    map.off('sourcedata', landReady);
+    map.addLayer({ id: 'water', type: 'background', paint: { 'background-color': WATER } }, 'land');
+  };
+  map.on('sourcedata', landReady);
 }

@@ -124,9 +124,19 @@ export class ExplorePage {
     performance.mark('sightline:photo-key');
     this.photoKey = key;
     this.fly = fly;
+    // The map shrinks to make room for the photo, but only once the photo is on screen: MapLibre resizes its canvas
+    // and redraws the whole map at once when its container changes size, which in a software renderer delays the
+    // photo's frame by as much. Until then the map keeps its size, cut off by the photo's pane.
+    if (!this.element.classList.contains('has-photo') && this.mapElement.clientWidth > 0) {
+      this.mapElement.style.width = `${this.mapElement.clientWidth}px`;
+      this.mapElement.style.height = `${this.mapElement.clientHeight}px`;
+    }
     this.element.classList.add('has-photo');
-    requestAnimationFrame(() => this.map?.resize());
-    await this.panel.open(key);
+    await this.panel.open(key, () => {
+      this.mapElement.style.width = '';
+      this.mapElement.style.height = '';
+      requestAnimationFrame(() => this.map?.resize());
+    });
   }
 
   closePhoto() {

@@ -65,7 +65,8 @@ export class PhotoPanel {
     }
   }
 
-  async open(key) {
+  /** Opens photo `key`: its preview first, then (`afterPreview` called) the viewer. */
+  async open(key, afterPreview = () => {}) {
     this.status.textContent = 'Loading photo…';
     const previewed = this.preview.show(key);
     // The photo comes first, and a frame to show it in: the viewer would hold this thread and the GPU process for a
@@ -73,6 +74,7 @@ export class PhotoPanel {
     // compiling its shaders), and in a software renderer that delays the preview's frame as much.
     await previewed;
     await nextFrame();
+    afterPreview();
     await this.ensureViewer();
     this.viewer.resize();
     this.status.textContent = 'Loading photo…';
@@ -231,12 +233,15 @@ function nextFrame() {
   });
 }
 
-/** Adds a style sheet of the app's (the viewer's) to the page; resolves once it applies (or failed: the viewer still works). */
+/**
+ * Adds the viewer's style sheet to the page, before the app's own (as when both were one file, so that the app's rules
+ * for the viewer's box still win); resolves once it applies, or failed (the viewer still works).
+ */
 function loadStyle(href) {
   return new Promise(resolve => {
     const link = h('link', { rel: 'stylesheet', href });
     link.addEventListener('load', resolve, { once: true });
     link.addEventListener('error', resolve, { once: true });
-    document.head.append(link);
+    document.head.insertBefore(link, document.head.querySelector('link[rel=stylesheet]'));
   });
 }
