@@ -225,11 +225,17 @@ export class PhotoPanel {
 
 export { ApiError };
 
-/** Resolves once the next frame has begun (the one before it is on screen), or after 100 ms in a tab that draws none. */
+/**
+ * Resolves once the frame with what was just put on the page has been drawn: two animation frames (the second begins
+ * after the first was handed to the compositor), then a task. The viewer's WebGL work must not start before: in a
+ * software renderer it holds the GPU process, and with it every frame of the page, for a second or more. A tab that
+ * draws nothing (hidden) waits for no frame.
+ */
 function nextFrame() {
   return new Promise(resolve => {
-    const timer = setTimeout(resolve, 100);
-    requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+    if (document.hidden) return setTimeout(resolve, 0);
+    const timer = setTimeout(resolve, 2000);
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0)));
   });
 }
 
