@@ -195,8 +195,12 @@ for (let run = 0; run < runs; run++) {
     click: Object.fromEntries(Object.entries(click).map(([k, v]) => [k, Array.isArray(v) ? v : round(v)])),
   });
   if (run === 0) {
-    const firstLoad = requests.filter(r => !r.url.startsWith('/tiles/') && !r.url.startsWith('/v2/') && !/thumb-/.test(r.url));
+    // The page and its files (not tiles, API calls, thumbnails, nor blob: URLs, which are no requests on the wire).
+    const firstLoad = requests.filter(r => r.url.startsWith('/') && !r.url.startsWith('/tiles/') && !r.url.startsWith('/v2/') && !/thumb-/.test(r.url));
+    const beforeLine = firstLoad.filter(r => pageTime(r.endEpoch) <= line.at);
     results.firstLoad = {
+      requestsBeforeFirstLine: beforeLine.length,
+      bytesBeforeFirstLine: beforeLine.reduce((sum, r) => sum + r.bytes, 0),
       requests: firstLoad.length,
       bytes: firstLoad.reduce((sum, r) => sum + r.bytes, 0),
       files: firstLoad.map(r => `${r.url.split('?')[0]} ${r.bytes}`),
