@@ -75,7 +75,7 @@ export class ExplorePage {
       // Then, once the page is idle, the photo viewer's code, so that a click on the map finds it loaded.
       map.once('idle', () => addOfflineBasemap(map, LINE_LAYER)
         .catch(error => console.warn('basemap', error))
-        .finally(() => requestIdleCallback(() => this.panel.prewarm(), { timeout: 2000 })));
+        .finally(() => whenIdle(() => this.panel.prewarm())));
     });
     if (!params.has('lat') && !params.get('pKey')) this.startWhereThePhotosAre();
     map.on('moveend', () => {
@@ -237,6 +237,12 @@ export class ExplorePage {
     form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
     return form;
   }
+}
+
+// Safari has no requestIdleCallback: a short timeout stands in for it there.
+function whenIdle(callback) {
+  if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 2000 });
+  else setTimeout(callback, 200);
 }
 
 function viewOf(params) {
