@@ -28,6 +28,8 @@ const files = {
   land: copyHashed(join(here, 'node_modules/world-atlas/land-50m.json')),
   countries: copyHashed(join(here, 'node_modules/world-atlas/countries-110m.json')),
   places: copyHashed(join(here, 'src/data/places.json')),
+  // The viewer's style (84 KB, its icons inlined) loads with the viewer's code, not with the page.
+  viewerStyle: copyHashed(join(here, 'node_modules/mapillary-js/dist/mapillary.css')),
 };
 
 const result = await build({

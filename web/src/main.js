@@ -10,6 +10,8 @@ import { MePage } from './pages/me.js';
 import { UserPage } from './pages/user.js';
 import { ModeratePage } from './pages/moderate.js';
 
+// Timing marks (performance.mark, cheap, kept in production): bench/webapp/measure.mjs breaks its figures down by them.
+performance.mark('sightline:app-evaluated');
 const main = document.getElementById('main');
 const pages = {};
 const page = (name, Type) => (pages[name] ??= new Type());

@@ -9,38 +9,64 @@ const SOURCE_LAYER = 'mapillary-sequences';
 const LINE_COLOR = '#0a7d3b';
 const SELECTED = '#d9480f';
 
+/** The coverage's sources, for a style: the server's vector tiles, the photo points, the open photo's marker. */
+export function coverageSources() {
+  return {
+    coverage: {
+      type: 'vector',
+      tiles: [`${location.origin}/tiles/{z}/{x}/{y}.mapbox`],
+      minzoom: 0,
+      maxzoom: 14,
+      attribution: 'Photos © their authors, CC BY-SA 4.0',
+    },
+    points: { type: 'geojson', data: empty() },
+    current: { type: 'geojson', data: empty() },
+  };
+}
+
+/** The coverage's layers, drawn above any basemap. */
+export function coverageLayers() {
+  return [
+    {
+      id: LINE_LAYER, type: 'line', source: 'coverage', 'source-layer': SOURCE_LAYER,
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': LINE_COLOR,
+        'line-width': ['interpolate', ['exponential', 1.5], ['zoom'], 2, 2, 12, 3, 18, 6],
+        'line-opacity': 0.9,
+      },
+    },
+    {
+      id: POINT_LAYER, type: 'circle', source: 'points', minzoom: POINT_ZOOM,
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], POINT_ZOOM, 3.5, 20, 7],
+        'circle-color': pointColor('angle'),
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.2,
+      },
+    },
+    { id: 'current-cone', type: 'fill', source: 'current', filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': SELECTED, 'fill-opacity': 0.35 } },
+    { id: 'current-point', type: 'circle', source: 'current', filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 8, 'circle-color': SELECTED, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2.5 } },
+  ];
+}
+
+/** Adds the coverage to a map whose style came without it (a configured basemap style, once loaded). */
 export function addCoverage(map) {
-  map.addSource('coverage', {
-    type: 'vector',
-    tiles: [`${location.origin}/tiles/{z}/{x}/{y}.mapbox`],
-    minzoom: 0,
-    maxzoom: 14,
-    attribution: 'Photos © their authors, CC BY-SA 4.0',
-  });
-  map.addLayer({
-    id: LINE_LAYER, type: 'line', source: 'coverage', 'source-layer': SOURCE_LAYER,
-    layout: { 'line-cap': 'round', 'line-join': 'round' },
-    paint: {
-      'line-color': LINE_COLOR,
-      'line-width': ['interpolate', ['exponential', 1.5], ['zoom'], 2, 2, 12, 3, 18, 6],
-      'line-opacity': 0.9,
-    },
-  });
-  map.addSource('points', { type: 'geojson', data: empty() });
-  map.addLayer({
-    id: POINT_LAYER, type: 'circle', source: 'points', minzoom: POINT_ZOOM,
-    paint: {
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], POINT_ZOOM, 3.5, 20, 7],
-      'circle-color': pointColor('angle'),
-      'circle-stroke-color': '#ffffff',
-      'circle-stroke-width': 1.2,
-    },
-  });
-  map.addSource('current', { type: 'geojson', data: empty() });
-  map.addLayer({ id: 'current-cone', type: 'fill', source: 'current', filter: ['==', ['geometry-type'], 'Polygon'],
-    paint: { 'fill-color': SELECTED, 'fill-opacity': 0.35 } });
-  map.addLayer({ id: 'current-point', type: 'circle', source: 'current', filter: ['==', ['geometry-type'], 'Point'],
-    paint: { 'circle-radius': 8, 'circle-color': SELECTED, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2.5 } });
+  if (map.getSource('coverage')) return;
+  for (const [id, source] of Object.entries(coverageSources())) map.addSource(id, source);
+  for (const layer of coverageLayers()) map.addLayer(layer);
+}
+
+/** Sets the performance mark of the first coverage tile that reached the map (read by bench/webapp). */
+export function markFirstCoverageTile(map) {
+  const tileLoaded = event => {
+    if (event.sourceId !== 'coverage' || !event.tile) return;
+    performance.mark('sightline:coverage-tile-loaded');
+    map.off('sourcedata', tileLoaded);
+  };
+  map.on('sourcedata', tileLoaded);
 }
 
 /** Colours points by compass angle (a hue wheel) or by age (recent green to old grey). */

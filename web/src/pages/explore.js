@@ -1,16 +1,19 @@
 // Explore: the coverage map, place search, filters, and the photo viewer with its details; the address bar keeps a
 // permalink (/?lat=..&lon=..&z=..&pKey=..) that reopens the same view.
-import { Map as MapLibre, NavigationControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
+import { Map as MapLibre, NavigationControl, AttributionControl, setWorkerUrl, prewarm } from 'maplibre-gl';
 import { files } from '../config.js';
 import { h, mount, toast } from '../ui.js';
 import { api } from '../api.js';
 import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
-import { addCoverage, lineFilter, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
+import { addCoverage, markFirstCoverageTile, lineFilter, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
 
 setWorkerUrl(files.worker);
+// MapLibre's worker boots (compiles its 0.5 MB module) while this thread builds the page and sets up WebGL, rather
+// than after the map is constructed: the first tile is asked for by that worker.
+prewarm();
 
 const DEFAULT_VIEW = { lat: 20, lon: 0, z: 1.6 };
 
@@ -43,6 +46,7 @@ export class ExplorePage {
 
   createMap(params) {
     const view = viewOf(params);
+    performance.mark('sightline:map-construct');
     const map = new MapLibre({
       container: this.mapElement,
       style: initialStyle(),
@@ -54,16 +58,24 @@ export class ExplorePage {
       // Keeps the canvas readable for the end-to-end tests' pixel checks and for screenshots.
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
+    performance.mark('sightline:map-constructed');
+    markFirstCoverageTile(map);
     this.map = map;
     window.sightlineMap = map; // for the end-to-end tests and the bench: the map's state, read only
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new AttributionControl({ compact: true }), 'bottom-left');
     map.on('load', async () => {
+      performance.mark('sightline:style-loaded');
       addCoverage(map);
       this.applyFilters();
       this.ready = true;
-      addOfflineBasemap(map, LINE_LAYER).catch(error => console.warn('basemap', error));
       refreshPoints(map, this.filters);
+      // The offline basemap (land and borders) waits until the coverage is drawn: decoding it and cutting it into tiles
+      // takes the page's and MapLibre's worker's time, which the first coverage tiles need more.
+      // Then, once the page is idle, the photo viewer's code, so that a click on the map finds it loaded.
+      map.once('idle', () => addOfflineBasemap(map, LINE_LAYER)
+        .catch(error => console.warn('basemap', error))
+        .finally(() => whenIdle(() => this.panel.prewarm())));
     });
     if (!params.has('lat') && !params.get('pKey')) this.startWhereThePhotosAre();
     map.on('moveend', () => {
@@ -90,6 +102,7 @@ export class ExplorePage {
 
   /** A click on a point opens it; on a line, the photo of that sequence nearest the click. */
   async clicked(event) {
+    performance.mark('sightline:click');
     const box = [[event.point.x - 6, event.point.y - 6], [event.point.x + 6, event.point.y + 6]];
     const layers = [POINT_LAYER, LINE_LAYER].filter(id => this.map.getLayer(id));
     const [feature] = this.map.queryRenderedFeatures(box, { layers });
@@ -108,11 +121,22 @@ export class ExplorePage {
   }
 
   async openPhoto(key, { fly = false } = {}) {
+    performance.mark('sightline:photo-key');
     this.photoKey = key;
     this.fly = fly;
+    // The map shrinks to make room for the photo, but only once the photo is on screen: MapLibre resizes its canvas
+    // and redraws the whole map at once when its container changes size, which in a software renderer delays the
+    // photo's frame by as much. Until then the map keeps its size, cut off by the photo's pane.
+    if (!this.element.classList.contains('has-photo') && this.mapElement.clientWidth > 0) {
+      this.mapElement.style.width = `${this.mapElement.clientWidth}px`;
+      this.mapElement.style.height = `${this.mapElement.clientHeight}px`;
+    }
     this.element.classList.add('has-photo');
-    requestAnimationFrame(() => this.map?.resize());
-    await this.panel.open(key);
+    await this.panel.open(key, () => {
+      this.mapElement.style.width = '';
+      this.mapElement.style.height = '';
+      requestAnimationFrame(() => this.map?.resize());
+    });
   }
 
   closePhoto() {
@@ -213,6 +237,12 @@ export class ExplorePage {
     form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
     return form;
   }
+}
+
+// Safari has no requestIdleCallback: a short timeout stands in for it there.
+function whenIdle(callback) {
+  if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 2000 });
+  else setTimeout(callback, 200);
 }
 
 function viewOf(params) {

@@ -5,6 +5,8 @@ import { api, ApiError } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
 import { BlurEditor } from './blur-editor.js';
+import { PhotoPreview } from './photo-preview.js';
+import { files } from '../config.js';
 
 export class PhotoPanel {
   constructor({ onImage, onBearing, onClose }) {
@@ -17,8 +19,9 @@ export class PhotoPanel {
     this.closeButton = h('button', { type: 'button', class: 'nav-button close', 'aria-label': 'Close the photo', onclick: () => this.onClose() }, '✕');
     this.status = h('p', { class: 'viewer-status', role: 'status' });
     this.details = h('div', { class: 'details', id: 'photo-details' });
+    this.preview = new PhotoPreview();
     this.element = h('section', { class: 'photo-pane', 'aria-label': 'Photo' },
-      h('div', { class: 'viewer-wrap' }, this.viewerElement,
+      h('div', { class: 'viewer-wrap' }, this.viewerElement, this.preview.element,
         h('div', { class: 'viewer-nav' }, this.prev, this.next, this.closeButton), this.status),
       this.details);
     this.element.addEventListener('keydown', event => {
@@ -29,19 +32,49 @@ export class PhotoPanel {
     session.onChange(() => this.key && this.renderDetails(this.key));
   }
 
-  // mapillary-js (and three.js) load with the first photo opened, not with the map.
+  // mapillary-js (and three.js, 1 MB) and its style load with the first photo opened, or before, once the map is drawn
+  // and the page is idle (prewarm), so that a click finds them ready.
+  loadViewer() {
+    this.loading ??= Promise.all([import('../viewer/viewer.js'), loadStyle(files.viewerStyle)]).then(([module]) => {
+      performance.mark('sightline:viewer-loaded');
+      return module;
+    });
+    return this.loading;
+  }
+
   async ensureViewer() {
     if (this.viewer) return;
-    this.loading ??= import('../viewer/viewer.js');
-    const { PhotoViewer } = await this.loading;
+    const { PhotoViewer } = await this.loadViewer();
     if (this.viewer) return;
     this.viewer = new PhotoViewer(this.viewerElement);
+    performance.mark('sightline:viewer-constructed');
     this.viewer.on('image', event => this.imageShown(event.image.id));
     this.viewer.on('bearing', event => this.onBearing(event.bearing));
   }
 
-  async open(key) {
+  /**
+   * Loads and sets up the viewer ahead of the first photo, in its hidden pane (called when the page is idle): its code
+   * takes a second to evaluate and its WebGL context as long again in a software renderer, which a click then skips.
+   */
+  async prewarm() {
+    try {
+      await this.ensureViewer();
+      performance.mark('sightline:viewer-prewarmed');
+    } catch (error) {
+      console.warn('viewer', error);
+    }
+  }
+
+  /** Opens photo `key`: its preview first, then (`afterPreview` called) the viewer. */
+  async open(key, afterPreview = () => {}) {
     this.status.textContent = 'Loading photo…';
+    const previewed = this.preview.show(key);
+    // The photo comes first, and a frame to show it in: the viewer would hold this thread and the GPU process for a
+    // second or more (evaluating its code, creating its WebGL context, decoding and uploading a 2048 px texture,
+    // compiling its shaders), and in a software renderer that delays the preview's frame as much.
+    await previewed;
+    await nextFrame();
+    afterPreview();
     await this.ensureViewer();
     this.viewer.resize();
     this.status.textContent = 'Loading photo…';
@@ -50,6 +83,7 @@ export class PhotoPanel {
     } catch (error) {
       console.warn('moveTo failed', key, error?.name, error?.message);
       if (error?.name === 'CancelMapillaryError') return;
+      this.preview.hide();
       this.status.textContent = '';
       this.key = key;
       mount(this.details, h('p', { class: 'error' }, 'This photo does not exist, or you may not see it.'));
@@ -58,6 +92,7 @@ export class PhotoPanel {
   }
 
   close() {
+    this.preview.hide();
     this.key = null;
     this.image = null;
   }
@@ -72,6 +107,8 @@ export class PhotoPanel {
     this.key = key;
     this.status.textContent = '';
     this.element.dataset.photoKey = key; // for tests and scripts: the photo shown now
+    performance.mark('sightline:photo-shown');
+    this.preview.handOver(key);
     try {
       this.image = await api(`/v2/im/${encodeURIComponent(key)}`);
     } catch (error) {
@@ -187,3 +224,30 @@ export class PhotoPanel {
 }
 
 export { ApiError };
+
+/**
+ * Resolves once the frame with what was just put on the page has been drawn: two animation frames (the second begins
+ * after the first was handed to the compositor), then a task. The viewer's WebGL work must not start before: in a
+ * software renderer it holds the GPU process, and with it every frame of the page, for a second or more. A tab that
+ * draws nothing (hidden) waits for no frame.
+ */
+function nextFrame() {
+  return new Promise(resolve => {
+    if (document.hidden) return setTimeout(resolve, 0);
+    const timer = setTimeout(resolve, 2000);
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0)));
+  });
+}
+
+/**
+ * Adds the viewer's style sheet to the page, before the app's own (as when both were one file, so that the app's rules
+ * for the viewer's box still win); resolves once it applies, or failed (the viewer still works).
+ */
+function loadStyle(href) {
+  return new Promise(resolve => {
+    const link = h('link', { rel: 'stylesheet', href });
+    link.addEventListener('load', resolve, { once: true });
+    link.addEventListener('error', resolve, { once: true });
+    document.head.insertBefore(link, document.head.querySelector('link[rel=stylesheet]'));
+  });
+}
