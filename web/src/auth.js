@@ -49,16 +49,25 @@ export async function completeSignIn() {
   return pending.returnTo || '/';
 }
 
-/** Revokes the token at the server, then forgets it here (even if the server cannot be reached). */
+/**
+ * Revokes the token at the server, then forgets it here, even if the server cannot be reached. Answers whether the
+ * server confirmed the revocation (no token: nothing to revoke, true).
+ */
 export async function signOut() {
   const token = session.token;
-  session.set(null);
-  if (!token) return;
+  if (!token) {
+    session.set(null);
+    return true;
+  }
   try {
     const as = await authorizationServer();
     const response = await oauth.revocationRequest(as, client(), oauth.None(), token, transport);
     await oauth.processRevocationResponse(response);
+    return true;
   } catch (error) {
     console.warn('revocation failed', error);
+    return false;
+  } finally {
+    session.set(null);
   }
 }

@@ -81,7 +81,7 @@ function renderAccount() {
   const name = session.user.username ?? 'you';
   mount(box,
     h('a', { href: `/users/${encodeURIComponent(name)}`, 'data-link': true, class: 'who' }, name),
-    h('button', { type: 'button', id: 'sign-out', class: 'secondary', onclick: async () => { await signOut(); toast('Signed out.'); route(); } }, 'Sign out'));
+    h('button', { type: 'button', id: 'sign-out', class: 'secondary', onclick: async () => { toast(await signOut() ? 'Signed out.' : 'Signed out here, but the server could not be reached to revoke the token.'); route(); } }, 'Sign out'));
 }
 
 document.addEventListener('click', event => {

@@ -105,11 +105,28 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         var token = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('sightline.session')).token");
         Assert.Equal(HttpStatusCodeOk, await MeStatusAsync(token));
 
-        // The app shows the signed-out state at once and revokes the token in the background: wait for that answer.
+        // The app revokes the token, then shows the signed-out state: wait for the revocation's answer.
         var revoked = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#sign-out"), r => r.Url.Contains("/revoke", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCodeOk, revoked.Status);
         await page.WaitForSelectorAsync("#sign-in");
+        await page.WaitForSelectorAsync("#toast >> text=Signed out.");
         Assert.NotEqual(HttpStatusCodeOk, await MeStatusAsync(token));
+    }
+
+    [Fact]
+    public async Task SignOutWithTheServerUnreachableForgetsTheTokenAndSaysItWasNotRevoked()
+    {
+        var page = await app.OpenAsync("/");
+        await WebAppFixture.SignInAsync(page, WebAppFixture.Alice);
+        var token = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('sightline.session')).token");
+        await page.RouteAsync("**/revoke*", route => route.AbortAsync());
+
+        await page.ClickAsync("#sign-out");
+        await page.WaitForSelectorAsync("#sign-in");
+        await page.WaitForSelectorAsync("#toast >> text=could not be reached to revoke the token");
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('sightline.session')"));
+        // The token was not revoked: the page says so rather than pretend.
+        Assert.Equal(HttpStatusCodeOk, await MeStatusAsync(token));
     }
 
     [Fact]
