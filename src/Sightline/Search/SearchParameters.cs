@@ -85,7 +85,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
                 throw ApiException.NeedsScope(Scopes.PrivateRead, hasToken: caller.Token is not null);
         }
         foreach (var name in new[] { "me", "hidden" })
-            if (Given(query, name) && Text(query, name) is not ("false" or "0") && caller.Token is null)
+            if (Given(query, name) && !Parameters.IsFalse(Text(query, name)) && caller.Token is null)
                 throw new ApiException(ErrorCode.UserNotAuthenticated, $"{name} needs a user token: send 'Authorization: Bearer <token>'.");
     }
 
