@@ -23,6 +23,7 @@ public sealed class SearchErrorTests(SearchArchive archive)
     [InlineData("/v2/search/im/geojson/close", "lat=1&distance=5", "parameter_missing", "lon")]
     [InlineData("/v2/search/im", "min_ca=10", "parameter_missing", "max_ca")]
     [InlineData("/v2/search/im/s/AAAAAAAAAAAAAAAAAAAAAA", "lat=1", "parameter_missing", "lon")]
+    [InlineData("/v2/search/im/s/short", "lat=1", "parameter_missing", "lon")] // missing beats a malformed path key
     // Out of range, min above max.
     [InlineData("/v2/search/im", "min_lat=2&max_lat=1&min_lon=0&max_lon=1", "parameter_invalid", "min_lat")]
     [InlineData("/v2/search/im", "min_lat=-91&max_lat=1&min_lon=0&max_lon=1", "parameter_invalid", "min_lat")]
