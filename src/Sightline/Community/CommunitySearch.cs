@@ -14,12 +14,15 @@ public sealed class CommunitySearch(ImageSearch search)
     /// <summary>Newest first among <paramref name="candidates"/> (image ids), one page of <paramref name="query"/>.</summary>
     public SearchPage NewestAmong(BoxSearch query, IReadOnlySet<int> candidates)
     {
-        var top = new TopK(query.Offset + query.Limit + 1, HitOrder.NewestFirst);
+        var tooDeep = PageDepth.TooDeep(query.Offset, query.MaxOffset);
+        var top = new TopK(tooDeep ? 0 : query.Offset + query.Limit + 1, HitOrder.NewestFirst);
         if (candidates.Count > 0)
         {
             var visitor = new Among(top, candidates);
             search.Index.Current().Scan(query.Filter, ref visitor);
         }
+        if (tooDeep)
+            return PageDepth.PastTheEnd(top.Offered, query.Offset, query.MaxOffset);
         var sorted = top.Sorted();
         return new SearchPage(sorted.Skip(query.Offset).Take(query.Limit).ToList(), sorted.Length > query.Offset + query.Limit);
     }

@@ -65,18 +65,23 @@ public static class Parameters
         return value;
     }
 
-    /// <summary>A boolean as <c>true</c>/<c>false</c>/<c>1</c>/<c>0</c> (spec §5 item 4); null when absent.</summary>
+    /// <summary>
+    /// A boolean as <c>true</c>/<c>false</c>/<c>1</c>/<c>0</c> (spec §5 item 4), the words in any case (Python's
+    /// <c>requests</c> sends <c>True</c>); null when absent.
+    /// </summary>
     public static bool? Boolean(string name, string? raw)
     {
         if (string.IsNullOrEmpty(raw))
             return null;
-        return raw switch
-        {
-            "true" or "1" => true,
-            "false" or "0" => false,
-            _ => throw ApiException.Invalid(name, "must be true, false, 1 or 0"),
-        };
+        if (raw == "1" || raw.Equals("true", StringComparison.OrdinalIgnoreCase))
+            return true;
+        if (IsFalse(raw))
+            return false;
+        throw ApiException.Invalid(name, "must be true, false, 1 or 0");
     }
+
+    /// <summary>Whether <paramref name="raw"/> is a boolean's false (<c>false</c> in any case, or <c>0</c>).</summary>
+    public static bool IsFalse(string? raw) => raw == "0" || string.Equals(raw, "false", StringComparison.OrdinalIgnoreCase);
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -12,18 +12,20 @@ public sealed class ImageSearch(ImageIndex index)
 
     public SearchPage Newest(BoxSearch search)
     {
-        var top = new TopK(search.Offset + search.Limit + 1, HitOrder.NewestFirst);
+        var tooDeep = PageDepth.TooDeep(search.Offset, search.MaxOffset);
+        var top = new TopK(tooDeep ? 0 : search.Offset + search.Limit + 1, HitOrder.NewestFirst);
         var visitor = new Collector(top);
         index.Current().Scan(search.Filter, ref visitor);
-        return Page(top, search.Offset, search.Limit);
+        return tooDeep ? PageDepth.PastTheEnd(top.Offered, search.Offset, search.MaxOffset) : Page(top, search.Offset, search.Limit);
     }
 
     public SearchPage Nearest(CloseSearch search)
     {
-        var top = new TopK(search.Offset + search.Limit + 1, HitOrder.Nearest);
+        var tooDeep = PageDepth.TooDeep(search.Offset, search.MaxOffset);
+        var top = new TopK(tooDeep ? 0 : search.Offset + search.Limit + 1, HitOrder.Nearest);
         var visitor = new WithinRadius(top, search.Lat, search.Lon, search.RadiusMeters);
         index.Current().Scan(search.Filter, ref visitor);
-        return Page(top, search.Offset, search.Limit);
+        return tooDeep ? PageDepth.PastTheEnd(top.Offered, search.Offset, search.MaxOffset) : Page(top, search.Offset, search.Limit);
     }
 
     /// <summary>One matching image chosen uniformly at random; null when none matches.</summary>

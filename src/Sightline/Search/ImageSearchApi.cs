@@ -97,9 +97,10 @@ public static class ImageSearchApi
 
     public static async Task<Ok<ImageDtos.Summary>> ImageOfSequence(string key, HttpRequest request, Caller caller, ISequenceStore sequences)
     {
+        // The point first: half a point is parameter_missing, which the contract puts before a malformed key.
+        var point = SearchParameters.OptionalPoint(request.Query);
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be a sequence key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
-        var point = SearchParameters.OptionalPoint(request.Query);
         var sequence = await sequences.FindVisibleAsync(key, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Sequence '{key}'");
         var chosen = point is var (lat, lon)
             ? sequence.Images.MinBy(i => Index.Geodesy.DistanceMeters(lat, lon, i.Lat, i.Lon))!

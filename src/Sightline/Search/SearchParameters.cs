@@ -8,10 +8,18 @@ using Sightline.Users;
 namespace Sightline.Search;
 
 /// <summary>A box search as asked: which images, and which page of them.</summary>
-public sealed record BoxSearch(ImageFilter Filter, int Offset, int Limit);
+public sealed record BoxSearch(ImageFilter Filter, int Offset, int Limit)
+{
+    /// <summary>The deepest result a page is served from (Search:MaxOffset); see <see cref="PageDepth"/>.</summary>
+    public int MaxOffset { get; init; } = int.MaxValue;
+}
 
 /// <summary>A close search as asked: a circle, which images in it, and which page of them.</summary>
-public sealed record CloseSearch(ImageFilter Filter, double Lat, double Lon, double RadiusMeters, int Offset, int Limit);
+public sealed record CloseSearch(ImageFilter Filter, double Lat, double Lon, double RadiusMeters, int Offset, int Limit)
+{
+    /// <summary>The deepest result a page is served from (Search:MaxOffset); see <see cref="PageDepth"/>.</summary>
+    public int MaxOffset { get; init; } = int.MaxValue;
+}
 
 /// <summary>
 /// Turns the search parameter groups of spec §3.7 (F, B, C, P) into searches, judging them in the
@@ -42,7 +50,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
         var filter = ParseFilter(query, caller) with { Areas = boxGiven ? ParseBox(query) : null };
         var (offset, limit) = paged ? ParsePage(query) : (0, 1);
         var parsed = more();
-        return (new BoxSearch(await ResolveAsync(query, caller, filter), offset, limit), parsed);
+        return (new BoxSearch(await ResolveAsync(query, caller, filter), offset, limit) { MaxOffset = Limits.MaxOffset }, parsed);
     }
 
     /// <summary>Groups F, C and P.</summary>
@@ -56,7 +64,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
         var radius = Parameters.Double("distance", Text(query, "distance"), 0, Limits.MaxRadiusMeters) ?? Limits.DefaultRadiusMeters;
         var filter = ParseFilter(query, caller) with { Areas = GeoBox.AroundPoint(lat, lon, radius) };
         var (offset, limit) = ParsePage(query);
-        return new CloseSearch(await ResolveAsync(query, caller, filter), lat, lon, radius, offset, limit);
+        return new CloseSearch(await ResolveAsync(query, caller, filter), lat, lon, radius, offset, limit) { MaxOffset = Limits.MaxOffset };
     }
 
     /// <summary>An optional point (both or neither of lat and lon).</summary>
@@ -77,7 +85,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
                 throw ApiException.NeedsScope(Scopes.PrivateRead, hasToken: caller.Token is not null);
         }
         foreach (var name in new[] { "me", "hidden" })
-            if (Given(query, name) && Text(query, name) is not ("false" or "0") && caller.Token is null)
+            if (Given(query, name) && !Parameters.IsFalse(Text(query, name)) && caller.Token is null)
                 throw new ApiException(ErrorCode.UserNotAuthenticated, $"{name} needs a user token: send 'Authorization: Bearer <token>'.");
     }
 
@@ -131,9 +139,8 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
     {
         var limit = Parameters.Limit(Text(query, "limit"), Limits.MaxLimit, Limits.DefaultLimit);
         var page = Parameters.Integer("page", Text(query, "page"), 0, int.MaxValue, 0);
-        if ((long)page * limit > Limits.MaxOffset)
-            throw ApiException.Invalid("page", $"times limit must be at most {Limits.MaxOffset}: narrow the search instead of paging deeper");
-        return (page * limit, limit);
+        // A page deeper than Search:MaxOffset is judged by the search itself (PageDepth): empty when past the last result.
+        return ((int)Math.Min((long)page * limit, int.MaxValue), limit);
     }
 
     // Step 6: the objects the parameters name.

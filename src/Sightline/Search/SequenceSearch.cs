@@ -18,6 +18,11 @@ public sealed class SequenceSearch(ImageSearch images, ISequenceStore sequences,
         if (ids.Count == 0)
             return new Result([], false);
         var candidates = (await sequences.CandidatesAsync(ids)).ToList();
+        if (PageDepth.TooDeep(search.Offset, search.MaxOffset))
+        {
+            PageDepth.PastTheEnd(candidates.Count, search.Offset, search.MaxOffset); // refuses when sequences remain that deep
+            return new Result([], false);
+        }
         candidates.Sort((a, b) => a.CapturedAt != b.CapturedAt ? b.CapturedAt.CompareTo(a.CapturedAt) : string.CompareOrdinal(a.Key, b.Key));
 
         var page = new List<Sequence>();

@@ -124,9 +124,12 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
         return GeoBox.Covering(south, west, north, east);
     }
 
+    // Each part must be a finite number; the message names the list's form rather than a number's range.
     private static double[] Numbers(string name, string text) =>
-        text.Split(',').Select(part => Parameters.Double(name, part.Trim(), double.MinValue, double.MaxValue)
-            ?? throw ApiException.Invalid(name, "must be a comma-separated list of numbers")).ToArray();
+        text.Split(',').Select(part => double.TryParse(part.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : throw ApiException.Invalid(name, "must be a comma-separated list of numbers, such as 3.71,51.05,3.73,51.06")).ToArray();
 
     private static ItemQuery Geometry(ItemQuery query, string text)
     {

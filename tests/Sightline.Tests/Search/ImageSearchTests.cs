@@ -121,6 +121,18 @@ public sealed class ImageSearchTests(SearchArchive archive)
         Assert.Empty(await WalkAsync(archive, "/v2/search/im", "user=nobody_here", 20));
     }
 
+    [Theory]
+    [InlineData("True", "False")]
+    [InlineData("TRUE", "FALSE")]
+    public async Task BooleanWordsAreAcceptedInAnyCase(string yes, string no)
+    {
+        // Spec §5 item 4 names true/false/1/0; Python's requests writes a bool parameter as True/False.
+        var me = await WalkAsync(archive, "/v2/search/im", $"me={yes}", 1000, user: "carol");
+        Assert.Equal(Newest(Public, i => i.User == "carol"), me.Select(w => w.Key).ToList());
+        var notMe = await WalkAsync(archive, "/v2/search/im", $"me={no}&hidden={no}&user=alice", 1000); // no token: false needs none
+        Assert.Equal(Newest(Public, i => i.User == "alice"), notMe.Select(w => w.Key).ToList());
+    }
+
     [Fact]
     public async Task EveryFilterCombinedMatchesTheReference()
     {

@@ -221,6 +221,22 @@ public sealed class StacApiTests(StacArchive archive)
         Assert.Equal(HttpStatusCode.Unauthorized, badToken.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/search?bbox=a,b,c,d", "bbox")]
+    [InlineData("/api/search?bbox=3.7,51,NaN,52", "bbox")]
+    [InlineData("/api/search?place_position=east,north", "place_position")]
+    public async Task ANumberListThatIsNotNumbersIsNamedByItsForm(string path, string parameter)
+    {
+        // CONTRACT.md §2: the message helps the caller fix the request, not a double's range of ±1.8E+308.
+        using var response = await archive.Server.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("parameter_invalid", body.GetProperty("code").GetString());
+        var message = body.GetProperty("message").GetString()!;
+        Assert.StartsWith($"{parameter} must be a comma-separated list of numbers", message);
+        Assert.DoesNotContain("E+308", message);
+    }
+
     [Fact]
     public async Task AReportBecomesAComplaintInTheModeratorsQueue()
     {

@@ -31,8 +31,12 @@ public sealed class TopK(int capacity, Comparison<Hit> order)
     private readonly Hit[] heap = new Hit[Math.Max(1, capacity)];
     private int count;
 
+    /// <summary>How many hits were offered in all, kept or not.</summary>
+    public long Offered { get; private set; }
+
     public void Offer(in Hit hit)
     {
+        Offered++;
         if (count < capacity)
         {
             heap[count] = hit;
