@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using NetTopologySuite.IO.VectorTiles.Tiles.WebMercator;
 using Sightline.Search.Index;
 
@@ -63,16 +61,7 @@ public sealed class SequenceDrawing
             minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
         }
         return new SequenceDrawing(
-            username is null ? null : Text(username),
-            JsonArray(members, static (writer, image) => writer.WriteStringValue(image.Key)),
-            JsonArray(members, static (writer, image) =>
-            {
-                if (double.IsNaN(image.StoredCa))
-                    writer.WriteNullValue();
-                else
-                    writer.WriteNumberValue(image.StoredCa);
-            }),
-            Text(shape.Key),
+            username is null ? null : Text(username), KeysJson(members), AnglesJson(members), Text(shape.Key),
             Text(members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture)),
             path, minX, minY, maxX, maxY);
     }
@@ -93,21 +82,59 @@ public sealed class SequenceDrawing
     /// <summary>A string property value; the tile's value table compares values by content, and each keeps its hash.</summary>
     public static TileValue Text(string value) => TileValue.Text(value);
 
-    [ThreadStatic] private static ArrayBufferWriter<byte>? jsonBuffer;
+    [ThreadStatic] private static byte[]? jsonBuffer;
 
-    // A JSON array written with the writer JsonSerializer uses, and its default options: the same text, without the
-    // serializer's per-element dispatch, kept as the UTF-8 the tile carries.
-    private static TileValue JsonArray(IndexedImage[] members, Action<Utf8JsonWriter, IndexedImage> element)
+    // The JSON arrays are written by hand, with the text System.Text.Json wrote them with (JsonSerializer's default
+    // options: no spaces; a key's base64url characters need no escaping; an angle in the shortest form that reads back
+    // the same double, which is what Utf8JsonWriter.WriteNumberValue(double) writes): the same bytes, without the
+    // writer's per-value checks and without a string per key. Kept as the UTF-8 the tile carries.
+
+    /// <summary>["key1","key2",...]: 25 bytes a photo.</summary>
+    private static TileValue KeysJson(IndexedImage[] members)
     {
-        var buffer = jsonBuffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var json = JsonBuffer(2 + 25 * members.Length);
+        var at = 0;
+        json[at++] = (byte)'[';
+        foreach (var image in members)
         {
-            writer.WriteStartArray();
-            foreach (var image in members)
-                element(writer, image);
-            writer.WriteEndArray();
+            if (at > 1)
+                json[at++] = (byte)',';
+            json[at++] = (byte)'"';
+            image.WriteKeyUtf8(json.AsSpan(at, 22));
+            at += 22;
+            json[at++] = (byte)'"';
         }
-        return TileValue.Utf8(buffer.WrittenSpan);
+        json[at++] = (byte)']';
+        return TileValue.Utf8(json.AsSpan(0, at));
+    }
+
+    /// <summary>[107.0,null,...]: each photo's stored angle, null when it has none (or one JSON cannot write).</summary>
+    private static TileValue AnglesJson(IndexedImage[] members)
+    {
+        // A double is at most 24 characters in its shortest round-trip form ("-1.7976931348623157E+308"), and a comma.
+        var json = JsonBuffer(2 + 25 * members.Length);
+        var at = 0;
+        json[at++] = (byte)'[';
+        foreach (var image in members)
+        {
+            if (at > 1)
+                json[at++] = (byte)',';
+            if (double.IsFinite(image.StoredCa) && image.StoredCa.TryFormat(json.AsSpan(at), out var written, default, CultureInfo.InvariantCulture))
+                at += written;
+            else
+            {
+                "null"u8.CopyTo(json.AsSpan(at));
+                at += 4;
+            }
+        }
+        json[at++] = (byte)']';
+        return TileValue.Utf8(json.AsSpan(0, at));
+    }
+
+    private static byte[] JsonBuffer(int size)
+    {
+        if (jsonBuffer is null || jsonBuffer.Length < size)
+            jsonBuffer = new byte[Math.Max(size, 16 * 1024)];
+        return jsonBuffer;
     }
 }

@@ -5,7 +5,7 @@ namespace Sightline.Tiles;
 /// <summary>
 /// What the map knows of one sequence: its visible public images in order (by row id, looked up in the search index's
 /// version), its other processed images (hidden by a complaint or of a project: they still count for its order), the
-/// bounds of the visible ones and its two capture times. Immutable.
+/// bounds of the visible ones and its two capture times. Immutable, but for the drawing the tiles keep with it.
 /// </summary>
 public sealed class SequenceShape
 {
@@ -63,6 +63,14 @@ public sealed class SequenceShape
         return new SequenceShape(id, key, visible.Count > 0 ? visible[0].UserId : 0, [.. visible.Select(i => i.Id)], [.. others],
             new GeoBox(minLat, minLon, maxLat, maxLon), visible.Count > 0 ? visible[0].CapturedAt : 0, order);
     }
+
+    /// <summary>
+    /// The vector tiles' drawing of this version of the sequence, made by the first tile (or the start's preparation)
+    /// that needs it and kept as long as this version is (<see cref="SequenceTiles"/>, when drawings are not capped by
+    /// <see cref="TileOptions.PropertyCacheMegabytes"/>): a change makes a new shape, and the old drawing goes with the
+    /// old shape, so the drawings' memory follows the archive. Set once, from null.
+    /// </summary>
+    internal SequenceDrawing? Drawing;
 
     /// <summary>Every image id of the sequence, visible or not.</summary>
     public IEnumerable<int> AllIds => Members.Concat(Others);
