@@ -45,7 +45,7 @@ public sealed class SequenceDrawing
     /// <summary>About how many bytes this keeps alive, for the cache's budget.</summary>
     public long Size => Keys.Message.Length + Cas.Message.Length + 8L * Path.Length + 300;
 
-    public static SequenceDrawing Build(string? username, SequenceShape shape, IndexedImage[] members)
+    public static SequenceDrawing Build(string? username, SequenceShape shape, ReadOnlySpan<IndexedImage> members)
     {
         // A sequence of one photo is a line of two equal points, as before (the encoder leaves it out: no extent).
         var count = Math.Max(2, members.Length);
@@ -53,7 +53,7 @@ public sealed class SequenceDrawing
         double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
         for (var i = 0; i < count; i++)
         {
-            var image = members[Math.Min(i, members.Length - 1)];
+            ref readonly var image = ref members[Math.Min(i, members.Length - 1)];
             var (x, y) = ZoomZeroPixels(image.Lat, image.Lon);
             path[2 * i] = x;
             path[2 * i + 1] = y;
@@ -62,8 +62,16 @@ public sealed class SequenceDrawing
         }
         return new SequenceDrawing(
             username is null ? null : Text(username), KeysJson(members), AnglesJson(members), Text(shape.Key),
-            Text(members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture)),
+            Text(Earliest(members).ToString(CultureInfo.InvariantCulture)),
             path, minX, minY, maxX, maxY);
+    }
+
+    private static long Earliest(ReadOnlySpan<IndexedImage> members)
+    {
+        var earliest = long.MaxValue;
+        foreach (ref readonly var image in members)
+            earliest = Math.Min(earliest, image.CapturedAt);
+        return earliest;
     }
 
     /// <summary>
@@ -90,12 +98,12 @@ public sealed class SequenceDrawing
     // writer's per-value checks and without a string per key. Kept as the UTF-8 the tile carries.
 
     /// <summary>["key1","key2",...]: 25 bytes a photo.</summary>
-    private static TileValue KeysJson(IndexedImage[] members)
+    private static TileValue KeysJson(ReadOnlySpan<IndexedImage> members)
     {
         var json = JsonBuffer(2 + 25 * members.Length);
         var at = 0;
         json[at++] = (byte)'[';
-        foreach (var image in members)
+        foreach (ref readonly var image in members)
         {
             if (at > 1)
                 json[at++] = (byte)',';
@@ -109,26 +117,54 @@ public sealed class SequenceDrawing
     }
 
     /// <summary>[107.0,null,...]: each photo's stored angle, null when it has none (or one JSON cannot write).</summary>
-    private static TileValue AnglesJson(IndexedImage[] members)
+    private static TileValue AnglesJson(ReadOnlySpan<IndexedImage> members)
     {
         // A double is at most 24 characters in its shortest round-trip form ("-1.7976931348623157E+308"), and a comma.
         var json = JsonBuffer(2 + 25 * members.Length);
         var at = 0;
         json[at++] = (byte)'[';
-        foreach (var image in members)
+        foreach (ref readonly var image in members)
         {
             if (at > 1)
                 json[at++] = (byte)',';
-            if (double.IsFinite(image.StoredCa) && image.StoredCa.TryFormat(json.AsSpan(at), out var written, default, CultureInfo.InvariantCulture))
-                at += written;
-            else
-            {
-                "null"u8.CopyTo(json.AsSpan(at));
-                at += 4;
-            }
+            at += FormattedAngle(image.StoredCa, json.AsSpan(at));
         }
         json[at++] = (byte)']';
         return TileValue.Utf8(json.AsSpan(0, at));
+    }
+
+    // Shortest round-trip formatting is most of a drawing's cost (Grisu, and Dragon4's big integers where Grisu gives up:
+    // a single-precision angle widened to double needs 17 digits), and angles repeat: a sensor's or an app's precision
+    // (whole or tenth degrees, single-precision floats) leaves a few thousand distinct values in millions of photos. So
+    // the text of recent angles is remembered by their bits, in a fixed table (last writer wins a slot; entries are
+    // immutable, so threads share it without a lock). An angle not remembered is formatted as before.
+    private sealed class Angle(ulong bits, byte[] utf8)
+    {
+        public readonly ulong Bits = bits;
+        public readonly byte[] Utf8 = utf8;
+    }
+
+    private const int AngleSlotBits = 14;
+    private static readonly Angle?[] Angles = new Angle?[1 << AngleSlotBits];
+
+    /// <summary>Writes the angle as JSON ("null" when it has none, or is not finite); returns the bytes written.</summary>
+    private static int FormattedAngle(double angle, Span<byte> into)
+    {
+        if (!double.IsFinite(angle))
+        {
+            "null"u8.CopyTo(into);
+            return 4;
+        }
+        var bits = BitConverter.DoubleToUInt64Bits(angle);
+        var slot = (int)((bits * 0x9E3779B97F4A7C15UL) >> (64 - AngleSlotBits));
+        if (Angles[slot] is { } known && known.Bits == bits)
+        {
+            known.Utf8.CopyTo(into);
+            return known.Utf8.Length;
+        }
+        angle.TryFormat(into, out var written, default, CultureInfo.InvariantCulture);
+        Angles[slot] = new Angle(bits, into[..written].ToArray());
+        return written;
     }
 
     private static byte[] JsonBuffer(int size)

@@ -206,10 +206,19 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
             return kept;
         if (drawings is not null && drawings.TryGetValue(shape, out SequenceDrawing? drawing))
             return drawing;
-        var members = map.MembersOf(shape);
-        if (members.Length == 0)
-            return null;
-        drawing = SequenceDrawing.Build(map.Username(members[0].UserId), shape, members);
+        // The members only while the drawing is built: a pooled array (tens of kilobytes a long sequence).
+        var rented = ArrayPool<IndexedImage>.Shared.Rent(shape.Members.Length);
+        try
+        {
+            var count = map.MembersOf(shape, rented);
+            if (count == 0)
+                return null;
+            drawing = SequenceDrawing.Build(map.Username(rented[0].UserId), shape, rented.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<IndexedImage>.Shared.Return(rented);
+        }
         Interlocked.Increment(ref drawingsBuilt);
         if (keepDrawings)
             return Interlocked.CompareExchange(ref shape.Drawing, drawing, null) ?? drawing;
