@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using NetTopologySuite.IO.VectorTiles.Tiles.WebMercator;
 using Sightline.Search.Index;
 
@@ -47,7 +45,7 @@ public sealed class SequenceDrawing
     /// <summary>About how many bytes this keeps alive, for the cache's budget.</summary>
     public long Size => Keys.Message.Length + Cas.Message.Length + 8L * Path.Length + 300;
 
-    public static SequenceDrawing Build(string? username, SequenceShape shape, IndexedImage[] members)
+    public static SequenceDrawing Build(string? username, SequenceShape shape, ReadOnlySpan<IndexedImage> members)
     {
         // A sequence of one photo is a line of two equal points, as before (the encoder leaves it out: no extent).
         var count = Math.Max(2, members.Length);
@@ -55,7 +53,7 @@ public sealed class SequenceDrawing
         double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
         for (var i = 0; i < count; i++)
         {
-            var image = members[Math.Min(i, members.Length - 1)];
+            ref readonly var image = ref members[Math.Min(i, members.Length - 1)];
             var (x, y) = ZoomZeroPixels(image.Lat, image.Lon);
             path[2 * i] = x;
             path[2 * i + 1] = y;
@@ -63,18 +61,17 @@ public sealed class SequenceDrawing
             minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
         }
         return new SequenceDrawing(
-            username is null ? null : Text(username),
-            JsonArray(members, static (writer, image) => writer.WriteStringValue(image.Key)),
-            JsonArray(members, static (writer, image) =>
-            {
-                if (double.IsNaN(image.StoredCa))
-                    writer.WriteNullValue();
-                else
-                    writer.WriteNumberValue(image.StoredCa);
-            }),
-            Text(shape.Key),
-            Text(members.Min(i => i.CapturedAt).ToString(CultureInfo.InvariantCulture)),
+            username is null ? null : Text(username), KeysJson(members), AnglesJson(members), Text(shape.Key),
+            Text(Earliest(members).ToString(CultureInfo.InvariantCulture)),
             path, minX, minY, maxX, maxY);
+    }
+
+    private static long Earliest(ReadOnlySpan<IndexedImage> members)
+    {
+        var earliest = long.MaxValue;
+        foreach (ref readonly var image in members)
+            earliest = Math.Min(earliest, image.CapturedAt);
+        return earliest;
     }
 
     /// <summary>
@@ -93,21 +90,87 @@ public sealed class SequenceDrawing
     /// <summary>A string property value; the tile's value table compares values by content, and each keeps its hash.</summary>
     public static TileValue Text(string value) => TileValue.Text(value);
 
-    [ThreadStatic] private static ArrayBufferWriter<byte>? jsonBuffer;
+    [ThreadStatic] private static byte[]? jsonBuffer;
 
-    // A JSON array written with the writer JsonSerializer uses, and its default options: the same text, without the
-    // serializer's per-element dispatch, kept as the UTF-8 the tile carries.
-    private static TileValue JsonArray(IndexedImage[] members, Action<Utf8JsonWriter, IndexedImage> element)
+    // The JSON arrays are written by hand, with the text System.Text.Json wrote them with (JsonSerializer's default
+    // options: no spaces; a key's base64url characters need no escaping; an angle in the shortest form that reads back
+    // the same double, which is what Utf8JsonWriter.WriteNumberValue(double) writes): the same bytes, without the
+    // writer's per-value checks and without a string per key. Kept as the UTF-8 the tile carries.
+
+    /// <summary>["key1","key2",...]: 25 bytes a photo.</summary>
+    private static TileValue KeysJson(ReadOnlySpan<IndexedImage> members)
     {
-        var buffer = jsonBuffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var json = JsonBuffer(2 + 25 * members.Length);
+        var at = 0;
+        json[at++] = (byte)'[';
+        foreach (ref readonly var image in members)
         {
-            writer.WriteStartArray();
-            foreach (var image in members)
-                element(writer, image);
-            writer.WriteEndArray();
+            if (at > 1)
+                json[at++] = (byte)',';
+            json[at++] = (byte)'"';
+            image.WriteKeyUtf8(json.AsSpan(at, 22));
+            at += 22;
+            json[at++] = (byte)'"';
         }
-        return TileValue.Utf8(buffer.WrittenSpan);
+        json[at++] = (byte)']';
+        return TileValue.Utf8(json.AsSpan(0, at));
+    }
+
+    /// <summary>[107.0,null,...]: each photo's stored angle, null when it has none (or one JSON cannot write).</summary>
+    private static TileValue AnglesJson(ReadOnlySpan<IndexedImage> members)
+    {
+        // A double is at most 24 characters in its shortest round-trip form ("-1.7976931348623157E+308"), and a comma.
+        var json = JsonBuffer(2 + 25 * members.Length);
+        var at = 0;
+        json[at++] = (byte)'[';
+        foreach (ref readonly var image in members)
+        {
+            if (at > 1)
+                json[at++] = (byte)',';
+            at += FormattedAngle(image.StoredCa, json.AsSpan(at));
+        }
+        json[at++] = (byte)']';
+        return TileValue.Utf8(json.AsSpan(0, at));
+    }
+
+    // Shortest round-trip formatting is most of a drawing's cost (Grisu, and Dragon4's big integers where Grisu gives up:
+    // a single-precision angle widened to double needs 17 digits), and angles repeat: a sensor's or an app's precision
+    // (whole or tenth degrees, single-precision floats) leaves a few thousand distinct values in millions of photos. So
+    // the text of recent angles is remembered by their bits, in a fixed table (last writer wins a slot; entries are
+    // immutable, so threads share it without a lock). An angle not remembered is formatted as before.
+    private sealed class Angle(ulong bits, byte[] utf8)
+    {
+        public readonly ulong Bits = bits;
+        public readonly byte[] Utf8 = utf8;
+    }
+
+    private const int AngleSlotBits = 14;
+    private static readonly Angle?[] Angles = new Angle?[1 << AngleSlotBits];
+
+    /// <summary>Writes the angle as JSON ("null" when it has none, or is not finite); returns the bytes written.</summary>
+    private static int FormattedAngle(double angle, Span<byte> into)
+    {
+        if (!double.IsFinite(angle))
+        {
+            "null"u8.CopyTo(into);
+            return 4;
+        }
+        var bits = BitConverter.DoubleToUInt64Bits(angle);
+        var slot = (int)((bits * 0x9E3779B97F4A7C15UL) >> (64 - AngleSlotBits));
+        if (Angles[slot] is { } known && known.Bits == bits)
+        {
+            known.Utf8.CopyTo(into);
+            return known.Utf8.Length;
+        }
+        angle.TryFormat(into, out var written, default, CultureInfo.InvariantCulture);
+        Angles[slot] = new Angle(bits, into[..written].ToArray());
+        return written;
+    }
+
+    private static byte[] JsonBuffer(int size)
+    {
+        if (jsonBuffer is null || jsonBuffer.Length < size)
+            jsonBuffer = new byte[Math.Max(size, 16 * 1024)];
+        return jsonBuffer;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using NetTopologySuite.IO.VectorTiles.Tiles.WebMercator;
@@ -13,7 +14,7 @@ namespace Sightline.Tiles;
 /// skipped, property keys and values are numbered by first use. What it saves is the per-tile projection of every photo
 /// (from the zoom-0 pixels of <see cref="SequenceDrawing"/>), the re-encoding of every property string (a
 /// <see cref="TileValue"/> is kept encoded) and protobuf-net's object graph: each feature is written once into a
-/// per-thread buffer, and the tile is one exact-size array copied from it.
+/// per-thread buffer, and the tile is one copy from it into a pooled buffer.
 /// </summary>
 public sealed class SequenceLayer
 {
@@ -195,9 +196,10 @@ public sealed class SequenceLayer
 
     /// <summary>
     /// The tile's bytes: one layer (name 1, features 2, keys 3, values 4, extent 5, version 15, in the order protobuf-net
-    /// wrote them), even when it has no features (an empty tile, as before).
+    /// wrote them), even when it has no features (an empty tile, as before): the first <c>Length</c> bytes of a buffer
+    /// rented from <see cref="ArrayPool{T}.Shared"/>, for the caller to return.
     /// </summary>
-    public byte[] Serialize()
+    public (byte[] Buffer, int Length) Serialize()
     {
         var layerLength = 1 + Protobuf.VarintSize((uint)LayerName.Length) + LayerName.Length + scratch.Written;
         foreach (var key in keyOrder)
@@ -206,7 +208,8 @@ public sealed class SequenceLayer
             layerLength += 1 + Protobuf.VarintSize((uint)value.Message.Length) + value.Message.Length;
         layerLength += 1 + Protobuf.VarintSize(SequenceTiles.Extent) + 2;
 
-        var bytes = GC.AllocateUninitializedArray<byte>(1 + Protobuf.VarintSize((uint)layerLength) + layerLength);
+        var length = 1 + Protobuf.VarintSize((uint)layerLength) + layerLength;
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
         var at = 0;
         bytes[at++] = 0x1A; // Tile.layers (3)
         at = Protobuf.WriteVarint(bytes, at, (uint)layerLength);
@@ -222,7 +225,7 @@ public sealed class SequenceLayer
         bytes[at++] = 0x78; // version (15)
         bytes[at++] = 2;
         scratch.Release();
-        return bytes;
+        return (bytes, length);
     }
 
     private static int Bytes(byte[] into, int at, byte tag, byte[] content)

@@ -98,6 +98,19 @@ public sealed class SequenceMap
     }
 
     /// <summary>
+    /// The visible images of a sequence, in its order, into <paramref name="into"/> (as long as the shape's members);
+    /// returns how many there are. For callers that keep none of them (a drawing): no array per sequence.
+    /// </summary>
+    public int MembersOf(SequenceShape shape, Span<IndexedImage> into)
+    {
+        var n = 0;
+        foreach (var id in shape.Members)
+            if (Images.TryGet(id, out into[n]))
+                n++;
+        return n;
+    }
+
+    /// <summary>
     /// Public, visible images in the boxes (only one user's when <paramref name="userId"/> is given), newest first then key,
     /// at most <paramref name="limit"/>.
     /// </summary>
@@ -125,14 +138,18 @@ public sealed class SequenceMap
         return bounds;
     }
 
-    private readonly struct SequenceIds(HashSet<int> ids) : IndexState.IMatchVisitor
+    // The point tree keeps nearby photos together, so a sequence's photos in the box mostly come one after another: the
+    // set is only asked about a change of sequence (a 10M-photo archive has thousands of photos in a street tile).
+    private struct SequenceIds(HashSet<int> ids) : IndexState.IMatchVisitor
     {
-        public HashSet<int> Ids => ids;
+        private int last;
+
+        public readonly HashSet<int> Ids => ids;
 
         public void Visit(in IndexedImage image)
         {
-            if (image.SequenceId != 0)
-                ids.Add(image.SequenceId);
+            if (image.SequenceId != 0 && image.SequenceId != last)
+                ids.Add(last = image.SequenceId);
         }
     }
 

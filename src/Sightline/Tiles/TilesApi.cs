@@ -37,23 +37,32 @@ public static class TilesApi
         // The contract has no 304: a client revalidating with If-None-Match gets 200 and the same ETag (and body).
         response.Headers.ETag = encoded.ETag;
         response.Headers.CacheControl = CacheControl;
-        return new TileResult(encoded.Bytes);
+        return new TileResult(encoded);
     }
 
     private static readonly string CacheControl = $"public, max-age={PublicMaxAgeSeconds}";
 
-    // The tile's bytes in one write, without the file result's range and precondition handling (a tile has neither).
-    private sealed class TileResult(byte[] bytes) : IResult
+    // The tile's bytes in one write, without the file result's range and precondition handling (a tile has neither);
+    // a tile drawn for this answer alone gives its pooled buffer back once written.
+    private sealed class TileResult(EncodedTile tile) : IResult
     {
-        public Task ExecuteAsync(HttpContext context)
+        public async Task ExecuteAsync(HttpContext context)
         {
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/vnd.mapbox-vector-tile";
-            response.ContentLength = bytes.Length;
-            return response.Body.WriteAsync(bytes, 0, bytes.Length, context.RequestAborted);
+            response.ContentLength = tile.Bytes.Length;
+            try
+            {
+                await response.Body.WriteAsync(tile.Bytes, context.RequestAborted);
+            }
+            finally
+            {
+                tile.Release();
+            }
         }
     }
+
     private static long Coordinate(string name, string raw, long max)
     {
         if (raw.Length is 0 or > 8 || !raw.All(char.IsAsciiDigit) || !long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > max)

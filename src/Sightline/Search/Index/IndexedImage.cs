@@ -55,6 +55,15 @@ public struct IndexedImage
         }
     }
 
+    /// <summary>The key's 22 characters as UTF-8 (base64url, nothing JSON escapes), without making a string.</summary>
+    public readonly void WriteKeyUtf8(Span<byte> destination)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, KeyHigh);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], KeyLow);
+        Base64Url.EncodeToUtf8(bytes, destination);
+    }
+
     /// <summary>Sets the key; false when it is not a key this server makes (22 characters encoding 16 bytes).</summary>
     public bool TrySetKey(string key)
     {
