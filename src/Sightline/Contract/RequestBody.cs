@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Sightline.Contract;
@@ -19,9 +20,22 @@ public static class RequestBody
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
         type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The body as a JSON object; the Content-Type must be application/json.</summary>
+    /// <summary>
+    /// True when the request carries no body at all (no Content-Length and no chunked body, or Content-Length 0): its
+    /// fields are then absent, which is <c>parameter_missing</c> for a required one, whatever the Content-Type says
+    /// (CONTRACT.md §3, §4: a missing parameter is judged before an invalid one).
+    /// </summary>
+    public static bool IsAbsent(HttpRequest request) =>
+        request.ContentLength == 0 ||
+        request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>The body as a JSON object; the Content-Type must be application/json. No body at all is an empty object.</summary>
     public static async Task<JsonElement> JsonObjectAsync(HttpRequest request, CancellationToken cancellation)
     {
+        if (IsAbsent(request))
+            return EmptyObject;
         if (!IsJson(request))
             throw ApiException.Invalid("body", "must be JSON sent with Content-Type: application/json");
         return await ParseObjectAsync(request, cancellation);
@@ -43,6 +57,8 @@ public static class RequestBody
     /// </summary>
     public static async Task<(bool Present, string? Text)> OptionalTextFieldAsync(HttpRequest request, string field, CancellationToken cancellation)
     {
+        if (IsAbsent(request))
+            return (false, null);
         if (IsForm(request))
         {
             if (request.ContentLength > MaxJsonBytes)

@@ -32,9 +32,11 @@ public static class OpenIddictHandlers
             .SetOrder(int.MinValue + 10)
             .SetType(OpenIddictServerHandlerType.Custom));
 
-        options.AddEventHandler<ProcessAuthenticationContext>(handler => handler
+        // Before OpenIddict's own checks of the token request (grant_type, code, redirect_uri): the client is judged
+        // before the parameters (CONTRACT.md §4), so a request without client_id is client_id_missing whatever else it lacks.
+        options.AddEventHandler<ValidateTokenRequestContext>(handler => handler
             .UseScopedHandler<AuthenticateTokenClient>()
-            .SetOrder(OpenIddictServerHandlers.ValidateClientId.Descriptor.Order)
+            .SetOrder(int.MinValue + 10)
             .SetType(OpenIddictServerHandlerType.Custom));
 
         options.AddEventHandler<ApplyAuthorizationResponseContext>(handler => handler
@@ -82,12 +84,10 @@ public static class OpenIddictHandlers
     }
 
     /// <summary>Client authentication at the token endpoint, which degraded mode leaves to us.</summary>
-    public sealed class AuthenticateTokenClient(ClientAuthentication clients) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+    public sealed class AuthenticateTokenClient(ClientAuthentication clients) : IOpenIddictServerHandler<ValidateTokenRequestContext>
     {
-        public async ValueTask HandleAsync(ProcessAuthenticationContext context)
+        public async ValueTask HandleAsync(ValidateTokenRequestContext context)
         {
-            if (context.EndpointType != OpenIddictServerEndpointType.Token)
-                return;
             var outcome = await clients.VerifyAsync(context.Request.ClientId, context.Request.ClientSecret);
             if (outcome.Error is not null)
                 context.Reject(outcome.Error, outcome.Description);

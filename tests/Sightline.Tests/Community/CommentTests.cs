@@ -159,6 +159,24 @@ public sealed class CommentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoBodyAtAllIsParameterMissingNamingCm()
+    {
+        // curl -X POST .../cm without -d: the comment is missing, whatever Content-Type says or does not say.
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm"), "parameter_missing"));
+        var emptyJson = new ByteArrayContent([]);
+        emptyJson.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", emptyJson), "parameter_missing"));
+    }
+
+    [Fact]
+    public async Task MissingCommentIsJudgedBeforeAMalformedKey()
+    {
+        // CONTRACT.md §4: parameter_missing, then parameter_invalid.
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/cm", new { }), "parameter_missing"));
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, "/v2/im/short/cm"), "parameter_missing"));
+    }
+
+    [Fact]
     public async Task BadAndUnknownKeys()
     {
         Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/cm", new { cm = "x" }), "parameter_invalid"));
