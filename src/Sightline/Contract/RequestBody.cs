@@ -16,9 +16,14 @@ public static class RequestBody
     public static bool IsJson(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A form body: application/x-www-form-urlencoded, or multipart/form-data as a browser's <c>FormData</c> and
+    /// <c>curl -F</c> send it (spec §5 item 5 says "form encoding" without naming one).
+    /// </summary>
     public static bool IsForm(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
-        type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+        (type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ||
+         type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// True when the request carries no body at all (no Content-Length and no chunked body, or Content-Length 0): its
@@ -70,7 +75,7 @@ public static class RequestBody
             return (true, string.IsNullOrEmpty(values[0]) ? null : values[0]);
         }
         if (!IsJson(request))
-            throw ApiException.Invalid("body", "must be JSON (application/json) or a form (application/x-www-form-urlencoded)");
+            throw ApiException.Invalid("body", "must be JSON (application/json) or a form (application/x-www-form-urlencoded or multipart/form-data)");
         var json = await ParseObjectAsync(request, cancellation);
         if (!json.TryGetProperty(field, out var value))
             return (false, null);
@@ -85,6 +90,8 @@ public static class RequestBody
     private static async Task<JsonElement> ParseObjectAsync(HttpRequest request, CancellationToken cancellation)
     {
         var bytes = await ReadCappedAsync(request, cancellation);
+        if (bytes.Length == 0)
+            return EmptyObject; // a chunked body that turned out empty is no body, as IsAbsent says for the others
         try
         {
             using var document = JsonDocument.Parse(bytes);
