@@ -129,6 +129,13 @@ public static class OpenIddictHandlers
         if (string.IsNullOrEmpty(error))
             return default;
         var description = context.Response.ErrorDescription ?? "The token request was refused.";
+        // A request with no body and no Authorization header has no client_id either; OpenIddict stops at its missing
+        // Content-Type before our client check runs, but the client is judged first (CONTRACT.md §4).
+        if (context.Transaction.GetHttpRequest() is { } http && RequestBody.IsAbsent(http) && http.Headers.Authorization.Count == 0)
+        {
+            (error, description) = (OAuthErrors.InvalidClient, ClientAuthentication.MissingClientId);
+            context.Response.Error = error;
+        }
         var entry = ErrorCatalogue.Of(OAuthErrors.CatalogueCodeOf(error, description));
         context.Response.ErrorDescription = description;
         context.Response.ErrorUri = null;

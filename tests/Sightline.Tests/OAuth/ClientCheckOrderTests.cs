@@ -33,6 +33,8 @@ public sealed class ClientCheckOrderTests : OAuthTestBase
     public async Task EmptyTokenRequestIsClientIdMissingBeforeTheMissingGrantType()
     {
         await OAuthError(await PostFormAsync("/v2/oauth/token", []), 401, "client_id_missing", "invalid_client");
+        // No body at all, not even a Content-Type (curl -X POST): still the client that is missing.
+        await OAuthError(await Server.Http.PostAsync("/v2/oauth/token", null), 401, "client_id_missing", "invalid_client");
     }
 
     [Fact]
