@@ -44,6 +44,11 @@ public static class OpenIddictHandlers
             .SetOrder(OpenIddictServerHandlers.Authentication.AttachRedirectUri.Descriptor.Order + 500)
             .SetType(OpenIddictServerHandlerType.Custom));
 
+        options.AddEventHandler<ApplyAuthorizationResponseContext>(handler => handler
+            .UseInlineHandler(DropLibraryErrorUri)
+            .SetOrder(int.MinValue + 10)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
         options.AddEventHandler<ApplyTokenResponseContext>(handler => handler
             .UseInlineHandler(AddCatalogueVocabulary)
             .SetOrder(OpenIddictServerAspNetCoreHandlers.AttachHttpResponseCode<ApplyTokenResponseContext>.Descriptor.Order + 1)
@@ -119,6 +124,14 @@ public static class OpenIddictHandlers
             http.Response.Redirect(redirectUri + (redirectUri.Contains('?') ? "&" : "?") + query);
             context.HandleRequest();
         }
+        return default;
+    }
+
+    // OpenIddict points error_uri at its own documentation (e.g. for access_denied); a client of this server has no use
+    // for that link, and the token endpoint drops it too.
+    private static ValueTask DropLibraryErrorUri(ApplyAuthorizationResponseContext context)
+    {
+        context.Response.ErrorUri = null;
         return default;
     }
 

@@ -152,6 +152,8 @@ public sealed class ConnectTests : OAuthTestBase
         var response = await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "deny" });
         var parameters = AssertErrorRedirect(response, "access_denied");
         Assert.Null(parameters["code"]);
+        // Our own description, and no link into the OAuth library's documentation (error_uri) in the client's redirect.
+        Assert.Null(parameters["error_uri"]);
     }
 
     [Fact]
