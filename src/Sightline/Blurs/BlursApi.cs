@@ -51,8 +51,9 @@ public static class BlursApi
         string key, HttpRequest request, Caller caller, IImageStore images, IBlurStore blurs, CancellationToken cancellation)
     {
         var userId = ImageAccess.RequireWriter(caller);
-        ImageAccess.ImageKey(key);
+        // A missing parameter is judged before an invalid one (CONTRACT.md §4), the key's shape included.
         var wanted = Blur.ParseList(await RequestBody.JsonObjectAsync(request, cancellation));
+        ImageAccess.ImageKey(key);
         var image = await ImagesApi.FindAsync(key, ImageAccess.WriterViewer(caller), images);
         ImageAccess.RequireWriteScopeFor(image, caller);
         await blurs.RequestAsync(image, userId, wanted);

@@ -43,8 +43,9 @@ public static class ComplaintsApi
     public static async Task<Ok<ImageAccess.Acknowledgement>> Complain(
         string key, HttpRequest request, Caller caller, IImageStore images, IComplaintStore complaints, CancellationToken cancellation)
     {
-        ImageAccess.ImageKey(key);
+        // A missing parameter is judged before an invalid one (CONTRACT.md §4), the key's shape included.
         var text = await RequestBody.TextFieldAsync(request, "cm", cancellation) ?? throw ApiException.Missing("cm");
+        ImageAccess.ImageKey(key);
         if (text.EnumerateRunes().Count() > MaxLength)
             throw ApiException.Invalid("cm", $"must be 1 to {MaxLength} characters long");
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);

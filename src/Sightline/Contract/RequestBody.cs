@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Sightline.Contract;
@@ -15,13 +16,31 @@ public static class RequestBody
     public static bool IsJson(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A form body: application/x-www-form-urlencoded, or multipart/form-data as a browser's <c>FormData</c> and
+    /// <c>curl -F</c> send it (spec §5 item 5 says "form encoding" without naming one).
+    /// </summary>
     public static bool IsForm(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
-        type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+        (type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ||
+         type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The body as a JSON object; the Content-Type must be application/json.</summary>
+    /// <summary>
+    /// True when the request carries no body at all (no Content-Length and no chunked body, or Content-Length 0): its
+    /// fields are then absent, which is <c>parameter_missing</c> for a required one, whatever the Content-Type says
+    /// (CONTRACT.md §3, §4: a missing parameter is judged before an invalid one).
+    /// </summary>
+    public static bool IsAbsent(HttpRequest request) =>
+        request.ContentLength == 0 ||
+        request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>The body as a JSON object; the Content-Type must be application/json. No body at all is an empty object.</summary>
     public static async Task<JsonElement> JsonObjectAsync(HttpRequest request, CancellationToken cancellation)
     {
+        if (IsAbsent(request))
+            return EmptyObject;
         if (!IsJson(request))
             throw ApiException.Invalid("body", "must be JSON sent with Content-Type: application/json");
         return await ParseObjectAsync(request, cancellation);
@@ -43,6 +62,8 @@ public static class RequestBody
     /// </summary>
     public static async Task<(bool Present, string? Text)> OptionalTextFieldAsync(HttpRequest request, string field, CancellationToken cancellation)
     {
+        if (IsAbsent(request))
+            return (false, null);
         if (IsForm(request))
         {
             if (request.ContentLength > MaxJsonBytes)
@@ -54,7 +75,7 @@ public static class RequestBody
             return (true, string.IsNullOrEmpty(values[0]) ? null : values[0]);
         }
         if (!IsJson(request))
-            throw ApiException.Invalid("body", "must be JSON (application/json) or a form (application/x-www-form-urlencoded)");
+            throw ApiException.Invalid("body", "must be JSON (application/json) or a form (application/x-www-form-urlencoded or multipart/form-data)");
         var json = await ParseObjectAsync(request, cancellation);
         if (!json.TryGetProperty(field, out var value))
             return (false, null);
@@ -69,6 +90,8 @@ public static class RequestBody
     private static async Task<JsonElement> ParseObjectAsync(HttpRequest request, CancellationToken cancellation)
     {
         var bytes = await ReadCappedAsync(request, cancellation);
+        if (bytes.Length == 0)
+            return EmptyObject; // a chunked body that turned out empty is no body, as IsAbsent says for the others
         try
         {
             using var document = JsonDocument.Parse(bytes);

@@ -14,11 +14,17 @@ public sealed class ClientAuthentication(IApplicationStore applications)
         public static Outcome Refused(string error, string description) => new(null, error, description);
     }
 
+    /// <summary>
+    /// The description of the one <c>invalid_client</c> refusal that is the catalogue's <c>client_id_missing</c> rather
+    /// than <c>client_id_invalid</c> (CONTRACT.md §3: no client_id at all).
+    /// </summary>
+    public const string MissingClientId = "client_id is missing: send it as a form field or with HTTP Basic authentication.";
+
     /// <summary>Verifies an already parsed client_id and secret (OpenIddict parses them at the token endpoint).</summary>
     public async Task<Outcome> VerifyAsync(string? clientId, string? secret)
     {
         if (string.IsNullOrEmpty(clientId))
-            return Outcome.Refused(OAuthErrors.InvalidClient, "client_id is missing: send it as a form field or with HTTP Basic authentication.");
+            return Outcome.Refused(OAuthErrors.InvalidClient, MissingClientId);
         var application = await applications.FindAsync(clientId);
         if (application is not { Enabled: true })
             return Outcome.Refused(OAuthErrors.InvalidClient, "client_id is not a registered, enabled application.");

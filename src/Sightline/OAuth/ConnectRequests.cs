@@ -38,6 +38,9 @@ public sealed class ConnectRequests(IApplicationStore applications)
         // form_post would make OpenIddict answer with its own auto-submitting page, outside our page headers.
         if (responseMode is not (null or "" or "query" or "fragment"))
             return (OAuthErrors.InvalidRequest, "response_mode must be query or fragment.");
+        // RFC 6749 §4.1.2.1: a missing required parameter is invalid_request; a value we do not serve is unsupported_response_type.
+        if (string.IsNullOrEmpty(responseType))
+            return (OAuthErrors.InvalidRequest, "response_type is missing: send code, or token (alias implicit) for the implicit flow.");
         if (responseType is not (ResponseTypes.Code or ResponseTypes.Token))
             return (OAuthErrors.UnsupportedResponseType, "response_type must be code, or token (alias implicit) for the implicit flow.");
         if (responseType == ResponseTypes.Token && !application.AllowImplicit)

@@ -22,7 +22,9 @@ public static class OAuthErrors
     /// <summary>The catalogue entry an OAuth error travels with; its status is the one the answer carries.</summary>
     public static ErrorCode CatalogueCodeOf(string error, string? description) => error switch
     {
-        // RFC 6749 §5.2: failed client authentication is the one 401 of the token endpoint.
+        // RFC 6749 §5.2: failed client authentication is the one 401 of the token endpoint; no client_id at all is
+        // the catalogue's client_id_missing, any other failure client_id_invalid.
+        InvalidClient when description == ClientAuthentication.MissingClientId => ErrorCode.ClientIdMissing,
         InvalidClient => ErrorCode.ClientIdInvalid,
         ServerError or TemporarilyUnavailable => ErrorCode.InternalServerError,
         InvalidRequest when description?.Contains("missing", StringComparison.OrdinalIgnoreCase) == true => ErrorCode.ParameterMissing,

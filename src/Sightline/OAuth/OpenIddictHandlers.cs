@@ -32,14 +32,21 @@ public static class OpenIddictHandlers
             .SetOrder(int.MinValue + 10)
             .SetType(OpenIddictServerHandlerType.Custom));
 
-        options.AddEventHandler<ProcessAuthenticationContext>(handler => handler
+        // Before OpenIddict's own checks of the token request (grant_type, code, redirect_uri): the client is judged
+        // before the parameters (CONTRACT.md §4), so a request without client_id is client_id_missing whatever else it lacks.
+        options.AddEventHandler<ValidateTokenRequestContext>(handler => handler
             .UseScopedHandler<AuthenticateTokenClient>()
-            .SetOrder(OpenIddictServerHandlers.ValidateClientId.Descriptor.Order)
+            .SetOrder(int.MinValue + 10)
             .SetType(OpenIddictServerHandlerType.Custom));
 
         options.AddEventHandler<ApplyAuthorizationResponseContext>(handler => handler
             .UseInlineHandler(ReplaceImplicitAccessToken)
             .SetOrder(OpenIddictServerHandlers.Authentication.AttachRedirectUri.Descriptor.Order + 500)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
+        options.AddEventHandler<ApplyAuthorizationResponseContext>(handler => handler
+            .UseInlineHandler(DropLibraryErrorUri)
+            .SetOrder(int.MinValue + 10)
             .SetType(OpenIddictServerHandlerType.Custom));
 
         options.AddEventHandler<ApplyTokenResponseContext>(handler => handler
@@ -82,12 +89,10 @@ public static class OpenIddictHandlers
     }
 
     /// <summary>Client authentication at the token endpoint, which degraded mode leaves to us.</summary>
-    public sealed class AuthenticateTokenClient(ClientAuthentication clients) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+    public sealed class AuthenticateTokenClient(ClientAuthentication clients) : IOpenIddictServerHandler<ValidateTokenRequestContext>
     {
-        public async ValueTask HandleAsync(ProcessAuthenticationContext context)
+        public async ValueTask HandleAsync(ValidateTokenRequestContext context)
         {
-            if (context.EndpointType != OpenIddictServerEndpointType.Token)
-                return;
             var outcome = await clients.VerifyAsync(context.Request.ClientId, context.Request.ClientSecret);
             if (outcome.Error is not null)
                 context.Reject(outcome.Error, outcome.Description);
@@ -122,6 +127,14 @@ public static class OpenIddictHandlers
         return default;
     }
 
+    // OpenIddict points error_uri at its own documentation (e.g. for access_denied); a client of this server has no use
+    // for that link, and the token endpoint drops it too.
+    private static ValueTask DropLibraryErrorUri(ApplyAuthorizationResponseContext context)
+    {
+        context.Response.ErrorUri = null;
+        return default;
+    }
+
     // CONTRACT.md §6: token endpoint errors carry the catalogue's code and message too, with the catalogue's status.
     private static ValueTask AddCatalogueVocabulary(ApplyTokenResponseContext context)
     {
@@ -129,6 +142,13 @@ public static class OpenIddictHandlers
         if (string.IsNullOrEmpty(error))
             return default;
         var description = context.Response.ErrorDescription ?? "The token request was refused.";
+        // A request with no body and no Authorization header has no client_id either; OpenIddict stops at its missing
+        // Content-Type before our client check runs, but the client is judged first (CONTRACT.md §4).
+        if (context.Transaction.GetHttpRequest() is { } http && RequestBody.IsAbsent(http) && http.Headers.Authorization.Count == 0)
+        {
+            (error, description) = (OAuthErrors.InvalidClient, ClientAuthentication.MissingClientId);
+            context.Response.Error = error;
+        }
         var entry = ErrorCatalogue.Of(OAuthErrors.CatalogueCodeOf(error, description));
         context.Response.ErrorDescription = description;
         context.Response.ErrorUri = null;

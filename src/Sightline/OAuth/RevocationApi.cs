@@ -55,6 +55,9 @@ public static class RevocationApi
     // a body that still cannot be parsed is the caller's error, not ours.
     private static async Task<IFormCollection?> ReadFormAsync(HttpContext context)
     {
+        // No body at all is an empty form: the missing client_id is then what the caller hears (CONTRACT.md §4).
+        if (RequestBody.IsAbsent(context.Request))
+            return FormCollection.Empty;
         if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) ||
             !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
             return null;

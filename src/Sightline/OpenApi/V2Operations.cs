@@ -52,7 +52,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
     {
         yield return (400, hasRequired ? [ErrorCode.ParameterMissing, ErrorCode.ParameterInvalid] : [ErrorCode.ParameterInvalid]);
         if (policy.ClientAuthenticatesItself)
-            yield return (401, [ErrorCode.ClientIdInvalid]);
+            yield return (401, [ErrorCode.ClientIdMissing, ErrorCode.ClientIdInvalid]);
         else if (policy.RequiresClient)
             yield return (401, [ErrorCode.ClientIdMissing, ErrorCode.ClientIdInvalid, ErrorCode.UserNotAuthenticated, ErrorCode.ClientIdDiffer]);
         else

@@ -61,6 +61,10 @@ public static partial class UploadsApi
         var projectKey = request.Query["project"].FirstOrDefault() is { Length: > 0 } project ? project : null;
         var (userId, maxBytes) = await UploaderAsync(request, caller, policies, projectKey);
 
+        // A missing parameter is judged before an invalid one (CONTRACT.md §4): no body at all, whatever its
+        // Content-Type, is the missing photo, before the key's shape and the media type are looked at.
+        if (RequestBody.IsAbsent(request))
+            throw ApiException.Missing("body (the JPEG file)");
         var uploadKey = UploadKey(key);
         if (projectKey is not null && !IProjectStore.IsKeyShaped(projectKey))
             throw ApiException.Invalid("project", $"must be a project key of {IProjectStore.KeyRule}");

@@ -20,6 +20,15 @@ public sealed class BlurTests : IAsyncLifetime
     private static object Request(params (string Type, double[] Rect)[] blurs) => new { bs = blurs.Select(b => new { type = b.Type, rect = b.Rect }) };
 
     [Fact]
+    public async Task NoBodyAndAMissingBsBeforeAMalformedKeyAreParameterMissing()
+    {
+        Assert.Contains("bs", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/b"), "parameter_missing"));
+        // CONTRACT.md §4: parameter_missing, then parameter_invalid.
+        Assert.Contains("bs", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/b", new { }), "parameter_missing"));
+        Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/b", Request(("face", [0.1, 0.1, 0.2, 0.2]))), "parameter_invalid"));
+    }
+
+    [Fact]
     public async Task RequestShowsAsPendingThenApprovalMakesItCurrent()
     {
         var empty = await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/b");

@@ -159,6 +159,44 @@ public sealed class CommentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoBodyAtAllIsParameterMissingNamingCm()
+    {
+        // curl -X POST .../cm without -d: the comment is missing, whatever Content-Type says or does not say.
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm"), "parameter_missing"));
+        var emptyJson = new ByteArrayContent([]);
+        emptyJson.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", emptyJson), "parameter_missing"));
+        // A chunked body (no Content-Length) that turns out empty is no body either.
+        var chunkedEmpty = new StreamContent(new MemoryStream());
+        chunkedEmpty.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var chunked = new HttpRequestMessage(HttpMethod.Post, $"/v2/im/{publicImage}/cm?client_id={cast.Stranger.ClientId}") { Content = chunkedEmpty };
+        chunked.Headers.TransferEncodingChunked = true;
+        chunked.Headers.Authorization = cast.Stranger.Authorization;
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Server.Http.SendAsync(chunked), "parameter_missing"));
+    }
+
+    [Fact]
+    public async Task MultipartFormBodyIsAcceptedLikeAUrlencodedOne()
+    {
+        // Spec §5 item 5: "form encoding" for cm; curl -F and a browser's FormData send multipart/form-data.
+        using var form = new MultipartFormDataContent { { new StringContent("from a multipart form"), "cm" } };
+        await Member.AcknowledgedAsync(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", form));
+        var texts = (await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/cm")).GetProperty("cms").EnumerateArray()
+            .Select(c => c.GetProperty("comment").GetString()).ToList();
+        Assert.Contains("from a multipart form", texts);
+        using var noCm = new MultipartFormDataContent { { new StringContent("x"), "other" } };
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", noCm), "parameter_missing"));
+    }
+
+    [Fact]
+    public async Task MissingCommentIsJudgedBeforeAMalformedKey()
+    {
+        // CONTRACT.md §4: parameter_missing, then parameter_invalid.
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/cm", new { }), "parameter_missing"));
+        Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, "/v2/im/short/cm"), "parameter_missing"));
+    }
+
+    [Fact]
     public async Task BadAndUnknownKeys()
     {
         Assert.Contains("key", await ContractAssert.Error(await cast.Stranger.PostJsonAsync("/v2/im/short/cm", new { cm = "x" }), "parameter_invalid"));

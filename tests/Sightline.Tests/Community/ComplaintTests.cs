@@ -22,6 +22,16 @@ public sealed class ComplaintTests : IAsyncLifetime
         (await cast.Admin.GetJsonAsync($"/v2/complaints?state={state}")).GetProperty("complaints").EnumerateArray().ToArray();
 
     [Fact]
+    public async Task NoBodyAndAMissingCmBeforeAMalformedKeyAreParameterMissing()
+    {
+        var anonymous = cast.Stranger.Anonymous();
+        Assert.Contains("cm", await ContractAssert.Error(await anonymous.SendAsync(HttpMethod.Post, $"/v2/im/{image}/complain"), "parameter_missing"));
+        // CONTRACT.md §4: parameter_missing, then parameter_invalid.
+        Assert.Contains("cm", await ContractAssert.Error(await anonymous.PostJsonAsync("/v2/im/short/complain", new { }), "parameter_missing"));
+        Assert.Contains("key", await ContractAssert.Error(await anonymous.PostJsonAsync("/v2/im/short/complain", new { cm = "x" }), "parameter_invalid"));
+    }
+
+    [Fact]
     public async Task AClientIdSufficesAndATokenRecordsTheUser()
     {
         await Member.AcknowledgedAsync(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{image}/complain", new { cm = "anonymous: my house number is readable" }));

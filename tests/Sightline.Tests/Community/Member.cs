@@ -14,6 +14,9 @@ public sealed class Member(TestServer server, string username, string clientId, 
     public string ClientId => clientId;
     public TestServer Server => server;
 
+    /// <summary>The bearer header of this member's token, for requests built by hand.</summary>
+    public AuthenticationHeaderValue? Authorization => token is null ? null : new("Bearer", token);
+
     public static async Task<Member> CreateAsync(TestServer server, string username, string scopes, bool admin = false)
     {
         var args = new List<string> { "users", "add", "--username", username, "--email", $"{username}@example.org" };

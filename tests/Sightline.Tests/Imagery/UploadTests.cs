@@ -143,6 +143,19 @@ public sealed class UploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoBodyAtAllIsParameterMissingBeforeContentTypeAndKeyShape()
+    {
+        // curl -X POST without --data-binary: the photo is missing (CONTRACT.md §4: missing before invalid).
+        foreach (var key in new[] { "no-body", "has.dot" })
+        {
+            var message = await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Post, $"/v2/me/uploads/images/{key}"), "parameter_missing");
+            Assert.StartsWith("body", message);
+        }
+        var message2 = await ContractAssert.Error(await uploader.PostAsync("empty-text", [], contentType: "text/plain"), "parameter_missing");
+        Assert.StartsWith("body", message2);
+    }
+
+    [Fact]
     public async Task BytesThatAreNotAJpegAreParameterInvalid()
     {
         var junk = new byte[5000];

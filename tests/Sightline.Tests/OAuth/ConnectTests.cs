@@ -83,6 +83,16 @@ public sealed class ConnectTests : OAuthTestBase
     }
 
     [Fact]
+    public async Task MissingResponseTypeIsInvalidRequestByRedirect()
+    {
+        // RFC 6749 §4.1.2.1: "the request is missing a required parameter" is invalid_request, with the state sent back.
+        using var browser = new Browser(Server.BaseAddress);
+        var url = $"/connect?client_id={Confidential.ClientId}&redirect_uri={Uri.EscapeDataString(Confidential.RedirectUri)}&scope=user%3Aread&state=st-42";
+        var parameters = AssertErrorRedirect(await browser.GetAsync(url), "invalid_request");
+        Assert.Contains("response_type", parameters["error_description"]);
+    }
+
+    [Fact]
     public async Task UnsupportedResponseTypeIsRefusedByRedirect()
     {
         using var browser = new Browser(Server.BaseAddress);
@@ -142,6 +152,8 @@ public sealed class ConnectTests : OAuthTestBase
         var response = await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "deny" });
         var parameters = AssertErrorRedirect(response, "access_denied");
         Assert.Null(parameters["code"]);
+        // Our own description, and no link into the OAuth library's documentation (error_uri) in the client's redirect.
+        Assert.Null(parameters["error_uri"]);
     }
 
     [Fact]

@@ -68,6 +68,9 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
         Assert.Contains("client_id_missing", search.GetProperty("responses").GetProperty("401").GetRawText());
         var me = Operation("get", "/v2/me");
         Assert.Contains("user:read", me.GetProperty("security").GetRawText());
+        // The token and revocation endpoints answer a request without any client_id with client_id_missing.
+        foreach (var oauth in new[] { "/v2/oauth/token", "/v2/oauth/revoke" })
+            Assert.Contains("client_id_missing", Operation("post", oauth).GetProperty("responses").GetProperty("401").GetRawText());
     }
 
     [Fact]
@@ -83,12 +86,12 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
             foreach (var parameter in parameters)
             {
                 var name = parameter.GetProperty("name").GetString()!;
-                var (status, body) = await CallAsync(method, path, examples);
+                var (status, body) = await CallAsync(method, path, examples, operation);
                 Assert.False(status == HttpStatusCode.BadRequest && Names(body, name), $"{method} {path}: the example {name}={examples[name]} was refused: {body}");
 
                 if (Invalid(path, name) is not { } invalid)
                     continue;
-                (status, body) = await CallAsync(method, path, new Dictionary<string, string>(examples) { [name] = invalid });
+                (status, body) = await CallAsync(method, path, new Dictionary<string, string>(examples) { [name] = invalid }, operation);
                 Assert.True(status == HttpStatusCode.BadRequest && body.Contains("parameter_invalid") && Names(body, name),
                     $"{method} {path}: {name}={invalid} was not refused by name: {(int)status} {body}");
                 checkedCount++;
@@ -151,11 +154,21 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
     private static bool Names(string body, string name) =>
         JsonDocument.Parse(body).RootElement.TryGetProperty("message", out var message) && message.GetString()!.Contains(name, StringComparison.Ordinal);
 
-    private async Task<(HttpStatusCode Status, string Body)> CallAsync(string method, string path, IReadOnlyDictionary<string, string> query)
+    private async Task<(HttpStatusCode Status, string Body)> CallAsync(string method, string path, IReadOnlyDictionary<string, string> query,
+        JsonElement? operation = null)
     {
         var url = PathWithExamples(path) + "?client_id=" + fixture.ClientId +
                   string.Concat(query.Select(q => $"&{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"));
         using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
+        // A POST or PUT gets a one-byte body (of the declared type, if any): no body at all would be the missing
+        // parameter, which the contract judges before any invalid query parameter (CONTRACT.md §4).
+        if (method is "post" or "put")
+        {
+            request.Content = new ByteArrayContent([0x20]);
+            if (operation is { } op && op.TryGetProperty("requestBody", out var requestBody) &&
+                requestBody.GetProperty("content").EnumerateObject().FirstOrDefault().Name is { } mediaType)
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        }
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Token);
         using var response = await fixture.Server.Http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
