@@ -25,7 +25,7 @@ public sealed class Caller
     public static Caller From(HttpContext context) =>
         context.Features.Get<Caller>() ?? throw new InvalidOperationException("BudgetMiddleware has not run");
 
-    public static async Task<Caller> ResolveAsync(HttpContext context, ApplicationCache applications, TokenCache tokens)
+    public static async ValueTask<Caller> ResolveAsync(HttpContext context, ApplicationCache applications, TokenCache tokens)
     {
         var clientId = context.Request.Query["client_id"].FirstOrDefault();
         Application? application = null;

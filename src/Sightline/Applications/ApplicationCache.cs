@@ -14,11 +14,17 @@ public sealed class ApplicationCache(IApplicationStore applications, IChangeFeed
     private const int MaxEntries = 10_000;
     private readonly ConcurrentDictionary<string, (long Epoch, Application? Application)> entries = new(StringComparer.Ordinal);
 
-    public async Task<Application?> FindAsync(string clientId)
+    // A ValueTask: a hit (every request but the first after a commit) allocates nothing (issue 14).
+    public ValueTask<Application?> FindAsync(string clientId)
     {
         var epoch = commits.Epoch(); // before the read, so a commit during it outdates the entry
-        if (entries.TryGetValue(clientId, out var entry) && entry.Epoch == epoch)
-            return entry.Application;
+        return entries.TryGetValue(clientId, out var entry) && entry.Epoch == epoch
+            ? ValueTask.FromResult(entry.Application)
+            : new ValueTask<Application?>(ReadAsync(clientId, epoch));
+    }
+
+    private async Task<Application?> ReadAsync(string clientId, long epoch)
+    {
         var application = await applications.FindAsync(clientId);
         if (entries.Count >= MaxEntries)
             entries.Clear();

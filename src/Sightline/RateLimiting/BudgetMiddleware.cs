@@ -32,7 +32,7 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
         if (verdict.Application is { } standing)
         {
             var headers = context.Response.Headers;
-            headers["RateLimit-Policy"] = $"\"default\";q={standing.Quota};w={standing.WindowSeconds}";
+            headers["RateLimit-Policy"] = PolicyText(standing.Quota, standing.WindowSeconds);
             headers["RateLimit"] = $"\"default\";r={standing.Remaining};t={standing.ResetSeconds}";
         }
 
@@ -45,6 +45,19 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
             return;
         }
         await next(context);
+    }
+
+    // The policy's text is the same on every answer while the quota is: made once, not per request.
+    private sealed record Policy(int Quota, int WindowSeconds, string Text);
+
+    private Policy? policy;
+
+    private string PolicyText(int quota, int windowSeconds)
+    {
+        var known = policy;
+        if (known is null || known.Quota != quota || known.WindowSeconds != windowSeconds)
+            policy = known = new Policy(quota, windowSeconds, $"\"default\";q={quota};w={windowSeconds}");
+        return known.Text;
     }
 
     /// <summary>Endpoint metadata of the health probes: answered even when the budgets cannot be counted.</summary>

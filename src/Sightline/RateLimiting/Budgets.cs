@@ -50,7 +50,15 @@ public sealed class Budgets(IOptions<RateLimitOptions> options, ITokenBuckets bu
     }
 
     private ValueTask<BucketAnswer> TakeAsync(Kind kind, string id) =>
-        buckets.TakeAsync($"budget:{kind.ToString().ToLowerInvariant()}:{id}", QuotaOf(kind), Window, spend: true);
+        buckets.TakeAsync(KeyPrefix(kind) + id, QuotaOf(kind), Window, spend: true);
+
+    // The buckets' names: budget:application:<client_id>, budget:token:<id>, budget:address:<ip>.
+    private static string KeyPrefix(Kind kind) => kind switch
+    {
+        Kind.Application => "budget:application:",
+        Kind.Token => "budget:token:",
+        _ => "budget:address:",
+    };
 
     // The bucket refills continuously at quota/window, so one request's worth comes back after window/quota.
     private int RetryAfter(Kind kind) => Math.Max(1, (int)Math.Ceiling(Window.TotalSeconds / QuotaOf(kind)));

@@ -77,10 +77,10 @@ public sealed class ImageListAnswer(SearchPage page, ImageIndex index, bool with
         writer.WriteStartArray(Names.Ims);
         Span<byte> keyBytes = stackalloc byte[16];
         Span<byte> key = stackalloc byte[22];
-        var hits = page.Hits;
-        for (var i = 0; i < hits.Count; i++)
+        // The index's searches hand over a segment of their heap's array: read in place, not copied out through the list.
+        var hits = page.Hits is ArraySegment<Hit> segment ? segment.AsSpan() : page.Hits.ToArray();
+        foreach (ref readonly var hit in hits)
         {
-            var hit = hits[i];
             var image = hit.Image;
             writer.WriteStartObject();
             BinaryPrimitives.WriteUInt64BigEndian(keyBytes, image.KeyHigh);

@@ -13,8 +13,8 @@ public sealed class ImageSearch(ImageIndex index)
     public SearchPage Newest(BoxSearch search)
     {
         var tooDeep = PageDepth.TooDeep(search.Offset, search.MaxOffset);
-        var top = new TopK(tooDeep ? 0 : search.Offset + search.Limit + 1, HitOrder.NewestFirst);
-        var visitor = new Collector(top);
+        var top = new TopK<HitOrder.NewestFirstOrder>(tooDeep ? 0 : search.Offset + search.Limit + 1, default);
+        var visitor = new Collector<HitOrder.NewestFirstOrder>(top);
         index.Current().Scan(search.Filter, ref visitor);
         return tooDeep ? PageDepth.PastTheEnd(top.Offered, search.Offset, search.MaxOffset) : Page(top, search.Offset, search.Limit);
     }
@@ -22,8 +22,8 @@ public sealed class ImageSearch(ImageIndex index)
     public SearchPage Nearest(CloseSearch search)
     {
         var tooDeep = PageDepth.TooDeep(search.Offset, search.MaxOffset);
-        var top = new TopK(tooDeep ? 0 : search.Offset + search.Limit + 1, HitOrder.Nearest);
-        var visitor = new WithinRadius(top, search.Lat, search.Lon, search.RadiusMeters);
+        var top = new TopK<HitOrder.NearestOrder>(tooDeep ? 0 : search.Offset + search.Limit + 1, default);
+        var visitor = new WithinRadius(top, Geodesy.From(search.Lat, search.Lon), search.RadiusMeters);
         index.Current().Scan(search.Filter, ref visitor);
         return tooDeep ? PageDepth.PastTheEnd(top.Offered, search.Offset, search.MaxOffset) : Page(top, search.Offset, search.Limit);
     }
@@ -49,23 +49,22 @@ public sealed class ImageSearch(ImageIndex index)
         return visitor.Ids;
     }
 
-    private static SearchPage Page(TopK top, int offset, int limit)
+    private static SearchPage Page<TOrder>(TopK<TOrder> top, int offset, int limit) where TOrder : struct, IHitOrder
     {
-        var sorted = top.Sorted();
-        var hits = sorted.Skip(offset).Take(limit).ToList();
-        return new SearchPage(hits, sorted.Length > offset + limit);
+        var hits = top.TakePage(offset, limit, out var more);
+        return new SearchPage(hits, more);
     }
 
-    private readonly struct Collector(TopK top) : IndexState.IMatchVisitor
+    private readonly struct Collector<TOrder>(TopK<TOrder> top) : IndexState.IMatchVisitor where TOrder : struct, IHitOrder
     {
         public void Visit(in IndexedImage image) => top.Offer(new Hit(image, 0));
     }
 
-    private readonly struct WithinRadius(TopK top, double lat, double lon, double radius) : IndexState.IMatchVisitor
+    private readonly struct WithinRadius(TopK<HitOrder.NearestOrder> top, Geodesy.Centre centre, double radius) : IndexState.IMatchVisitor
     {
         public void Visit(in IndexedImage image)
         {
-            var distance = Geodesy.DistanceMeters(lat, lon, image.Lat, image.Lon);
+            var distance = centre.DistanceMeters(image.Lat, image.Lon);
             if (distance <= radius)
                 top.Offer(new Hit(image, distance));
         }

@@ -28,41 +28,47 @@ public sealed record CloseSearch(ImageFilter Filter, double Lat, double Lon, dou
 public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore users, IProjectStore projects)
 {
     private const long LatestTime = 253_402_300_799_999; // 9999-12-31, the last millisecond a client can mean
+    // Arrays made once (issue 14: a close search is the API's hottest call, and each of these was an allocation a call).
     private static readonly string[] BoxNames = ["min_lat", "max_lat", "min_lon", "max_lon"];
+    private static readonly string[] PointNames = ["lat", "lon"];
+    private static readonly string[] AngleNames = ["min_ca", "max_ca"];
+    private static readonly string[] UserFlags = ["me", "hidden"];
 
     private SearchOptions Limits => options.Value;
 
     /// <summary>Groups F, B and (when <paramref name="paged"/>) P.</summary>
-    public async Task<BoxSearch> BoxAsync(IQueryCollection query, Caller caller, bool paged = true) =>
+    public async ValueTask<BoxSearch> BoxAsync(IQueryCollection query, Caller caller, bool paged = true) =>
         (await BoxAsync(query, caller, () => 0, paged)).Search;
 
     /// <summary>
     /// Groups F, B, P and the endpoint's own parameters (<paramref name="more"/>, such as O), all judged before the objects
     /// they name are looked up: the contract's order puts every parameter refusal before any not_found.
     /// </summary>
-    public async Task<(BoxSearch Search, T More)> BoxAsync<T>(IQueryCollection query, Caller caller, Func<T> more, bool paged = true)
+    public async ValueTask<(BoxSearch Search, T More)> BoxAsync<T>(IQueryCollection query, Caller caller, Func<T> more, bool paged = true)
     {
         CheckUserNeeds(query, caller);
-        var boxGiven = BoxNames.Any(name => Given(query, name));
+        var boxGiven = AnyGiven(query, BoxNames);
         if (boxGiven)
             RequireAll(query, BoxNames);
         RequirePairs(query);
-        var filter = ParseFilter(query, caller) with { Areas = boxGiven ? ParseBox(query) : null };
+        var filter = ParseFilter(query, caller, null); // the box is judged after the filter (the contract's order)
+        if (boxGiven)
+            filter = filter with { Areas = ParseBox(query) };
         var (offset, limit) = paged ? ParsePage(query) : (0, 1);
         var parsed = more();
         return (new BoxSearch(await ResolveAsync(query, caller, filter), offset, limit) { MaxOffset = Limits.MaxOffset }, parsed);
     }
 
     /// <summary>Groups F, C and P.</summary>
-    public async Task<CloseSearch> CloseAsync(IQueryCollection query, Caller caller)
+    public async ValueTask<CloseSearch> CloseAsync(IQueryCollection query, Caller caller)
     {
         CheckUserNeeds(query, caller);
-        RequireAll(query, "lat", "lon");
+        RequireAll(query, PointNames);
         RequirePairs(query);
         var lat = Parameters.Double("lat", Text(query, "lat"), -90, 90)!.Value;
         var lon = Parameters.Double("lon", Text(query, "lon"), -180, 180)!.Value;
         var radius = Parameters.Double("distance", Text(query, "distance"), 0, Limits.MaxRadiusMeters) ?? Limits.DefaultRadiusMeters;
-        var filter = ParseFilter(query, caller) with { Areas = GeoBox.AroundPoint(lat, lon, radius) };
+        var filter = ParseFilter(query, caller, GeoBox.AroundPoint(lat, lon, radius));
         var (offset, limit) = ParsePage(query);
         return new CloseSearch(await ResolveAsync(query, caller, filter), lat, lon, radius, offset, limit) { MaxOffset = Limits.MaxOffset };
     }
@@ -72,7 +78,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
     {
         if (!Given(query, "lat") && !Given(query, "lon"))
             return null;
-        RequireAll(query, "lat", "lon");
+        RequireAll(query, PointNames);
         return (Parameters.Double("lat", Text(query, "lat"), -90, 90)!.Value, Parameters.Double("lon", Text(query, "lon"), -180, 180)!.Value);
     }
 
@@ -84,12 +90,12 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
             if (caller.Token?.HasScope(Scopes.PrivateRead) != true)
                 throw ApiException.NeedsScope(Scopes.PrivateRead, hasToken: caller.Token is not null);
         }
-        foreach (var name in new[] { "me", "hidden" })
+        foreach (var name in UserFlags)
             if (Given(query, name) && !Parameters.IsFalse(Text(query, name)) && caller.Token is null)
                 throw new ApiException(ErrorCode.UserNotAuthenticated, $"{name} needs a user token: send 'Authorization: Bearer <token>'.");
     }
 
-    private ImageFilter ParseFilter(IQueryCollection query, Caller caller)
+    private ImageFilter ParseFilter(IQueryCollection query, Caller caller, IReadOnlyList<GeoBox>? areas)
     {
         var from = Parameters.Long("start_time", Text(query, "start_time"), 0, LatestTime);
         var to = Parameters.Long("end_time", Text(query, "end_time"), 0, LatestTime);
@@ -105,6 +111,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
             throw ApiException.Invalid("project", $"must be a project key of {IProjectStore.KeyRule}");
         return new ImageFilter
         {
+            Areas = areas,
             CapturedFrom = from,
             CapturedTo = to,
             Angles = minCa is { } min && maxCa is { } max ? (min, max) : null,
@@ -167,7 +174,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
     private static void RequirePairs(IQueryCollection query)
     {
         if (Given(query, "min_ca") || Given(query, "max_ca"))
-            RequireAll(query, "min_ca", "max_ca");
+            RequireAll(query, AngleNames);
     }
 
     private static void RequireAll(IQueryCollection query, params string[] names)
@@ -175,6 +182,14 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
         foreach (var name in names)
             if (!Given(query, name))
                 throw ApiException.Missing(name);
+    }
+
+    private static bool AnyGiven(IQueryCollection query, string[] names)
+    {
+        foreach (var name in names)
+            if (Given(query, name))
+                return true;
+        return false;
     }
 
     private static bool Given(IQueryCollection query, string name) => !string.IsNullOrEmpty(Text(query, name));

@@ -135,6 +135,51 @@ public sealed class PointTreeTests
     }
 
     [Fact]
+    public void KeysDifferingInAnyOneBitCompareAsStrings()
+    {
+        // Random keys differ in their first characters; these differ in one bit, so every 6-bit group decides once,
+        // the one across the two halves and the 22nd character's two bits included.
+        var random = new Random(11);
+        for (var round = 0; round < 20; round++)
+        {
+            var x = new IndexedImage { KeyHigh = (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63), KeyLow = (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63) };
+            for (var bit = 0; bit < 128; bit++)
+            {
+                var y = x;
+                if (bit < 64)
+                    y.KeyLow ^= 1UL << bit;
+                else
+                    y.KeyHigh ^= 1UL << (bit - 64);
+                var expected = Math.Sign(string.CompareOrdinal(x.Key, y.Key));
+                Assert.Equal(expected, Math.Sign(IndexedImage.CompareKeys(x, y)));
+                Assert.Equal(-expected, Math.Sign(IndexedImage.CompareKeys(y, x)));
+            }
+            Assert.Equal(0, IndexedImage.CompareKeys(x, x));
+        }
+    }
+
+    [Fact]
+    public void TopKPagesAreTheSortedHitsSlices()
+    {
+        var random = new Random(12);
+        var hits = RandomImages(random, 500).Select(i => new Hit(i, random.Next(30) + random.NextDouble())).ToList();
+        foreach (var (offset, limit) in new[] { (0, 20), (20, 20), (480, 20), (490, 20), (600, 20), (0, 1) })
+        {
+            var reference = new TopK(offset + limit + 1, HitOrder.Nearest);
+            var paged = new TopK<HitOrder.NearestOrder>(offset + limit + 1, default);
+            foreach (var hit in hits)
+            {
+                reference.Offer(hit);
+                paged.Offer(hit);
+            }
+            var sorted = reference.Sorted();
+            var page = paged.TakePage(offset, limit, out var more);
+            Assert.Equal(sorted.Skip(offset).Take(limit).Select(h => h.Image.Key), page.Select(h => h.Image.Key));
+            Assert.Equal(sorted.Length > offset + limit, more);
+        }
+    }
+
+    [Fact]
     public void TheSnapshotReadsBackWhatWasWritten()
     {
         var images = RandomImages(new Random(6), 10_000);

@@ -76,22 +76,24 @@ public struct IndexedImage
     }
 
     /// <summary>Ordinal order of the keys as strings, the tie-breaker of every search order.</summary>
+    /// <remarks>
+    /// Without encoding them: the keys' first differing 6-bit group (a character of the base64url text) decides, by the
+    /// character it encodes (base64url's alphabet is not in ordinal order). The 22nd character holds the last 2 bits,
+    /// shifted left by 4 (A, Q, g, w): in the bits' order.
+    /// </remarks>
     public static int CompareKeys(in IndexedImage a, in IndexedImage b)
     {
-        if (a.KeyHigh == b.KeyHigh && a.KeyLow == b.KeyLow)
+        var x = new UInt128(a.KeyHigh, a.KeyLow);
+        var y = new UInt128(b.KeyHigh, b.KeyLow);
+        if (x == y)
             return 0;
-        Span<char> left = stackalloc char[22];
-        Span<char> right = stackalloc char[22];
-        Encode(a, left);
-        Encode(b, right);
-        return left.SequenceCompareTo(right);
+        var group = (int)UInt128.LeadingZeroCount(x ^ y) / 6;
+        if (group >= 21)
+            return x.CompareTo(y);
+        var shift = 122 - 6 * group;
+        var alphabet = Base64UrlAlphabet;
+        return alphabet[(int)(x >> shift) & 63].CompareTo(alphabet[(int)(y >> shift) & 63]);
     }
 
-    private static void Encode(in IndexedImage image, Span<char> destination)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, image.KeyHigh);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], image.KeyLow);
-        Base64Url.EncodeToChars(bytes, destination);
-    }
+    private static ReadOnlySpan<byte> Base64UrlAlphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"u8;
 }
