@@ -39,24 +39,18 @@ static class DetectionWidths
     [
         new("faces: today (Haar default 1.1 n3)", "face", [PrivacyDetector.FrontalFaces]),
         new("faces: today, 1 OpenCV thread", "face", [PrivacyDetector.FrontalFaces], Threads: 1),
-        new("faces: today at 1536", "face", [PrivacyDetector.FrontalFaces], 1536),
-        new("faces: today at 1024", "face", [PrivacyDetector.FrontalFaces], 1024),
-        new("faces: Haar default 1.15 n3", "face", [Face(HaarFace, 1.15, 3)]),
         new("faces: Haar default 1.2 n3", "face", [Face(HaarFace, 1.2, 3)]),
         new("faces: Haar default 1.2 n2", "face", [Face(HaarFace, 1.2, 2)]),
         new("faces: Haar alt2 1.1 n3", "face", [Face(Alt2, 1.1, 3)]),
         new("faces: Haar alt2 1.2 n3", "face", [Face(Alt2, 1.2, 3)]),
-        new("faces: Haar alt2 1.2 n3 at 1707", "face", [Face(Alt2, 1.2, 3)], 1707),
         new("faces: LBP improved 1.1 n3", "face", [Face(LbpFace, 1.1, 3)]),
         new("faces: LBP improved 1.1 n3 enlarged 2x", "face", [Face(LbpFace, 1.1, 3, fraction: 2)]),
         new("faces: LBP improved 1.2 n3 enlarged 2x", "face", [Face(LbpFace, 1.2, 3, fraction: 2)]),
         new("plates: today (1.05 n3)", "plate", [PrivacyDetector.Plates]),
         new("plates: today, 1 OpenCV thread", "plate", [PrivacyDetector.Plates], Threads: 1),
-        new("plates: today at 1536", "plate", [PrivacyDetector.Plates], 1536),
         new("plates: 1.08 n3", "plate", [Plates(1.08, 3)]),
         new("plates: 1.1 n3", "plate", [Plates(1.1, 3)]),
         new("plates: 1.1 n2", "plate", [Plates(1.1, 2)]),
-        new("plates: 1.05 n3 up to 120 px + 1.05 n3 at half", "plate", [Plates(1.05, 3, maxWidth: 120), Plates(1.05, 3, fraction: 0.5)]),
         new("plates: 1.08 n3 up to 120 px + 1.1 n3 at half", "plate", [Plates(1.08, 3, maxWidth: 120), Plates(1.1, 3, fraction: 0.5)]),
     ];
 
@@ -121,10 +115,18 @@ static class DetectionWidths
                 rows[i] = (rows[i].Found + found, rows[i].Extra + extra, rows[i].Cpu + used);
             }
             Console.Error.Write('.');
+            if (s + 1 < scenes && (s + 1) % 4 == 0) // so far, for a run cut short
+                Print(candidates, s + 1, totals, buckets, rows, bySize);
         }
         Console.Error.WriteLine();
         foreach (var detector in detectors)
             detector.Dispose();
+        Print(candidates, scenes, totals, buckets, rows, bySize);
+    }
+
+    private static void Print(Candidate[] candidates, int scenes, Dictionary<string, int> totals, HashSet<(string Kind, string Bucket)> buckets,
+        (int Found, int Extra, double Cpu)[] rows, Dictionary<(int Candidate, string Bucket), (int Found, int Total)> bySize)
+    {
         Console.WriteLine($"{scenes} scenes of 4000x3000, {totals["face"]} faces and {totals["plate"]} plates placed, decoded at 2048; load average at the end {Load()}:");
         Console.WriteLine();
         foreach (var kind in new[] { "face", "plate" })
