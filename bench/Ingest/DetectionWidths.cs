@@ -1,6 +1,8 @@
 // Recall, false detections and CPU of face and plate detector configurations (issue 14: "run detection on the smallest
 // width that keeps recall, and report recall at each width"; then the cheapest configuration that keeps that recall).
-// Usage: Ingest detection [SCENES] [CANDIDATE...] (a candidate is named by a prefix of its name; default all). Each
+// Usage: Ingest detection [SCENES] [CANDIDATE...] (a candidate is named by a prefix of its name, default all; or given as
+// KIND=CASCADE,STEP,NEIGHBOURS[,MINPX,MAXPX,FRACTION][+ANOTHER SCAN...][@WIDTH], e.g.
+// face=haarcascade_frontalface_default.xml,1.2,2 or plate=haarcascade_russian_plate_number.xml,1.05,3,0,100+haarcascade_russian_plate_number.xml,1.05,3,0,0,0.5). Each
 // candidate is a list of PrivacyDetector scans (cascade, scale step, neighbours, sizes, width) for one kind, faces or
 // plates; all run on the same scenes, in an order that alternates between scenes, and the table gives each one's recall,
 // recall by size, detections matching nothing ("Extra": every false blur hides street content) and CPU per photo.
@@ -73,7 +75,8 @@ static class DetectionWidths
             Cv2.SetNumThreads(cvThreads);
         var defaultThreads = Cv2.GetNumThreads();
         Console.WriteLine($"OpenCV threads: {defaultThreads}; load average {Load()}");
-        var candidates = Candidates.Where(c => only.Length == 0 || only.Any(o => c.Name.StartsWith(o, StringComparison.Ordinal))).ToArray();
+        var candidates = Candidates.Where(c => only.Length == 0 || only.Any(o => c.Name.StartsWith(o, StringComparison.Ordinal)))
+            .Concat(only.Where(o => o.Contains('=')).Select(Parse)).ToArray();
         var detectors = candidates.Select(c => new PrivacyDetector(c.Scans)).ToArray();
         var random = new Random(14);
         var rows = candidates.Select(_ => (Found: 0, Extra: 0, Cpu: 0.0)).ToArray();
@@ -147,6 +150,24 @@ static class DetectionWidths
             }
             Console.WriteLine();
         }
+    }
+
+    /// <summary>A candidate from the command line (see the usage above).</summary>
+    private static Candidate Parse(string spec)
+    {
+        var (kind, rest) = (spec[..spec.IndexOf('=')], spec[(spec.IndexOf('=') + 1)..]);
+        var width = 2048;
+        if (rest.LastIndexOf('@') is var at and > 0)
+            (rest, width) = (rest[..at], int.Parse(rest[(at + 1)..], CultureInfo.InvariantCulture));
+        var scans = rest.Split('+').Select(scan =>
+        {
+            var p = scan.Split(',');
+            double Number(int i, double otherwise) => p.Length > i ? double.Parse(p[i], CultureInfo.InvariantCulture) : otherwise;
+            return kind == "face"
+                ? new Scan(Blur.Face, p[0], Number(1, 1.1), (int)Number(2, 3), true, 0.15, (int)Number(3, 0), (int)Number(4, 0), Number(5, 1))
+                : new Scan(Blur.License, p[0], Number(1, 1.05), (int)Number(2, 3), false, 0, (int)Number(3, 0), (int)Number(4, 0), Number(5, 1));
+        }).ToArray();
+        return new Candidate(spec, kind, scans, width);
     }
 
     private static string KindOf(Blur blur) => blur.Type == Blur.Face ? "face" : "plate";

@@ -24,6 +24,13 @@ public sealed class BlurOptions
     /// </summary>
     public int DetectionWidth { get; set; } = 2048;
 
+    /// <summary>
+    /// Threads OpenCV may use inside one detection (its <c>setNumThreads</c>, process-wide; 0 = OpenCV's default, one per
+    /// core). 1 by default: the server already detects on every worker's photo thread at once, so OpenCV's own pool only
+    /// adds hand-offs and busy waiting between the workers' scans (its pthreads pool serves one caller at a time).
+    /// </summary>
+    public int DetectionThreads { get; set; } = 1;
+
     public bool DetectsAnything => DetectFaces || DetectPlates;
 }
 
@@ -51,6 +58,8 @@ public sealed class AutomaticBlurs
     {
         try
         {
+            if (options.DetectionThreads > 0)
+                OpenCvSharp.Cv2.SetNumThreads(options.DetectionThreads);
             idle.Add(NewDetector());
             return true;
         }
