@@ -28,8 +28,9 @@ public sealed class PrivacyDetector : IDisposable
     // face, and 2 neighbours instead of 3 gave that back: recall as at 1.1/3 or better on the composed street scenes, and
     // fewer detections matching nothing (1.2 with 3 neighbours lost a quarter of the 60-89 px faces). Tried and not taken:
     // OpenCV's LBP cascade (lbpcascade_frontalface_improved: a 45 px window misses every face under ~90 px of the 12 MP
-    // photo at 2048, and enlarged 2x to reach them it costs more than this and still found a third), Lienhart's alt2
-    // (more recall and fewer false detections at 1.1, but for 1.16x the CPU of the former 1.1 scan; at 1.15-1.2 it loses recall).
+    // photo at 2048, and enlarged 2x to reach them it costs more than this and found under a third), Lienhart's alt2
+    // (more recall and fewer false detections at 1.1, but for 1.16x the CPU of the former 1.1 scan; at 1.15-1.2 it
+    // loses recall).
     public static readonly CascadeScan FrontalFaces = new(Blur.Face, "haarcascade_frontalface_default.xml", 1.2, 2, true, 0.15);
     // A finer scale step than for faces (plates are narrow, and at 1.1 one between two scales is often missed), and the
     // photo as it is: equalizing it made more false plates in building fronts and found no more real ones. No margin: the
