@@ -28,7 +28,8 @@ public sealed class BlurOptions
     /// Threads OpenCV may use inside one detection (its <c>setNumThreads</c>, process-wide); 0 (the default) leaves
     /// OpenCV's own, one per core. Issue 14 tried 1, since the workers already detect in parallel and OpenCV's pthreads pool
     /// serves one caller at a time: by server CPU per photo in bench/ingest.sh it cost more, not less (3.26 against 2.37
-    /// and 4.16 against 3.32 CPU s a photo with detection on, two rounds, side by side), so OpenCV keeps its pool.
+    /// and 4.16 against 3.32 CPU s a photo with detection on, side by side under load; 3.05 against 2.99 at load 5), so
+    /// OpenCV keeps its pool.
     /// </summary>
     public int DetectionThreads { get; set; }
 
