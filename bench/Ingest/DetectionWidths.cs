@@ -1,11 +1,17 @@
-// Recall and CPU of the face and plate cascades at several scan widths (issue 14: "run detection on the smallest width that
-// keeps recall, and report recall at each width"). Usage: Ingest detection [SCENES]
+// Recall, false detections and CPU of face and plate detector configurations (issue 14: "run detection on the smallest
+// width that keeps recall, and report recall at each width"; then the cheapest configuration that keeps that recall).
+// Usage: Ingest detection [SCENES] [CANDIDATE...] (a candidate is named by a prefix of its name, default all; or given as
+// KIND=CASCADE,STEP,NEIGHBOURS[,MINPX,MAXPX,FRACTION][+ANOTHER SCAN...][@WIDTH], e.g.
+// face=haarcascade_frontalface_default.xml,1.2,2 or plate=haarcascade_russian_plate_number.xml,1.05,3,0,100+haarcascade_russian_plate_number.xml,1.05,3,0,0,0.5). Each
+// candidate is a list of PrivacyDetector scans (cascade, scale step, neighbours, sizes, width) for one kind, faces or
+// plates; all run on the same scenes, in an order that alternates between scenes, and the table gives each one's recall,
+// recall by size, detections matching nothing ("Extra": every false blur hides street content) and CPU per photo.
 //
 // Ground truth is known because the scenes are composed: 4000x3000 street-like canvases (the tests' background photos,
 // enlarged) with frontal faces (the three labelled faces of the tests' data set, OpenCV samples and NASA's public-domain
 // astronaut) and drawn European plates (the tests' SyntheticPlates) pasted at the sizes a 12 MP street camera of ~65 degrees
 // sees them: faces 0.22 m tall at 3-15 m (about 45-230 px), plates 520 mm wide at 4-25 m (about 65-410 px). Each scene is
-// JPEG-encoded and decoded at 2048 as the server does, then scanned at every width; a detection finds a face or plate
+// JPEG-encoded and decoded at 2048 as the server does, then scanned by every candidate; a detection finds a face or plate
 // when its blur would hide it (PrivacyDetectionTests.Hides: covers 70% of it, at most ten times its size).
 using System.Diagnostics;
 using System.Globalization;
@@ -14,11 +20,41 @@ using OpenCvSharp;
 using Sightline.Blurs;
 using Sightline.Blurs.Detection;
 using Sightline.Tests.Community;
+using Scan = Sightline.Blurs.Detection.PrivacyDetector.CascadeScan;
 using Vips = NetVips.Image;
 
 static class DetectionWidths
 {
-    private static readonly int[] Widths = [2048, 1536, 1024, 768, 640, 512];
+    /// <summary>A detector configuration for one kind: its scans, the scan width, and OpenCV's thread count (0 = its default).</summary>
+    private sealed record Candidate(string Name, string Kind, Scan[] Scans, int Width = 2048, int Threads = 0);
+
+    private const string HaarFace = "haarcascade_frontalface_default.xml", Alt2 = "haarcascade_frontalface_alt2.xml",
+        LbpFace = "lbpcascade_frontalface_improved.xml", Plate = "haarcascade_russian_plate_number.xml";
+
+    private static Scan Face(string cascade, double scale, int neighbours, double margin = 0.15, double fraction = 1) =>
+        new(Blur.Face, cascade, scale, neighbours, true, margin, WidthFraction: fraction);
+
+    private static Scan Plates(double scale, int neighbours, int minWidth = 0, int maxWidth = 0, double fraction = 1) =>
+        new(Blur.License, Plate, scale, neighbours, false, 0, minWidth, maxWidth, fraction);
+
+    private static readonly Candidate[] Candidates =
+    [
+        new("faces: today (Haar default 1.1 n3)", "face", [PrivacyDetector.FrontalFaces]),
+        new("faces: today, 1 OpenCV thread", "face", [PrivacyDetector.FrontalFaces], Threads: 1),
+        new("faces: Haar default 1.2 n3", "face", [Face(HaarFace, 1.2, 3)]),
+        new("faces: Haar default 1.2 n2", "face", [Face(HaarFace, 1.2, 2)]),
+        new("faces: Haar alt2 1.1 n3", "face", [Face(Alt2, 1.1, 3)]),
+        new("faces: Haar alt2 1.2 n3", "face", [Face(Alt2, 1.2, 3)]),
+        new("faces: LBP improved 1.1 n3", "face", [Face(LbpFace, 1.1, 3)]),
+        new("faces: LBP improved 1.1 n3 enlarged 2x", "face", [Face(LbpFace, 1.1, 3, fraction: 2)]),
+        new("faces: LBP improved 1.2 n3 enlarged 2x", "face", [Face(LbpFace, 1.2, 3, fraction: 2)]),
+        new("plates: today (1.05 n3)", "plate", [PrivacyDetector.Plates]),
+        new("plates: today, 1 OpenCV thread", "plate", [PrivacyDetector.Plates], Threads: 1),
+        new("plates: 1.08 n3", "plate", [Plates(1.08, 3)]),
+        new("plates: 1.1 n3", "plate", [Plates(1.1, 3)]),
+        new("plates: 1.1 n2", "plate", [Plates(1.1, 2)]),
+        new("plates: 1.08 n3 up to 120 px + 1.1 n3 at half", "plate", [Plates(1.08, 3, maxWidth: 120), Plates(1.1, 3, fraction: 0.5)]),
+    ];
 
     // Faces in the tests' labelled photos: file and box (x, y, w, h) in pixels.
     private static readonly (string File, (int X, int Y, int W, int H) Box)[] Faces =
@@ -32,72 +68,111 @@ static class DetectionWidths
     // Pixels per metre at distance d for a 4000 px sensor row over a 65 degree field: 4000 / (2 d tan 32.5).
     private static double PixelsPerMetre(double distance) => SceneWidth / (2 * distance * Math.Tan(32.5 * Math.PI / 180));
 
-    public static void Run(string dataFolder, int scenes)
+    public static void Run(string dataFolder, int scenes, string[] only)
     {
         // INGEST_CV_THREADS=1: OpenCV's own parallel loops off (the server already renders one photo per worker thread).
         if (int.TryParse(Environment.GetEnvironmentVariable("INGEST_CV_THREADS"), out var cvThreads))
             Cv2.SetNumThreads(cvThreads);
-        Console.WriteLine($"OpenCV threads: {Cv2.GetNumThreads()}");
+        var defaultThreads = Cv2.GetNumThreads();
+        Console.WriteLine($"OpenCV threads: {defaultThreads}; load average {Load()}");
+        var candidates = Candidates.Where(c => only.Length == 0 || only.Any(o => c.Name.StartsWith(o, StringComparison.Ordinal)))
+            .Concat(only.Where(o => o.Contains('=')).Select(Parse)).ToArray();
+        var detectors = candidates.Select(c => new PrivacyDetector(c.Scans)).ToArray();
         var random = new Random(14);
-        using var faceDetector = new PrivacyDetector(faces: true, plates: false);
-        using var plateDetector = new PrivacyDetector(faces: false, plates: true);
-        var found = Widths.ToDictionary(w => w, _ => (Faces: 0, Plates: 0, Extra: 0, FaceCpu: 0.0, PlateCpu: 0.0));
-        var bySize = new Dictionary<(int Width, string Kind, string Bucket), (int Found, int Total)>();
-        int faceTotal = 0, plateTotal = 0;
+        var rows = candidates.Select(_ => (Found: 0, Extra: 0, Cpu: 0.0)).ToArray();
+        var bySize = new Dictionary<(int Candidate, string Bucket), (int Found, int Total)>();
+        var totals = new Dictionary<string, int> { ["face"] = 0, ["plate"] = 0 };
+        var buckets = new HashSet<(string Kind, string Bucket)>();
         for (var s = 0; s < scenes; s++)
         {
             var (jpeg, truths) = Compose(dataFolder, random, s);
-            faceTotal += truths.Count(t => t.Blur.Type == Blur.Face);
-            plateTotal += truths.Count(t => t.Blur.Type == Blur.License);
+            foreach (var (truth, size) in truths)
+            {
+                totals[KindOf(truth)]++;
+                buckets.Add((KindOf(truth), Bucket(KindOf(truth), size)));
+            }
             // What the worker scans: the upload decoded once at 2048 with shrink-on-load (Derivatives).
             using var loaded = Vips.ThumbnailBuffer(jpeg, 2048, height: 10_000_000, size: Enums.Size.Down);
             using var upright = loaded.CopyMemory();
-            foreach (var width in Widths)
+            // Alternate the order, so that no candidate always runs first (cold caches) or last.
+            var order = Enumerable.Range(0, candidates.Length);
+            foreach (var i in s % 2 == 0 ? order : order.Reverse())
             {
+                var candidate = candidates[i];
+                Cv2.SetNumThreads(candidate.Threads > 0 ? candidate.Threads : defaultThreads);
                 var before = Cpu();
-                var faces = faceDetector.Detect(upright, width);
-                var middle = Cpu();
-                var plates = plateDetector.Detect(upright, width);
-                var after = Cpu();
-                var detections = faces.Concat(plates).ToList();
-                var row = found[width];
-                foreach (var (truth, size) in truths)
+                var detections = detectors[i].Detect(upright, candidate.Width);
+                var used = Cpu() - before;
+                Cv2.SetNumThreads(defaultThreads);
+                var mine = truths.Where(t => KindOf(t.Blur) == candidate.Kind).ToList();
+                var found = 0;
+                foreach (var (truth, size) in mine)
                 {
                     var hit = detections.Any(d => Hides(d, truth));
-                    var kind = truth.Type == Blur.Face ? "face" : "plate";
-                    var key = (width, kind, Bucket(kind, size));
+                    found += hit ? 1 : 0;
+                    var key = (i, Bucket(candidate.Kind, size));
                     var (f, t) = bySize.GetValueOrDefault(key);
                     bySize[key] = (f + (hit ? 1 : 0), t + 1);
-                    if (hit && truth.Type == Blur.Face) row.Faces++;
-                    if (hit && truth.Type == Blur.License) row.Plates++;
                 }
-                row.Extra += detections.Count(d => !truths.Any(t => PrivacyDetector.Overlap(d, t.Blur) > 0));
-                row.FaceCpu += middle - before;
-                row.PlateCpu += after - middle;
-                found[width] = row;
+                var extra = detections.Count(d => !mine.Any(t => PrivacyDetector.Overlap(d, t.Blur) > 0));
+                rows[i] = (rows[i].Found + found, rows[i].Extra + extra, rows[i].Cpu + used);
             }
             Console.Error.Write('.');
+            if (s + 1 < scenes && (s + 1) % 4 == 0) // so far, for a run cut short
+                Print(candidates, s + 1, totals, buckets, rows, bySize);
         }
         Console.Error.WriteLine();
-        Console.WriteLine($"{scenes} scenes of 4000x3000, {faceTotal} faces and {plateTotal} plates placed, decoded at 2048, scanned at each width:");
-        Console.WriteLine();
-        Console.WriteLine("| scan width | face recall | plate recall | detections matching nothing | CPU ms/image faces | CPU ms/image plates | CPU ms/image both |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var width in Widths)
-        {
-            var r = found[width];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {width} | {r.Faces}/{faceTotal} = {100.0 * r.Faces / faceTotal:F0}% | {r.Plates}/{plateTotal} = {100.0 * r.Plates / plateTotal:F0}% | {r.Extra} | {1000 * r.FaceCpu / scenes:F0} | {1000 * r.PlateCpu / scenes:F0} | {1000 * (r.FaceCpu + r.PlateCpu) / scenes:F0} |"));
-        }
-        Console.WriteLine();
-        Console.WriteLine("Recall by size in the 4000 px photo (found/placed):");
-        Console.WriteLine();
-        var buckets = bySize.Keys.Select(k => (k.Kind, k.Bucket)).Distinct().OrderBy(k => k.Kind).ThenBy(k => int.Parse(k.Bucket.Split('-')[0], CultureInfo.InvariantCulture)).ToList();
-        Console.WriteLine("| scan width | " + string.Join(" | ", buckets.Select(b => $"{b.Kind} {b.Bucket} px")) + " |");
-        Console.WriteLine("| ---: |" + string.Concat(buckets.Select(_ => " ---: |")));
-        foreach (var width in Widths)
-            Console.WriteLine($"| {width} | " + string.Join(" | ", buckets.Select(b => bySize.TryGetValue((width, b.Kind, b.Bucket), out var v) ? $"{v.Found}/{v.Total}" : "-")) + " |");
+        foreach (var detector in detectors)
+            detector.Dispose();
+        Print(candidates, scenes, totals, buckets, rows, bySize);
     }
+
+    private static void Print(Candidate[] candidates, int scenes, Dictionary<string, int> totals, HashSet<(string Kind, string Bucket)> buckets,
+        (int Found, int Extra, double Cpu)[] rows, Dictionary<(int Candidate, string Bucket), (int Found, int Total)> bySize)
+    {
+        Console.WriteLine($"{scenes} scenes of 4000x3000, {totals["face"]} faces and {totals["plate"]} plates placed, decoded at 2048; load average at the end {Load()}:");
+        Console.WriteLine();
+        foreach (var kind in new[] { "face", "plate" })
+        {
+            var mine = Enumerable.Range(0, candidates.Length).Where(i => candidates[i].Kind == kind).ToList();
+            if (mine.Count == 0)
+                continue;
+            var sizes = buckets.Where(b => b.Kind == kind).Select(b => b.Bucket).OrderBy(b => int.Parse(b.Split('-')[0], CultureInfo.InvariantCulture)).ToList();
+            Console.WriteLine($"| {kind} candidate | scan width | recall | " + string.Join(" | ", sizes.Select(b => $"{b} px")) + " | Extra | CPU ms/photo |");
+            Console.WriteLine("| --- | ---: | ---: |" + string.Concat(sizes.Select(_ => " ---: |")) + " ---: | ---: |");
+            foreach (var i in mine)
+            {
+                var (found, extra, cpu) = rows[i];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {candidates[i].Name} | {candidates[i].Width} | {found}/{totals[kind]} = {100.0 * found / totals[kind]:F0}% | ") +
+                    string.Join(" | ", sizes.Select(b => bySize.TryGetValue((i, b), out var v) ? $"{v.Found}/{v.Total}" : "-")) +
+                    string.Create(CultureInfo.InvariantCulture, $" | {extra} | {1000 * cpu / scenes:F0} |"));
+            }
+            Console.WriteLine();
+        }
+    }
+
+    /// <summary>A candidate from the command line (see the usage above).</summary>
+    private static Candidate Parse(string spec)
+    {
+        var (kind, rest) = (spec[..spec.IndexOf('=')], spec[(spec.IndexOf('=') + 1)..]);
+        var width = 2048;
+        if (rest.LastIndexOf('@') is var at and > 0)
+            (rest, width) = (rest[..at], int.Parse(rest[(at + 1)..], CultureInfo.InvariantCulture));
+        var scans = rest.Split('+').Select(scan =>
+        {
+            var p = scan.Split(',');
+            double Number(int i, double otherwise) => p.Length > i ? double.Parse(p[i], CultureInfo.InvariantCulture) : otherwise;
+            return kind == "face"
+                ? new Scan(Blur.Face, p[0], Number(1, 1.1), (int)Number(2, 3), true, 0.15, (int)Number(3, 0), (int)Number(4, 0), Number(5, 1))
+                : new Scan(Blur.License, p[0], Number(1, 1.05), (int)Number(2, 3), false, 0, (int)Number(3, 0), (int)Number(4, 0), Number(5, 1));
+        }).ToArray();
+        return new Candidate(spec, kind, scans, width);
+    }
+
+    private static string KindOf(Blur blur) => blur.Type == Blur.Face ? "face" : "plate";
+
+    private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
 
     private static string Bucket(string kind, int size)
     {

@@ -19,7 +19,7 @@ using Vips = NetVips.Image;
 
 if (args is ["detection", ..])
 {
-    DetectionWidths.Run(Path.Combine(AppContext.BaseDirectory, "Data"), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
+    DetectionWidths.Run(Path.Combine(AppContext.BaseDirectory, "Data"), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20, args.Length > 2 ? args[2..] : []);
     return;
 }
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40;

@@ -19,10 +19,19 @@ public sealed class BlurOptions
     /// The width the detectors scan at (photos are shrunk to it first; the worker decodes them at 2048, so more scans that).
     /// The face cascade's window is 24 pixels and the plate cascade's 60 by 20, so faces and plates smaller than that at
     /// this width are missed; wider scans cost time. 2048 by default: on 12 MP street scenes with faces and plates at 3-25 m
-    /// (`Ingest detection` in bench/) recall was 75% of faces and 62% of plates at 2048, against 56%/38% at 1536 and
+    /// (`Ingest detection` in bench/) recall was 75% of faces (77% with the face scan of issue 14) and 62% of plates at 2048, against 56%/38% at 1536 and
     /// 27%/19% at 1024, for about 3.6 times the CPU of 1024 (issue 14: the smallest width that keeps recall).
     /// </summary>
     public int DetectionWidth { get; set; } = 2048;
+
+    /// <summary>
+    /// Threads OpenCV may use inside one detection (its <c>setNumThreads</c>, process-wide); 0 (the default) leaves
+    /// OpenCV's own, one per core. Issue 14 tried 1, since the workers already detect in parallel and OpenCV's pthreads pool
+    /// serves one caller at a time: by server CPU per photo in bench/ingest.sh it cost more, not less (3.26 against 2.37
+    /// and 4.16 against 3.32 CPU s a photo with detection on, side by side under load; 3.05 against 2.99 at load 5), so
+    /// OpenCV keeps its pool.
+    /// </summary>
+    public int DetectionThreads { get; set; }
 
     public bool DetectsAnything => DetectFaces || DetectPlates;
 }
@@ -51,6 +60,8 @@ public sealed class AutomaticBlurs
     {
         try
         {
+            if (options.DetectionThreads > 0)
+                OpenCvSharp.Cv2.SetNumThreads(options.DetectionThreads);
             idle.Add(NewDetector());
             return true;
         }
