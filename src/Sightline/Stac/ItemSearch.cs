@@ -86,22 +86,12 @@ public sealed class ItemSearch(ImageIndex index, SequenceCatalogue catalogue)
                 distance = Geodesy.DistanceMeters(image.Lat, image.Lon, place.Lat, place.Lon);
                 if (distance < place.MinMeters || distance > place.MaxMeters || float.IsNaN(image.Ca))
                     return false;
-                var bearing = Bearing(image.Lat, image.Lon, place.Lat, place.Lon);
+                var bearing = Geodesy.BearingDegrees(image.Lat, image.Lon, place.Lat, place.Lon);
                 var off = Math.Abs(((bearing - image.Ca) % 360 + 540) % 360 - 180);
                 if (off > place.ToleranceDegrees)
                     return false;
             }
             return true;
-        }
-
-        // Initial great-circle bearing from the camera to the place, in degrees from north.
-        private static double Bearing(double lat1, double lon1, double lat2, double lon2)
-        {
-            const double radians = Math.PI / 180;
-            var dLon = (lon2 - lon1) * radians;
-            var y = Math.Sin(dLon) * Math.Cos(lat2 * radians);
-            var x = Math.Cos(lat1 * radians) * Math.Sin(lat2 * radians) - Math.Sin(lat1 * radians) * Math.Cos(lat2 * radians) * Math.Cos(dLon);
-            return (Math.Atan2(y, x) / radians + 360) % 360;
         }
     }
 

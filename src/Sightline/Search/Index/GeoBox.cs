@@ -47,7 +47,7 @@ public readonly record struct GeoBox(double MinLat, double MinLon, double MaxLat
     }
 }
 
-/// <summary>Great-circle distances; the one formula that filters, orders and answers.</summary>
+/// <summary>Great-circle distances and bearings; the one formula that filters, orders and answers.</summary>
 public static class Geodesy
 {
     public const double EarthRadiusMeters = 6_371_008.8;
@@ -57,6 +57,19 @@ public static class Geodesy
     /// <summary>Haversine distance in metres on the mean-radius sphere (as <see cref="Sequences.Geo"/>, without Math.Pow).</summary>
     public static double DistanceMeters(double lat1, double lon1, double lat2, double lon2) =>
         From(lat1, lon1).DistanceMeters(lat2, lon2);
+
+    /// <summary>
+    /// Initial great-circle bearing from the first point to the second, degrees clockwise from north in [0, 360): the
+    /// direction a camera at the first point faces when it looks at the second. 0 when the points coincide.
+    /// </summary>
+    public static double BearingDegrees(double lat1, double lon1, double lat2, double lon2)
+    {
+        var dLon = (lon2 - lon1) * Radians;
+        var y = Math.Sin(dLon) * Math.Cos(lat2 * Radians);
+        var x = Math.Cos(lat1 * Radians) * Math.Sin(lat2 * Radians) - Math.Sin(lat1 * Radians) * Math.Cos(lat2 * Radians) * Math.Cos(dLon);
+        var degrees = (Math.Atan2(y, x) / Radians + 360) % 360;
+        return degrees >= 360 ? 0 : degrees; // -0.0...01 + 360 rounds to 360
+    }
 
     /// <summary>A centre whose distances are measured many times (its cosine computed once): the same figures.</summary>
     public static Centre From(double lat, double lon) => new(lat, lon, Math.Cos(lat * Radians));

@@ -67,7 +67,7 @@ public sealed class PostgresSearchIndexStore(PostgresDatabase database, ILogger<
     {
         using var reader = connection.ExecuteReader(
             $"""
-            SELECT id::int, key, user_id::int, coalesce(sequence_id, 0)::int, lat, lon, ca, captured_at,
+            SELECT id::int, key, user_id::int, coalesce(sequence_id, 0)::int, lat, lon, coalesce(ca, course), captured_at,
                    (CASE WHEN hidden_at IS NOT NULL THEN {IndexedImage.HiddenProject} ELSE coalesce(project_id, 0) END)::int
             FROM images WHERE {Indexed} {condition}
             """, parameters, transaction);

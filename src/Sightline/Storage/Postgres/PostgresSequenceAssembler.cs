@@ -59,7 +59,38 @@ public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
             "INSERT INTO sequences (key, user_id, project_id, created_at) VALUES (@key, @UserId, @ProjectId, @now) RETURNING id",
             new { key = RandomKey.New(), image.UserId, image.ProjectId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
         await connection.ExecuteAsync("UPDATE images SET sequence_id = @sequenceId WHERE id = @imageId", new { sequenceId, imageId }, transaction);
+        await UpdateCoursesAsync(connection, transaction, sequenceId, imageId, image.CapturedAt, joined: true);
         return sequenceId;
+    }
+
+    /// <summary>
+    /// Rewrites the courses (<see cref="TravelDirection"/>) that move when image <paramref name="imageId"/>, captured at
+    /// <paramref name="capturedAt"/>, joined sequence <paramref name="sequenceId"/> or left it (<paramref name="joined"/>
+    /// false: call it after the image's row is gone). The changed rows reach the change feed through its trigger.
+    /// </summary>
+    public async Task UpdateCoursesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long sequenceId, long imageId, long capturedAt, bool joined)
+    {
+        // Sequence order is (captured_at, id), as the readers list a sequence's images.
+        var place = new { sequenceId, imageId, capturedAt, window = TravelDirection.Window };
+        var before = (await connection.QueryAsync<TravelDirection.Member>(
+            """
+            SELECT id, lat, lon, course FROM images
+            WHERE sequence_id = @sequenceId AND state = 'done' AND id <> @imageId
+              AND (captured_at < @capturedAt OR (captured_at = @capturedAt AND id < @imageId))
+            ORDER BY captured_at DESC, id DESC LIMIT @window
+            """, place, transaction)).AsList();
+        var after = (await connection.QueryAsync<TravelDirection.Member>(
+            """
+            SELECT id, lat, lon, course FROM images
+            WHERE sequence_id = @sequenceId AND state = 'done' AND id <> @imageId
+              AND (captured_at > @capturedAt OR (captured_at = @capturedAt AND id > @imageId))
+            ORDER BY captured_at, id LIMIT @window
+            """, place, transaction)).AsList();
+        TravelDirection.Member? photo = joined
+            ? await connection.QuerySingleAsync<TravelDirection.Member>("SELECT id, lat, lon, course FROM images WHERE id = @imageId", place, transaction)
+            : null;
+        foreach (var (id, course) in TravelDirection.Changed(before, photo, after))
+            await connection.ExecuteAsync("UPDATE images SET course = @course WHERE id = @id", new { id, course }, transaction);
     }
 
     private bool IsClose(Neighbour neighbour, double lat, double lon, long capturedAt) =>

@@ -9,7 +9,7 @@ public sealed class SqliteImageStore(Database database) : IImageStore
     private const string Select =
         """
         SELECT i.id, i.key, i.user_id AS UserId, u.username, i.project_id AS ProjectId, s.key AS SequenceKey, i.state AS StateName,
-               i.content_hash AS ContentHash, i.lat, i.lon, i.ca, i.captured_at AS CapturedAt,
+               i.content_hash AS ContentHash, i.lat, i.lon, coalesce(i.ca, i.course) AS ca, i.captured_at AS CapturedAt,
                i.orientation, i.width, i.height, i.derivative_version AS DerivativeVersion,
                i.camera_make AS CameraMake, i.camera_model AS CameraModel, i.focal_length AS FocalLength, i.focal_length_35mm AS FocalLength35mm
         FROM images i JOIN users u ON u.id = i.user_id LEFT JOIN sequences s ON s.id = i.sequence_id

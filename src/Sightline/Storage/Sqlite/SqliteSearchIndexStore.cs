@@ -67,7 +67,7 @@ public sealed class SqliteSearchIndexStore(Database database, ILogger<SqliteSear
     {
         using var reader = connection.ExecuteReader(
             $"""
-            SELECT id, key, user_id, coalesce(sequence_id, 0), lat, lon, ca, captured_at,
+            SELECT id, key, user_id, coalesce(sequence_id, 0), lat, lon, coalesce(ca, course), captured_at,
                    CASE WHEN hidden_at IS NOT NULL THEN {IndexedImage.HiddenProject} ELSE coalesce(project_id, 0) END
             FROM images WHERE {Indexed} {condition}
             """, parameters, transaction);

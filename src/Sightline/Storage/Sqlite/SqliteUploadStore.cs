@@ -10,7 +10,7 @@ using Failure = Sightline.Uploads.IUploadStore.Failure;
 namespace Sightline.Storage.Sqlite;
 
 /// <summary>Records uploads and the images they make, and answers the uploader's bookkeeping questions.</summary>
-public sealed class SqliteUploadStore(Database database) : IUploadStore
+public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler sequences) : IUploadStore
 {
     private const string SelectUpload =
         """
@@ -88,10 +88,13 @@ public sealed class SqliteUploadStore(Database database) : IUploadStore
         var upload = await FindAsync(connection, transaction, userId, uploadKey);
         if (upload is null)
             return null;
-        var sequenceId = await connection.ExecuteScalarAsync<long?>(
-            "SELECT sequence_id FROM images WHERE id = @ImageId", new { upload.ImageId }, transaction);
+        var (sequenceId, capturedAt) = await connection.QuerySingleAsync<(long? SequenceId, long CapturedAt)>(
+            "SELECT sequence_id, captured_at FROM images WHERE id = @ImageId", new { upload.ImageId }, transaction);
         await connection.ExecuteAsync("DELETE FROM uploads WHERE id = @Id", new { upload.Id }, transaction);
         await connection.ExecuteAsync("DELETE FROM images WHERE id = @ImageId", new { upload.ImageId }, transaction);
+        // Its neighbours' directions of travel (the courses of photos without an angle of their own) close the gap.
+        if (sequenceId is { } left)
+            await sequences.UpdateCoursesAsync(connection, transaction, left, upload.ImageId, capturedAt, joined: false);
         // A sequence left without images goes; one that still has some keeps its key.
         await connection.ExecuteAsync(
             "DELETE FROM sequences WHERE id = @sequenceId AND NOT EXISTS (SELECT 1 FROM images WHERE sequence_id = @sequenceId)",
