@@ -101,7 +101,7 @@ public sealed class ImageListAnswer(SearchPage page, ImageIndex index, bool with
             else
                 writer.WriteNull(Names.SequenceKey);
             if (withDistance)
-                writer.WriteNumber(Names.Distance, hit.RoundedDistance);
+                writer.WriteNumber(Names.Distance, hit.ShownDistance);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

@@ -9,7 +9,7 @@ public static class SearchDtos
     /// <summary>The image summary, plus <c>sequence_key</c> as in <c>/v2/im</c>, plus <c>distance</c> on close searches only.</summary>
     public sealed record Image(
         string Key, float? Ca, long CapturedAt, double Lat, double Lon, string? Location, string User, string? SequenceKey,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Distance);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Distance);
 
     public sealed record ImageList(bool More, IReadOnlyList<Image> Ims);
 
@@ -21,12 +21,12 @@ public static class SearchDtos
 
     public sealed record PointProperties(float? Ca, string Key);
 
-    public static Image ToImage(in IndexedImage image, ImageIndex index, long? distance = null) =>
+    public static Image ToImage(in IndexedImage image, ImageIndex index, double? distance = null) =>
         new(image.Key, image.CompassAngle is null ? null : image.Ca, image.CapturedAt, image.Lat, image.Lon, Location: null,
             index.Username(image.UserId), index.SequenceKey(image.SequenceId), distance);
 
     public static ImageList ToList(SearchPage page, ImageIndex index, bool withDistance = false) =>
-        new(page.More, page.Hits.Select(hit => ToImage(hit.Image, index, withDistance ? hit.RoundedDistance : null)).ToList());
+        new(page.More, page.Hits.Select(hit => ToImage(hit.Image, index, withDistance ? hit.ShownDistance : null)).ToList());
 
     public static Feature ToFeature(in IndexedImage image) =>
         new("Feature", new Point("Point", [image.Lon, image.Lat]), new PointProperties(image.CompassAngle is null ? null : image.Ca, image.Key));

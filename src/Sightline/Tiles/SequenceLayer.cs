@@ -68,11 +68,12 @@ public sealed class SequenceLayer
     }
 
     /// <summary>
-    /// Adds an overview line (zoom-0 pixels, bounds of the whole sequence) without the photos' keys and angles. A line
-    /// under one tile unit is drawn <paramref name="minimumLength"/> units long from its first point, so it stays visible.
+    /// Adds an overview line (zoom-0 pixels, bounds of the whole sequence), with the photos' keys and angles when given
+    /// (<paramref name="drawing"/>: all six properties, as <see cref="AddSequence"/>) or without them. A line under one
+    /// tile unit is drawn <paramref name="minimumLength"/> units long from its first point, so it stays visible.
     /// </summary>
     public bool AddOverview(double[] path, (double MinX, double MinY, double MaxX, double MaxY) bounds, int minimumLength,
-        TileValue? username, TileValue key, TileValue capturedAt)
+        TileValue? username, TileValue key, TileValue capturedAt, SequenceDrawing? drawing = null)
     {
         if (!Geometry(path, bounds, minimumLength))
             return false;
@@ -81,6 +82,11 @@ public sealed class SequenceLayer
         if (username is not null)
             n = Tag(tags, n, Username, username);
         n = Tag(tags, n, LayerKey, LayerValue);
+        if (drawing is not null)
+        {
+            n = Tag(tags, n, Keys, drawing.Keys);
+            n = Tag(tags, n, Cas, drawing.Cas);
+        }
         n = Tag(tags, n, Key, key);
         n = Tag(tags, n, CapturedAt, capturedAt);
         WriteFeature(n);

@@ -8,10 +8,17 @@ namespace Sightline.Tiles;
 /// otherwise hold up to 2000 whole sequences with every photo's key and angle (megabytes), and only the newest 2000, so
 /// older coverage vanished. Instead the tile is cut into cells of <see cref="CellUnits"/> tile units, and each cell
 /// holding the first photo of a sequence draws the newest such sequence, thinned to <see cref="MaxPathPoints"/> photos,
-/// with its username, key and captured_at (no keys or cas: they are for street zooms). A sequence shorter than one
-/// unit is drawn <see cref="MinimumLength"/> units long, so coverage shows everywhere there is some. At most
-/// 34 x 34 cells (the tile and its buffer): a bounded tile, whatever the archive's size.
+/// with its username, key and captured_at. A sequence shorter than one unit is drawn <see cref="MinimumLength"/> units
+/// long, so coverage shows everywhere there is some. At most 34 x 34 cells (the tile and its buffer): a bounded tile,
+/// whatever the archive's size.
 /// </summary>
+/// <remarks>
+/// Spec §3.9 gives every feature six properties, <c>keys</c> and <c>cas</c> too. The chosen sequences carry them (every
+/// photo's key and angle, in order, from the drawing the street zooms share; the path stays thinned) when they hold at
+/// most <see cref="KeyBudget"/> photos in all: a small archive, or a sparse region of a large one, then answers with the
+/// same six properties at every zoom. Above that the tile falls back to the four properties, so it stays bounded: the
+/// keys and angles are about 35 bytes a photo, so the budget adds at most about 350 KB to the 190 KB of lines.
+/// </remarks>
 public static class SequenceOverview
 {
     public const int CellUnits = 128;
@@ -20,10 +27,15 @@ public static class SequenceOverview
     private const int Buffer = 64;
     private const int CellsPerSide = ((int)SequenceTiles.Extent + 2 * Buffer) / CellUnits + 1;
 
-    public static void Draw(SequenceMap map, SequenceLayer layer, IReadOnlyList<GeoBox> area)
+    /// <summary>The most photos the chosen sequences may hold in all for their features to carry <c>keys</c> and <c>cas</c>.</summary>
+    public const int KeyBudget = 10_000;
+
+    /// <summary>Draws the overview; <paramref name="drawing"/> gives a sequence's shared drawing (its keys and angles).</summary>
+    public static void Draw(SequenceMap map, SequenceLayer layer, IReadOnlyList<GeoBox> area, Func<SequenceShape, SequenceDrawing?> drawing)
     {
         var claimed = new HashSet<int>();
-        var usernames = new Dictionary<int, TileValue?>();
+        var chosen = new List<(SequenceShape Shape, double X, double Y)>();
+        long photos = 0;
         // Newest first, so each cell keeps its newest sequence, as the street tiles keep the newest 2000.
         foreach (var shape in map.SequencesIn(area, int.MaxValue))
         {
@@ -35,6 +47,14 @@ public static class SequenceOverview
             var (x, y) = layer.Local(fx, fy);
             if (!claimed.Add(Cell(x) * CellsPerSide + Cell(y)))
                 continue;
+            chosen.Add((shape, fx, fy));
+            photos += shape.Members.Length;
+        }
+
+        var withKeys = photos <= KeyBudget;
+        var usernames = new Dictionary<int, TileValue?>();
+        foreach (var (shape, fx, fy) in chosen)
+        {
             if (!usernames.TryGetValue(shape.UserId, out var username))
             {
                 var name = map.Username(shape.UserId);
@@ -43,7 +63,8 @@ public static class SequenceOverview
             var (minX, minY) = SequenceDrawing.ZoomZeroPixels(shape.Bounds.MinLat, shape.Bounds.MinLon);
             var (maxX, maxY) = SequenceDrawing.ZoomZeroPixels(shape.Bounds.MaxLat, shape.Bounds.MaxLon);
             layer.AddOverview(Path(map, shape, fx, fy), (minX, minY, maxX, maxY), MinimumLength, username,
-                SequenceDrawing.Text(shape.Key), SequenceDrawing.Text(shape.CapturedAt.ToString(CultureInfo.InvariantCulture)));
+                SequenceDrawing.Text(shape.Key), SequenceDrawing.Text(shape.CapturedAt.ToString(CultureInfo.InvariantCulture)),
+                withKeys ? drawing(shape) : null);
         }
     }
 

@@ -189,7 +189,7 @@ public sealed class SequenceTiles(SequenceGeometry geometry, IOptions<TileOption
     {
         var layer = new SequenceLayer(tile);
         if (tile.Zoom <= options.Value.OverviewMaxZoom)
-            SequenceOverview.Draw(map, layer, area);
+            SequenceOverview.Draw(map, layer, area, shape => Drawing(map, shape));
         else
             foreach (var shape in map.SequencesIn(area, MaxFeatures))
                 if (Drawing(map, shape) is { } drawing)

@@ -34,5 +34,29 @@ public sealed class DemoTests
         var profile = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync($"/v2/u/demo?client_id={clientId}")).RootElement;
         Assert.Equal(16, profile.GetProperty("images_all").GetInt64());
         Assert.InRange(profile.GetProperty("distance_all").GetInt64(), 4 * 3 * 6 - 2, 4 * 3 * 6 + 2); // 3 steps of 6 m per street
+
+        // Every tile over the demo, from the world down to the street, has all six properties of spec §3.9 on every
+        // feature, with every photo's key and a number for its angle.
+        var first = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync(
+            $"/v2/search/im?client_id={clientId}&min_lat=-90&max_lat=90&min_lon=-180&max_lon=180&limit=1")).RootElement.GetProperty("ims")[0];
+        var (lat, lon) = (first.GetProperty("lat").GetDouble(), first.GetProperty("lon").GetDouble());
+        for (var z = 0; z <= 17; z++)
+        {
+            var n = 1 << z;
+            var x = (int)((lon + 180) / 360 * n);
+            var y = (int)((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
+            using var stream = new MemoryStream(await server.Http.GetByteArrayAsync($"/tiles/{z}/{x}/{y}.mapbox"));
+            var layer = Assert.Single(new NetTopologySuite.IO.VectorTiles.Mapbox.MapboxTileReader()
+                .Read(stream, new NetTopologySuite.IO.VectorTiles.Tiles.Tile(x, y, z)).Layers);
+            Assert.NotEmpty(layer.Features);
+            foreach (var feature in layer.Features)
+            {
+                Assert.Equal(["username", "layer", "keys", "cas", "key", "captured_at"], feature.Attributes.GetNames());
+                var keys = System.Text.Json.JsonSerializer.Deserialize<string[]>((string)feature.Attributes["keys"])!;
+                var cas = System.Text.Json.JsonSerializer.Deserialize<double[]>((string)feature.Attributes["cas"])!;
+                Assert.Equal(4, keys.Length);
+                Assert.Equal(4, cas.Length);
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@ using static Sightline.Tests.Search.Reference;
 
 namespace Sightline.Tests.Search;
 
-/// <summary>Close searches against the reference: great-circle radius, nearest first, whole-metre distances.</summary>
+/// <summary>Close searches against the reference: great-circle radius, nearest first, distances in metres to a tenth.</summary>
 [Collection(SearchArchiveCollection.Name)]
 public sealed class CloseSearchTests(SearchArchive archive)
 {
@@ -22,7 +22,7 @@ public sealed class CloseSearchTests(SearchArchive archive)
             var radius = Math.Round(random.NextDouble() * (n % 3 == 0 ? 5000 : 200), 1);
             var expected = Nearest(Public, lat, lon, radius, _ => true);
             var walked = await WalkAsync(archive, "/v2/search/im/close", $"lat={F(lat)}&lon={F(lon)}&distance={F(radius)}", 1 + random.Next(30));
-            Assert.Equal(expected.Select(e => (e.Key, (long?)e.Distance)).ToList(), walked);
+            Assert.Equal(expected.Select(e => (e.Key, (double?)e.Distance)).ToList(), walked);
         }
     }
 
@@ -33,8 +33,8 @@ public sealed class CloseSearchTests(SearchArchive archive)
         var expected = Nearest(Public, centre.Lat, centre.Lon, 100, _ => true);
         Assert.True(expected.Count > 1);
         var walked = await WalkAsync(archive, "/v2/search/im/close", $"lat={F(centre.Lat)}&lon={F(centre.Lon)}", 1000);
-        Assert.Equal(expected.Select(e => (e.Key, (long?)e.Distance)).ToList(), walked);
-        Assert.Equal(0, walked[0].Distance);
+        Assert.Equal(expected.Select(e => (e.Key, (double?)e.Distance)).ToList(), walked);
+        Assert.Equal(0.0, walked[0].Distance);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class CloseSearchTests(SearchArchive archive)
         Assert.Contains(Public, i => expected.Any(e => e.Key == i.Key) && i.Lon < -90);
         Assert.Contains(Public, i => expected.Any(e => e.Key == i.Key) && i.Lon > 90);
         var walked = await WalkAsync(archive, "/v2/search/im/close", "lat=90&lon=0&distance=1000", 50);
-        Assert.Equal(expected.Select(e => (e.Key, (long?)e.Distance)).ToList(), walked);
+        Assert.Equal(expected.Select(e => (e.Key, (double?)e.Distance)).ToList(), walked);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class CloseSearchTests(SearchArchive archive)
         var expected = Nearest(Public, -89.999, 120, 800, _ => true);
         Assert.True(expected.Count > 5);
         var walked = await WalkAsync(archive, "/v2/search/im/close", "lat=-89.999&lon=120&distance=800", 50);
-        Assert.Equal(expected.Select(e => (e.Key, (long?)e.Distance)).ToList(), walked);
+        Assert.Equal(expected.Select(e => (e.Key, (double?)e.Distance)).ToList(), walked);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class CloseSearchTests(SearchArchive archive)
         Assert.Contains(Public, i => expected.Any(e => e.Key == i.Key) && i.Lon > 0);
         Assert.Contains(Public, i => expected.Any(e => e.Key == i.Key) && i.Lon < 0);
         var walked = await WalkAsync(archive, "/v2/search/im/close", "lat=-16.5&lon=-180&distance=2000", 25);
-        Assert.Equal(expected.Select(e => (e.Key, (long?)e.Distance)).ToList(), walked);
+        Assert.Equal(expected.Select(e => (e.Key, (double?)e.Distance)).ToList(), walked);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class CloseSearchTests(SearchArchive archive)
         var expected = Nearest(Public, centre.Lat, centre.Lon, 5000, i => InAngles(i, 270, 45) && i.CapturedAt >= from && i.User == "alice");
         Assert.NotEmpty(expected);
         var query = $"lat={F(centre.Lat)}&lon={F(centre.Lon)}&distance=5000&min_ca=270&max_ca=45&start_time={from}&user=alice";
-        Assert.Equal(expected.Select(e => (e.Key, (long?)e.Distance)).ToList(), await WalkAsync(archive, "/v2/search/im/close", query, 9));
+        Assert.Equal(expected.Select(e => (e.Key, (double?)e.Distance)).ToList(), await WalkAsync(archive, "/v2/search/im/close", query, 9));
         var geo = await WalkAsync(archive, "/v2/search/im/geojson/close", query, 9);
         Assert.Equal(expected.Select(e => e.Key), geo.Select(g => g.Key));
     }
@@ -93,6 +93,6 @@ public sealed class CloseSearchTests(SearchArchive archive)
         var image = Public.First(i => Math.Abs(i.Lat - 52.37) < 0.03);
         var json = await archive.GetAsync($"/v2/search/im/close?lat={F(image.Lat + 0.0005)}&lon={F(image.Lon)}&distance=100&limit=1000");
         var found = json.GetProperty("ims").EnumerateArray().Single(i => i.GetProperty("key").GetString() == image.Key);
-        Assert.Equal(56, found.GetProperty("distance").GetInt64()); // 0.0005 degrees of latitude = 55.6 m
+        Assert.Equal(55.6, found.GetProperty("distance").GetDouble()); // 0.0005 degrees of latitude = 55.597 m, to a tenth
     }
 }

@@ -10,11 +10,11 @@ public static class Reference
     public static List<string> Newest(IEnumerable<ArchivedImage> images, Func<ArchivedImage, bool> filter) =>
         images.Where(filter).OrderByDescending(i => i.CapturedAt).ThenBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Key).ToList();
 
-    public static List<(string Key, long Distance)> Nearest(IEnumerable<ArchivedImage> images, double lat, double lon, double radius, Func<ArchivedImage, bool> filter) =>
+    public static List<(string Key, double Distance)> Nearest(IEnumerable<ArchivedImage> images, double lat, double lon, double radius, Func<ArchivedImage, bool> filter) =>
         images.Where(filter)
             .Select(i => (Image: i, Distance: Geodesy.DistanceMeters(lat, lon, i.Lat, i.Lon)))
             .Where(x => x.Distance <= radius)
-            .Select(x => (x.Image.Key, Distance: (long)Math.Round(x.Distance, MidpointRounding.AwayFromZero)))
+            .Select(x => (x.Image.Key, Distance: Math.Round(x.Distance * 10, MidpointRounding.AwayFromZero) / 10)) // metres to a tenth
             .OrderBy(x => x.Distance).ThenBy(x => x.Key, StringComparer.Ordinal)
             .ToList();
 
@@ -32,9 +32,9 @@ public static class Reference
     public static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Follows <c>page</c> until <c>more</c> is false; returns every key in answer order, and the distances when present.</summary>
-    public static async Task<List<(string Key, long? Distance)>> WalkAsync(SearchArchive archive, string path, string query, int limit, string? user = null)
+    public static async Task<List<(string Key, double? Distance)>> WalkAsync(SearchArchive archive, string path, string query, int limit, string? user = null)
     {
-        var all = new List<(string, long?)>();
+        var all = new List<(string, double?)>();
         for (var page = 0; ; page++)
         {
             var json = await archive.GetAsync($"{path}?{query}&limit={limit}&page={page}", user);
@@ -47,12 +47,12 @@ public static class Reference
         }
     }
 
-    public static List<(string Key, long? Distance)> Items(JsonElement json)
+    public static List<(string Key, double? Distance)> Items(JsonElement json)
     {
         if (json.TryGetProperty("features", out var features))
-            return features.EnumerateArray().Select(f => (f.GetProperty("properties").GetProperty("key").GetString()!, (long?)null)).ToList();
+            return features.EnumerateArray().Select(f => (f.GetProperty("properties").GetProperty("key").GetString()!, (double?)null)).ToList();
         return json.GetProperty("ims").EnumerateArray()
-            .Select(i => (i.GetProperty("key").GetString()!, i.TryGetProperty("distance", out var d) ? d.GetInt64() : (long?)null))
+            .Select(i => (i.GetProperty("key").GetString()!, i.TryGetProperty("distance", out var d) ? d.GetDouble() : (double?)null))
             .ToList();
     }
 }

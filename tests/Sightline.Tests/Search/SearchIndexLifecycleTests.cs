@@ -34,7 +34,7 @@ public sealed class SearchIndexLifecycleTests
         var json = await uploader.GetJsonAsync("/v2/search/im/close?lat=59.3293&lon=18.0686&distance=100");
         var found = json.GetProperty("ims").EnumerateArray().Single();
         Assert.Equal(nearKey, found.GetProperty("key").GetString());
-        Assert.Equal(0, found.GetProperty("distance").GetInt64());
+        Assert.Equal(0, found.GetProperty("distance").GetDouble());
         Assert.Equal("walker", found.GetProperty("user").GetString());
         Assert.Equal(14.9, found.GetProperty("ca").GetDouble(), 3);
         Assert.Equal(near.GetProperty("sequence_key").GetString(), found.GetProperty("sequence_key").GetString());

@@ -39,7 +39,7 @@ public sealed class SearchPrivacyTests(SearchArchive archive)
             Assert.Equal(expected, (await WalkAsync(archive, path, "project=survey", 50, user)).Select(w => w.Key).ToList());
         var near = Nearest(archive.Visible("survey"), 52.37, 4.89, 5000, _ => true);
         var walked = await WalkAsync(archive, "/v2/search/im/close", "project=survey&lat=52.37&lon=4.89&distance=5000", 50, user);
-        Assert.Equal(near.Select(n => (n.Key, (long?)n.Distance)).ToList(), walked);
+        Assert.Equal(near.Select(n => (n.Key, (double?)n.Distance)).ToList(), walked);
         // And never the other project's images, nor public ones.
         Assert.DoesNotContain(archive.Images.Where(i => i.Project != "survey").Select(i => i.Key), expected.Contains);
     }

@@ -1,4 +1,5 @@
 using Dapper;
+using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.VectorTiles;
 using NetTopologySuite.IO.VectorTiles.Mapbox;
@@ -21,8 +22,32 @@ public sealed class TileOverviewTests(OverviewArchiveServer archive) : IClassFix
 {
     private HttpClient Http => archive.Server.Http;
 
-    // Worst case: every cell of the tile and its buffer holds one line of 16 points with its own key and time.
-    private const int MaxOverviewBytes = 34 * 34 * 160;
+    // Worst case: every cell of the tile and its buffer holds one line of 16 points with its own key and time, and the
+    // lines hold KeyBudget photos whose keys (25 bytes in JSON) and angles (up to 25: a float widened to double) they list.
+    private const int MaxOverviewBytes = 34 * 34 * 160 + SequenceOverview.KeyBudget * 50;
+
+    private static readonly string[] AllSix = ["username", "layer", "keys", "cas", "key", "captured_at"];
+    private static readonly string[] WithoutKeys = ["username", "layer", "key", "captured_at"];
+
+    // Either every feature lists its photos' keys and angles (and then no more than the budget in all), or none does.
+    private static void AssertKeysWithinBudget(IList<IFeature> features)
+    {
+        Assert.NotEmpty(features);
+        var names = features[0].Attributes.GetNames();
+        Assert.True(names.SequenceEqual(AllSix) || names.SequenceEqual(WithoutKeys), string.Join(",", names));
+        Assert.All(features, f => Assert.Equal(names, f.Attributes.GetNames()));
+        if (!names.Contains("keys"))
+            return;
+        var photos = 0;
+        foreach (var feature in features)
+        {
+            var keys = System.Text.Json.JsonSerializer.Deserialize<string[]>((string)feature.Attributes["keys"])!;
+            var cas = System.Text.Json.JsonSerializer.Deserialize<double?[]>((string)feature.Attributes["cas"])!;
+            Assert.Equal(keys.Length, cas.Length);
+            photos += keys.Length;
+        }
+        Assert.InRange(photos, 1, SequenceOverview.KeyBudget);
+    }
 
     private static IList<Layer> Read(byte[] bytes, int x, int y, int zoom)
     {
@@ -44,12 +69,13 @@ public sealed class TileOverviewTests(OverviewArchiveServer archive) : IClassFix
 
         var layer = Assert.Single(Read(bytes, 0, 0, 0));
         Assert.Equal(SequenceTiles.LayerName, layer.Name);
+        // 60,000 photos: the world's chosen sequences hold more than the budget, so the world tile keeps the short form.
+        Assert.All(layer.Features, f => Assert.Equal(WithoutKeys, f.Attributes.GetNames()));
         var vertices = new HashSet<(int, int)>();
         foreach (var feature in layer.Features)
         {
             var line = Assert.IsType<LineString>(feature.Geometry);
             Assert.InRange(line.NumPoints, 2, SequenceOverview.MaxPathPoints);
-            Assert.Equal(["username", "layer", "key", "captured_at"], feature.Attributes.GetNames());
             Assert.Equal(SequenceTiles.LayerName, feature.Attributes["layer"]);
             foreach (var c in line.Coordinates)
             {
@@ -92,7 +118,7 @@ public sealed class TileOverviewTests(OverviewArchiveServer archive) : IClassFix
             if (z <= new TileOptions().OverviewMaxZoom)
             {
                 Assert.True(bytes.Length < MaxOverviewBytes, $"tile {z}/{x}/{y} has {bytes.Length} bytes");
-                Assert.All(features, f => Assert.False(f.Attributes.Exists("keys")));
+                AssertKeysWithinBudget(features);
             }
             else
             {

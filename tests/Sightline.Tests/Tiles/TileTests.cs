@@ -92,6 +92,25 @@ public sealed class TileTests : IAsyncLifetime
         Assert.All(Read(await response.Content.ReadAsByteArrayAsync(), x, y, 15), layer => Assert.Empty(layer.Features));
     }
 
+    [Fact]
+    public async Task OverviewZoomsOfASmallArchiveCarryEveryPhotosKeyAndAngle()
+    {
+        // Spec §3.9: six properties on every feature. Within SequenceOverview.KeyBudget the overview keeps keys and cas.
+        var photos = new[] { await PhotoAsync("o1", 45.5, 9.2, Start, 10.5), await PhotoAsync("o2", 45.5002, 9.2, Start + 2000, 20),
+            await PhotoAsync("o3", 45.5004, 9.2, Start + 4000, 30.25) };
+        var keys = photos.Select(p => p.GetProperty("key").GetString()!).ToArray();
+        for (var z = 0; z <= 16; z++)
+        {
+            var (x, y) = TileOf(45.5, 9.2, z);
+            var bytes = await server.Http.GetByteArrayAsync($"/tiles/{z}/{x}/{y}.mapbox");
+            var feature = Assert.Single(Assert.Single(Read(bytes, x, y, z)).Features);
+            Assert.Equal(["username", "layer", "keys", "cas", "key", "captured_at"], feature.Attributes.GetNames());
+            Assert.Equal(keys, JsonSerializer.Deserialize<string[]>(Assert.IsType<string>(feature.Attributes["keys"]))!);
+            Assert.Equal([10.5, 20, 30.25], JsonSerializer.Deserialize<double[]>(Assert.IsType<string>(feature.Attributes["cas"]))!);
+            Assert.Equal(photos[0].GetProperty("sequence_key").GetString(), feature.Attributes["key"]);
+        }
+    }
+
     [Theory]
     [InlineData("/tiles/23/0/0.mapbox", "z")]
     [InlineData("/tiles/a/0/0.mapbox", "z")]

@@ -3,8 +3,14 @@ namespace Sightline.Search.Index;
 /// <summary>One image found by a search, with its distance from the centre of a close search.</summary>
 public readonly record struct Hit(IndexedImage Image, double Distance)
 {
-    /// <summary>Whole metres: what the answer shows and what close searches order by.</summary>
-    public long RoundedDistance => (long)Math.Round(Distance, MidpointRounding.AwayFromZero);
+    /// <summary>
+    /// The distance in tenths of a metre, rounded half away from zero: what close searches order by, and what they show
+    /// as metres (<see cref="ShownDistance"/>; the spec's example is <c>"distance":7.4</c>).
+    /// </summary>
+    public long Decimetres => (long)Math.Round(Distance * 10, MidpointRounding.AwayFromZero);
+
+    /// <summary>Metres to a tenth, as the answer writes them: <see cref="Decimetres"/> over ten, nothing finer.</summary>
+    public double ShownDistance => Decimetres / 10.0;
 }
 
 /// <summary>An order of hits; a struct, so that a heap over it compares without a delegate call or a copy of each hit.</summary>
@@ -26,12 +32,12 @@ public static class HitOrder
         }
     }
 
-    /// <summary>Nearest first in whole metres (as shown), then key.</summary>
+    /// <summary>Nearest first in tenths of a metre (as shown), then key.</summary>
     public readonly struct NearestOrder : IHitOrder
     {
         public int Compare(in Hit a, in Hit b)
         {
-            var byDistance = a.RoundedDistance.CompareTo(b.RoundedDistance);
+            var byDistance = a.Decimetres.CompareTo(b.Decimetres);
             return byDistance != 0 ? byDistance : IndexedImage.CompareKeys(a.Image, b.Image);
         }
     }
@@ -45,7 +51,7 @@ public static class HitOrder
     /// <summary>Newest capture first, then key.</summary>
     public static readonly Comparison<Hit> NewestFirst = (a, b) => default(NewestFirstOrder).Compare(a, b);
 
-    /// <summary>Nearest first in whole metres (as shown), then key.</summary>
+    /// <summary>Nearest first in tenths of a metre (as shown), then key.</summary>
     public static readonly Comparison<Hit> Nearest = (a, b) => default(NearestOrder).Compare(a, b);
 }
 
