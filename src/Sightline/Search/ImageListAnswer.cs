@@ -101,11 +101,28 @@ public sealed class ImageListAnswer(SearchPage page, ImageIndex index, bool with
             else
                 writer.WriteNull(Names.SequenceKey);
             if (withDistance)
-                writer.WriteNumber(Names.Distance, hit.ShownDistance);
+                WriteDistance(writer, hit.Decimetres);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    // Metres to a tenth: the text the serializer writes for the double decimetres / 10.0 ("7.4"; "7" for 7.0; a distance
+    // on the Earth stays far below where doubles switch to exponents), from the integer, without formatting a double.
+    private static void WriteDistance(Utf8JsonWriter writer, long decimetres)
+    {
+        if (decimetres % 10 == 0)
+        {
+            writer.WriteNumber(Names.Distance, decimetres / 10);
+            return;
+        }
+        Span<byte> text = stackalloc byte[24];
+        Utf8Formatter.TryFormat(decimetres / 10, text, out var written);
+        text[written++] = (byte)'.';
+        text[written++] = (byte)('0' + decimetres % 10);
+        writer.WritePropertyName(Names.Distance);
+        writer.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
     private static class Names
