@@ -16,8 +16,11 @@ namespace Sightline.Tiles;
 /// Spec §3.9 gives every feature six properties, <c>keys</c> and <c>cas</c> too. The chosen sequences carry them (every
 /// photo's key and angle, in order, from the drawing the street zooms share; the path stays thinned) when they hold at
 /// most <see cref="KeyBudget"/> photos in all: a small archive, or a sparse region of a large one, then answers with the
-/// same six properties at every zoom. Above that the tile falls back to the four properties, so it stays bounded: the
-/// keys and angles are about 35 bytes a photo, so the budget adds at most about 350 KB to the 190 KB of lines.
+/// same six properties at every zoom. Above that the tile falls back to the four properties, so it stays bounded: a
+/// photo's key is 25 bytes of JSON and its angle up to about 20 (a single-precision angle widened to double), so the
+/// budget adds at most about 450 KB to the 190 KB of lines, less than one dense street tile; and a tile within it builds
+/// at most that many photos' drawings, which the street zooms then reuse. 10,000 photos is a town's worth of sequences:
+/// the demo (260) and small servers are far inside it; a regional archive's country view is not, and keeps the short form.
 /// </remarks>
 public static class SequenceOverview
 {

@@ -44,6 +44,31 @@ public sealed class ImageListAnswerTests(SearchArchive archive)
         Assert.Equal(Serialized(empty, true), Written(empty, true));
     }
 
+    // Distances are metres to a tenth (spec §3.7's "distance":7.4), written from integer tenths: still nothing allocated per hit.
+    [Fact]
+    public void WritingAClosePageAllocatesNothingPerHit()
+    {
+        var centre = archive.Visible().First(i => Math.Abs(i.Lat - 52.37) < 0.03);
+        var filter = new ImageFilter { Areas = GeoBox.AroundPoint(centre.Lat, centre.Lon, 5000) };
+        var small = Search.Nearest(new CloseSearch(filter, centre.Lat, centre.Lon, 5000, 0, 2));
+        var large = Search.Nearest(new CloseSearch(filter, centre.Lat, centre.Lon, 5000, 0, 200));
+        Assert.True(large.Hits.Count > 50, $"{large.Hits.Count} hits");
+        Assert.Contains(large.Hits, h => h.Decimetres % 10 != 0);
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ContractJson.Options.Encoder, SkipValidation = true });
+        long Allocated(SearchPage page)
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            ImageListAnswer.Write(writer, page, Search.Index, withDistance: true);
+            writer.Flush();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Allocated(large); // the first write may fill lookups (usernames, sequence keys)
+        Assert.Equal(Allocated(small), Allocated(large));
+    }
+
     [Fact]
     public async Task TheServedBodyIsThatPageWithItsLength()
     {
