@@ -1,4 +1,5 @@
 using Sightline.Images;
+using Sightline.Search.Index;
 
 namespace Sightline.Sequences;
 
@@ -13,5 +14,5 @@ public sealed record Sequence(long Id, string Key, long UserId, IReadOnlyList<Im
 
     /// <summary>The length of the path through the images in order, in meters.</summary>
     public double LengthMeters =>
-        Images.Zip(Images.Skip(1), (a, b) => Geo.DistanceMeters(a.Lat, a.Lon, b.Lat, b.Lon)).Sum();
+        Images.Zip(Images.Skip(1), (a, b) => Geodesy.DistanceMeters(a.Lat, a.Lon, b.Lat, b.Lon)).Sum();
 }

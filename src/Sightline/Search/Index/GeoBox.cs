@@ -54,7 +54,7 @@ public static class Geodesy
 
     private const double Radians = Math.PI / 180;
 
-    /// <summary>Haversine distance in metres on the mean-radius sphere (as <see cref="Sequences.Geo"/>, without Math.Pow).</summary>
+    /// <summary>Haversine distance in metres on the mean-radius sphere (the one distance formula: searches, sequence gaps, statistics).</summary>
     public static double DistanceMeters(double lat1, double lon1, double lat2, double lon2) =>
         From(lat1, lon1).DistanceMeters(lat2, lon2);
 

@@ -1,6 +1,7 @@
 using Dapper;
-using Npgsql;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Sightline.Search.Index;
 using Sightline.Sequences;
 
 namespace Sightline.Storage.Postgres;
@@ -95,5 +96,5 @@ public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
 
     private bool IsClose(Neighbour neighbour, double lat, double lon, long capturedAt) =>
         Math.Abs(capturedAt - neighbour.CapturedAt) <= limits.MaxGapSeconds * 1000
-        && Geo.DistanceMeters(neighbour.Lat, neighbour.Lon, lat, lon) <= limits.MaxGapMeters;
+        && Geodesy.DistanceMeters(neighbour.Lat, neighbour.Lon, lat, lon) <= limits.MaxGapMeters;
 }

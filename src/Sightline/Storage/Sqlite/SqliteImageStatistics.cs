@@ -1,5 +1,6 @@
 using Dapper;
 using Sightline.Images;
+using Sightline.Search.Index;
 using Sightline.Sequences;
 
 namespace Sightline.Storage.Sqlite;
@@ -39,7 +40,7 @@ public sealed class SqliteImageStatistics(Database database) : IImageStatistics
         foreach (var point in points)
         {
             if (previous is { } p && p.SequenceId == point.SequenceId)
-                distance += Geo.DistanceMeters(p.Lat, p.Lon, point.Lat, point.Lon);
+                distance += Geodesy.DistanceMeters(p.Lat, p.Lon, point.Lat, point.Lon);
             previous = point;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Sightline.Search.Index;
 using Sightline.Sequences;
 using Sightline.Stats;
 
@@ -26,7 +27,7 @@ public sealed class SqliteStatsStore(Database database) : IStatsStore
         foreach (var point in points)
         {
             if (previous is { } p && p.SequenceId == point.SequenceId)
-                distance += Geo.DistanceMeters(p.Lat, p.Lon, point.Lat, point.Lon);
+                distance += Geodesy.DistanceMeters(p.Lat, p.Lon, point.Lat, point.Lon);
             previous = point;
         }
         return (images, (long)Math.Round(distance));
