@@ -21,6 +21,7 @@ export class CoveragePreview {
     this.canvas.className = 'coverage-preview';
     this.canvas.setAttribute('aria-hidden', 'true');
     this.removed = false;
+    this.anyDrawn = false;
     const width = container.clientWidth, height = container.clientHeight;
     if (!width || !height) {
       this.drawn = Promise.resolve(false);
@@ -89,9 +90,20 @@ export class CoveragePreview {
         drawn = true;
       }
       context.restore();
+      this.anyDrawn ||= drawn;
     }));
     if (drawn && !this.removed) requestAnimationFrame(() => performance.mark('sightline:preview-lines-drawn'));
     return drawn;
+  }
+
+  /**
+   * Resolves once the lines drawn so far are on screen, waiting at most `ms` for the view's tiles: the frame that shows a
+   * 2D canvas needs this thread, which evaluating MapLibre next would hold for 0.3-1 s.
+   */
+  async shown(ms) {
+    await Promise.race([this.drawn, new Promise(resolve => setTimeout(resolve, ms))]);
+    if (this.anyDrawn && !document.hidden)
+      await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
   }
 
   /** Hands over to `map`: removed once the map has drawn all its tiles (idle), or when it moves or resizes. */

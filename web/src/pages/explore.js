@@ -11,8 +11,8 @@ import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
 
 // MapLibre (1.07 MB) is a module of its own, fetched with the page (modulepreload) but evaluated only once the first
-// coverage lines are on screen (CoveragePreview) or after PREVIEW_WAIT_MS: evaluating it holds this thread for 0.3-1 s,
-// which would hold the preview's tiles and drawing as long.
+// coverage lines are on screen (CoveragePreview: all the view's tiles drawn, or those that came within PREVIEW_WAIT_MS,
+// and a frame): evaluating it holds this thread for 0.3-1 s, which would hold the preview's drawing and frame as long.
 const PREVIEW_WAIT_MS = 400;
 let maplibre;
 function loadMapLibre() {
@@ -64,7 +64,7 @@ export class ExplorePage {
     // visit starts over the whole world and moves to the newest photos: no preview there.)
     const preview = params.has('lat') && params.has('lon') && !params.get('pKey')
       ? new CoveragePreview(this.mapElement, { center: view.center, zoom: view.zoom }) : null;
-    if (preview) await Promise.race([preview.drawn, new Promise(resolve => setTimeout(resolve, PREVIEW_WAIT_MS))]);
+    if (preview) await preview.shown(PREVIEW_WAIT_MS);
     const { Map: MapLibre, NavigationControl, AttributionControl } = await loadMapLibre();
     performance.mark('sightline:map-construct');
     const map = new MapLibre({
