@@ -14,6 +14,7 @@ import { PhotoPanel } from './photo-panel.js';
 // coverage lines are on screen (CoveragePreview: all the view's tiles drawn, or those that came within PREVIEW_WAIT_MS,
 // and a frame): evaluating it holds this thread for 0.3-1 s, which would hold the preview's drawing and frame as long.
 const PREVIEW_WAIT_MS = 400;
+const PANE_WAIT_MS = 300;
 let maplibre;
 function loadMapLibre() {
   maplibre ??= import('maplibre-gl').then(module => {
@@ -158,12 +159,19 @@ export class ExplorePage {
     // The map shrinks to make room for the photo, but only once the photo is on screen: MapLibre resizes its canvas
     // and redraws the whole map at once when its container changes size, which in a software renderer delays the
     // photo's frame by as much. Until then the map keeps its size, cut off by the photo's pane.
-    if (!this.element.classList.contains('has-photo') && this.mapElement.clientWidth > 0) {
-      this.mapElement.style.width = `${this.mapElement.clientWidth}px`;
-      this.mapElement.style.height = `${this.mapElement.clientHeight}px`;
-    }
-    this.element.classList.add('has-photo');
-    await this.panel.open(key, () => {
+    // The photo's pane itself opens with the photo in it (or after PANE_WAIT_MS without): opened in the click's own task,
+    // its layout and paint joined the map's next frame, and the photo waited for one more frame.
+    const reveal = () => {
+      clearTimeout(timer);
+      if (this.photoKey !== key || this.element.classList.contains('has-photo')) return;
+      if (this.mapElement.clientWidth > 0) {
+        this.mapElement.style.width = `${this.mapElement.clientWidth}px`;
+        this.mapElement.style.height = `${this.mapElement.clientHeight}px`;
+      }
+      this.element.classList.add('has-photo');
+    };
+    const timer = setTimeout(reveal, PANE_WAIT_MS);
+    await this.panel.open(key, reveal, () => {
       this.mapElement.style.width = '';
       this.mapElement.style.height = '';
       requestAnimationFrame(() => this.map?.resize());

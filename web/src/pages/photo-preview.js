@@ -24,8 +24,11 @@ export class PhotoPreview {
     };
   }
 
-  /** Shows photo `key` as soon as its thumbnail is decoded, unless something else was asked for meanwhile. */
-  async show(key) {
+  /**
+   * Shows photo `key` as soon as its thumbnail is decoded, unless something else was asked for meanwhile;
+   * `beforeShow` is called right before, in the same task (the page shows the pane then).
+   */
+  async show(key, beforeShow = () => {}) {
     this.hide();
     this.key = key;
     performance.mark('sightline:preview-requested');
@@ -44,6 +47,7 @@ export class PhotoPreview {
       if (url) URL.revokeObjectURL(url);
       return; // the viewer reports a photo it cannot show
     }
+    beforeShow();
     this.url = url;
     this.element.src = url;
     this.element.alt = 'Photo (loading the viewer)';
