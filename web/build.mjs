@@ -55,9 +55,18 @@ const result = await build({
 const outputs = Object.keys(result.metafile.outputs).map(p => '/assets/' + basename(p));
 const script = outputs.find(p => /^\/assets\/app-.*\.js$/.test(p));
 const style = outputs.find(p => /^\/assets\/app-.*\.css$/.test(p));
+// Fetched with the page (modulepreload: fetched and compiled, not evaluated): the entry's own imports, and MapLibre's
+// module, which the app evaluates only after its first coverage lines are on screen (src/pages/explore.js).
+const [entryPath, entry] = Object.entries(result.metafile.outputs).find(([p]) => '/assets/' + basename(p) === script);
+const maplibre = Object.entries(result.metafile.outputs)
+  .find(([p, output]) => p.endsWith('.js') && Object.keys(output.inputs).some(input => input.includes('node_modules/maplibre-gl/')))?.[0];
+if (!maplibre || maplibre === entryPath) throw new Error('MapLibre is not a module of its own: the page would evaluate it before drawing anything');
+const preloads = [...entry.imports.filter(i => i.kind === 'import-statement').map(i => i.path), maplibre]
+  .map(p => '/assets/' + basename(p));
 const template = readFileSync(join(here, 'index.html'), 'utf8')
   .replace('%STYLE%', style)
   .replace('%SCRIPT%', script)
-  .replace('%WORKER%', files.worker);
+  .replace('%WORKER%', files.worker)
+  .replace('  %PRELOADS%\n', preloads.map(p => `  <link rel="modulepreload" href="${p}">\n`).join(''));
 writeFileSync(join(dist, 'index.html'), template);
 console.log(`web app built: ${script}, ${style}`);

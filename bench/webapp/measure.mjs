@@ -1,5 +1,7 @@
 // Measures the web app against a running server, in Debian's chromium (WebGL through SwiftShader, as in the tests):
-//  - navigation to the first coverage line drawn on the map (canvas pixels of the line colour, read in each frame),
+//  - navigation to the first coverage line on screen, whatever draws it: the first frame of the page's screencast (what
+//    the compositor shows) with pixels of the line colour in the map's box; and to the map's own first line (its WebGL
+//    canvas's pixels, read in each frame MapLibre draws),
 //  - a click on a line to the photo shown (a preview of the photo on screen, then the viewer's own first frame),
 //  - each broken into phases: the app's performance marks (sightline:*), the page's resource timing, and the tile
 //    requests (made by MapLibre's worker, so seen through Playwright's request events),
@@ -7,6 +9,7 @@
 //  - first load: requests, bytes on the wire (gzip) and per file.
 // Usage: node measure.mjs URL [runs] [view]   Prints one JSON object. view: a permalink path such as /?lat=..&lon=..&z=16.
 import { chromium } from 'playwright-core';
+import jpeg from 'jpeg-js';
 import { readFileSync, readdirSync } from 'node:fs';
 
 const base = new URL(process.argv[2] ?? 'http://127.0.0.1:5080');
@@ -88,6 +91,44 @@ const firstLine = `new Promise(resolve => {
   setTimeout(() => { if (!found) resolve(null); }, 60000);
 })`;
 
+// What is on screen: the page's screencast (DevTools' Page.startScreencast, JPEG frames of what the compositor drew,
+// each with its time), decoded after the run. A frame holds a line when at least LINE_PIXELS pixels inside the map's box,
+// outside the boxes of the controls over it (their buttons have the same green), have the line colour (as drawn at 0.9
+// opacity over the land colour, with room for the JPEG's error).
+const LINE_PIXELS = 20;
+async function startScreencast(context, page) {
+  const session = await context.newCDPSession(page);
+  const frames = [];
+  session.on('Page.screencastFrame', frame => {
+    frames.push({ data: frame.data, at: frame.metadata.timestamp * 1000, top: frame.metadata.offsetTop ?? 0 });
+    session.send('Page.screencastFrameAck', { sessionId: frame.sessionId }).catch(() => {});
+  });
+  await session.send('Page.startScreencast', { format: 'jpeg', quality: 90, everyNthFrame: 1 });
+  return { frames, stop: () => session.send('Page.stopScreencast').catch(() => {}) };
+}
+function firstFrameWithLine(frames, box, masks, origin) {
+  for (const frame of frames) {
+    if (frame.checked) continue;
+    frame.checked = true;
+    const image = jpeg.decode(Buffer.from(frame.data, 'base64'), { useTArray: true });
+    let count = 0;
+    for (let y = Math.max(0, Math.floor(box.top)); y < Math.min(image.height, box.bottom); y++) {
+      for (let x = Math.max(0, Math.floor(box.left)); x < Math.min(image.width, box.right); x++) {
+        if (masks.some(m => x >= m.left && x < m.right && y >= m.top && y < m.bottom)) continue;
+        const i = 4 * (y * image.width + x);
+        if (Math.abs(image.data[i] - 22) < 40 && Math.abs(image.data[i + 1] - 131) < 40 && Math.abs(image.data[i + 2] - 68) < 40 && ++count >= LINE_PIXELS)
+          return frame.at - origin;
+      }
+    }
+  }
+  return null;
+}
+const screenBoxes = `(() => {
+  const box = e => { const r = e.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom }; };
+  return { map: box(document.getElementById('map')),
+    masks: [...document.querySelectorAll('.map-tools, .maplibregl-ctrl, .topbar')].map(box) };
+})()`;
+
 // The page's own timeline: its marks, the navigation and the resources it fetched from the main thread.
 const timeline = () => ({
   origin: performance.timeOrigin,
@@ -114,12 +155,26 @@ for (let run = 0; run < runs; run++) {
       startEpoch: timing.startTime, endEpoch: timing.startTime + timing.responseEnd,
     });
   });
+  const screencast = await startScreencast(context, page);
+  // The browser's CPU is also sampled every 100 ms until the map's line, for its CPU to the line on screen (the first
+  // sample after that frame).
+  const samples = [];
+  const sampler = setInterval(() => samples.push({ at: Date.now(), cpu: cpu().browser }), 100);
   const before = cpu();
   await page.goto(new URL(view, base).href, { waitUntil: 'domcontentloaded' });
   const line = await page.evaluate(firstLine);
   if (!line) throw new Error(`run ${run}: no coverage line drawn within 60 s`);
   const atLine = cpu();
+  // The frame with the map's line reaches the screen (and the screencast) after MapLibre drew it: frames are checked
+  // as they come, for at most 10 s more.
   const loaded = await page.evaluate(timeline);
+  const boxes = await page.evaluate(screenBoxes);
+  let onScreen = null;
+  for (const until = Date.now() + 10000; onScreen === null && Date.now() < until; await new Promise(r => setTimeout(r, 50)))
+    onScreen = firstFrameWithLine(screencast.frames, boxes.map, boxes.masks, loaded.origin);
+  clearInterval(sampler);
+  await screencast.stop();
+  if (onScreen === null) throw new Error(`run ${run}: no frame of the screencast shows a line (${screencast.frames.length} frames)`);
   const pageTime = epoch => epoch - loaded.origin;
   const tiles = requests.filter(r => r.url.startsWith('/tiles/'));
   const asset = pattern => loaded.resources.filter(r => pattern.test(r.url));
@@ -135,7 +190,10 @@ for (let run = 0; run < runs; run++) {
     firstTileRequested: tiles.length ? pageTime(first(tiles, 'startEpoch')) : null,
     firstTileAnswered: tiles.length ? pageTime(first(tiles, 'endEpoch')) : null,
     coverageTileLoaded: m['coverage-tile-loaded'],
-    firstLine: line.at,
+    previewLinesDrawn: m['preview-lines-drawn'],
+    maplibreEvaluated: m['maplibre-evaluated'],
+    mapFirstLine: line.at,
+    firstLineOnScreen: onScreen,
     basemapFetched: m['basemap-fetched'],
     basemapDecoded: m['basemap-decoded'],
     settled: null,
@@ -185,11 +243,14 @@ for (let run = 0; run < runs; run++) {
     requests: afterClick.map(r => `${round(r.start - clicked)}-${round(r.end - clicked)} ${r.url}`),
   };
   results.runs.push({
-    navigationToFirstLineMs: round(line.at),
+    navigationToFirstLineMs: round(onScreen),
+    navigationToMapFirstLineMs: round(line.at),
+    screencastFrames: screencast.frames.length,
     clickToPhotoMs: round(since(photoOnScreen)),
     clickToViewerMs: round(viewerShown - clicked),
     clickToDetailsMs: round(details - clicked),
     cpuToFirstLine: cpuSince(before, atLine),
+    browserCpuMsToLineOnScreen: round((samples.find(x => x.at >= loaded.origin + onScreen)?.cpu ?? atLine.browser) - before.browser),
     cpuClickToViewer: cpuSince(clickCpu, shownCpu),
     navigation: Object.fromEntries(Object.entries(navigation).map(([k, v]) => [k, round(v)])),
     click: Object.fromEntries(Object.entries(click).map(([k, v]) => [k, Array.isArray(v) ? v : round(v)])),
@@ -217,10 +278,12 @@ const median = values => {
 const medianOf = pick => median(results.runs.map(pick));
 results.median = {
   navigationToFirstLineMs: medianOf(r => r.navigationToFirstLineMs),
+  navigationToMapFirstLineMs: medianOf(r => r.navigationToMapFirstLineMs),
   clickToPhotoMs: medianOf(r => r.clickToPhotoMs),
   clickToViewerMs: medianOf(r => r.clickToViewerMs),
   clickToDetailsMs: medianOf(r => r.clickToDetailsMs),
   browserCpuMsToFirstLine: medianOf(r => r.cpuToFirstLine.browserCpuMs),
+  browserCpuMsToLineOnScreen: medianOf(r => r.browserCpuMsToLineOnScreen),
   browserCpuMsClickToViewer: medianOf(r => r.cpuClickToViewer.browserCpuMs),
   serverCpuMsToFirstLine: serverPid ? medianOf(r => r.cpuToFirstLine.serverCpuMs) : undefined,
   navigation: Object.fromEntries(Object.keys(results.runs[0].navigation).map(k => [k, medianOf(r => r.navigation[k])])),

@@ -35,6 +35,62 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     }
 
     [Fact]
+    public async Task ThePreviewsLinesAreWhereTheMapDrawsThemAndTheMapReplacesIt()
+    {
+        // Zoom 15: lines only (from zoom 16 on the map also draws each photo as a point over its line).
+        var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        // The preview's canvas, kept once the page adds it (the page removes it once the map has drawn).
+        await page.AddInitScriptAsync("""
+            new MutationObserver((_, observer) => {
+              const canvas = document.querySelector('canvas.coverage-preview');
+              if (canvas) { window.__preview = canvas; observer.disconnect(); }
+            }).observe(document, { childList: true, subtree: true });
+            """);
+        await page.GotoAsync(app.Url("/?lat=51.05440&lon=3.72090&z=15"));
+        await page.WaitForFunctionAsync("() => performance.getEntriesByName('sightline:preview-lines-drawn').length > 0");
+        await MapPixels.WaitForMapAsync(page);
+        await page.WaitForFunctionAsync("() => !document.querySelector('.coverage-preview')", null, new() { PollingInterval = 100 });
+
+        // The preview's line pixels (opaque enough to be a line's core) against the map's, both in CSS pixels of the
+        // map's box: nearly every one of either set has one of the other within a pixel.
+        var overlap = await page.EvaluateAsync<JsonElement>("""
+            () => {
+              const read = (canvas, width, height) => {
+                const copy = document.createElement('canvas');
+                copy.width = width; copy.height = height;
+                const context = copy.getContext('2d');
+                context.drawImage(canvas, 0, 0, width, height);
+                const data = context.getImageData(0, 0, width, height).data;
+                const set = new Set();
+                for (let i = 0; i < data.length; i += 4)
+                  if (data[i + 3] > 200 && Math.abs(data[i] - 10) < 28 && Math.abs(data[i + 1] - 125) < 28 && Math.abs(data[i + 2] - 59) < 28) set.add(i / 4);
+                return set;
+              };
+              const map = window.sightlineMap.getCanvas();
+              const width = map.clientWidth, height = map.clientHeight;
+              const preview = read(window.__preview, width, height), drawn = read(map, width, height);
+              const near = (set, other) => {
+                let found = 0;
+                for (const p of set) {
+                  const x = p % width, y = Math.floor(p / width);
+                  let hit = false;
+                  for (let dy = -1; dy <= 1 && !hit; dy++) for (let dx = -1; dx <= 1 && !hit; dx++) hit = other.has((y + dy) * width + x + dx);
+                  if (hit) found++;
+                }
+                return set.size ? found / set.size : 0;
+              };
+              return { preview: preview.size, map: drawn.size, previewOnMap: near(preview, drawn), mapOnPreview: near(drawn, preview),
+                sameSize: parseFloat(window.__preview.style.width) === width && parseFloat(window.__preview.style.height) === height };
+            }
+            """);
+        Assert.True(overlap.GetProperty("sameSize").GetBoolean(), $"the preview and the map differ in size: {overlap}");
+        Assert.True(overlap.GetProperty("preview").GetInt32() > 200, $"too few line pixels in the preview: {overlap}");
+        Assert.True(overlap.GetProperty("previewOnMap").GetDouble() > 0.95, $"the preview's lines are not where the map draws them: {overlap}");
+        Assert.True(overlap.GetProperty("mapOnPreview").GetDouble() > 0.95, $"the map draws lines the preview did not: {overlap}");
+    }
+
+    [Fact]
     public async Task ClickingALineOpensItsPhoto()
     {
         var page = await app.OpenAsync(GhentView);
@@ -42,10 +98,20 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         var line = await MapPixels.ReadAsync(page);
         Assert.True(line.Count > 0, "no coverage line to click");
 
+        var searches = new List<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/v2/search/im/s/", StringComparison.Ordinal)) searches.Add(request.Url); };
+        var clickedAt = await page.EvaluateAsync<JsonElement>(
+            $"() => {{ const r = window.sightlineMap.getCanvas().getBoundingClientRect(); return window.sightlineMap.unproject([{line.X.ToString(System.Globalization.CultureInfo.InvariantCulture)} - r.left, {line.Y.ToString(System.Globalization.CultureInfo.InvariantCulture)} - r.top]); }}");
         await page.Mouse.ClickAsync((float)line.X, (float)line.Y);
         var key = await ShownPhotoAsync(page);
         var image = await app.ImageAsync(key);
         Assert.Equal(key, image.GetProperty("key").GetString());
+        // The photo came from the tile's line (its photos' keys, one point each), with no search: the one the server's
+        // search names as the sequence's nearest to the click.
+        Assert.Empty(searches);
+        var nearest = await app.Server.Http.GetFromJsonAsync<JsonElement>(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"/v2/search/im/s/{image.GetProperty("sequence_key").GetString()}?client_id={app.DemoClientId}&lat={clickedAt.GetProperty("lat").GetDouble()}&lon={clickedAt.GetProperty("lng").GetDouble()}"));
+        Assert.Equal(nearest.GetProperty("key").GetString(), key);
         await page.WaitForFunctionAsync($"() => location.search.includes('pKey={key}')");
         await page.WaitForSelectorAsync("#photo-details .photo-title");
         Assert.Contains("demo", await page.InnerTextAsync("#photo-details .photo-title"));

@@ -5,8 +5,13 @@ import { api } from '../api.js';
 export const LINE_LAYER = 'coverage-lines';
 export const POINT_LAYER = 'coverage-points';
 export const POINT_ZOOM = 16;
-const SOURCE_LAYER = 'mapillary-sequences';
-const LINE_COLOR = '#0a7d3b';
+export const SOURCE_LAYER = 'mapillary-sequences';
+export const TILE_MAX_ZOOM = 14;
+export const LINE_COLOR = '#0a7d3b';
+export const LINE_OPACITY = 0.9;
+// The line's width in pixels: [zoom, width] stops, interpolated exponentially (base 1.5) between them.
+const LINE_WIDTH_BASE = 1.5;
+const LINE_WIDTH_STOPS = [[2, 2], [12, 3], [18, 6]];
 const SELECTED = '#d9480f';
 
 /** The coverage's sources, for a style: the server's vector tiles, the photo points, the open photo's marker. */
@@ -14,9 +19,9 @@ export function coverageSources() {
   return {
     coverage: {
       type: 'vector',
-      tiles: [`${location.origin}/tiles/{z}/{x}/{y}.mapbox`],
+      tiles: [tileUrl('{z}', '{x}', '{y}')],
       minzoom: 0,
-      maxzoom: 14,
+      maxzoom: TILE_MAX_ZOOM,
       attribution: 'Photos © their authors, CC BY-SA 4.0',
     },
     points: { type: 'geojson', data: empty() },
@@ -32,8 +37,8 @@ export function coverageLayers() {
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: {
         'line-color': LINE_COLOR,
-        'line-width': ['interpolate', ['exponential', 1.5], ['zoom'], 2, 2, 12, 3, 18, 6],
-        'line-opacity': 0.9,
+        'line-width': ['interpolate', ['exponential', LINE_WIDTH_BASE], ['zoom'], ...LINE_WIDTH_STOPS.flat()],
+        'line-opacity': LINE_OPACITY,
       },
     },
     {
@@ -52,6 +57,24 @@ export function coverageLayers() {
   ];
 }
 
+/** The address of a coverage tile (MapLibre fills in the template's {z}/{x}/{y}; the preview asks for the same URLs). */
+export function tileUrl(z, x, y) {
+  return `${location.origin}/tiles/${z}/${x}/${y}.mapbox`;
+}
+
+/** The lines' width at `zoom`, as MapLibre evaluates the layer's exponential interpolation (for the preview). */
+export function lineWidthAt(zoom) {
+  const stops = LINE_WIDTH_STOPS;
+  if (zoom <= stops[0][0]) return stops[0][1];
+  for (let i = 1; i < stops.length; i++) {
+    const [z1, w1] = stops[i], [z0, w0] = stops[i - 1];
+    if (zoom > z1) continue;
+    const t = (LINE_WIDTH_BASE ** (zoom - z0) - 1) / (LINE_WIDTH_BASE ** (z1 - z0) - 1);
+    return w0 + t * (w1 - w0);
+  }
+  return stops[stops.length - 1][1];
+}
+
 /** Adds the coverage to a map whose style came without it (a configured basemap style, once loaded). */
 export function addCoverage(map) {
   if (map.getSource('coverage')) return;
@@ -67,6 +90,35 @@ export function markFirstCoverageTile(map) {
     map.off('sourcedata', tileLoaded);
   };
   map.on('sourcedata', tileLoaded);
+}
+
+const lines = new Map(); // sequence key -> its photos' keys and tile positions, for nearestPhoto (a few recent ones)
+
+/**
+ * The key of the photo of a line (a feature of LINE_LAYER, as a click or a hover finds it) nearest to `lngLat`, from the
+ * tile alone: the tile's line has one point per photo, in order, and carries their keys. Null when it cannot tell (an
+ * overview tile carries no keys; photos closer together than a tile unit share a point): the server's search answers
+ * then.
+ */
+export function nearestPhoto(feature, lngLat) {
+  const sequence = feature.properties.key;
+  let line = lines.get(sequence);
+  if (!line) {
+    if (typeof feature.properties.keys !== 'string' || feature.geometry.type !== 'LineString') return null;
+    line = { keys: JSON.parse(feature.properties.keys), points: feature.geometry.coordinates };
+    if (lines.size > 20) lines.clear();
+    lines.set(sequence, line);
+  }
+  if (line.keys.length !== line.points.length) return null;
+  // Nearest in Web Mercator (planar, as on screen): x is longitude, y is the Mercator ordinate.
+  const y = lat => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * 180 / Math.PI;
+  const clickY = y(lngLat.lat);
+  let best = -1, bestDistance = Infinity;
+  line.points.forEach(([lon, lat], i) => {
+    const distance = (lon - lngLat.lng) ** 2 + (y(lat) - clickY) ** 2;
+    if (distance < bestDistance) { best = i; bestDistance = distance; }
+  });
+  return best >= 0 ? line.keys[best] : null;
 }
 
 /** Colours points by compass angle (a hue wheel) or by age (recent green to old grey). */

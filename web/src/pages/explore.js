@@ -1,19 +1,32 @@
 // Explore: the coverage map, place search, filters, and the photo viewer with its details; the address bar keeps a
 // permalink (/?lat=..&lon=..&z=..&pKey=..) that reopens the same view.
-import { Map as MapLibre, NavigationControl, AttributionControl, setWorkerUrl, prewarm } from 'maplibre-gl';
 import { files } from '../config.js';
 import { h, mount, toast } from '../ui.js';
 import { api } from '../api.js';
 import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
-import { addCoverage, markFirstCoverageTile, lineFilter, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
+import { addCoverage, markFirstCoverageTile, lineFilter, nearestPhoto, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
+import { CoveragePreview } from '../map/coverage-preview.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
 
-setWorkerUrl(files.worker);
-// MapLibre's worker boots (compiles its 0.5 MB module) while this thread builds the page and sets up WebGL, rather
-// than after the map is constructed: the first tile is asked for by that worker.
-prewarm();
+// MapLibre (1.07 MB) is a module of its own, fetched with the page (modulepreload) but evaluated only once the first
+// coverage lines are on screen (CoveragePreview: all the view's tiles drawn, or those that came within PREVIEW_WAIT_MS,
+// and a frame): evaluating it holds this thread for 0.3-1 s, which would hold the preview's drawing and frame as long.
+const PREVIEW_WAIT_MS = 400;
+const PANE_WAIT_MS = 300;
+let maplibre;
+function loadMapLibre() {
+  maplibre ??= import('maplibre-gl').then(module => {
+    module.setWorkerUrl(files.worker);
+    // MapLibre's worker boots (compiles its 0.5 MB module) while this thread sets up WebGL, rather than after the map
+    // is constructed: the first tile is asked for by that worker.
+    module.prewarm();
+    performance.mark('sightline:maplibre-evaluated');
+    return module;
+  });
+  return maplibre;
+}
 
 const DEFAULT_VIEW = { lat: 20, lon: 0, z: 1.6 };
 
@@ -34,18 +47,26 @@ export class ExplorePage {
 
   /** Called each time the route shows this page. */
   show(params) {
-    if (!this.map) this.createMap(params);
+    if (!this.mapCreated) this.mapCreated = this.createMap(params);
     else {
-      if (params.has('lat') && params.has('lon')) this.map.jumpTo(viewOf(params));
-      requestAnimationFrame(() => this.map.resize());
+      this.mapCreated.then(() => {
+        if (params.has('lat') && params.has('lon')) this.map.jumpTo(viewOf(params));
+        requestAnimationFrame(() => this.map.resize());
+      });
     }
     const key = params.get('pKey');
     if (key && key !== this.photoKey) this.openPhoto(key, { fly: !params.has('lat') });
     if (!key && this.photoKey) this.closePhoto();
   }
 
-  createMap(params) {
+  async createMap(params) {
     const view = viewOf(params);
+    // A permalink's view is known now: its lines go on screen from the tiles before MapLibre is even evaluated. (A first
+    // visit starts over the whole world and moves to the newest photos: no preview there.)
+    const preview = params.has('lat') && params.has('lon') && !params.get('pKey')
+      ? new CoveragePreview(this.mapElement, { center: view.center, zoom: view.zoom }) : null;
+    if (preview) await preview.shown(PREVIEW_WAIT_MS);
+    const { Map: MapLibre, NavigationControl, AttributionControl } = await loadMapLibre();
     performance.mark('sightline:map-construct');
     const map = new MapLibre({
       container: this.mapElement,
@@ -60,6 +81,7 @@ export class ExplorePage {
     });
     performance.mark('sightline:map-constructed');
     markFirstCoverageTile(map);
+    preview?.handOver(map);
     this.map = map;
     window.sightlineMap = map; // for the end-to-end tests and the bench: the map's state, read only
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
@@ -86,6 +108,11 @@ export class ExplorePage {
       map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
     }
+    // A pointer over a line fetches the preview of the photo it would open, so a click finds it loaded.
+    map.on('mousemove', LINE_LAYER, event => {
+      const key = event.features?.[0] && nearestPhoto(event.features[0], event.lngLat);
+      if (key) this.panel.preview.prefetch(key);
+    });
     map.on('click', event => this.clicked(event));
   }
 
@@ -100,7 +127,7 @@ export class ExplorePage {
     }
   }
 
-  /** A click on a point opens it; on a line, the photo of that sequence nearest the click. */
+  /** A click on a point opens it; on a line, the photo of that sequence nearest the click (from the tile, else the server's search). */
   async clicked(event) {
     performance.mark('sightline:click');
     const box = [[event.point.x - 6, event.point.y - 6], [event.point.x + 6, event.point.y + 6]];
@@ -109,6 +136,11 @@ export class ExplorePage {
     if (!feature) return;
     if (feature.layer.id === POINT_LAYER) {
       this.openPhoto(feature.properties.key);
+      return;
+    }
+    const key = nearestPhoto(feature, event.lngLat);
+    if (key) {
+      this.openPhoto(key);
       return;
     }
     try {
@@ -127,12 +159,19 @@ export class ExplorePage {
     // The map shrinks to make room for the photo, but only once the photo is on screen: MapLibre resizes its canvas
     // and redraws the whole map at once when its container changes size, which in a software renderer delays the
     // photo's frame by as much. Until then the map keeps its size, cut off by the photo's pane.
-    if (!this.element.classList.contains('has-photo') && this.mapElement.clientWidth > 0) {
-      this.mapElement.style.width = `${this.mapElement.clientWidth}px`;
-      this.mapElement.style.height = `${this.mapElement.clientHeight}px`;
-    }
-    this.element.classList.add('has-photo');
-    await this.panel.open(key, () => {
+    // The photo's pane itself opens with the photo in it (or after PANE_WAIT_MS without): opened in the click's own task,
+    // its layout and paint joined the map's next frame, and the photo waited for one more frame.
+    const reveal = () => {
+      clearTimeout(timer);
+      if (this.photoKey !== key || this.element.classList.contains('has-photo')) return;
+      if (this.mapElement.clientWidth > 0) {
+        this.mapElement.style.width = `${this.mapElement.clientWidth}px`;
+        this.mapElement.style.height = `${this.mapElement.clientHeight}px`;
+      }
+      this.element.classList.add('has-photo');
+    };
+    const timer = setTimeout(reveal, PANE_WAIT_MS);
+    await this.panel.open(key, reveal, () => {
       this.mapElement.style.width = '';
       this.mapElement.style.height = '';
       requestAnimationFrame(() => this.map?.resize());
@@ -152,11 +191,14 @@ export class ExplorePage {
     this.photoKey = image.key;
     this.position = { lng: image.lon, lat: image.lat };
     this.lastBearing = image.ca;
-    if (this.map) {
+    // The map may still be on its way (MapLibre is loaded after the page): it follows the photo once it is there.
+    this.mapCreated?.then(() => {
+      if (this.photoKey !== image.key) return;
       showCurrent(this.map, this.position, image.ca);
       if (this.fly || this.map.getZoom() < 12 || !this.map.getBounds().contains([image.lon, image.lat])) this.map.easeTo({ center: [image.lon, image.lat], zoom: Math.max(this.map.getZoom(), 17) });
       this.fly = false;
-    }
+      this.writePermalink();
+    });
     this.writePermalink();
   }
 

@@ -65,14 +65,18 @@ export class PhotoPanel {
     }
   }
 
-  /** Opens photo `key`: its preview first, then (`afterPreview` called) the viewer. */
-  async open(key, afterPreview = () => {}) {
+  /**
+   * Opens photo `key`: its preview first (`reveal` called right before it is put on the page, or once it failed, to
+   * show this pane), then (`afterPreview` called) the viewer.
+   */
+  async open(key, reveal = () => {}, afterPreview = () => {}) {
     this.status.textContent = 'Loading photo…';
-    const previewed = this.preview.show(key);
+    const previewed = this.preview.show(key, reveal);
     // The photo comes first, and a frame to show it in: the viewer would hold this thread and the GPU process for a
     // second or more (evaluating its code, creating its WebGL context, decoding and uploading a 2048 px texture,
     // compiling its shaders), and in a software renderer that delays the preview's frame as much.
     await previewed;
+    reveal();
     await nextFrame();
     afterPreview();
     await this.ensureViewer();

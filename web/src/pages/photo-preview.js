@@ -14,16 +14,31 @@ export class PhotoPreview {
     this.url = null;
   }
 
-  /** Shows photo `key` as soon as its thumbnail is decoded, unless something else was asked for meanwhile. */
-  async show(key) {
+  /** Starts fetching photo `key`'s thumbnail (the pointer is over it), for a show that may follow. */
+  prefetch(key) {
+    if (this.fetched?.key === key) return;
+    const token = authHeaders().authorization;
+    this.fetched = {
+      key, token,
+      blob: fetch(thumbUrl(key, PREVIEW_SIZE), { headers: authHeaders() }).then(response => (response.ok ? response.blob() : null)).catch(() => null),
+    };
+  }
+
+  /**
+   * Shows photo `key` as soon as its thumbnail is decoded, unless something else was asked for meanwhile;
+   * `beforeShow` is called right before, in the same task (the page shows the pane then).
+   */
+  async show(key, beforeShow = () => {}) {
     this.hide();
     this.key = key;
     performance.mark('sightline:preview-requested');
+    if (this.fetched?.key !== key || this.fetched.token !== authHeaders().authorization) this.prefetch(key);
+    const fetched = this.fetched;
     let url;
     try {
-      const response = await fetch(thumbUrl(key, PREVIEW_SIZE), { headers: authHeaders() });
-      if (!response.ok || this.key !== key) return;
-      url = URL.createObjectURL(await response.blob());
+      const blob = await fetched.blob;
+      if (!blob || this.key !== key) return;
+      url = URL.createObjectURL(blob);
       const image = new Image();
       image.src = url;
       await image.decode(); // decoded off the page's thread, so swapping it in below shows it in the next frame
@@ -32,6 +47,7 @@ export class PhotoPreview {
       if (url) URL.revokeObjectURL(url);
       return; // the viewer reports a photo it cannot show
     }
+    beforeShow();
     this.url = url;
     this.element.src = url;
     this.element.alt = 'Photo (loading the viewer)';

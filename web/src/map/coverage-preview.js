@@ -1,0 +1,132 @@
+// The first coverage lines before the map can draw them. MapLibre takes seconds to get going where WebGL is slow
+// (evaluating its 1 MB of code, its WebGL context, its worker, its shaders), so the page asks for the tiles of the
+// initial view itself, as soon as its small first script runs, and draws their lines in a 2D canvas beneath the map's:
+// the same tiles (the zoom MapLibre covers the view with, the same URLs, which MapLibre's worker then finds in the HTTP
+// cache), the same projection, colour, opacity, width, round caps and joins, each tile clipped to its square as the map
+// clips it. The map's own lines land on top of these; the preview is removed once the map has drawn every tile in view,
+// or as soon as the map moves.
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { LINE_COLOR, LINE_OPACITY, SOURCE_LAYER, TILE_MAX_ZOOM, lineWidthAt, tileUrl } from './coverage.js';
+
+const TILE_SIZE = 512; // a vector source's tile size, in pixels at its own zoom
+
+export class CoveragePreview {
+  /**
+   * Starts drawing the view (`center` [lon, lat], `zoom`) into a canvas laid over `container`'s top left corner,
+   * beneath what the container holds later (the map's canvas).
+   */
+  constructor(container, { center, zoom }) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'coverage-preview';
+    this.canvas.setAttribute('aria-hidden', 'true');
+    this.removed = false;
+    this.anyDrawn = false;
+    const width = container.clientWidth, height = container.clientHeight;
+    if (!width || !height) {
+      this.drawn = Promise.resolve(false);
+      return;
+    }
+    container.prepend(this.canvas);
+    this.drawn = this.draw(width, height, center, zoom).catch(error => {
+      console.warn('coverage preview', error);
+      return false;
+    });
+  }
+
+  /** Fetches the view's tiles and draws their lines; resolves true once something was drawn. */
+  async draw(width, height, [lon, lat], zoom) {
+    const ratio = window.devicePixelRatio || 1;
+    const tileZoom = Math.min(TILE_MAX_ZOOM, Math.max(0, Math.floor(zoom)));
+    const tiles = 2 ** tileZoom;
+    const tileSpan = TILE_SIZE * 2 ** (zoom - tileZoom); // a tile's size on screen, in CSS pixels
+    // The view's top left corner in the world's pixels at this zoom (Web Mercator), as MapLibre centres its camera.
+    const world = tiles * tileSpan;
+    const left = mercatorX(lon) * world - width / 2;
+    const top = mercatorY(lat) * world - height / 2;
+    const fetches = [];
+    for (let y = Math.max(0, Math.floor(top / tileSpan)); y <= Math.min(tiles - 1, Math.floor((top + height) / tileSpan)); y++) {
+      for (let x = Math.floor(left / tileSpan); x <= Math.floor((left + width) / tileSpan); x++) {
+        const wrapped = ((x % tiles) + tiles) % tiles;
+        fetches.push(fetch(tileUrl(tileZoom, wrapped, y), { priority: 'high' })
+          .then(response => (response.ok ? response.arrayBuffer() : null))
+          .then(bytes => ({ x, y, bytes })));
+      }
+    }
+    this.canvas.width = Math.round(width * ratio);
+    this.canvas.height = Math.round(height * ratio);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    const context = this.canvas.getContext('2d');
+    context.scale(ratio, ratio);
+    context.strokeStyle = LINE_COLOR;
+    context.globalAlpha = LINE_OPACITY;
+    context.lineWidth = lineWidthAt(zoom);
+    context.lineCap = 'round';
+    context.lineJoin = 'round';
+    let drawn = false;
+    // Each tile is drawn as it arrives.
+    await Promise.all(fetches.map(async pending => {
+      const { x, y, bytes } = await pending;
+      if (!bytes || this.removed) return;
+      const layer = new VectorTile(new PbfReader(bytes)).layers[SOURCE_LAYER];
+      if (!layer) return;
+      const originX = x * tileSpan - left, originY = y * tileSpan - top, scale = tileSpan / layer.extent;
+      context.save();
+      context.beginPath();
+      context.rect(originX, originY, tileSpan, tileSpan);
+      context.clip();
+      for (let i = 0; i < layer.length; i++) {
+        const feature = layer.feature(i);
+        if (feature.type !== 2) continue; // lines only
+        context.beginPath();
+        for (const line of feature.loadGeometry()) {
+          line.forEach((point, j) => {
+            const px = originX + point.x * scale, py = originY + point.y * scale;
+            if (j === 0) context.moveTo(px, py); else context.lineTo(px, py);
+          });
+        }
+        context.stroke();
+        drawn = true;
+      }
+      context.restore();
+      this.anyDrawn ||= drawn;
+    }));
+    if (drawn && !this.removed) requestAnimationFrame(() => performance.mark('sightline:preview-lines-drawn'));
+    return drawn;
+  }
+
+  /**
+   * Resolves once the lines drawn so far are on screen, waiting at most `ms` for the view's tiles: the frame that shows a
+   * 2D canvas needs this thread, which evaluating MapLibre next would hold for 0.3-1 s.
+   */
+  async shown(ms) {
+    await Promise.race([this.drawn, new Promise(resolve => setTimeout(resolve, ms))]);
+    if (this.anyDrawn && !document.hidden)
+      await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  }
+
+  /** Hands over to `map`: removed once the map has drawn all its tiles (idle), or when it moves or resizes. */
+  handOver(map) {
+    const remove = () => {
+      map.off('movestart', remove);
+      this.remove();
+    };
+    map.on('movestart', remove);
+    map.once('resize', remove);
+    map.once('idle', remove);
+  }
+
+  remove() {
+    this.removed = true;
+    this.canvas.remove();
+  }
+}
+
+function mercatorX(lon) {
+  return (180 + lon) / 360;
+}
+
+function mercatorY(lat) {
+  return (180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))) / 360;
+}
