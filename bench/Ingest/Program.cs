@@ -22,6 +22,9 @@ if (args is ["detection", ..])
     DetectionWidths.Run(Path.Combine(AppContext.BaseDirectory, "Data"), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20, args.Length > 2 ? args[2..] : []);
     return;
 }
+// libvips' own defaults (threads per pipeline, operation cache), read before a server changes them for its photos: the bare
+// reference runs with these, as a program of its own would.
+var vipsDefaults = (Threads: NetVips.NetVips.Concurrency, CacheMax: Cache.Max);
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40;
 var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var parallel = Environment.ProcessorCount;
@@ -43,7 +46,7 @@ try
         ("sightline ingest, PostgreSQL + S3", async round => await RunOnBackendsAsync(backends.Pg, backends.S3, files, Path.Combine(work, $"data-backends-{round}"), parallel)),
     } : new (string Name, Func<int, Task<double?>> Run)[]
     {
-        (Bare, round => Task.FromResult<double?>(RunBareNetVips(files, Path.Combine(work, $"netvips-{round}"), parallel))),
+        (Bare, round => Task.FromResult<double?>(RunBareNetVips(files, Path.Combine(work, $"netvips-{round}"), parallel, vipsDefaults))),
         (VipsThumbnail, round => Task.FromResult(RunVipsThumbnail(files, Path.Combine(work, $"vipsthumbnail-{round}"), parallel))),
         ("sightline ingest, detection off", async round => await RunSightlineAsync(files, Path.Combine(work, $"data-off-{round}"), parallel, detect: false)),
         ("sightline ingest, detection on", async round => await RunSightlineAsync(files, Path.Combine(work, $"data-on-{round}"), parallel, detect: true)),
@@ -123,9 +126,46 @@ static double CpuSeconds()
 }
 
 // The reference the goal is measured against: what the pixel work needs at the least, in process, with NetVips.
-static double RunBareNetVips(string[] files, string output, int parallel)
+// It runs as a program of its own would: with libvips' default threads and cache (a server that ran before in this
+// process set its own) and at the process's priority (the server lowers the libvips threads it starts, and libvips keeps
+// them in a pool for whoever comes next).
+static double RunBareNetVips(string[] files, string output, int parallel, (int Threads, int CacheMax) vipsDefaults)
 {
     Directory.CreateDirectory(output);
+    var server = (Threads: NetVips.NetVips.Concurrency, CacheMax: Cache.Max);
+    (NetVips.NetVips.Concurrency, Cache.Max) = vipsDefaults;
+    RestorePriorityOfVipsThreads();
+    try
+    {
+        return RunBare(files, output, parallel);
+    }
+    finally
+    {
+        (NetVips.NetVips.Concurrency, Cache.Max) = server;
+    }
+}
+
+static void RestorePriorityOfVipsThreads()
+{
+    var stat = File.ReadAllText("/proc/self/stat");
+    var nice = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture);
+    foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+    {
+        try
+        {
+            if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == "libvips worker")
+                if (Native.SetPriority(0 /* PRIO_PROCESS: one thread on Linux */, int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), nice) != 0)
+                    Console.WriteLine("  warning: a libvips thread's priority could not be restored (not root?): the bare reference runs partly lowered");
+        }
+        catch (IOException)
+        {
+            // the thread ended meanwhile
+        }
+    }
+}
+
+static double RunBare(string[] files, string output, int parallel)
+{
     var clock = Stopwatch.StartNew();
     Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, file =>
     {
@@ -276,6 +316,12 @@ static async Task<double?> RunSightlineAsync(string[] files, string data, int pa
     if (embedded)
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     return total;
+}
+
+static class Native
+{
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "setpriority")]
+    public static extern int SetPriority(int which, int who, int priority);
 }
 
 partial class Program
