@@ -54,7 +54,10 @@ public sealed class Derivatives(IBlobStore blobs, PhotoThreads threads, ILogger<
             return elapsed;
         }
         var largest = ImageFiles.ThumbnailWidths.Max();
-        using var loaded = Vips.ThumbnailStream(source, largest, height: Unbounded, size: Enums.Size.Down,
+        // libvips reads its source a few KB at a time, each a call back into .NET and, on an unbuffered file, a system
+        // call: read ahead in 64 KB. Not disposed here: the caller owns the source.
+        var buffered = new BufferedStream(source, 1 << 16);
+        using var loaded = Vips.ThumbnailStream(buffered, largest, height: Unbounded, size: Enums.Size.Down,
             failOn: Enums.FailOn.Truncated);
         using var upright = loaded.CopyMemory();
         var decode = Lap();

@@ -34,6 +34,8 @@ public sealed class PhotoThreads : IDisposable
         // Relative to the process: a server started under nice(1) keeps photos below its requests all the same.
         lowerBy = Math.Clamp(options.Value.Nice, 0, 39);
         nice = Math.Min(19, ProcessNice() + lowerBy);
+        // libvips' threads per pipeline: a process-wide setting, made here where the photo threads are sized.
+        NetVips.NetVips.Concurrency = options.Value.VipsThreadsPerPhoto(Environment.ProcessorCount);
         for (var i = 0; i < Math.Max(1, options.Value.Workers); i++)
             new Thread(Run) { IsBackground = true, Name = ThreadName }.Start();
         new Thread(HandOff) { IsBackground = true, Name = "sightline-done" }.Start();

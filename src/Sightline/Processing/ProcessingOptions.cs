@@ -13,6 +13,18 @@ public sealed class ProcessingOptions
     /// </summary>
     public int Nice { get; set; } = 10;
 
+    /// <summary>
+    /// Threads libvips runs each photo's pipeline with (decode, resize, encode); 0, the default, shares the cores among the
+    /// workers: the cores divided by <see cref="Workers"/>, at least 1. The workers already keep every core busy with a photo
+    /// each, so more threads per photo only add hand-offs between them and, at a lowered priority on a shared machine,
+    /// preemptions (issue 14, bench/README.md "Ingest"). A lone photo then takes longer on an idle server; a burst does not.
+    /// </summary>
+    public int VipsThreads { get; set; }
+
+    /// <summary>The threads per photo pipeline <see cref="VipsThreads"/> asks for, with 0 resolved.</summary>
+    public int VipsThreadsPerPhoto(int cores) =>
+        VipsThreads > 0 ? VipsThreads : Math.Max(1, cores / Math.Max(1, Workers));
+
     /// <summary>How often an idle worker looks at the queue when nobody woke it.</summary>
     public double IdlePollSeconds { get; set; } = 2;
 
