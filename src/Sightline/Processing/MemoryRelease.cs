@@ -7,8 +7,9 @@ namespace Sightline.Processing;
 /// Gives memory back to the system once a burst of processing is over. Decoding photos leaves two kinds of memory behind
 /// that nothing else returns while the server idles: the large pixel and JPEG arrays on the managed large-object heap
 /// (garbage, but no allocation comes to trigger the collection that would free them), and the native heap glibc's malloc
-/// keeps in its per-thread arenas after libvips and OpenCV freed their buffers. One aggressive collection and one
-/// <c>malloc_trim</c> release both.
+/// keeps in its arenas after libvips and OpenCV freed their buffers. One aggressive collection and one
+/// <c>malloc_trim</c> release both; the latter reaches all of the native heap because the server runs on one arena
+/// (<see cref="LimitArenas"/>).
 /// </summary>
 public static partial class MemoryRelease
 {
@@ -53,18 +54,27 @@ public static partial class MemoryRelease
     }
 
     /// <summary>
-    /// Limits glibc's malloc to <see cref="Arenas"/> arenas, unless <c>MALLOC_ARENA_MAX</c> says otherwise; called first
-    /// thing in the process, before the runtime's and the server's threads allocate. Left alone, glibc gives each thread
-    /// that allocates an arena of its own, up to eight per core, and what a burst of photos (libvips, OpenCV) leaves
-    /// scattered across them stays resident after it: bench/memory measured 102 MiB anonymous after the demo against
-    /// 27 after a restart, and 50 with two arenas, at no cost to the processing's CPU time.
+    /// Gives the server one glibc malloc arena, called first thing in the process. With several, what a burst of photos
+    /// leaves at the top of each thread arena stays resident after it: <c>malloc_trim</c> returns the free blocks inside
+    /// every arena, but trims the top of the main heap only, and glibc keeps up to twice its raised mmap threshold (up to
+    /// 64 MiB) at each other arena's top (issue 14: 9 arenas, 10 MiB in use, 30 MiB more resident than a fresh start).
+    /// With one arena, <see cref="AfterBurst"/> returns all of it. glibc takes the arena limit for every thread only from
+    /// the environment before the process starts: by <c>Main</c> the runtime's own threads have created eight arenas
+    /// already, and <c>mallopt</c> only stops more. So <c>serve</c>, started without <c>MALLOC_ARENA_MAX</c>, executes
+    /// itself again with <c>MALLOC_ARENA_MAX=1</c> (the same process, arguments, environment otherwise and open files;
+    /// the runtime starts twice: about 0.6 s more CPU once per start, 5.3 against 4.6 s to the first answer, 3 starts each
+    /// under a load average of 27-39). An operator's own <c>MALLOC_ARENA_MAX</c> is left alone;
+    /// other commands are short-lived and get <see cref="Arenas"/> through <c>mallopt</c>, as does a server whose restart
+    /// failed.
     /// </summary>
-    public static void LimitArenas()
+    public static void LimitArenas(string[] args)
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { Length: > 0 })
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(ArenaVariable) is { Length: > 0 })
             return;
         try
         {
+            if (args is ["serve", ..] && IsGlibc())
+                RestartWithOneArena(); // returns only when the restart failed
             MallOpt(ArenaMax, Arenas);
         }
         catch (Exception error) when (error is EntryPointNotFoundException or DllNotFoundException)
@@ -75,7 +85,85 @@ public static partial class MemoryRelease
 
     public const int Arenas = 2;
 
+    public const string ArenaVariable = "MALLOC_ARENA_MAX";
+
     private const int ArenaMax = -8; // M_ARENA_MAX of glibc's malloc.h
+
+    private static bool IsGlibc()
+    {
+        try
+        {
+            return GnuLibcVersion() != IntPtr.Zero;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // execve(2) of this very program: /proc/self/cmdline and /proc/self/environ are the arguments and environment it was
+    // started with, byte for byte. On success it does not return.
+    private static void RestartWithOneArena()
+    {
+        byte[] arguments, environment;
+        try
+        {
+            arguments = File.ReadAllBytes("/proc/self/cmdline");
+            environment = File.ReadAllBytes("/proc/self/environ");
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        // The runtime's diagnostics socket (dotnet-counters, dotnet-trace) is named after the process id and start time,
+        // which the restarted runtime shares: the first one's file, left behind, would keep the second from listening.
+        var diagnostics = Path.GetTempPath();
+        var argv = Strings(arguments, []);
+        var envp = Strings(environment, [.. System.Text.Encoding.UTF8.GetBytes($"{ArenaVariable}=1"), 0]);
+        try
+        {
+            if (argv.Length <= 1)
+                return;
+            foreach (var socket in Directory.EnumerateFiles(diagnostics, $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+                File.Delete(socket);
+            ExecVe("/proc/self/exe", argv, envp);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // the socket could not be removed: run on as started
+        }
+        finally
+        {
+            foreach (var pointer in argv.Concat(envp).Where(p => p != IntPtr.Zero))
+                Marshal.FreeHGlobal(pointer);
+        }
+    }
+
+    /// <summary>The NUL-terminated strings of <paramref name="block"/> and <paramref name="extra"/> as a C array ending in NULL.</summary>
+    private static IntPtr[] Strings(byte[] block, byte[] extra)
+    {
+        var all = new List<IntPtr>();
+        var joined = block.Concat(extra).ToArray();
+        for (var start = 0; start < joined.Length;)
+        {
+            var end = Array.IndexOf(joined, (byte)0, start);
+            if (end < 0)
+                end = joined.Length;
+            var pointer = Marshal.AllocHGlobal(end - start + 1);
+            Marshal.Copy(joined, start, pointer, end - start);
+            Marshal.WriteByte(pointer, end - start, 0);
+            all.Add(pointer);
+            start = end + 1;
+        }
+        all.Add(IntPtr.Zero);
+        return [.. all];
+    }
+
+    [DllImport("libc", EntryPoint = "gnu_get_libc_version")]
+    private static extern IntPtr GnuLibcVersion();
+
+    [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
+    private static extern int ExecVe(string path, IntPtr[] argv, IntPtr[] envp);
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int MallOpt(int parameter, int value);

@@ -93,6 +93,30 @@ public sealed class AutomaticBlurIngestTests
     }
 
     [Fact]
+    public async Task AFaceIsStillBlurredAfterTheIdleQueueFreedTheDetectors()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>(Detecting) { ["Processing:IdlePollSeconds"] = "0.2" });
+        var owner = await Uploader.CreateAsync(server, "photographer");
+        var original = GeotaggedMessi();
+        await owner.UploadProcessedAsync("before", original);
+
+        // The queue stays empty after the burst: the worker frees the detectors and gives the native memory back.
+        var freed = new System.Text.RegularExpressions.Regex(@"Queue empty: (\d+) idle detectors freed, memory given back");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        int Freed() => server.Logs.Entries.Select(e => freed.Match(e.Message)).Where(m => m.Success).Sum(m => int.Parse(m.Groups[1].Value));
+        while (Freed() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no idle release was logged");
+            await Task.Delay(100);
+        }
+
+        var key = (await owner.UploadProcessedAsync("after", original)).GetProperty("key").GetString()!;
+        var face = Assert.Single((await owner.GetJsonAsync($"/v2/im/{key}/b")).GetProperty("bs").EnumerateArray());
+        Assert.Equal("face", face.GetProperty("type").GetString());
+        await AssertBlurredInThumbnail(server, key, original, RectOf(face));
+    }
+
+    [Fact]
     public async Task DetectionCanBeSwitchedOff()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Blurs:DetectFaces"] = "false", ["Blurs:DetectPlates"] = "false" });
