@@ -76,6 +76,22 @@ public sealed partial class SightlineClient
     public Task<ImageSummary> GetRandomSelectedImageAsync(CancellationToken cancellationToken = default) =>
         GetJsonAsync<ImageSummary>("v2/search/im/randomselected", null, cancellationToken);
 
+    /// <summary>
+    /// The public images inside a what3words square, newest first (<c>GET /v2/search/im/w3w</c>). Servers resolve addresses
+    /// only when configured with a what3words API key; otherwise, and for an unknown address, the call fails with not_found.
+    /// </summary>
+    /// <param name="address">Three words joined by dots, e.g. <c>index.home.raft</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The images' keys and positions.</returns>
+    [SightlineRoute("GET", "/v2/search/im/w3w")]
+    public async Task<IReadOnlyList<ImageLocation>> SearchImagesWhat3WordsAsync(string address, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var list = await GetJsonAsync<ImageLocationsEnvelope>("v2/search/im/w3w", new QueryString().Add("string", address), cancellationToken)
+            .ConfigureAwait(false);
+        return list.Ims ?? [];
+    }
+
     /// <summary>One image chosen at random among those matching the box filters, as GeoJSON (<c>GET /v2/search/im/geojson/randomimage</c>).</summary>
     /// <param name="query">Box and filters; null for every public image.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -34,6 +34,21 @@ public record ImageSummary
     public DateTimeOffset CapturedTime => DateTimeOffset.FromUnixTimeMilliseconds(CapturedAt);
 }
 
+/// <summary>An image found in a what3words square (<c>GET /v2/search/im/w3w</c>): its key and position only.</summary>
+public sealed record ImageLocation
+{
+    /// <summary>The image key.</summary>
+    public string Key { get; init; } = "";
+
+    /// <summary>Longitude, degrees.</summary>
+    public double Lon { get; init; }
+
+    /// <summary>Latitude, degrees.</summary>
+    public double Lat { get; init; }
+}
+
+internal sealed record ImageLocationsEnvelope(IReadOnlyList<ImageLocation>? Ims);
+
 /// <summary>The width of one of the server's fixed thumbnail sizes (never upscaled).</summary>
 public enum ThumbnailSize
 {

@@ -17,6 +17,7 @@ using Sightline.Processing;
 using Sightline.Projects;
 using Sightline.RateLimiting;
 using Sightline.Search;
+using Sightline.Search.What3Words;
 using Sightline.Sequences;
 using Sightline.Stac;
 using Sightline.Status;
@@ -85,7 +86,7 @@ public static class SightlineServer
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit");
         services.AddOptions<RequestLimits>().BindConfiguration("Limits");
         AddImagery(services);
-        AddSearch(services);
+        AddSearch(services, builder.Configuration);
         services.AddSightlineOAuth(builder.Configuration);
         services.AddCommunity();
         services.AddStac();
@@ -130,6 +131,7 @@ public static class SightlineServer
         app.MapUsers();
         app.MapUserSearch();
         app.MapImageSearch();
+        app.MapWhat3WordsSearch();
         app.MapSequenceSearch();
         app.MapUploads();
         app.MapImages();
@@ -160,13 +162,14 @@ public static class SightlineServer
         services.AddHostedService<JobWorker>();
     }
 
-    private static void AddSearch(IServiceCollection services)
+    private static void AddSearch(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SearchOptions>().BindConfiguration("Search");
         services.AddSingleton<Search.Index.ImageIndex>();
         services.AddHostedService<Search.Index.SearchIndexHost>();
         services.AddSingleton<SearchParameters>();
         services.AddSingleton<ImageSearch>();
+        services.AddWhat3Words(configuration);
         services.AddSingleton<SequenceSearch>();
         services.AddOptions<Tiles.TileOptions>().BindConfiguration("Tiles");
         services.AddSingleton<Tiles.SequenceGeometry>();

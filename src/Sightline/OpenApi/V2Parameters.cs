@@ -156,6 +156,11 @@ public static class V2Parameters
                 new QueryParameter("match", "string", "Case-insensitive prefix of the usernames wanted.") { Required = true, MaxLength = 64, Example = "de", Invalid = new string('a', 65) },
                 .. Paging(UserSearchApi.DefaultLimit, UserSearchApi.MaxLimit, paged: false),
             ],
+            ["GET /v2/search/im/w3w"] =
+            [
+                new QueryParameter("string", "string", "A what3words address: three words joined by dots.")
+                    { Required = true, MaxLength = What3WordsSearchApi.MaxLength, Example = "index.home.raft", Invalid = "index.home" },
+            ],
             ["GET /v2/me/feed"] = feed,
             ["GET /v2/u/{user}/feed"] = feed,
             ["GET /v2/stats/toplist"] = toplist,
