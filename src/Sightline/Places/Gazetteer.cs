@@ -22,9 +22,9 @@ public sealed class Gazetteer
     public const double MaxMeters = 25_000;
     /// <summary>How far a district's city may be from the district.</summary>
     private const double CityMeters = 30_000;
-    private const double GridDegrees = 0.25;
+    private const double GridDegrees = 0.05;
     private const double CellDegrees = 0.005;
-    private const int MaxCachedCells = 1 << 20;
+    private const int MaxCachedCells = 1 << 19;
 
     private static readonly Lazy<Gazetteer> shared = new(() => Load(), LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -93,31 +93,49 @@ public sealed class Gazetteer
     }
 
     /// <summary>The index of the nearest place within <paramref name="meters"/> that <paramref name="accept"/> takes; -1 for none.</summary>
+    /// <remarks>
+    /// Scans the grid in rings of cells around the point, nearest ring first, and stops once every cell not yet scanned
+    /// is farther than the best place found: in a town that is the first ring or two.
+    /// </remarks>
     private int Nearest(double lat, double lon, double meters, Func<int, bool> accept)
     {
-        var dLat = meters / 111_000.0;
-        var cos = Math.Max(Math.Cos(lat * Math.PI / 180), 0.01);
-        var dLon = Math.Min(180, dLat / cos);
+        var row = (int)Math.Floor((lat + 90) / GridDegrees);
+        var column = (int)Math.Floor((lon + 180) / GridDegrees);
+        // The shortest side of a cell here, in metres: every place outside ring r is at least r of them away.
+        var cellMeters = GridDegrees * 111_000 * Math.Max(Math.Cos(Math.Min(Math.Abs(lat) + GridDegrees, 90) * Math.PI / 180), 0.05);
+        var rings = (int)Math.Ceiling(meters / cellMeters) + 1;
         var best = -1;
         var bestMeters = meters;
-        for (var gridLat = Math.Floor((lat - dLat) / GridDegrees); gridLat <= Math.Floor((lat + dLat) / GridDegrees); gridLat++)
-            for (var gridLon = Math.Floor((lon - dLon) / GridDegrees); gridLon <= Math.Floor((lon + dLon) / GridDegrees); gridLon++)
+        for (var ring = 0; ring <= rings; ring++)
+        {
+            for (var i = row - ring; i <= row + ring; i++)
             {
-                var wrapped = (gridLon * GridDegrees + 540) % 360 - 180; // past the antimeridian
-                if (!grid.TryGetValue(GridKey(gridLat * GridDegrees, wrapped), out var members))
+                if (i < 0 || i >= GridRows)
                     continue;
-                foreach (var i in members)
+                var step = i == row - ring || i == row + ring ? 1 : 2 * ring; // the ring's edge only
+                for (var j = column - ring; j <= column + ring; j += Math.Max(step, 1))
                 {
-                    var distance = Geodesy.DistanceMeters(lat, lon, lats[i], lons[i]);
-                    if (distance <= bestMeters && accept(i) && (distance < bestMeters || best < 0 || i < best))
-                        (best, bestMeters) = (i, distance);
+                    if (!grid.TryGetValue(i * GridColumns + (j % GridColumns + GridColumns) % GridColumns, out var members))
+                        continue;
+                    foreach (var place in members)
+                    {
+                        var distance = Geodesy.DistanceMeters(lat, lon, lats[place], lons[place]);
+                        if (distance <= bestMeters && (distance < bestMeters || best < 0 || place < best) && accept(place))
+                            (best, bestMeters) = (place, distance);
+                    }
                 }
             }
+            if (ring * cellMeters >= bestMeters)
+                break;
+        }
         return best;
     }
 
+    private const int GridRows = (int)(180 / GridDegrees) + 1;
+    private const int GridColumns = (int)(360 / GridDegrees);
+
     private static int GridKey(double lat, double lon) =>
-        (int)Math.Floor((lat + 90) / GridDegrees) * 10_000 + (int)Math.Floor((lon + 180) / GridDegrees);
+        (int)Math.Floor((lat + 90) / GridDegrees) * GridColumns + ((int)Math.Floor((lon + 180) / GridDegrees) % GridColumns + GridColumns) % GridColumns;
 
     private static Gazetteer Load()
     {
