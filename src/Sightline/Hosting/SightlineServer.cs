@@ -174,6 +174,7 @@ public static class SightlineServer
         services.AddOptions<Tiles.TileOptions>().BindConfiguration("Tiles");
         services.AddSingleton<Tiles.SequenceGeometry>();
         services.AddSingleton<Tiles.SequenceTiles>();
+        services.AddHostedService<Places.GazetteerWarmUp>();
         services.AddHostedService<Tiles.TileWarmUp>(); // after the index's host: the index is loaded when it starts
     }
 

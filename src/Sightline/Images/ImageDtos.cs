@@ -1,3 +1,5 @@
+using Sightline.Places;
+
 namespace Sightline.Images;
 
 /// <summary>Wire shapes of <c>/v2/im</c> (spec §1.7 IS, §3.1).</summary>
@@ -15,7 +17,7 @@ public static class ImageDtos
     public sealed record PointProperties(string Key, double? Ca);
 
     public static Summary ToSummary(Image image) =>
-        new(image.Ca, image.CapturedAt, image.Key, image.Lat, image.Lon, Location: null, image.Username, image.SequenceKey);
+        new(image.Ca, image.CapturedAt, image.Key, image.Lat, image.Lon, Gazetteer.Shared.LocationOf(image.Lat, image.Lon), image.Username, image.SequenceKey);
 
     public static FeatureCollection ToGeoJson(Image image) =>
         new("FeatureCollection", [new Feature("Feature", new Point("Point", [image.Lon, image.Lat]), new PointProperties(image.Key, image.Ca))]);

@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Sightline.Contract;
+using Sightline.Places;
 using Sightline.Search.Index;
 
 namespace Sightline.Search;
@@ -94,7 +95,10 @@ public sealed class ImageListAnswer(SearchPage page, ImageIndex index, bool with
             writer.WriteNumber(Names.CapturedAt, image.CapturedAt);
             writer.WriteNumber(Names.Lat, image.Lat);
             writer.WriteNumber(Names.Lon, image.Lon);
-            writer.WriteNull(Names.Location);
+            if (Gazetteer.Shared.LocationOf(image.Lat, image.Lon) is { } location)
+                writer.WriteString(Names.Location, location);
+            else
+                writer.WriteNull(Names.Location);
             writer.WriteString(Names.User, index.Username(image.UserId));
             if (index.SequenceKey(image.SequenceId) is { } sequenceKey)
                 writer.WriteString(Names.SequenceKey, sequenceKey);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Sightline.Places;
 using Sightline.Search.Index;
 
 namespace Sightline.Search;
@@ -22,7 +23,7 @@ public static class SearchDtos
     public sealed record PointProperties(float? Ca, string Key);
 
     public static Image ToImage(in IndexedImage image, ImageIndex index, double? distance = null) =>
-        new(image.Key, image.CompassAngle is null ? null : image.Ca, image.CapturedAt, image.Lat, image.Lon, Location: null,
+        new(image.Key, image.CompassAngle is null ? null : image.Ca, image.CapturedAt, image.Lat, image.Lon, Gazetteer.Shared.LocationOf(image.Lat, image.Lon),
             index.Username(image.UserId), index.SequenceKey(image.SequenceId), distance);
 
     public static ImageList ToList(SearchPage page, ImageIndex index, bool withDistance = false) =>

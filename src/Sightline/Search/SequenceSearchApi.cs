@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Sightline.Access;
 using Sightline.Sequences;
 
+using Sightline.Places;
+
 namespace Sightline.Search;
 
 /// <summary><c>/v2/search/s</c>: sequences with an image matching the box filters (spec §3.7).</summary>
@@ -49,6 +51,6 @@ public static class SequenceSearchApi
         var result = await search.NewestAsync(await parameters.BoxAsync(request.Query, caller));
         // Stars, views and place names are not kept by this server yet: false, 0 and null (spec §5 item 48).
         return TypedResults.Ok(new CompactList(result.More, result.Sequences.Select(s =>
-            new CompactSequence(s.CapturedAt, s.Key, s.Images[0].Key, null, false, s.Images[0].Username, 0)).ToList()));
+            new CompactSequence(s.CapturedAt, s.Key, s.Images[0].Key, Gazetteer.Shared.LocationOf(s.Images[0].Lat, s.Images[0].Lon), false, s.Images[0].Username, 0)).ToList()));
     }
 }

@@ -183,7 +183,13 @@ public sealed class ImageSearchTests(SearchArchive archive)
         Assert.Equal(image.CapturedAt, found.GetProperty("captured_at").GetInt64());
         Assert.Equal(image.User, found.GetProperty("user").GetString());
         Assert.Equal(image.SequenceKey, found.GetProperty("sequence_key").GetString());
-        Assert.True(found.TryGetProperty("location", out _));
+        // The place the photo was taken in, the same in every answer that shows the image.
+        var location = found.GetProperty("location").GetString();
+        Assert.Equal(Sightline.Places.Gazetteer.Shared.LocationOf(image.Lat, image.Lon), location);
+        Assert.EndsWith(", Netherlands", location);
+        Assert.Equal(location, (await archive.GetAsync($"/v2/im/{image.Key}")).GetProperty("location").GetString());
+        var close = await archive.GetAsync($"/v2/search/im/close?lat={image.Lat.ToString(System.Globalization.CultureInfo.InvariantCulture)}&lon={image.Lon.ToString(System.Globalization.CultureInfo.InvariantCulture)}&distance=1");
+        Assert.Equal(location, close.GetProperty("ims").EnumerateArray().Single(i => i.GetProperty("key").GetString() == image.Key).GetProperty("location").GetString());
         Assert.False(found.TryGetProperty("distance", out _));
 
         var geo = await archive.GetAsync($"/v2/search/im/geojson?{BoxQuery(image.Lat, image.Lon, image.Lat, image.Lon)}");

@@ -59,7 +59,10 @@ public sealed class SequenceSearchTests(SearchArchive archive)
         Assert.Equal(members[0].User, compact.GetProperty("user").GetString());
         Assert.False(compact.GetProperty("starred").GetBoolean());
         Assert.Equal(0, compact.GetProperty("views").GetInt64());
-        Assert.Equal(JsonValueKind.Null, compact.GetProperty("location").ValueKind);
+        // Named after the place of its first image, as the image itself is (spec §5 item 8).
+        var first = (await archive.GetAsync($"/v2/im/{compact.GetProperty("mkey").GetString()}")).GetProperty("location").GetString();
+        Assert.Equal("Amsterdam, Netherlands", compact.GetProperty("location").GetString());
+        Assert.Equal(first, compact.GetProperty("location").GetString());
 
         var feature = (await archive.GetAsync($"/v2/search/s/geojson?{BoxQuery(52.3, 4.8, 52.45, 4.95)}&limit=1")).GetProperty("features")[0];
         Assert.Equal("LineString", feature.GetProperty("geometry").GetProperty("type").GetString());
