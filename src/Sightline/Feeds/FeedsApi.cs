@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Sightline.Access;
 using Sightline.Contract;
 using Sightline.Images;
+using Sightline.Places;
 using Sightline.Users;
 
 namespace Sightline.Feeds;
@@ -60,7 +61,7 @@ public static class FeedsApi
         var events = rows.Take(paging.Limit).Select(e => new EventDto(
             e.Action, e.CreatedAt, e.Object, e.ObjectKey, e.Actor, e.OtherUser,
             e.ImageHidden ? "" : $"/{e.ImageKey}/thumb-320.jpg",
-            e.MainDescription, e.DetailDescription, Location: "", e.Version)).ToList();
+            e.MainDescription, e.DetailDescription, e.ImageHidden ? "" : Gazetteer.Shared.LocationOf(e.ImageLat, e.ImageLon) ?? "", e.Version)).ToList();
         return new FeedDto(events, rows.Count > paging.Limit);
     }
 

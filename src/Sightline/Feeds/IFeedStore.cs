@@ -21,6 +21,8 @@ public interface IFeedStore
         public string? OtherUser { get; init; }
         public string ImageKey { get; init; } = "";
         public bool ImageHidden { get; init; }
+        public double ImageLat { get; init; }
+        public double ImageLon { get; init; }
         public string MainDescription { get; init; } = "";
         public string DetailDescription { get; init; } = "";
     }

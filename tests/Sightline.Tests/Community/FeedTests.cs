@@ -36,6 +36,7 @@ public sealed class FeedTests : IAsyncLifetime
             ["action", "detail_description", "image_url", "key", "location", "main_description", "object", "other_user", "timestamp", "user", "version"],
             Member.Names(e)));
         Assert.All(events, e => Assert.Equal($"/{image}/thumb-320.jpg", e.GetProperty("image_url").GetString()));
+        Assert.All(events, e => Assert.Equal("Gent, Belgium", e.GetProperty("location").GetString())); // where the photo was taken
         var versions = events.Select(e => e.GetProperty("version").GetInt64()).ToArray();
         Assert.Equal(versions.OrderByDescending(v => v).ToArray(), versions);
         Assert.Equal(versions.Length, versions.Distinct().Count());

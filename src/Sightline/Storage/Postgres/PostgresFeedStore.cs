@@ -26,7 +26,7 @@ public sealed class PostgresFeedStore(PostgresDatabase database) : IFeedStore
         var rows = await connection.QueryAsync<Event>(
             $"""
             SELECT e.id AS Version, e.action, e.object, e.object_key AS ObjectKey, e.created_at AS CreatedAt,
-                   actor.username AS Actor, other.username AS OtherUser, i.key AS ImageKey, i.hidden_at IS NOT NULL AS ImageHidden,
+                   actor.username AS Actor, other.username AS OtherUser, i.key AS ImageKey, i.hidden_at IS NOT NULL AS ImageHidden, i.lat AS ImageLat, i.lon AS ImageLon,
                    e.main_description AS MainDescription, e.detail_description AS DetailDescription
             FROM events e
             JOIN users actor ON actor.id = e.user_id
