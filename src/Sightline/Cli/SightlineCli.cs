@@ -17,6 +17,7 @@ public static class SightlineCli
             TokensCommand.Create(input),
             ProjectsCommand.Create(input),
             ComplaintsCommand.Create(input),
+            ImagesCommand.Create(input),
             ImportCommand.Create(input),
             BenchDataCommand.Create(input),
             BenchIndexCommand.Create(input),

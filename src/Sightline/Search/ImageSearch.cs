@@ -36,9 +36,7 @@ public sealed class ImageSearch(ImageIndex index)
         return chooser.Chosen;
     }
 
-    /// <summary>
-    /// The "curated" random image (spec §5 item 45): there is no admin-flagged set yet, so any public image.
-    /// </summary>
+    /// <summary>Any public image: the fallback of the curated random image (spec §5 item 45) while no selected one is visible.</summary>
     public IndexedImage? RandomSelected() => index.Current().RandomPublic(Random.Shared);
 
     /// <summary>The ids of the sequences holding at least one matching image.</summary>

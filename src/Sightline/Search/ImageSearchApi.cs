@@ -40,7 +40,8 @@ public static class ImageSearchApi
         group.MapGet("/randomselected", RandomSelected)
             .WithName("RandomSelectedImage")
             .WithSummary("A random public image")
-            .WithDescription("One public image chosen at random (there is no curated set yet).");
+            .WithDescription("One image chosen at random among those administrators selected (sightline images select), or among every " +
+                "public image while none of those is visible.");
         group.MapGet("/geojson/randomimage", RandomImageGeoJson)
             .WithName("RandomImageGeoJson")
             .WithSummary("A random matching image as GeoJSON")
@@ -83,10 +84,16 @@ public static class ImageSearchApi
         return TypedResults.Ok(SearchDtos.ToGeoJson(search.Nearest(query)));
     }
 
-    public static Ok<SearchDtos.Image> RandomSelected(ImageSearch search) =>
-        search.RandomSelected() is { } image
+    /// <summary>One of the images administrators selected (spec §5 item 45), or any public image while none of them is visible.</summary>
+    public static async Task<Ok<SearchDtos.Image>> RandomSelected(ImageSearch search, IImageStore images)
+    {
+        if (await images.RandomSelectedKeyAsync() is { } key && await images.FindVisibleAsync(key, Viewer.Anonymous) is { } selected)
+            return TypedResults.Ok(new SearchDtos.Image(selected.Key, (float?)selected.Ca, selected.CapturedAt, selected.Lat, selected.Lon,
+                Places.Gazetteer.Shared.LocationOf(selected.Lat, selected.Lon), selected.Username, selected.SequenceKey, Distance: null));
+        return search.RandomSelected() is { } image
             ? TypedResults.Ok(SearchDtos.ToImage(image, search.Index))
             : throw ApiException.NotFound("Image");
+    }
 
     public static async Task<Ok<SearchDtos.FeatureCollection>> RandomImageGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
     {

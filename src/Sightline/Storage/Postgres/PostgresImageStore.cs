@@ -49,6 +49,41 @@ public sealed class PostgresImageStore(PostgresDatabase database) : IImageStore
         return rows.Select(r => r.ToImage()).ToList();
     }
 
+    public async Task<bool> SetSelectedAsync(string key, bool selected, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        return selected
+            ? await connection.ExecuteAsync(
+                """
+                INSERT INTO selected_images (image_id, selected_at)
+                SELECT id, @now FROM images WHERE key = @key AND state = 'done' AND hidden_at IS NULL AND project_id IS NULL
+                ON CONFLICT (image_id) DO NOTHING
+                """, new { key, now }) > 0
+              || await connection.ExecuteScalarAsync<long>(
+                  "SELECT count(*) FROM selected_images s JOIN images i ON i.id = s.image_id WHERE i.key = @key", new { key }) > 0
+            : await connection.ExecuteAsync(
+                "DELETE FROM selected_images WHERE image_id = (SELECT id FROM images WHERE key = @key)", new { key }) > 0;
+    }
+
+    public async Task<IReadOnlyList<string>> SelectedKeysAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var keys = await connection.QueryAsync<string>(
+            "SELECT i.key FROM selected_images s JOIN images i ON i.id = s.image_id ORDER BY s.selected_at, i.key");
+        return keys.AsList();
+    }
+
+    public async Task<string?> RandomSelectedKeyAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<string>(
+            """
+            SELECT i.key FROM selected_images s JOIN images i ON i.id = s.image_id
+            WHERE i.state = 'done' AND i.hidden_at IS NULL AND i.project_id IS NULL
+            ORDER BY random() LIMIT 1
+            """);
+    }
+
     internal sealed record Row
     {
         public long Id { get; init; }
