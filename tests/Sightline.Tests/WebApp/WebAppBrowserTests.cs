@@ -115,6 +115,7 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         await page.WaitForFunctionAsync($"() => location.search.includes('pKey={key}')");
         await page.WaitForSelectorAsync("#photo-details .photo-title");
         Assert.Contains("demo", await page.InnerTextAsync("#photo-details .photo-title"));
+        Assert.Contains("Gent, Belgium", await page.InnerTextAsync("#photo-details .facts")); // the place it was taken in
         await page.WaitForTimeoutAsync(800); // the viewer's transition ends before the screenshot
         await WebAppFixture.ScreenshotAsync(page, "photo-1440");
     }

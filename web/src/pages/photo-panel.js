@@ -138,6 +138,7 @@ export class PhotoPanel {
       h('h2', { class: 'photo-title' }, 'Photo by ', h('a', { href: `/users/${encodeURIComponent(image.user)}`, 'data-link': true }, image.user)),
       h('dl', { class: 'facts' },
         h('dt', {}, 'Taken'), h('dd', {}, formatDate(image.captured_at)),
+        h('dt', {}, 'Place'), h('dd', {}, image.location ?? '—'),
         h('dt', {}, 'Direction'), h('dd', {}, typeof image.ca === 'number' ? `${Math.round(image.ca)}°` : 'unknown'),
         h('dt', {}, 'Position'), h('dd', {}, `${image.lat.toFixed(6)}, ${image.lon.toFixed(6)}`),
         h('dt', {}, 'Sequence'), h('dd', { class: 'mono' }, image.sequence_key ?? '—'),
