@@ -10,7 +10,8 @@ public interface ITakeoutStore
         public string ContentHash { get; init; } = "";
         public double Lat { get; init; }
         public double Lon { get; init; }
-        public double? Ca { get; init; }
+        /// <summary>The photo's own angle, or its direction of travel, or 0 (north) when it has no sequence yet (spec §1.4: a number).</summary>
+        public double Ca { get; init; }
         public long CapturedAt { get; init; }
         public int Width { get; init; }
         public int Height { get; init; }

@@ -101,7 +101,7 @@ public static class TakeoutApi
             json.WriteStartObject("properties");
             json.WriteString("key", photo.Key);
             if (photo.SequenceKey is null) json.WriteNull("sequence_key"); else json.WriteString("sequence_key", photo.SequenceKey);
-            if (photo.Ca is { } ca) json.WriteNumber("ca", ca); else json.WriteNull("ca");
+            json.WriteNumber("ca", photo.Ca);
             json.WriteString("captured_at", DateTimeOffset.FromUnixTimeMilliseconds(photo.CapturedAt));
             json.WriteNumber("width", photo.Width);
             json.WriteNumber("height", photo.Height);

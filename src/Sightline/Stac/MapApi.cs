@@ -29,22 +29,32 @@ public static class MapApi
             .WithName("StacUserMapStyle").WithSummary("The MapLibre style of one user's vector tiles");
     }
 
-    public static IResult GetTile(string z, string x, string y, HttpResponse response, MapTiles tiles, StacUsers users) =>
-        Tile(z, x, y, null, response, tiles, users);
+    public static Task<IResult> GetTile(string z, string x, string y, HttpResponse response, MapTiles tiles, StacUsers users) =>
+        TileAsync(z, x, y, null, response, tiles, users);
 
     public static async Task<IResult> GetUserTile(string userId, string z, string x, string y, HttpResponse response, MapTiles tiles, StacUsers users)
     {
         var user = await FindUserAsync(userId, users);
-        return Tile(z, x, y, (int)user.Id, response, tiles, users);
+        return await TileAsync(z, x, y, (int)user.Id, response, tiles, users);
     }
 
-    private static IResult Tile(string z, string x, string y, int? userId, HttpResponse response, MapTiles tiles, StacUsers users)
+    private static async Task<IResult> TileAsync(string z, string x, string y, int? userId, HttpResponse response, MapTiles tiles, StacUsers users)
     {
         var zoom = (int)Coordinate("z", z, MapTiles.MaxZoom);
         var max = (1L << zoom) - 1;
         var column = (int)Coordinate("x", x, max);
         var row = (int)Coordinate("y", y.EndsWith(".mvt", StringComparison.Ordinal) ? y[..^4] : y, max);
-        var bytes = tiles.Build(zoom, column, row, userId, id => users.Uuid(id));
+        // The tile is drawn synchronously from memory with the uuids already known; the users it met first are looked up
+        // (awaited, once per user and process) and it is drawn again. Users are remembered even without a row, so a
+        // second pass knows every one it met in the first; a third covers users whose photos arrived in between.
+        var unknown = new HashSet<int>();
+        byte[]? bytes;
+        while ((bytes = tiles.Build(zoom, column, row, userId, id => users.Known(id), unknown)) is null)
+        {
+            foreach (var id in unknown)
+                await users.UuidAsync(id);
+            unknown.Clear();
+        }
         response.Headers.CacheControl = $"public, max-age={PublicMaxAgeSeconds}";
         return Results.Bytes(bytes, StacLinks.VectorTile);
     }

@@ -41,8 +41,12 @@ public sealed class MapTiles(SequenceGeometry geometry, IOptions<StacOptions> op
 
     private sealed record Entry(long Change, byte[] Bytes);
 
-    /// <summary>The tile's bytes; zero bytes (an empty tile) where there is nothing.</summary>
-    public byte[] Build(int z, int x, int y, int? userId, Func<int, string> userUuid)
+    /// <summary>
+    /// The tile's bytes; zero bytes (an empty tile) where there is nothing. Null when <paramref name="knownUuid"/> did not
+    /// know the uuid of some user drawn (null): those are added to <paramref name="unknown"/> for the caller to look up
+    /// (asynchronously) before it asks again, and nothing is kept.
+    /// </summary>
+    public byte[]? Build(int z, int x, int y, int? userId, Func<int, string?> knownUuid, ISet<int> unknown)
     {
         var map = geometry.Current();
         // Any change of the index may change a tile (a photo without a sequence, a new heading), so the index's change
@@ -51,7 +55,15 @@ public sealed class MapTiles(SequenceGeometry geometry, IOptions<StacOptions> op
         var change = map.Images.LastChange;
         if (cache is not null && cache.TryGetValue(key, out Entry? kept) && kept!.Change == change)
             return kept.Bytes;
-        var bytes = Encode(map, z, x, y, userId, userUuid);
+        var bytes = Encode(map, z, x, y, userId, id =>
+        {
+            if (knownUuid(id) is { } uuid)
+                return uuid;
+            unknown.Add(id);
+            return "";
+        });
+        if (unknown.Count > 0)
+            return null;
         cache?.Set(key, new Entry(change, bytes), new MemoryCacheEntryOptions { Size = bytes.Length + 100 });
         return bytes;
     }

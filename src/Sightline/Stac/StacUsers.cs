@@ -16,14 +16,14 @@ public sealed class StacUsers(IUserStore users)
         if (uuids.TryGetValue(userId, out var uuid))
             return uuid;
         var user = await users.FindByIdAsync(userId);
-        return user is null ? "" : uuids.GetOrAdd(userId, user.Uuid);
+        return uuids.GetOrAdd(userId, user?.Uuid ?? ""); // a user without a row is remembered too: "" (no account)
     }
 
     /// <summary>
-    /// For the tile builder, which runs synchronously: the database behind <see cref="IUserStore"/> (SQLite) answers
-    /// synchronously anyway, and each uuid is read once per process.
+    /// The uuid when it has been looked up already, else null. For the tile builder, which runs synchronously: its
+    /// caller looks up the ones it lacked (<see cref="UuidAsync"/>, once per user and process) and builds again.
     /// </summary>
-    public string Uuid(long userId) => uuids.TryGetValue(userId, out var uuid) ? uuid : UuidAsync(userId).AsTask().GetAwaiter().GetResult();
+    public string? Known(long userId) => uuids.TryGetValue(userId, out var uuid) ? uuid : null;
 
     public Task<User?> FindAsync(string uuid) => users.FindByUuidAsync(uuid);
 }

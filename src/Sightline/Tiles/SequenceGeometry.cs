@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Sightline.Search.Index;
 
 namespace Sightline.Tiles;
@@ -19,16 +20,28 @@ public sealed class SequenceGeometry : IDisposable
     private long appliedChange = -1;                  // under gate: the index's last change reflected in shapes
     private long epoch;                               // under gate: bumped whenever the shapes change
     private TileChanges changes = TileChanges.Since(0); // under gate: where each epoch changed the shapes
+    private long rebuildFrom = -1;                    // under gate: the shapes were dropped at this change; a rebuild needs a version this new
+    private readonly int maxPending;
     private volatile SequenceMap? published;
 
-    public SequenceGeometry(ImageIndex index)
+    public SequenceGeometry(ImageIndex index, IOptions<TileOptions> options)
     {
         this.index = index;
+        maxPending = Math.Max(1, options.Value.MaxPendingChanges);
         index.Changed += OnChanged;
     }
 
     /// <summary>The sequences as of now: every image committed before this call is drawn.</summary>
     public SequenceMap Current()
+    {
+        while (true)
+            if (TryCurrent() is { } map)
+                return map;
+    }
+
+    // Null when the shapes were dropped (too many pending changes) after the version this call read: the entries of the
+    // changes past that version are gone with them, so it reads the index again and rebuilds from a version that has them.
+    private SequenceMap? TryCurrent()
     {
         if (shapes is null)
             lock (gate)
@@ -44,6 +57,8 @@ public sealed class SequenceGeometry : IDisposable
                 return map;
             if (shapes is null)
             {
+                if (state.LastChange < rebuildFrom)
+                    return null;
                 shapes = BuildAll(state);
                 appliedChange = state.LastChange;
                 epoch++;
@@ -113,17 +128,18 @@ public sealed class SequenceGeometry : IDisposable
                     pending.Add((change.After.LastChange, after.SequenceId, id));
             }
             // Recording starts at the server's start (the tiles are prepared then), so a server whose tiles nobody reads
-            // while it ingests would keep every change here: past a bound the shapes are dropped instead, and the next
-            // read rebuilds them from the index as a start does (recording stays on, so nothing after it is missed).
-            if (pending.Count > MaxPending && shapes is not null)
+            // while it ingests would keep every change here: past a bound (Tiles:MaxPendingChanges) the shapes are
+            // dropped instead, and the next read rebuilds them from the index as a start does. No change is lost: the
+            // entries dropped are all of this change or older, and the rebuild waits for a version of the index that
+            // has this change (a reader that read an older version reads again); recording stays on for later ones.
+            if (pending.Count > maxPending && shapes is not null)
             {
                 shapes = null;
+                rebuildFrom = change.After.LastChange;
                 pending.Clear();
             }
         }
     }
-
-    private const int MaxPending = 1 << 20;
 
     private Dictionary<int, SequenceShape> BuildAll(IndexState state)
     {

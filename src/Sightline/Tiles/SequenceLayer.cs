@@ -49,10 +49,14 @@ public sealed class SequenceLayer
 
     public int Count { get; private set; }
 
-    /// <summary>Adds the sequence's line with all six properties; false when it is shorter than a tile unit and left out.</summary>
+    /// <summary>
+    /// Adds the sequence's line with all six properties. A line shorter than a tile unit (a short sequence at a mid zoom,
+    /// a single photo) is kept as the shortest line the tile can hold, one unit east from its first point, so coverage
+    /// never disappears: MapLibre draws no line whose points all coincide.
+    /// </summary>
     public bool AddSequence(SequenceDrawing drawing)
     {
-        if (!Geometry(drawing.Path, (drawing.MinX, drawing.MinY, drawing.MaxX, drawing.MaxY), 0))
+        if (!Geometry(drawing.Path, (drawing.MinX, drawing.MinY, drawing.MaxX, drawing.MaxY), 1))
             return false;
         var tags = scratch.Tags;
         var n = 0;

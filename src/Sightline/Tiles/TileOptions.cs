@@ -26,4 +26,10 @@ public sealed class TileOptions
     /// and angles); -1 draws every zoom with whole sequences.
     /// </summary>
     public int OverviewMaxZoom { get; set; } = 5;
+
+    /// <summary>
+    /// How many image changes the in-memory sequences (<see cref="SequenceGeometry"/>) keep while no tile is read; past
+    /// it they are dropped and the next tile rebuilds them all from the search index (nothing is lost, a start's work).
+    /// </summary>
+    public int MaxPendingChanges { get; set; } = 1 << 20;
 }

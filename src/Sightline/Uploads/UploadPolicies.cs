@@ -4,33 +4,35 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Sightline.Storage;
+using Sightline.Users;
 
 namespace Sightline.Uploads;
 
 /// <summary>
-/// Signed upload policies (<c>GET /v2/me/uploads/secrets</c>): a base64 JSON policy naming the user, its expiry and
-/// size limit, and its HMAC-SHA256, so that a camera or upload tool can post photos without the bearer token.
-/// The signing key is made once per data folder and kept in the settings table.
+/// Signed upload policies (<c>GET /v2/me/uploads/secrets</c>): a base64 JSON policy naming the user (by the public
+/// <c>user_uuid</c>, never the internal numeric id), its expiry and size limit, and its HMAC-SHA256, so that a camera or
+/// upload tool can post photos without the bearer token. The signing key is made once per data folder and kept in the
+/// settings table.
 /// </summary>
-public sealed class UploadPolicies(ISettingStore settings, IOptions<UploadOptions> options, TimeProvider clock)
+public sealed class UploadPolicies(ISettingStore settings, IUserStore users, IOptions<UploadOptions> options, TimeProvider clock)
 {
     private const string KeySetting = "upload_policy_key";
     private byte[]? key;
 
     /// <summary>
-    /// What a policy allows: uploads as this user, of at most this size, until this time (epoch ms), to this store.
-    /// <see cref="Store"/> is absent from image policies (as in those issued before videos had one).
+    /// What a policy allows: uploads as this user (its <c>user_uuid</c>), of at most this size, until this time (epoch
+    /// ms), to this store. <see cref="Store"/> is absent from image policies (as in those issued before videos had one).
     /// </summary>
-    public sealed record Policy(long UserId, long ExpiresAt, long MaxBytes,
+    public sealed record Policy(string UserUuid, long ExpiresAt, long MaxBytes,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Store = null);
 
     /// <summary>The store of the spec's <c>videos_policy</c>: signed like the image one, but no upload accepts it (no video uploads yet).</summary>
     public const string VideoStore = "videos";
 
-    public async Task<(string Policy, string Hash)> IssueAsync(long userId, string? store = null)
+    public async Task<(string Policy, string Hash)> IssueAsync(string userUuid, string? store = null)
     {
         var expires = clock.GetUtcNow().AddHours(options.Value.PolicyLifetimeHours).ToUnixTimeMilliseconds();
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Policy(userId, expires, options.Value.MaxBytes, store), Contract.ContractJson.Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Policy(userUuid, expires, options.Value.MaxBytes, store), Contract.ContractJson.Options);
         var encoded = Convert.ToBase64String(json);
         return (encoded, await SignAsync(encoded));
     }
@@ -46,12 +48,20 @@ public sealed class UploadPolicies(ISettingStore settings, IOptions<UploadOption
         try
         {
             var policy = JsonSerializer.Deserialize<Policy>(Convert.FromBase64String(encoded), Contract.ContractJson.Options);
-            return policy is { Store: null } && policy.ExpiresAt > clock.GetUtcNow().ToUnixTimeMilliseconds() ? policy : null;
+            return policy is { Store: null, UserUuid: not null } && policy.ExpiresAt > clock.GetUtcNow().ToUnixTimeMilliseconds() ? policy : null;
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>The user an image policy uploads as, with its size limit; null when the policy is not valid or its user is gone.</summary>
+    public async Task<(long UserId, long MaxBytes)?> UploaderAsync(string? encoded, string? hash)
+    {
+        if (await VerifyAsync(encoded, hash) is not { } policy)
+            return null;
+        return await users.FindByUuidAsync(policy.UserUuid) is { DeletedAt: null } user ? (user.Id, policy.MaxBytes) : null;
     }
 
     private async Task<string> SignAsync(string encoded)

@@ -6,6 +6,8 @@ using Sightline.Images;
 using Sightline.Projects;
 using Sightline.Storage;
 
+using Sightline.Users;
+
 namespace Sightline.Uploads;
 
 /// <summary><c>/v2/me/uploads</c>: the token owner's uploads (our resolution of the spec's placeholder group, §5 item 33).</summary>
@@ -81,10 +83,10 @@ public static partial class UploadsApi
             return token.HasScope(scope) ? (token.UserId, null) : throw ApiException.NeedsScope(scope, hasToken: true);
         if (projectKey is not null || !request.Query.ContainsKey("images_policy"))
             throw ApiException.NeedsScope(scope, hasToken: false);
-        var policy = await policies.VerifyAsync(request.Query["images_policy"], request.Query["images_hash"])
+        var (userId, maxBytes) = await policies.UploaderAsync(request.Query["images_policy"], request.Query["images_hash"])
             ?? throw new ApiException(ErrorCode.UserNotAuthenticated,
                 "The upload policy is not signed by this server or has expired: fetch a new one from /v2/me/uploads/secrets.");
-        return (policy.UserId, policy.MaxBytes);
+        return (userId, maxBytes);
     }
 
     public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, IUploadStore uploads)
@@ -95,10 +97,12 @@ public static partial class UploadsApi
         return TypedResults.Ok(new UploadDtos.UploadState(upload.UploadKey, upload.ImageKey, upload.ImageState, upload.Failure));
     }
 
-    public static async Task<Ok<UploadDtos.Secrets>> GetSecrets(Caller caller, UploadPolicies policies)
+    public static async Task<Ok<UploadDtos.Secrets>> GetSecrets(Caller caller, UploadPolicies policies, IUserStore users)
     {
-        var (policy, hash) = await policies.IssueAsync(caller.Token!.UserId);
-        var (videos, videosHash) = await policies.IssueAsync(caller.Token!.UserId, UploadPolicies.VideoStore);
+        // The policy names the user by its public uuid: the numeric id is internal (a client holding the policy sees it).
+        var user = await users.FindByIdAsync(caller.Token!.UserId) ?? throw new ApiException(ErrorCode.UserNotAuthenticated, "The token's user is gone.");
+        var (policy, hash) = await policies.IssueAsync(user.Uuid);
+        var (videos, videosHash) = await policies.IssueAsync(user.Uuid, UploadPolicies.VideoStore);
         return TypedResults.Ok(new UploadDtos.Secrets(policy, hash, videos, videosHash));
     }
 

@@ -137,6 +137,33 @@ public sealed class TravelDirectionTests : IAsyncLifetime
         Assert.Equal(0, await CaOfAsync(second), 0.05); // now the last: from the first photo, due south of it
     }
 
+    [Fact]
+    public async Task AHiddenPhotoIsNoNeighbourOfTheWayOfTravel()
+    {
+        // A walk north, then east; a moderator hides the corner photo: the first now faces the third, and the third
+        // (the last) looks the way it came from the first, as if the corner had never been there.
+        const double lat = 53, lon = 7;
+        var first = await PhotoAsync(lat, lon, Start);
+        var corner = await PhotoAsync(lat + North, lon, Start + 2000);
+        var third = await PhotoAsync(lat + North, lon + East, Start + 4000);
+        Assert.Equal(0, await CaOfAsync(first), 0.05);
+        Assert.Equal(90, await CaOfAsync(third), 0.05);
+
+        var moderator = await Community.Member.CreateAsync(server, "moderator", "mapillary:admin public:write user:read", admin: true);
+        await Community.Member.AcknowledgedAsync(await moderator.PostJsonAsync($"/v2/im/{Key(corner)}/complain", new { cm = "a face" }));
+        var complaint = Assert.Single((await moderator.GetJsonAsync("/v2/complaints?state=open")).GetProperty("complaints").EnumerateArray());
+        await Community.Member.AcknowledgedAsync(
+            await moderator.SendAsync(HttpMethod.Post, $"/v2/complaints/{complaint.GetProperty("key").GetString()}?decision=uphold"));
+
+        var diagonal = Math.Round(Sightline.Search.Index.Geodesy.BearingDegrees(lat, lon, lat + North, lon + East), 1);
+        Assert.InRange(diagonal, 30, 50); // neither of the courses the corner gave them
+        Assert.Equal(diagonal, await CaOfAsync(first), 0.05);
+        Assert.Equal(diagonal, await CaOfAsync(third), 0.05);
+        var s = await uploader.GetJsonAsync($"/v2/s/{first.GetProperty("sequence_key").GetString()}");
+        Assert.Equal([Key(first), Key(third)], s.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal([diagonal, diagonal], s.GetProperty("cas").EnumerateArray().Select(c => Math.Round(c.GetDouble(), 1)));
+    }
+
     private static (int X, int Y) TileOf(double lat, double lon, int zoom)
     {
         var n = Math.Pow(2, zoom);

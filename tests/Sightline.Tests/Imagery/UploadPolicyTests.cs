@@ -41,6 +41,9 @@ public sealed class UploadPolicyTests : IAsyncLifetime
         // All four fields of spec §3.5, the video pair included.
         Assert.Equal(["images_hash", "images_policy", "videos_hash", "videos_policy"], secrets.EnumerateObject().Select(p => p.Name).Order().ToArray());
         var policy = JsonDocument.Parse(Convert.FromBase64String(secrets.GetProperty("images_policy").GetString()!)).RootElement;
+        // The user by its public uuid (spec §1.4's key shape), never the internal numeric id.
+        Assert.Equal(["expires_at", "max_bytes", "user_uuid"], policy.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Matches("^[A-Za-z0-9_-]{22}$", policy.GetProperty("user_uuid").GetString()!);
         Assert.True(policy.GetProperty("expires_at").GetInt64() > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(64L * 1024 * 1024, policy.GetProperty("max_bytes").GetInt64());
         Assert.Equal(64, secrets.GetProperty("images_hash").GetString()!.Length);
@@ -74,8 +77,8 @@ public sealed class UploadPolicyTests : IAsyncLifetime
     public async Task ATamperedPolicyIsRefused()
     {
         var secrets = await uploader.GetJsonAsync("/v2/me/uploads/secrets");
-        var policy = JsonSerializer.Deserialize<Dictionary<string, long>>(Convert.FromBase64String(secrets.GetProperty("images_policy").GetString()!))!;
-        policy["max_bytes"] = long.MaxValue;
+        var policy = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Convert.FromBase64String(secrets.GetProperty("images_policy").GetString()!))!;
+        policy["max_bytes"] = JsonSerializer.SerializeToElement(long.MaxValue);
         var forged = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(policy));
         var query = $"&images_policy={Uri.EscapeDataString(forged)}&images_hash={secrets.GetProperty("images_hash").GetString()}";
         var message = await ContractAssert.Error(await PostWithoutTokenAsync(server, uploader.ClientId, "forged", query), "user_not_authenticated");

@@ -90,6 +90,52 @@ public sealed class TakeoutTests
         await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Get, "/v2/me/takeout"), "user_not_authenticated");
     }
 
+    [Fact]
+    public async Task AnUnprocessedPhotoHasTheCaItWillShowOnceProcessedAlone()
+    {
+        // Spec §1.4: ca is a number. A photo not yet processed has no sequence, so no direction of travel: it shows its own
+        // angle when it has one, or else 0 (north), what /v2/im shows for it once it is processed as a photo on its own.
+        var data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var taken = new DateTime(2024, 3, 1, 10, 0, 0);
+            Uploader paused;
+            string without, with;
+            await using (var receiving = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = "0" }, dataDirectory: data))
+            {
+                paused = await Uploader.CreateAsync(receiving, "early", "public:upload user:read");
+                without = await paused.UploadAsync("no-direction", Photos.Jpeg(new PhotoSpec { Lat = 40, Lon = 10, Taken = taken, Seed = 1 }));
+                with = await paused.UploadAsync("direction", Photos.Jpeg(new PhotoSpec { Lat = -40, Lon = -10, Taken = taken, Seed = 2, Ca = 33 }));
+                var before = await TakeoutCasAsync(paused);
+                Assert.Equal(("received", 0.0), before[without]);
+                Assert.Equal(("received", 33.0), before[with]);
+            }
+
+            await using var processing = await TestServer.StartAsync(dataDirectory: data);
+            var resumed = paused.On(processing);
+            Assert.Equal(0, (await resumed.WaitUntilProcessedAsync(without)).GetProperty("ca").GetDouble());
+            Assert.Equal(33, (await resumed.WaitUntilProcessedAsync(with)).GetProperty("ca").GetDouble(), 0.05);
+            var after = await TakeoutCasAsync(resumed);
+            Assert.Equal(("done", 0.0), after[without]);
+            Assert.Equal(("done", 33.0), (after[with].State, Math.Round(after[with].Ca, 1)));
+        }
+        finally
+        {
+            TestServer.DeleteData(data);
+        }
+    }
+
+    private static async Task<Dictionary<string, (string State, double Ca)>> TakeoutCasAsync(Uploader uploader)
+    {
+        using var response = await uploader.SendAsync(HttpMethod.Get, "/v2/me/takeout");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), ZipArchiveMode.Read);
+        using var geojson = JsonDocument.Parse(Read(zip, "photos.geojson"));
+        return geojson.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToDictionary(
+            p => p.GetProperty("key").GetString()!,
+            p => (p.GetProperty("state").GetString()!, p.GetProperty("ca").ValueKind == JsonValueKind.Number ? p.GetProperty("ca").GetDouble() : double.NaN));
+    }
+
     private static byte[] Read(ZipArchive zip, string name)
     {
         var entry = zip.GetEntry(name);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using static Sightline.Tests.Search.Reference;
 
 namespace Sightline.Tests.Search;
@@ -104,8 +105,23 @@ public sealed class ImageSearchTests(SearchArchive archive)
     {
         var walked = await WalkAsync(archive, "/v2/search/im", $"min_ca={F(min)}&max_ca={F(max)}", 1000);
         var expected = Newest(Public, i => InAngles(i, min, max));
-        Assert.Equal(expected, walked.Select(w => w.Key).ToList());
-        Assert.DoesNotContain(Public.Where(i => i.Ca is null), i => expected.Contains(i.Key));
+        Assert.Equal(expected, walked.Select(w => w.Key).ToList()); // photos without an angle by their direction of travel
+    }
+
+    [Fact]
+    public async Task PhotosWithoutAnAngleShowTheirDirectionOfTravel()
+    {
+        // The archive writes courses as the sequence assembly does; a photo without an angle of its own shows its course.
+        var travelled = Public.Where(i => i.Travelled).Take(10).ToList();
+        Assert.NotEmpty(travelled);
+        foreach (var image in travelled)
+        {
+            var json = await archive.GetAsync($"/v2/search/im?{BoxQuery(image.Lat, image.Lon, image.Lat, image.Lon)}");
+            var found = json.GetProperty("ims").EnumerateArray().Single(i => i.GetProperty("key").GetString() == image.Key);
+            Assert.Equal(JsonValueKind.Number, found.GetProperty("ca").ValueKind);
+            Assert.Equal(image.Ca!.Value, found.GetProperty("ca").GetDouble(), 3);
+            Assert.Equal(image.Ca!.Value, (await archive.GetAsync($"/v2/im/{image.Key}")).GetProperty("ca").GetDouble(), 3);
+        }
     }
 
     [Fact]

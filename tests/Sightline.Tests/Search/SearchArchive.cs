@@ -2,13 +2,18 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Sightline.Sequences;
 using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Search;
 
-/// <summary>An image as the tests wrote it into the database: the brute-force reference works on these.</summary>
+/// <summary>
+/// An image as the tests wrote it into the database: the brute-force reference works on these. <c>Ca</c> is the angle the
+/// API shows: the photo's own, or for a processed photo without one its direction of travel (<c>Travelled</c>).
+/// </summary>
 public sealed record ArchivedImage(
-    string Key, string User, string SequenceKey, string? Project, string State, double Lat, double Lon, double? Ca, long CapturedAt);
+    string Key, string User, string SequenceKey, string? Project, string State, double Lat, double Lon, double? Ca, long CapturedAt,
+    bool Travelled = false);
 
 /// <summary>
 /// A running server over a seeded random archive of a few thousand images written straight into its
@@ -83,6 +88,7 @@ public sealed class SearchArchive : IAsyncLifetime
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "sightline.db")};Pooling=False");
         connection.Open();
         var ids = new Dictionary<string, long>();
+        var imageIds = new Dictionary<string, long>();
         using (var lookup = connection.CreateCommand())
         {
             lookup.CommandText = "SELECT username, id FROM users UNION ALL SELECT key, id FROM projects";
@@ -112,20 +118,22 @@ public sealed class SearchArchive : IAsyncLifetime
             var time = RandomTime(random);
             var heading = random.NextDouble() * 360;
             var length = random.Next(1, 20);
+            var walk = new List<ArchivedImage>(length);
             for (var n = 0; n < length; n++)
             {
                 var state = random.Next(100) switch { < 4 => "processing", < 7 => "failed", _ => "done" };
                 double? ca = random.Next(10) == 0 ? null : Math.Round(random.NextDouble() * 360, 2);
                 var capturedAt = random.Next(8) == 0 ? sharedTimes[random.Next(sharedTimes.Length)] : time;
                 var key = Storage.RandomKey.New();
-                Insert(connection, transaction,
+                var id = Insert(connection, transaction,
                     """
                     INSERT INTO images (key, user_id, sequence_id, state, content_hash, lat, lon, ca, captured_at, width, height, created_at, updated_at, project_id)
                     VALUES ($key, $user, $sequence, $state, '', $lat, $lon, $ca, $time, 640, 480, 0, 0, $project) RETURNING id
                     """,
                     ("$key", key), ("$user", ids[user]), ("$sequence", sequenceId), ("$state", state), ("$lat", lat), ("$lon", lon),
                     ("$ca", ca is null ? DBNull.Value : ca.Value), ("$time", capturedAt), ("$project", project is null ? DBNull.Value : ids[project]));
-                images.Add(new ArchivedImage(key, user, sequenceKey, project, state, lat, lon, ca, capturedAt));
+                walk.Add(new ArchivedImage(key, user, sequenceKey, project, state, lat, lon, ca, capturedAt));
+                imageIds[key] = id;
 
                 // A walk along a street: 2-10 m steps, mostly straight.
                 var step = 2 + random.NextDouble() * 8;
@@ -134,6 +142,19 @@ public sealed class SearchArchive : IAsyncLifetime
                 lon = Wrap(lon + step * Math.Sin(heading * Math.PI / 180) / (111_195 * Math.Max(0.01, Math.Cos(lat * Math.PI / 180))));
                 time += 1000 + random.Next(2000);
             }
+
+            // Every processed photo gets its course, as the sequence assembly writes it (the same helper), in sequence
+            // order (capture time, then id) among the processed photos.
+            var done = walk.Where(i => i.State == "done").OrderBy(i => i.CapturedAt).ThenBy(i => imageIds[i.Key])
+                .Select(i => new TravelDirection.Member(imageIds[i.Key], i.Lat, i.Lon, null)).ToList();
+            var courses = new Dictionary<long, double>();
+            for (var n = 0; n < done.Count; n++)
+            {
+                courses[done[n].Id] = TravelDirection.CourseAt(done, n);
+                Insert(connection, transaction, "UPDATE images SET course = $course WHERE id = $id RETURNING id",
+                    ("$course", courses[done[n].Id]), ("$id", done[n].Id));
+            }
+            images.AddRange(walk.Select(i => i.Ca is null && courses.TryGetValue(imageIds[i.Key], out var course) ? i with { Ca = course, Travelled = true } : i));
         }
         transaction.Commit();
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Sightline.Search.Index;
+using Sightline.Sequences;
 using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 
@@ -12,7 +13,8 @@ namespace Sightline.Search.Bench;
 /// Writes a realistic synthetic archive straight into a data folder, for measuring search at scale:
 /// a few hundred cities of Zipf-distributed size, sequences of 50-500 photos walking road-like
 /// polylines 2-10 m apart, a few thousand users of Zipf-distributed activity, ten years of capture
-/// times. Metadata only (no files). Also writes the search snapshot and a sample of query points.
+/// times, each photo with its course (direction of travel) as the sequence assembly writes it. Metadata only (no
+/// files). Also writes the search snapshot and a sample of query points.
 /// </summary>
 public sealed class SyntheticArchive(Database database, int seed)
 {
@@ -60,9 +62,12 @@ public sealed class SyntheticArchive(Database database, int seed)
         using var sequenceInsert = Prepare(connection, transaction, "INSERT INTO sequences (key, user_id, created_at) VALUES ($key, $user, $now) RETURNING id", "$key", "$user", "$now");
         using var imageInsert = Prepare(connection, transaction,
             """
-            INSERT INTO images (id, key, user_id, sequence_id, state, content_hash, lat, lon, ca, captured_at, width, height, created_at, updated_at)
-            VALUES ($id, $key, $user, $sequence, 'done', '', $lat, $lon, $ca, $time, 2048, 1536, $now, $now)
-            """, "$id", "$key", "$user", "$sequence", "$lat", "$lon", "$ca", "$time", "$now");
+            INSERT INTO images (id, key, user_id, sequence_id, state, content_hash, lat, lon, ca, course, captured_at, width, height, created_at, updated_at)
+            VALUES ($id, $key, $user, $sequence, 'done', '', $lat, $lon, $ca, $course, $time, 2048, 1536, $now, $now)
+            """, "$id", "$key", "$user", "$sequence", "$lat", "$lon", "$ca", "$course", "$time", "$now");
+        var walk = new List<TravelDirection.Member>(500);
+        var times = new List<long>(500);
+        var keys = new List<string>(500);
         while (written < imageCount)
         {
             var city = cities[Pick(cityWeights, random)];
@@ -84,15 +89,20 @@ public sealed class SyntheticArchive(Database database, int seed)
             var spacing = 2 + random.NextDouble() * 8;
             var speed = 2 + random.NextDouble() * 13;
             var time = StartMs + random.NextInt64(TenYearsMs);
+            // The walk first (its photos' angles and places), then the rows, each with its course (the direction of
+            // travel the sequence assembly gives it: TravelDirection), which needs the next photo's place.
+            walk.Clear();
+            times.Clear();
+            keys.Clear();
+            var firstOfWalk = written;
             for (var n = 0; n < length; n++)
             {
                 var id = firstId + written;
                 var key = RandomKey.New();
                 var ca = (float)Math.Round((heading + random.NextDouble() * 4 - 2 + 360) % 360, 1);
-                var p = imageInsert.Parameters;
-                p[0].Value = id; p[1].Value = key; p[2].Value = user; p[3].Value = sequenceId; p[4].Value = lat; p[5].Value = lon;
-                p[6].Value = (double)ca; p[7].Value = time; p[8].Value = now;
-                imageInsert.ExecuteNonQuery();
+                walk.Add(new TravelDirection.Member(id, lat, lon, null));
+                times.Add(time);
+                keys.Add(key);
                 ref var item = ref items[written];
                 item = new IndexedImage { Id = id, UserId = (int)user, SequenceId = (int)sequenceId, Lat = lat, Lon = lon, Ca = ca, CapturedAt = time };
                 item.TrySetKey(key);
@@ -108,6 +118,14 @@ public sealed class SyntheticArchive(Database database, int seed)
                 lat = Math.Clamp(lat + step * Math.Cos(radians) / MetresPerDegree, -89.9, 89.9);
                 lon = Wrap(lon + step * Math.Sin(radians) / (MetresPerDegree * Math.Cos(lat * Math.PI / 180)));
                 time += (long)(step / speed * 1000);
+            }
+            for (var n = 0; n < walk.Count; n++)
+            {
+                ref var item = ref items[firstOfWalk + n];
+                var p = imageInsert.Parameters;
+                p[0].Value = item.Id; p[1].Value = keys[n]; p[2].Value = user; p[3].Value = sequenceId; p[4].Value = item.Lat; p[5].Value = item.Lon;
+                p[6].Value = (double)item.Ca; p[7].Value = TravelDirection.CourseAt(walk, n); p[8].Value = times[n]; p[9].Value = now;
+                imageInsert.ExecuteNonQuery();
             }
             if (written % Batch < length || written == imageCount)
             {

@@ -7,7 +7,7 @@ using Sightline.Complaints;
 namespace Sightline.Storage.Postgres;
 
 /// <summary>Files, lists and resolves complaints; upholding one hides the image (and resolves its other open complaints).</summary>
-public sealed class PostgresComplaintStore(PostgresDatabase database, TimeProvider clock) : IComplaintStore
+public sealed class PostgresComplaintStore(PostgresDatabase database, PostgresSequenceAssembler sequences, TimeProvider clock) : IComplaintStore
 {
     private const string Select =
         """
@@ -60,9 +60,16 @@ public sealed class PostgresComplaintStore(PostgresDatabase database, TimeProvid
         await connection.ExecuteAsync(
             $"UPDATE complaints SET state = @state, resolved_by = @moderatorId, resolved_at = @now WHERE {scope}",
             new { state, moderatorId, now, open.ImageId, open.Id }, transaction);
-        if (decision == ComplaintDecision.Uphold)
-            await connection.ExecuteAsync("UPDATE images SET hidden_at = @now WHERE id = @ImageId AND hidden_at IS NULL",
-                new { now, open.ImageId }, transaction);
+        if (decision == ComplaintDecision.Uphold
+            && await connection.ExecuteAsync("UPDATE images SET hidden_at = @now WHERE id = @ImageId AND hidden_at IS NULL",
+                new { now, open.ImageId }, transaction) > 0)
+        {
+            // A hidden photo is no neighbour: the directions of travel around it close the gap, as for a deleted one.
+            var (sequenceId, capturedAt) = await connection.QuerySingleAsync<(long? SequenceId, long CapturedAt)>(
+                "SELECT sequence_id, captured_at FROM images WHERE id = @ImageId", new { open.ImageId }, transaction);
+            if (sequenceId is { } sequence)
+                await sequences.UpdateCoursesAsync(connection, transaction, sequence, open.ImageId, capturedAt, joined: false);
+        }
         await connection.ExecuteAsync(
             """
             INSERT INTO events (action, object, object_key, image_id, user_id, other_user_id, main_description, created_at)

@@ -67,7 +67,8 @@ public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
     /// <summary>
     /// Rewrites the courses (<see cref="TravelDirection"/>) that move when image <paramref name="imageId"/>, captured at
     /// <paramref name="capturedAt"/>, joined sequence <paramref name="sequenceId"/> or left it (<paramref name="joined"/>
-    /// false: call it after the image's row is gone). The changed rows reach the change feed through its trigger.
+    /// false: call it after the image's row is gone or hidden). The changed rows reach the change feed through its trigger.
+    /// Hidden photos (moderation) are no neighbours: the courses around one are computed as if it were not there.
     /// </summary>
     public async Task UpdateCoursesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long sequenceId, long imageId, long capturedAt, bool joined)
     {
@@ -76,14 +77,14 @@ public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
         var before = (await connection.QueryAsync<TravelDirection.Member>(
             """
             SELECT id, lat, lon, course FROM images
-            WHERE sequence_id = @sequenceId AND state = 'done' AND id <> @imageId
+            WHERE sequence_id = @sequenceId AND state = 'done' AND hidden_at IS NULL AND id <> @imageId
               AND (captured_at < @capturedAt OR (captured_at = @capturedAt AND id < @imageId))
             ORDER BY captured_at DESC, id DESC LIMIT @window
             """, place, transaction)).AsList();
         var after = (await connection.QueryAsync<TravelDirection.Member>(
             """
             SELECT id, lat, lon, course FROM images
-            WHERE sequence_id = @sequenceId AND state = 'done' AND id <> @imageId
+            WHERE sequence_id = @sequenceId AND state = 'done' AND hidden_at IS NULL AND id <> @imageId
               AND (captured_at > @capturedAt OR (captured_at = @capturedAt AND id > @imageId))
             ORDER BY captured_at, id LIMIT @window
             """, place, transaction)).AsList();

@@ -10,7 +10,7 @@ public sealed class SqliteTakeoutStore(Database database) : ITakeoutStore
         await using var connection = await database.OpenAsync(cancellation);
         var rows = await connection.QueryAsync<ITakeoutStore.Photo>(new CommandDefinition(
             """
-            SELECT i.key, s.key AS SequenceKey, i.content_hash AS ContentHash, i.lat, i.lon, coalesce(i.ca, i.course) AS ca, i.captured_at AS CapturedAt,
+            SELECT i.key, s.key AS SequenceKey, i.content_hash AS ContentHash, i.lat, i.lon, coalesce(i.ca, i.course, 0.0) AS ca, i.captured_at AS CapturedAt,
                    i.width, i.height, i.state, i.project_id IS NOT NULL AS IsPrivate, i.created_at AS CreatedAt
             FROM images i LEFT JOIN sequences s ON s.id = i.sequence_id
             WHERE i.user_id = @userId AND (@includePrivate OR i.project_id IS NULL)
