@@ -182,6 +182,8 @@ for (let run = 0; run < runs; run++) {
   const navigation = {
     html: loaded.navigation.responseEnd,
     scriptsLoaded: first(asset(/^\/assets\/app-.*\.js$/), 'end'),
+    firstScript: m['first-script'],
+    previewTilesRequested: m['preview-tiles-requested'],
     appEvaluated: m['app-evaluated'],
     mapConstruct: m['map-construct'],
     mapConstructed: m['map-constructed'],
