@@ -233,6 +233,8 @@ for (let run = 0; run < runs; run++) {
     clickHandled: since(a.click),
     photoKnown: since(a['photo-key']),
     previewRequested: since(a['preview-requested']),
+    previewFetched: since(a['preview-fetched']),
+    previewDecoded: since(a['preview-decoded']),
     previewShown: since(a['preview-shown']),
     viewerLoaded: since(a['viewer-loaded']),
     viewerConstructed: since(a['viewer-constructed']),
