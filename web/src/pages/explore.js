@@ -223,8 +223,8 @@ export class ExplorePage {
 
   applyFilters() {
     if (!this.map?.getLayer(LINE_LAYER)) return;
-    // Only what changed: MapLibre reloads a layer's tiles on any setFilter, even to the same filter (none against the
-    // style's absent one, at load), and a reload while its worker is still starting asks the server for those tiles again.
+    // Only what changed: MapLibre reloads a layer's tiles (its worker parses them again) on any setFilter, even to the
+    // same filter (none against the style's absent one, as at load).
     const filter = lineFilter(this.filters), color = pointColor(this.filters.color);
     if (JSON.stringify(this.map.getFilter(LINE_LAYER) ?? null) !== JSON.stringify(filter)) this.map.setFilter(LINE_LAYER, filter);
     if (JSON.stringify(this.map.getPaintProperty(POINT_LAYER, 'circle-color')) !== JSON.stringify(color))
