@@ -57,11 +57,10 @@ const outputs = Object.keys(result.metafile.outputs).map(p => '/assets/' + basen
 const app = outputs.find(p => /^\/assets\/app-.*\.js$/.test(p));
 const script = outputs.find(p => /^\/assets\/first-lines-.*\.js$/.test(p));
 const style = outputs.find(p => /^\/assets\/app-.*\.css$/.test(p));
-// Fetched with the page: the app's entry, which the first script evaluates (src/first-lines.js), and both entries' own
-// imports, as modulepreload (fetched and compiled, not evaluated); MapLibre's module (1.1 MB), which the app evaluates
-// only after its first coverage lines are on screen (src/pages/explore.js), and its worker's, as a plain preload
-// (fetched into the cache, not compiled): compiling them takes the page's thread for 0.3-1.5 s in the middle of the
-// preview's drawing, and the worker's module is compiled in the worker anyway.
+// Fetched with the page (modulepreload: fetched and compiled, not evaluated): the app's entry, which the first script
+// evaluates (src/first-lines.js), both entries' own imports, MapLibre's module, which the app evaluates only after its
+// first coverage lines are on screen (src/pages/explore.js), and its worker's. (A plain preload for MapLibre and its
+// worker, fetched but not compiled with the page, made the first line 2.3x and the click 1.3x slower in the bench.)
 const outputOf = path => Object.entries(result.metafile.outputs).find(([p]) => '/assets/' + basename(p) === path);
 const [appPath, appOutput] = outputOf(app);
 const [, scriptOutput] = outputOf(script);
@@ -70,14 +69,13 @@ const maplibre = Object.entries(result.metafile.outputs)
 if (!maplibre || maplibre === appPath) throw new Error('MapLibre is not a module of its own: the page would evaluate it before drawing anything');
 if (Object.keys(scriptOutput.inputs).some(input => input.includes('node_modules/maplibre-gl/'))) throw new Error('the first script holds MapLibre');
 const staticImports = output => output.imports.filter(i => i.kind === 'import-statement').map(i => '/assets/' + basename(i.path));
-const preloads = [...new Set([...staticImports(scriptOutput), ...staticImports(appOutput)])];
+const preloads = [...new Set([...staticImports(scriptOutput), ...staticImports(appOutput), '/assets/' + basename(maplibre), files.worker])];
 const template = readFileSync(join(here, 'index.html'), 'utf8')
   .replace('%STYLE%', style)
   .replace('%SCRIPT%', script)
   .replace('  %PRELOADS%\n', [
     `  <link rel="modulepreload" href="${app}" data-app>\n`,
     ...preloads.map(p => `  <link rel="modulepreload" href="${p}">\n`),
-    ...['/assets/' + basename(maplibre), files.worker].map(p => `  <link rel="preload" as="script" crossorigin href="${p}">\n`),
   ].join(''));
 writeFileSync(join(dist, 'index.html'), template);
 console.log(`web app built: ${script}, ${app}, ${style}`);
