@@ -60,7 +60,7 @@ const style = outputs.find(p => /^\/assets\/app-.*\.css$/.test(p));
 // Fetched with the page (modulepreload: fetched and compiled, not evaluated): the app's entry, which the first script
 // evaluates (src/first-lines.js), both entries' own imports, MapLibre's module, which the app evaluates only after its
 // first coverage lines are on screen (src/pages/explore.js), and its worker's. (A plain preload for MapLibre and its
-// worker, fetched but not compiled with the page, made the first line 2.3x and the click 1.3x slower in the bench.)
+// worker, fetched but not compiled with the page, was tried: no better in the bench, see bench/README.md.)
 const outputOf = path => Object.entries(result.metafile.outputs).find(([p]) => '/assets/' + basename(p) === path);
 const [appPath, appOutput] = outputOf(app);
 const [, scriptOutput] = outputOf(script);
