@@ -33,7 +33,8 @@ const files = {
 };
 
 const result = await build({
-  entryPoints: { app: join(here, 'src/main.js') },
+  // first-lines: the page's script, a few KB that draw Explore's first coverage lines, then evaluate the app.
+  entryPoints: { app: join(here, 'src/main.js'), 'first-lines': join(here, 'src/first-lines.js') },
   bundle: true,
   format: 'esm',
   splitting: true,
@@ -53,20 +54,28 @@ const result = await build({
 });
 
 const outputs = Object.keys(result.metafile.outputs).map(p => '/assets/' + basename(p));
-const script = outputs.find(p => /^\/assets\/app-.*\.js$/.test(p));
+const app = outputs.find(p => /^\/assets\/app-.*\.js$/.test(p));
+const script = outputs.find(p => /^\/assets\/first-lines-.*\.js$/.test(p));
 const style = outputs.find(p => /^\/assets\/app-.*\.css$/.test(p));
-// Fetched with the page (modulepreload: fetched and compiled, not evaluated): the entry's own imports, and MapLibre's
-// module, which the app evaluates only after its first coverage lines are on screen (src/pages/explore.js).
-const [entryPath, entry] = Object.entries(result.metafile.outputs).find(([p]) => '/assets/' + basename(p) === script);
+// Fetched with the page (modulepreload: fetched and compiled, not evaluated): the app's entry, which the first script
+// evaluates (src/first-lines.js), both entries' own imports, MapLibre's module, which the app evaluates only after its
+// first coverage lines are on screen (src/pages/explore.js), and its worker's. (A plain preload for MapLibre and its
+// worker, fetched but not compiled with the page, was tried: no better in the bench, see bench/README.md.)
+const outputOf = path => Object.entries(result.metafile.outputs).find(([p]) => '/assets/' + basename(p) === path);
+const [appPath, appOutput] = outputOf(app);
+const [, scriptOutput] = outputOf(script);
 const maplibre = Object.entries(result.metafile.outputs)
   .find(([p, output]) => p.endsWith('.js') && Object.keys(output.inputs).some(input => input.includes('node_modules/maplibre-gl/')))?.[0];
-if (!maplibre || maplibre === entryPath) throw new Error('MapLibre is not a module of its own: the page would evaluate it before drawing anything');
-const preloads = [...entry.imports.filter(i => i.kind === 'import-statement').map(i => i.path), maplibre]
-  .map(p => '/assets/' + basename(p));
+if (!maplibre || maplibre === appPath) throw new Error('MapLibre is not a module of its own: the page would evaluate it before drawing anything');
+if (Object.keys(scriptOutput.inputs).some(input => input.includes('node_modules/maplibre-gl/'))) throw new Error('the first script holds MapLibre');
+const staticImports = output => output.imports.filter(i => i.kind === 'import-statement').map(i => '/assets/' + basename(i.path));
+const preloads = [...new Set([...staticImports(scriptOutput), ...staticImports(appOutput), '/assets/' + basename(maplibre), files.worker])];
 const template = readFileSync(join(here, 'index.html'), 'utf8')
   .replace('%STYLE%', style)
   .replace('%SCRIPT%', script)
-  .replace('%WORKER%', files.worker)
-  .replace('  %PRELOADS%\n', preloads.map(p => `  <link rel="modulepreload" href="${p}">\n`).join(''));
+  .replace('  %PRELOADS%\n', [
+    `  <link rel="modulepreload" href="${app}" data-app>\n`,
+    ...preloads.map(p => `  <link rel="modulepreload" href="${p}">\n`),
+  ].join(''));
 writeFileSync(join(dist, 'index.html'), template);
-console.log(`web app built: ${script}, ${style}`);
+console.log(`web app built: ${script}, ${app}, ${style}`);

@@ -182,6 +182,8 @@ for (let run = 0; run < runs; run++) {
   const navigation = {
     html: loaded.navigation.responseEnd,
     scriptsLoaded: first(asset(/^\/assets\/app-.*\.js$/), 'end'),
+    firstScript: m['first-script'],
+    previewTilesRequested: m['preview-tiles-requested'],
     appEvaluated: m['app-evaluated'],
     mapConstruct: m['map-construct'],
     mapConstructed: m['map-constructed'],
@@ -231,6 +233,8 @@ for (let run = 0; run < runs; run++) {
     clickHandled: since(a.click),
     photoKnown: since(a['photo-key']),
     previewRequested: since(a['preview-requested']),
+    previewFetched: since(a['preview-fetched']),
+    previewDecoded: since(a['preview-decoded']),
     previewShown: since(a['preview-shown']),
     viewerLoaded: since(a['viewer-loaded']),
     viewerConstructed: since(a['viewer-constructed']),

@@ -20,6 +20,7 @@ public static class WebAppPages
         ["/", "/photos/{key}", "/upload", "/me", "/moderate", "/users/{username}", "/signin/callback", "/places"];
 
     private const string ConfigPlaceholder = "__SIGHTLINE_CONFIG__";
+    private const string PreloadsPlaceholder = "<!--sightline:first-view-preloads-->";
     private const string ImmutableCache = "public, max-age=31536000, immutable";
 
     public static IEndpointRouteBuilder MapWebApp(this IEndpointRouteBuilder routes)
@@ -59,7 +60,10 @@ public static class WebAppPages
         var options = services.GetRequiredService<IOptions<WebAppOptions>>().Value;
         var clientId = await services.GetRequiredService<WebAppClient>().ClientIdAsync(context.RequestAborted);
         var config = JsonSerializer.Serialize(new { clientId, basemapStyle = NullIfEmpty(options.BasemapStyle) });
-        var html = assets.IndexTemplate.Replace(ConfigPlaceholder, HtmlEncoder.Default.Encode(config), StringComparison.Ordinal);
+        // Explore's first view: its centre tiles are fetched with the document (WebAppFirstView).
+        var preloads = status == StatusCodes.Status200OK && context.Request.Path == "/" ? WebAppFirstView.PreloadLinks(context.Request.QueryString) : "";
+        var html = assets.IndexTemplate.Replace(ConfigPlaceholder, HtmlEncoder.Default.Encode(config), StringComparison.Ordinal)
+            .Replace(PreloadsPlaceholder, preloads, StringComparison.Ordinal);
 
         var response = context.Response;
         response.StatusCode = status;

@@ -40,20 +40,58 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         // Zoom 15: lines only (from zoom 16 on the map also draws each photo as a point over its line).
         var page = await app.Chromium.NewPageAsync();
         page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
-        // The preview's canvas, kept once the page adds it (the page removes it once the map has drawn).
-        await page.AddInitScriptAsync("""
-            new MutationObserver((_, observer) => {
-              const canvas = document.querySelector('canvas.coverage-preview');
-              if (canvas) { window.__preview = canvas; observer.disconnect(); }
-            }).observe(document, { childList: true, subtree: true });
-            """);
+        await page.AddInitScriptAsync(KeepThePreviewsCanvas);
         await page.GotoAsync(app.Url("/?lat=51.05440&lon=3.72090&z=15"));
         await page.WaitForFunctionAsync("() => performance.getEntriesByName('sightline:preview-lines-drawn').length > 0");
         await MapPixels.WaitForMapAsync(page);
         await page.WaitForFunctionAsync("() => !document.querySelector('.coverage-preview')", null, new() { PollingInterval = 100 });
 
-        // The preview's line pixels (opaque enough to be a line's core) against the map's, both in CSS pixels of the
-        // map's box: nearly every one of either set has one of the other within a pixel.
+        await AssertThePreviewMatchesTheMapAsync(page, minimumPixels: 200);
+    }
+
+    [Fact]
+    public async Task AFirstVisitWithoutAPositionShowsThePreviewOfTheWorldFromTilesPreloadedWithThePage()
+    {
+        var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        await page.AddInitScriptAsync(KeepThePreviewsCanvas);
+        var violations = await WatchForPolicyViolationsAsync(page);
+        await page.GotoAsync(app.Url("/"));
+        await page.WaitForFunctionAsync("() => performance.getEntriesByName('sightline:preview-lines-drawn').length > 0");
+        // The map starts where the preview was drawn (the default view over the world), then moves to the newest photos
+        // (and the preview goes); back at the default view, the map's lines are the preview's.
+        await page.WaitForFunctionAsync("() => window.sightlineMap && window.sightlineMap.getZoom() > 10 && !document.querySelector('.coverage-preview')",
+            null, new() { PollingInterval = 100 });
+        await page.EvaluateAsync("() => new Promise(resolve => { window.sightlineMap.once('idle', () => resolve(true)); window.sightlineMap.jumpTo({ center: [0, 20], zoom: 1.6 }); })");
+        await MapPixels.WaitForMapAsync(page);
+        // The demo's streets in Ghent are a few pixels at this zoom (3 line pixels in each).
+        await AssertThePreviewMatchesTheMapAsync(page, minimumPixels: 0);
+
+        // The server named the view's centre tiles as preloads (all four of zoom 1 here), and the preview's own requests
+        // took those answers: no tile was asked for by the page twice.
+        var tiles = await page.EvaluateAsync<JsonElement>(
+            "() => performance.getEntriesByType('resource').filter(r => r.name.includes('/tiles/')).map(r => `${r.initiatorType} ${new URL(r.name).pathname}`)");
+        var requests = tiles.EnumerateArray().Select(t => t.GetString()!.Split(' ')).ToList();
+        var preloaded = requests.Where(r => r[0] == "link").Select(r => r[1]).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["/tiles/1/0/0.mapbox", "/tiles/1/0/1.mapbox", "/tiles/1/1/0.mapbox", "/tiles/1/1/1.mapbox"], preloaded);
+        Assert.Equal(requests.Count, requests.Select(r => r[1]).Distinct().Count());
+        Assert.Empty(await violations());
+    }
+
+    // The preview's canvas, kept once the page adds it (the page removes it once the map has drawn).
+    private const string KeepThePreviewsCanvas = """
+        new MutationObserver((_, observer) => {
+          const canvas = document.querySelector('canvas.coverage-preview');
+          if (canvas) { window.__preview = canvas; observer.disconnect(); }
+        }).observe(document, { childList: true, subtree: true });
+        """;
+
+    /// <summary>
+    /// The preview's line pixels (opaque enough to be a line's core) against the map's, both in CSS pixels of the map's
+    /// box: nearly every one of either set has one of the other within a pixel.
+    /// </summary>
+    private static async Task AssertThePreviewMatchesTheMapAsync(IPage page, int minimumPixels)
+    {
         var overlap = await page.EvaluateAsync<JsonElement>("""
             () => {
               const read = (canvas, width, height) => {
@@ -85,7 +123,7 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
             }
             """);
         Assert.True(overlap.GetProperty("sameSize").GetBoolean(), $"the preview and the map differ in size: {overlap}");
-        Assert.True(overlap.GetProperty("preview").GetInt32() > 200, $"too few line pixels in the preview: {overlap}");
+        Assert.True(overlap.GetProperty("preview").GetInt32() > minimumPixels, $"too few line pixels in the preview: {overlap}");
         Assert.True(overlap.GetProperty("previewOnMap").GetDouble() > 0.95, $"the preview's lines are not where the map draws them: {overlap}");
         Assert.True(overlap.GetProperty("mapOnPreview").GetDouble() > 0.95, $"the map draws lines the preview did not: {overlap}");
     }

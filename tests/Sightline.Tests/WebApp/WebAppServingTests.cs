@@ -34,15 +34,41 @@ public sealed class WebAppServingTests(WebAppServingTests.ServerFixture fixture)
         Assert.DoesNotContain("unsafe-eval", policy);
         Assert.DoesNotContain("http", policy); // nothing external without a configured basemap
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Matches("<script type=\"module\" src=\"/assets/app-[A-Z0-9]+\\.js\"></script>", html);
+        // The page's script is the small first one, which draws Explore's first lines and then evaluates the app's.
+        Assert.Matches("<script type=\"module\" src=\"/assets/first-lines-[A-Z0-9]+\\.js\"></script>", html);
+        Assert.Matches("<link rel=\"modulepreload\" href=\"/assets/app-[A-Z0-9]+\\.js\" data-app>", html);
         Assert.Matches("&quot;clientId&quot;:&quot;[A-Za-z0-9_-]{22}&quot;", html);
+    }
+
+    [Theory]
+    // A permalink at zoom 15 over Ghent: the two zoom-14 tiles under its centre's box (the centre is near their edge).
+    [InlineData("/?lat=51.0544&lon=3.7209&z=15", "/tiles/14/8361/5480.mapbox /tiles/14/8361/5481.mapbox")]
+    // Without z, street zoom (16): zoom-14 tiles of 2,048 pixels, the centre 119 pixels below an edge.
+    [InlineData("/?lat=51.0544&lon=3.7209", "/tiles/14/8361/5480.mapbox /tiles/14/8361/5481.mapbox")]
+    // No position: the default view over the world (zoom 1.6), all four zoom-1 tiles.
+    [InlineData("/", "/tiles/1/0/0.mapbox /tiles/1/1/0.mapbox /tiles/1/0/1.mapbox /tiles/1/1/1.mapbox")]
+    // A position out of range: the default view, as the app reads the address.
+    [InlineData("/?lat=91&lon=0&z=3", "/tiles/1/0/0.mapbox /tiles/1/1/0.mapbox /tiles/1/0/1.mapbox /tiles/1/1/1.mapbox")]
+    // Across the antimeridian (the tiles east of it wrap to x 0) and the equator.
+    [InlineData("/?lat=0.5&lon=179.99&z=3", "/tiles/3/7/3.mapbox /tiles/3/0/3.mapbox /tiles/3/7/4.mapbox /tiles/3/0/4.mapbox")]
+    // A photo's address (the app draws no preview), and the app's other pages: none.
+    [InlineData("/?lat=51.0544&lon=3.7209&z=15&pKey=k3Jd9aQpZ0xW1vB7nT4e2A", "")]
+    [InlineData("/upload", "")]
+    [InlineData("/users/maria_k?lat=51&lon=3", "")]
+    public async Task ExploresPageNamesTheCoverageTilesAtItsViewsCentreAsPreloads(string path, string tiles)
+    {
+        var html = await Http.GetStringAsync(path);
+        var preloads = Regex.Matches(html, "<link rel=\"preload\" as=\"fetch\" crossorigin href=\"([^\"]+)\" fetchpriority=\"high\">")
+            .Select(m => m.Groups[1].Value);
+        Assert.Equal(tiles, string.Join(' ', preloads));
+        Assert.DoesNotContain("sightline:first-view-preloads", html);
     }
 
     [Fact]
     public async Task HashedFilesAreCachedForAYearAndCompressed()
     {
         var html = await Http.GetStringAsync("/");
-        var script = Regex.Match(html, "src=\"(/assets/app-[A-Z0-9]+\\.js)\"").Groups[1].Value;
+        var script = Regex.Match(html, "href=\"(/assets/app-[A-Z0-9]+\\.js)\"").Groups[1].Value;
         using var request = new HttpRequestMessage(HttpMethod.Get, script);
         request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
         using var response = await Http.SendAsync(request);

@@ -8,6 +8,7 @@
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { LINE_COLOR, LINE_OPACITY, SOURCE_LAYER, TILE_MAX_ZOOM, lineWidthAt, tileUrl } from './coverage.js';
+import { previewViewAt } from './first-view.js';
 
 const TILE_SIZE = 512; // a vector source's tile size, in pixels at its own zoom
 
@@ -53,6 +54,7 @@ export class CoveragePreview {
           .then(bytes => ({ x, y, bytes })));
       }
     }
+    performance.mark('sightline:preview-tiles-requested');
     this.canvas.width = Math.round(width * ratio);
     this.canvas.height = Math.round(height * ratio);
     this.canvas.style.width = `${width}px`;
@@ -64,6 +66,7 @@ export class CoveragePreview {
     context.lineWidth = lineWidthAt(zoom);
     context.lineCap = 'round';
     context.lineJoin = 'round';
+    performance.mark('sightline:preview-canvas-ready');
     let drawn = false;
     // Each tile is drawn as it arrives.
     await Promise.all(fetches.map(async pending => {
@@ -121,6 +124,34 @@ export class CoveragePreview {
     this.removed = true;
     this.canvas.remove();
   }
+}
+
+let first = null; // the preview started by the page's first script, until Explore takes it
+
+/**
+ * Starts the preview of Explore's first view (`location`'s, see first-view.js) in `container` (the page's main area, which
+ * the map fills), before the app is evaluated; null where Explore draws none (another page, a photo's address).
+ */
+export function startFirstLines(container, location) {
+  const view = previewViewAt(location);
+  if (!view || !container) return null;
+  first = { preview: new CoveragePreview(container, view), search: location.search };
+  return first.preview;
+}
+
+/**
+ * The preview for Explore's map in `container` at view { center, zoom }: the first script's, moved into the map's
+ * container, when it was started for this same address; else a new one.
+ */
+export function coveragePreviewFor(container, view) {
+  const started = first;
+  first = null;
+  if (started && started.search === location.search && !started.preview.removed) {
+    container.prepend(started.preview.canvas);
+    return started.preview;
+  }
+  started?.preview.remove();
+  return new CoveragePreview(container, view);
 }
 
 function mercatorX(lon) {

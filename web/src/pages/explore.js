@@ -6,13 +6,15 @@ import { api } from '../api.js';
 import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
 import { addCoverage, markFirstCoverageTile, lineFilter, nearestPhoto, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
-import { CoveragePreview } from '../map/coverage-preview.js';
+import { coveragePreviewFor } from '../map/coverage-preview.js';
+import { previewViewAt, viewOf } from '../map/first-view.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
 
 // MapLibre (1.07 MB) is a module of its own, fetched with the page (modulepreload) but evaluated only once the first
-// coverage lines are on screen (CoveragePreview: all the view's tiles drawn, or those that came within PREVIEW_WAIT_MS,
-// and a frame): evaluating it holds this thread for 0.3-1 s, which would hold the preview's drawing and frame as long.
+// coverage lines are on screen (CoveragePreview, started by the page's first script, first-lines.js: all the view's tiles
+// drawn, or those that came within PREVIEW_WAIT_MS, and a frame): evaluating it holds this thread for 0.3-1 s, which
+// would hold the preview's drawing and frame as long.
 const PREVIEW_WAIT_MS = 400;
 const PANE_WAIT_MS = 300;
 let maplibre;
@@ -27,8 +29,6 @@ function loadMapLibre() {
   });
   return maplibre;
 }
-
-const DEFAULT_VIEW = { lat: 20, lon: 0, z: 1.6 };
 
 export class ExplorePage {
   constructor() {
@@ -61,10 +61,10 @@ export class ExplorePage {
 
   async createMap(params) {
     const view = viewOf(params);
-    // A permalink's view is known now: its lines go on screen from the tiles before MapLibre is even evaluated. (A first
-    // visit starts over the whole world and moves to the newest photos: no preview there.)
-    const preview = params.has('lat') && params.has('lon') && !params.get('pKey')
-      ? new CoveragePreview(this.mapElement, { center: view.center, zoom: view.zoom }) : null;
+    // The view is known from the address (a permalink's, else the default view over the world, where a first visit
+    // starts before it moves to the newest photos): its lines go on screen from the tiles before MapLibre is even
+    // evaluated, from the preview the page's first script started.
+    const preview = previewViewAt(location) ? coveragePreviewFor(this.mapElement, view) : null;
     if (preview) await preview.shown(PREVIEW_WAIT_MS);
     const { Map: MapLibre, NavigationControl, AttributionControl } = await loadMapLibre();
     performance.mark('sightline:map-construct');
@@ -94,10 +94,17 @@ export class ExplorePage {
       refreshPoints(map, this.filters);
       // The offline basemap (land and borders) waits until the coverage is drawn: decoding it and cutting it into tiles
       // takes the page's and MapLibre's worker's time, which the first coverage tiles need more.
-      // Then, once the page is idle, the photo viewer's code, so that a click on the map finds it loaded.
+      // Then, once the page is idle, the photo viewer's code, so that a click on the map finds it loaded, and a first
+      // query of the lines in view: MapLibre decodes a tile's features on this thread for the first query that meets it
+      // (and compiles that code on first use), which would otherwise fall on the first hover or click (0.1-0.5 s in the
+      // bench).
       map.once('idle', () => addOfflineBasemap(map, LINE_LAYER)
         .catch(error => console.warn('basemap', error))
-        .finally(() => whenIdle(() => this.panel.prewarm())));
+        .finally(() => whenIdle(async () => {
+          if (map.getLayer(LINE_LAYER)) map.queryRenderedFeatures({ layers: [LINE_LAYER] });
+          performance.mark('sightline:lines-queried');
+          await this.panel.prewarm();
+        })));
     });
     if (!params.has('lat') && !params.get('pKey')) this.startWhereThePhotosAre();
     map.on('moveend', () => {
@@ -216,8 +223,12 @@ export class ExplorePage {
 
   applyFilters() {
     if (!this.map?.getLayer(LINE_LAYER)) return;
-    this.map.setFilter(LINE_LAYER, lineFilter(this.filters));
-    this.map.setPaintProperty(POINT_LAYER, 'circle-color', pointColor(this.filters.color));
+    // Only what changed: MapLibre reloads a layer's tiles (its worker parses them again) on any setFilter, even to the
+    // same filter (none against the style's absent one, as at load).
+    const filter = lineFilter(this.filters), color = pointColor(this.filters.color);
+    if (JSON.stringify(this.map.getFilter(LINE_LAYER) ?? null) !== JSON.stringify(filter)) this.map.setFilter(LINE_LAYER, filter);
+    if (JSON.stringify(this.map.getPaintProperty(POINT_LAYER, 'circle-color')) !== JSON.stringify(color))
+      this.map.setPaintProperty(POINT_LAYER, 'circle-color', color);
     refreshPoints(this.map, this.filters);
   }
 
@@ -285,12 +296,4 @@ export class ExplorePage {
 function whenIdle(callback) {
   if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 2000 });
   else setTimeout(callback, 200);
-}
-
-function viewOf(params) {
-  const lat = Number(params.get('lat')), lon = Number(params.get('lon')), z = Number(params.get('z'));
-  const valid = params.has('lat') && params.has('lon') && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
-  return valid
-    ? { center: [lon, lat], zoom: Number.isFinite(z) && params.has('z') ? z : 16 }
-    : { center: [DEFAULT_VIEW.lon, DEFAULT_VIEW.lat], zoom: DEFAULT_VIEW.z };
 }

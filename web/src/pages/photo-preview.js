@@ -38,11 +38,13 @@ export class PhotoPreview {
     try {
       const blob = await fetched.blob;
       if (!blob || this.key !== key) return;
+      performance.mark('sightline:preview-fetched');
       url = URL.createObjectURL(blob);
       const image = new Image();
       image.src = url;
       await image.decode(); // decoded off the page's thread, so swapping it in below shows it in the next frame
       if (this.key !== key) { URL.revokeObjectURL(url); return; }
+      performance.mark('sightline:preview-decoded');
     } catch {
       if (url) URL.revokeObjectURL(url);
       return; // the viewer reports a photo it cannot show
