@@ -45,19 +45,45 @@ public static class ShortestDouble
         var magnitude = Math.Abs(value);
         if (!(magnitude >= 1e-4 && magnitude < 1e15) || destination.Length < MaxBytes)
             return false;
-
         var bits = BitConverter.DoubleToUInt64Bits(magnitude);
-        var mantissa = (bits & 0xF_FFFF_FFFF_FFFFUL) | (1UL << 52);
-        var exponent = (int)(bits >> 52) - 1075; // magnitude = mantissa * 2^exponent, exponent in [-66, -3]
+        var fraction = bits & 0xF_FFFF_FFFF_FFFFUL;
+        // magnitude = mantissa * 2^exponent, exponent in [-66, -3]
+        return TryFormat(fraction | (1UL << 52), (int)(bits >> 52) - 1075, fraction == 0, magnitude, value < 0,
+            significantDigits: 17, mostBeforePoint: 15, destination, out written);
+    }
+
+    /// <summary>
+    /// The same for a single-precision value (the runtime's shortest round-trip text of the float, as the writer writes
+    /// it), for magnitudes in [1e-4, 1e6).
+    /// </summary>
+    public static bool TryFormat(float value, Span<byte> destination, out int written)
+    {
+        written = 0;
+        var magnitude = Math.Abs(value);
+        if (!(magnitude >= 1e-4f && magnitude < 1e6f) || destination.Length < MaxBytes)
+            return false;
+        var bits = BitConverter.SingleToUInt32Bits(magnitude);
+        var fraction = bits & 0x7F_FFFFU;
+        // magnitude = mantissa * 2^exponent, exponent in [-37, -4]
+        return TryFormat(fraction | (1UL << 23), (int)(bits >> 23) - 150, fraction == 0, magnitude, value < 0,
+            significantDigits: 9, mostBeforePoint: 6, destination, out written);
+    }
+
+    // mantissa * 2^exponent (exponent negative; mantissa with its leading bit, the lower gap half the upper one when it is
+    // a power of two) to the shortest digits that read back as it at the given precision (17 for doubles, 9 for floats).
+    private static bool TryFormat(ulong mantissa, int exponent, bool atPowerOfTwo, double magnitude, bool negative,
+        int significantDigits, int mostBeforePoint, Span<byte> destination, out int written)
+    {
+        written = 0;
         var shift = 2 - exponent; // v, its lower and upper ends as (4m, 4m-2 or 4m-1, 4m+2) / 2^shift
 
-        // Digits before the point, at most: 10^(s-1) <= v < 10^s or a little less, never more (t = 17 - s then gives 17
-        // or 18 digits, both exact in 128 bits).
+        // Digits before the point, at most: 10^(s-1) <= v < 10^s or a little less, never more (t = significantDigits - s
+        // then gives that many digits or one more, both exact in 128 bits).
         var s = (int)Math.Floor(Math.Log10(magnitude) - 1e-9) + 1;
-        var t = 17 - s; // in [2, 21]
+        var t = significantDigits - s; // doubles: in [2, 21]; floats: in [3, 14]
         var scale = Pow10(t);
 
-        var lowerGap = (bits & 0xF_FFFF_FFFF_FFFFUL) == 0 ? 1UL : 2UL; // at a power of two the lower gap is half
+        var lowerGap = atPowerOfTwo ? 1UL : 2UL;
         var v4 = (UInt128)(mantissa << 2);
         var low = (v4 - lowerGap) * scale;
         var high = (v4 + 2) * scale;
@@ -116,11 +142,11 @@ public static class ShortestDouble
         }
         var count = CountDigits(digits);
         var point = count + power; // the runtime's "scale": digits before the point (<= 0: zeros after it)
-        if (point > 15 || point < -3)
+        if (point > mostBeforePoint || point < -3)
             return false;
 
         var at = 0;
-        if (value < 0)
+        if (negative)
             destination[at++] = (byte)'-';
         Span<byte> text = stackalloc byte[20];
         for (var i = count - 1; i >= 0; i--)
