@@ -11,6 +11,24 @@ public static class QueryEncoding
     {
         if (string.IsNullOrEmpty(query))
             return true;
+        // Most queries are plain ASCII without a percent sign: their bytes are their characters, valid UTF-8, and only the
+        // ASCII controls can be refused (issue 14: the decoding below, its list, array and string were 1.5% of a close
+        // search's CPU).
+        var plain = true;
+        foreach (var c in query)
+        {
+            if (c == '%')
+            {
+                plain = false;
+                break;
+            }
+            if (c > 0x7F)
+                return false; // RFC 3986: a URL carries non-ASCII only percent-encoded
+            if ((c < 0x20 && c != '\t') || c == 0x7F)
+                return false;
+        }
+        if (plain)
+            return true;
         var bytes = new List<byte>(query.Length);
         for (var i = 0; i < query.Length; i++)
         {
