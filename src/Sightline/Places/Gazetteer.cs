@@ -38,6 +38,7 @@ public sealed class Gazetteer
     private readonly Dictionary<int, int[]> grid = [];
     private readonly string?[] labels;
     private readonly ConcurrentDictionary<long, string?> cells = new();
+    private int cachedCells;
 
     /// <summary>The gazetteer shipped with the server, loaded on first use.</summary>
     public static Gazetteer Shared => shared.Value;
@@ -67,8 +68,9 @@ public sealed class Gazetteer
         if (cells.TryGetValue(key, out var cached))
             return cached;
         var name = Label((row + 0.5) * CellDegrees - 90, (column + 0.5) * CellDegrees - 180);
-        if (cells.Count < MaxCachedCells)
-            cells.TryAdd(key, name);
+        // A counter, not cells.Count, which would take every lock of the dictionary on each miss.
+        if (Volatile.Read(ref cachedCells) < MaxCachedCells && cells.TryAdd(key, name))
+            Interlocked.Increment(ref cachedCells);
         return name;
     }
 
