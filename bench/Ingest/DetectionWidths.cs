@@ -6,6 +6,9 @@
 // candidate is a list of PrivacyDetector scans (cascade, scale step, neighbours, sizes, width) for one kind, faces or
 // plates; all run on the same scenes, in an order that alternates between scenes, and the table gives each one's recall,
 // recall by size, detections matching nothing ("Extra": every false blur hides street content) and CPU per photo.
+// A candidate yunet[:THRESHOLD][@WIDTH] runs OpenCV's DNN face detector (FaceDetectorYN, YuNet) instead, on the colour photo,
+// with the ONNX model file named by YUNET_MODEL (OpenCV Zoo's face_detection_yunet; not shipped with Sightline): the
+// measure of whether a small CNN would make detection cheap (issue 14).
 //
 // Ground truth is known because the scenes are composed: 4000x3000 street-like canvases (the tests' background photos,
 // enlarged) with frontal faces (the three labelled faces of the tests' data set, OpenCV samples and NASA's public-domain
@@ -76,7 +79,7 @@ static class DetectionWidths
         var defaultThreads = Cv2.GetNumThreads();
         Console.WriteLine($"OpenCV threads: {defaultThreads}; load average {Load()}");
         var candidates = Candidates.Where(c => only.Length == 0 || only.Any(o => c.Name.StartsWith(o, StringComparison.Ordinal)))
-            .Concat(only.Where(o => o.Contains('=')).Select(Parse)).ToArray();
+            .Concat(only.Where(o => o.Contains('=') || o.StartsWith("yunet")).Select(Parse)).ToArray();
         var detectors = candidates.Select(c => new PrivacyDetector(c.Scans)).ToArray();
         var random = new Random(14);
         var rows = candidates.Select(_ => (Found: 0, Extra: 0, Cpu: 0.0)).ToArray();
@@ -101,7 +104,7 @@ static class DetectionWidths
                 var candidate = candidates[i];
                 Cv2.SetNumThreads(candidate.Threads > 0 ? candidate.Threads : defaultThreads);
                 var before = Cpu();
-                var detections = detectors[i].Detect(upright, candidate.Width);
+                var detections = candidate.Name.StartsWith("yunet") ? YuNet(upright, candidate.Width, candidate.Name) : detectors[i].Detect(upright, candidate.Width);
                 var used = Cpu() - before;
                 Cv2.SetNumThreads(defaultThreads);
                 var mine = truths.Where(t => KindOf(t.Blur) == candidate.Kind).ToList();
@@ -155,6 +158,8 @@ static class DetectionWidths
     /// <summary>A candidate from the command line (see the usage above).</summary>
     private static Candidate Parse(string spec)
     {
+        if (spec.StartsWith("yunet"))
+            return new Candidate(spec, "face", [], spec.Contains('@') ? int.Parse(spec[(spec.IndexOf('@') + 1)..], CultureInfo.InvariantCulture) : 2048);
         var (kind, rest) = (spec[..spec.IndexOf('=')], spec[(spec.IndexOf('=') + 1)..]);
         var width = 2048;
         if (rest.LastIndexOf('@') is var at and > 0)
@@ -168,6 +173,33 @@ static class DetectionWidths
                 : new Scan(Blur.License, p[0], Number(1, 1.05), (int)Number(2, 3), false, 0, (int)Number(3, 0), (int)Number(4, 0), Number(5, 1));
         }).ToArray();
         return new Candidate(spec, kind, scans, width);
+    }
+
+    private static readonly Dictionary<string, FaceDetectorYN> yunets = [];
+
+    /// <summary>Faces found by YuNet (candidate yunet[:THRESHOLD][@WIDTH], default score threshold 0.6), widened as the cascade's are.</summary>
+    private static IReadOnlyList<Blur> YuNet(Vips image, int width, string name)
+    {
+        var threshold = name.Contains(':') ? double.Parse(name.Split(':')[1].Split('@')[0], CultureInfo.InvariantCulture) : 0.6;
+        using var small = width < image.Width ? image.Resize((double)width / image.Width) : image.Copy();
+        using var rgb = small.Bands > 3 ? small.ExtractBand(0, 3) : small.Copy();
+        var bytes = rgb.Cast(Enums.BandFormat.Uchar).WriteToMemory();
+        using var mat = Mat.FromPixelData(rgb.Height, rgb.Width, MatType.CV_8UC3, bytes);
+        using var bgr = new Mat();
+        Cv2.CvtColor(mat, bgr, ColorConversionCodes.RGB2BGR);
+        if (!yunets.TryGetValue(name, out var det))
+            yunets[name] = det = FaceDetectorYN.Create(Environment.GetEnvironmentVariable("YUNET_MODEL") ?? throw new InvalidOperationException("set YUNET_MODEL to YuNet's ONNX file"), "", new Size(bgr.Width, bgr.Height), (float)threshold, 0.3f, 5000);
+        using var faces = new Mat();
+        det.Detect(bgr, faces);
+        var list = new List<Blur>();
+        for (var r = 0; r < faces.Rows; r++)
+        {
+            float x = faces.At<float>(r, 0), y = faces.At<float>(r, 1), w = faces.At<float>(r, 2), h = faces.At<float>(r, 3);
+            var (mx, my) = (w * PrivacyDetector.FrontalFaces.Margin, h * PrivacyDetector.FrontalFaces.Margin);
+            list.Add(new Blur(Blur.Face, Math.Clamp((x - mx) / bgr.Width, 0, 1), Math.Clamp((y - my) / bgr.Height, 0, 1),
+                Math.Clamp((x + w + mx) / bgr.Width, 0, 1), Math.Clamp((y + h + my) / bgr.Height, 0, 1)));
+        }
+        return list;
     }
 
     private static string KindOf(Blur blur) => blur.Type == Blur.Face ? "face" : "plate";
