@@ -75,7 +75,7 @@ public sealed class ProjectTests : IAsyncLifetime
         [
             "/v2/search/im?project=site-survey", $"/v2/im/{key}", $"/v2/im/{key}/geojson", $"/v2/im/{key}/b", $"/v2/im/{key}/cm",
             $"/v2/im/{key}/or", $"/v2/b/{key}", $"/v2/cm/{comment}", $"/v2/s/{sequence}", $"/v2/s/{sequence}/geojson",
-            $"/v2/search/im/s/{sequence}",
+            $"/v2/search/im/s/{sequence}", $"/v2/nav/im/{key}",
         ];
         foreach (var path in reads)
         {
