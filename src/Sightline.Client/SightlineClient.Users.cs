@@ -11,6 +11,7 @@ public sealed partial class SightlineClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The status.</returns>
     [SightlineRoute("GET", "/v2/status")]
+    [SightlineRoute("GET", "/v2/status/api", AliasOf = "/v2/status")]
     public Task<ServerStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         GetJsonAsync<ServerStatus>("v2/status", null, cancellationToken);
 

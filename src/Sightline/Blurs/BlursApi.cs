@@ -54,7 +54,7 @@ public static class BlursApi
         // A missing parameter is judged before an invalid one (CONTRACT.md §4), the key's shape included.
         var wanted = Blur.ParseList(await RequestBody.JsonObjectAsync(request, cancellation));
         ImageAccess.ImageKey(key);
-        var image = await ImagesApi.FindAsync(key, ImageAccess.WriterViewer(caller), images);
+        var image = await ImagesApi.FindAsync(key, ImageAccess.WriterViewer(caller), images, Scopes.PrivateWrite);
         ImageAccess.RequireWriteScopeFor(image, caller);
         await blurs.RequestAsync(image, userId, wanted);
         return TypedResults.Ok(new ImageAccess.Acknowledgement());

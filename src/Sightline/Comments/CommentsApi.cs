@@ -51,7 +51,7 @@ public static class CommentsApi
         ImageAccess.ImageKey(key);
         if (text.EnumerateRunes().Count() > MaxLength)
             throw ApiException.Invalid("cm", $"must be 1 to {MaxLength} characters long");
-        var image = await ImagesApi.FindAsync(key, ImageAccess.WriterViewer(caller), images);
+        var image = await ImagesApi.FindAsync(key, ImageAccess.WriterViewer(caller), images, Scopes.PrivateWrite);
         ImageAccess.RequireWriteScopeFor(image, caller);
         await comments.AddAsync(image, userId, text);
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
@@ -59,7 +59,7 @@ public static class CommentsApi
 
     public static async Task<Ok<CommentDtos.Single>> GetComment(string key, Caller caller, ICommentStore comments)
     {
-        var comment = await comments.FindVisibleAsync(CommentKey(key), Viewer.Of(caller)) ?? throw ApiException.NotFound($"Comment '{key}'");
+        var comment = await Viewer.Of(caller).FindOrRefuseAsync(v => comments.FindVisibleAsync(CommentKey(key), v), $"Comment '{key}'");
         return TypedResults.Ok(CommentDtos.ToSingle(comment));
     }
 
@@ -68,7 +68,8 @@ public static class CommentsApi
         var admin = ImageAccess.IsAdmin(caller);
         var userId = admin ? caller.Token!.UserId : ImageAccess.RequireWriter(caller);
         CommentKey(key);
-        var comment = await comments.FindVisibleAsync(key, ImageAccess.WriterViewer(caller)) ?? throw ApiException.NotFound($"Comment '{key}'");
+        var comment = await ImageAccess.WriterViewer(caller).FindOrRefuseAsync(
+            v => comments.FindVisibleAsync(key, v), $"Comment '{key}'", Scopes.PrivateWrite);
         if (!admin)
         {
             var scope = comment.ImageProjectId is null ? Scopes.PublicWrite : Scopes.PrivateWrite;

@@ -28,10 +28,14 @@ public static class ImagesApi
     public static async Task<Ok<ImageDtos.FeatureCollection>> GetImageGeoJson(string key, Caller caller, IImageStore images) =>
         TypedResults.Ok(ImageDtos.ToGeoJson(await FindAsync(key, Viewer.Of(caller), images)));
 
-    internal static async Task<Image> FindAsync(string key, Viewer viewer, IImageStore images)
-    {
-        if (!RandomKey.IsKeyShaped(key))
-            throw ApiException.Invalid("key", "must be an image key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
-        return await images.FindVisibleAsync(key, viewer) ?? throw ApiException.NotFound($"Image '{key}'");
-    }
+    /// <summary>
+    /// The image this viewer may see; a project member whose token lacks <paramref name="missingScope"/> is told so
+    /// (401), anyone else who may not see it gets not_found (<see cref="Viewer.FindOrRefuseAsync"/>).
+    /// </summary>
+    internal static Task<Image> FindAsync(string key, Viewer viewer, IImageStore images, string missingScope = Scopes.PrivateRead) =>
+        viewer.FindOrRefuseAsync(v => images.FindVisibleAsync(CheckedKey(key), v), $"Image '{key}'", missingScope);
+
+    internal static string CheckedKey(string key) => RandomKey.IsKeyShaped(key)
+        ? key
+        : throw ApiException.Invalid("key", "must be an image key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
 }

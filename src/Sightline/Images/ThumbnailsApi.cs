@@ -21,7 +21,10 @@ public static class ThumbnailsApi
     public static async Task<Results<FileStreamHttpResult, RedirectHttpResult>> GetThumbnail(
         string key, string size, Caller caller, HttpResponse response, IImageStore images, IBlobStore blobs, CancellationToken cancellation)
     {
-        var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
+        // A private image's files are not_found to every token that cannot open them, a member's without private:read
+        // included (spec §5 item 6): unlike the JSON API, a file URL has no message to carry the missing scope.
+        var image = await images.FindVisibleAsync(ImagesApi.CheckedKey(key), Viewer.Of(caller))
+            ?? throw ApiException.NotFound($"Image '{key}'");
         if (!int.TryParse(size, out var width) || !ImageFiles.ThumbnailWidths.Contains(width) || size != width.ToString())
             throw ApiException.NotFound($"Image file 'thumb-{size}.jpg'");
         var objectKey = ImageFiles.ThumbnailKey(image.Key, width, image.DerivativeVersion);

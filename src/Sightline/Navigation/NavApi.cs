@@ -41,7 +41,7 @@ public static class NavApi
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be an image key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
         var filter = (await parameters.BoxAsync(request.Query, caller, paged: false)).Filter;
-        var image = await images.FindVisibleAsync(key, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Image '{key}'");
+        var image = await Viewer.Of(caller).FindOrRefuseAsync(v => images.FindVisibleAsync(key, v), $"Image '{key}'");
         return TypedResults.Ok(await CellAsync(Geohash.Encode(image.Lat, image.Lon, Precision), filter, caller, search, sequences));
     }
 

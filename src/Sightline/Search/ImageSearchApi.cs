@@ -108,7 +108,7 @@ public static class ImageSearchApi
         var point = SearchParameters.OptionalPoint(request.Query);
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be a sequence key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
-        var sequence = await sequences.FindVisibleAsync(key, Viewer.Of(caller)) ?? throw ApiException.NotFound($"Sequence '{key}'");
+        var sequence = await Viewer.Of(caller).FindOrRefuseAsync(v => sequences.FindVisibleAsync(key, v), $"Sequence '{key}'");
         var chosen = point is var (lat, lon)
             ? sequence.Images.MinBy(i => Index.Geodesy.DistanceMeters(lat, lon, i.Lat, i.Lon))!
             : sequence.Images[0];

@@ -33,6 +33,6 @@ public static class SequencesApi
     {
         if (!RandomKey.IsKeyShaped(key))
             throw ApiException.Invalid("key", "must be a sequence key of 22 characters of A-Z, a-z, 0-9, '_' and '-'");
-        return await sequences.FindVisibleAsync(key, viewer) ?? throw ApiException.NotFound($"Sequence '{key}'");
+        return await viewer.FindOrRefuseAsync(v => sequences.FindVisibleAsync(key, v), $"Sequence '{key}'");
     }
 }

@@ -5,7 +5,7 @@ using Sightline.Users;
 
 namespace Sightline.Status;
 
-/// <summary><c>GET /v2/status</c>: is the server up, which version, how much it holds.</summary>
+/// <summary><c>GET /v2/status</c> (and <c>/v2/status/api</c>): is the server up, which version, how much it holds.</summary>
 public static class StatusApi
 {
     public static RouteGroupBuilder MapStatus(this IEndpointRouteBuilder routes)
@@ -15,6 +15,11 @@ public static class StatusApi
             .WithName("GetStatus")
             .WithSummary("Server status")
             .WithDescription("The write acknowledgement plus the server's version and public counts. Needs a valid client_id.");
+        // The original documentation's authentication examples call /v2/status/api (a.mapillary.com); old clients probe it.
+        group.MapGet("/api", GetStatus)
+            .WithName("GetStatusApi")
+            .WithSummary("Server status (alias)")
+            .WithDescription("The same answer as /v2/status, at the path the original v2 documentation's examples use.");
         return group;
     }
 

@@ -36,6 +36,18 @@ public sealed class FoundationEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StatusAnswersAtTheOriginalDocumentationsPathToo()
+    {
+        // The original's authentication examples (a.mapillary.com) call /v2/status/api, with and without a token.
+        var json = await GetJson($"/v2/status/api?client_id={clientId}", token);
+        Assert.Equal("ok", json.GetProperty("code").GetString());
+        Assert.Equal(200, json.GetProperty("status").GetInt32());
+        Assert.Equal(5, json.GetProperty("users").GetInt64());
+        using var anonymous = await server.Http.GetAsync("/v2/status/api");
+        await ContractAssert.Error(anonymous, "client_id_missing");
+    }
+
+    [Fact]
     public async Task MeShowsEmailOnlyWithUserEmailScope()
     {
         var me = await GetJson($"/v2/me?client_id={clientId}", token);

@@ -98,7 +98,8 @@ public sealed class CommentTests : IAsyncLifetime
         await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"/v2/cm/{key}"), "not_found");
         await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Delete, $"/v2/cm/{key}"), "not_found");
         var memberNoPrivateRead = await cast.ProjectMember.WithScopesAsync("public:write");
-        await ContractAssert.Error(await memberNoPrivateRead.SendAsync(HttpMethod.Get, $"/v2/cm/{key}"), "not_found");
+        // A member lacks only the scope (CONTRACT.md §4, step 4 before step 6): told so, as a project search tells them.
+        Assert.Contains("private:read", await ContractAssert.Error(await memberNoPrivateRead.SendAsync(HttpMethod.Get, $"/v2/cm/{key}"), "user_not_authenticated"));
         Assert.Equal("members only", (await cast.ProjectMember.GetJsonAsync($"/v2/cm/{key}")).GetProperty("comment").GetString());
     }
 

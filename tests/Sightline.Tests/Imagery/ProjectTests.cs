@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Imagery;
@@ -53,12 +54,49 @@ public sealed class ProjectTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMemberWithoutPrivateReadDoesNotSeeIt()
+    public async Task AMemberWithoutPrivateReadIsToldTheScopeAsTheProjectSearchTellsThem()
     {
-        var key = (await owner.UploadProcessedAsync("private-2", Photo(), Query)).GetProperty("key").GetString()!;
-        var uploaderOnly = await Uploader.CreateAsync(server, "uploader_only", "public:upload");
+        // CONTRACT.md §4: the scope (step 4) is judged before the object (step 6). A member may see the project's
+        // photos with private:read, so without it every read names that scope, as /v2/search/im?project= does; to a
+        // stranger the same photos stay not_found, whatever the token's scopes, and so do the files to everyone.
+        var image = await owner.UploadProcessedAsync("private-2", Photo(3), Query);
+        var key = image.GetProperty("key").GetString()!;
+        var sequence = image.GetProperty("sequence_key").GetString()!;
+        var writer = await Uploader.CreateAsync(server, "writer", "private:read private:write");
+        await server.AdminAsync("", "projects", "add-member", "site-survey", "writer");
+        using (var posted = await writer.SendAsync(HttpMethod.Post, $"/v2/im/{key}/cm", JsonContent.Create(new { cm = "gate is open" })))
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        var comment = (await writer.GetJsonAsync($"/v2/im/{key}/cm")).GetProperty("cms")[0].GetProperty("key").GetString()!;
+
+        var uploaderOnly = await Uploader.CreateAsync(server, "uploader_only", "public:upload public:write");
         await server.AdminAsync("", "projects", "add-member", "site-survey", "uploader_only");
-        await ContractAssert.Error(await uploaderOnly.SendAsync(HttpMethod.Get, $"/v2/im/{key}"), "not_found");
+        var outsider = await Uploader.CreateAsync(server, "outsider", "public:upload public:write");
+        string[] reads =
+        [
+            "/v2/search/im?project=site-survey", $"/v2/im/{key}", $"/v2/im/{key}/geojson", $"/v2/im/{key}/b", $"/v2/im/{key}/cm",
+            $"/v2/im/{key}/or", $"/v2/b/{key}", $"/v2/cm/{comment}", $"/v2/s/{sequence}", $"/v2/s/{sequence}/geojson",
+            $"/v2/search/im/s/{sequence}", $"/v2/nav/im/{key}",
+        ];
+        foreach (var path in reads)
+        {
+            var message = await ContractAssert.Error(await uploaderOnly.SendAsync(HttpMethod.Get, path), "user_not_authenticated");
+            Assert.Contains("private:read", message);
+            if (!path.Contains("project="))
+            {
+                await ContractAssert.Error(await outsider.SendAsync(HttpMethod.Get, path), "not_found");
+                await ContractAssert.Error(await stranger.SendAsync(HttpMethod.Get, path), "not_found");
+            }
+        }
+
+        // A write names the write scope a private photo needs; a stranger's write finds nothing.
+        var write = await ContractAssert.Error(
+            await uploaderOnly.SendAsync(HttpMethod.Post, $"/v2/im/{key}/cm", JsonContent.Create(new { cm = "hello" })), "user_not_authenticated");
+        Assert.Contains("private:write", write);
+        await ContractAssert.Error(
+            await outsider.SendAsync(HttpMethod.Post, $"/v2/im/{key}/cm", JsonContent.Create(new { cm = "hello" })), "not_found");
+
+        await ContractAssert.Error(await uploaderOnly.SendAsync(HttpMethod.Get, $"/{key}/thumb-320.jpg"), "not_found");
+        await writer.GetJsonAsync($"/v2/im/{key}");
     }
 
     [Fact]
