@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sightline.Search.Index;
 
 namespace Sightline.Search;
@@ -39,12 +40,15 @@ public sealed class ImageSearch(ImageIndex index)
     /// <summary>Any public image: the fallback of the curated random image (spec §5 item 45) while no selected one is visible.</summary>
     public IndexedImage? RandomSelected() => index.Current().RandomPublic(Random.Shared);
 
-    /// <summary>The ids of the sequences holding at least one matching image.</summary>
-    public HashSet<int> SequencesMatching(ImageFilter filter)
+    /// <summary>
+    /// The sequences holding at least one matching image, each with the earliest capture time of its matching images:
+    /// never earlier than the sequence's own capture time (its earliest processed image), so a bound on it.
+    /// </summary>
+    public Dictionary<int, long> SequencesMatching(ImageFilter filter)
     {
         var visitor = new SequenceCollector([]);
         index.Current().Scan(filter, ref visitor);
-        return visitor.Ids;
+        return visitor.Earliest;
     }
 
     private static SearchPage Page<TOrder>(TopK<TOrder> top, int offset, int limit) where TOrder : struct, IHitOrder
@@ -68,14 +72,17 @@ public sealed class ImageSearch(ImageIndex index)
         }
     }
 
-    private readonly struct SequenceCollector(HashSet<int> ids) : IndexState.IMatchVisitor
+    private readonly struct SequenceCollector(Dictionary<int, long> earliest) : IndexState.IMatchVisitor
     {
-        public HashSet<int> Ids => ids;
+        public Dictionary<int, long> Earliest => earliest;
 
         public void Visit(in IndexedImage image)
         {
-            if (image.SequenceId != 0)
-                ids.Add(image.SequenceId);
+            if (image.SequenceId == 0)
+                return;
+            ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(earliest, image.SequenceId, out var seen);
+            if (!seen || image.CapturedAt < first)
+                first = image.CapturedAt;
         }
     }
 }
