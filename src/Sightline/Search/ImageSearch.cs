@@ -44,12 +44,28 @@ public sealed class ImageSearch(ImageIndex index)
     /// The sequences holding at least one matching image, each with the earliest capture time of its matching images:
     /// never earlier than the sequence's own capture time (its earliest processed image), so a bound on it.
     /// </summary>
-    public Dictionary<int, long> SequencesMatching(ImageFilter filter)
+    /// <remarks>
+    /// Without any filter (what the web app asks first, to decide where to go) the answer is kept for the version of the
+    /// index it was made from: until the next write, the same question does not scan every image again.
+    /// </remarks>
+    public IReadOnlyDictionary<int, long> SequencesMatching(ImageFilter filter)
     {
+        var state = index.Current();
+        var everything = filter == Everything;
+        if (everything && unfilteredSequences is { } kept && ReferenceEquals(kept.State, state))
+            return kept.Earliest;
         var visitor = new SequenceCollector([]);
-        index.Current().Scan(filter, ref visitor);
+        state.Scan(filter, ref visitor);
+        if (everything)
+            unfilteredSequences = new SequencesOfVersion(state, visitor.Earliest);
         return visitor.Earliest;
     }
+
+    private static readonly ImageFilter Everything = new();
+
+    private sealed record SequencesOfVersion(IndexState State, IReadOnlyDictionary<int, long> Earliest);
+
+    private volatile SequencesOfVersion? unfilteredSequences;
 
     private static SearchPage Page<TOrder>(TopK<TOrder> top, int offset, int limit) where TOrder : struct, IHitOrder
     {
