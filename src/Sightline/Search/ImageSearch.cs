@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sightline.Search.Index;
 
 namespace Sightline.Search;
@@ -39,13 +40,32 @@ public sealed class ImageSearch(ImageIndex index)
     /// <summary>Any public image: the fallback of the curated random image (spec §5 item 45) while no selected one is visible.</summary>
     public IndexedImage? RandomSelected() => index.Current().RandomPublic(Random.Shared);
 
-    /// <summary>The ids of the sequences holding at least one matching image.</summary>
-    public HashSet<int> SequencesMatching(ImageFilter filter)
+    /// <summary>
+    /// The sequences holding at least one matching image, each with the earliest capture time of its matching images:
+    /// never earlier than the sequence's own capture time (its earliest processed image), so a bound on it.
+    /// </summary>
+    /// <remarks>
+    /// Without any filter (what the web app asks first, to decide where to go) the answer is kept for the version of the
+    /// index it was made from: until the next write, the same question does not scan every image again.
+    /// </remarks>
+    public IReadOnlyDictionary<int, long> SequencesMatching(ImageFilter filter)
     {
+        var state = index.Current();
+        var everything = filter == Everything;
+        if (everything && unfilteredSequences is { } kept && ReferenceEquals(kept.State, state))
+            return kept.Earliest;
         var visitor = new SequenceCollector([]);
-        index.Current().Scan(filter, ref visitor);
-        return visitor.Ids;
+        state.Scan(filter, ref visitor);
+        if (everything)
+            unfilteredSequences = new SequencesOfVersion(state, visitor.Earliest);
+        return visitor.Earliest;
     }
+
+    private static readonly ImageFilter Everything = new();
+
+    private sealed record SequencesOfVersion(IndexState State, IReadOnlyDictionary<int, long> Earliest);
+
+    private volatile SequencesOfVersion? unfilteredSequences;
 
     private static SearchPage Page<TOrder>(TopK<TOrder> top, int offset, int limit) where TOrder : struct, IHitOrder
     {
@@ -68,14 +88,17 @@ public sealed class ImageSearch(ImageIndex index)
         }
     }
 
-    private readonly struct SequenceCollector(HashSet<int> ids) : IndexState.IMatchVisitor
+    private readonly struct SequenceCollector(Dictionary<int, long> earliest) : IndexState.IMatchVisitor
     {
-        public HashSet<int> Ids => ids;
+        public Dictionary<int, long> Earliest => earliest;
 
         public void Visit(in IndexedImage image)
         {
-            if (image.SequenceId != 0)
-                ids.Add(image.SequenceId);
+            if (image.SequenceId == 0)
+                return;
+            ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(earliest, image.SequenceId, out var seen);
+            if (!seen || image.CapturedAt < first)
+                first = image.CapturedAt;
         }
     }
 }

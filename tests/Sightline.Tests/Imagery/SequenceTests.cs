@@ -118,6 +118,23 @@ public sealed class SequenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSearchWithoutFiltersFollowsEachWrite()
+    {
+        // The answer without a filter is kept per version of the index: each upload must make a new one.
+        async Task<List<string>> NewestAsync() => (await uploader.GetJsonAsync("/v2/search/s?limit=10")).GetProperty("ss")
+            .EnumerateArray().Select(s => s.GetProperty("key").GetString()!).ToList();
+        Assert.Empty(await NewestAsync());
+        var first = await PhotoAsync(50, 4, Start);
+        Assert.Equal([SequenceOf(first)], await NewestAsync());
+        var later = await PhotoAsync(10, 10, Start + 3_600_000);
+        Assert.Equal([SequenceOf(later), SequenceOf(first)], await NewestAsync());
+        var bridgeEnd = await PhotoAsync(50, 4.0004, Start + 400_000);
+        Assert.Equal([SequenceOf(later), SequenceOf(bridgeEnd), SequenceOf(first)], await NewestAsync());
+        await PhotoAsync(50, 4.0002, Start + 200_000); // joins the two near (50, 4) under the earlier one's key
+        Assert.Equal([SequenceOf(later), SequenceOf(first)], await NewestAsync());
+    }
+
+    [Fact]
     public async Task SequencesArePerUser()
     {
         var other = await Uploader.CreateAsync(server, "other_walker");

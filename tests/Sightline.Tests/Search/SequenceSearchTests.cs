@@ -42,6 +42,32 @@ public sealed class SequenceSearchTests(SearchArchive archive)
         Assert.Equal(expected, await WalkSequencesAsync(path, $"{BoxQuery(52.3, 4.8, 52.45, 4.95)}&user=bob", 3));
     }
 
+    [Theory]
+    [InlineData("/v2/search/s", 7)]
+    [InlineData("/v2/search/s/ul", 25)]
+    public async Task PagesWithoutABoxFollowTheWholeOrderAcrossTies(string path, int limit)
+    {
+        var expected = ExpectedSequences(_ => true);
+        var times = expected.Select(key => Public.Where(i => i.SequenceKey == key).Min(i => i.CapturedAt)).ToList();
+        // The archive shares capture times between sequences: pages must split runs of equal times by key.
+        Assert.True(times.Zip(times.Skip(1)).Count(p => p.First == p.Second) >= 5);
+        Assert.Equal(expected, await WalkSequencesAsync(path, "", limit));
+    }
+
+    [Fact]
+    public async Task ATimeWindowOrdersByTheWholeSequencesTimeNotTheMatchingImages()
+    {
+        // A sequence matches by an image inside the window but is ordered by its earliest image, which may lie before it.
+        var all = Public.OrderBy(i => i.CapturedAt).ToList();
+        var (from, to) = (all[all.Count / 4].CapturedAt, all[all.Count * 3 / 4].CapturedAt);
+        var expected = ExpectedSequences(i => i.CapturedAt >= from && i.CapturedAt <= to);
+        Assert.Contains(expected, key => Public.Where(i => i.SequenceKey == key).Min(i => i.CapturedAt) < from);
+        Assert.Equal(expected, await WalkSequencesAsync("/v2/search/s", $"start_time={from}&end_time={to}", 3));
+        var firstOnly = await archive.GetAsync($"/v2/search/s?start_time={from}&end_time={to}&limit=1");
+        Assert.Equal(expected[0], firstOnly.GetProperty("ss")[0].GetProperty("key").GetString());
+        Assert.True(firstOnly.GetProperty("more").GetBoolean());
+    }
+
     [Fact]
     public async Task SequenceSearchAnswersCarryTheWholeSequence()
     {

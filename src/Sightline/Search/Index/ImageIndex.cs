@@ -36,8 +36,9 @@ public sealed class ImageIndex(
     public long AppliedChange => state.LastChange;
 
     /// <summary>
-    /// Raised under the index's lock each time catching up publishes a new version, with the changed rows (null for an
-    /// image gone from the index); the version before tells what each image was. Other in-memory views of the
+    /// Raised under the index's lock each time catching up makes a new version, with the changed rows (null for an
+    /// image gone from the index); the version before tells what each image was. Raised before the version is published:
+    /// once <see cref="Current"/> returns it, every handler has seen its changes. Other in-memory views of the
     /// images (the vector tiles' sequences) follow the index through it.
     /// </summary>
     public event Action<IndexChange>? Changed;
@@ -179,8 +180,11 @@ public sealed class ImageIndex(
         var next = current.With(updates, entries[^1].Seq);
         if (next.OverlayCount > Math.Max(options.Value.OverlayLimit, next.BaseCount / 32))
             next = next.Compacted();
-        state = next;
+        // The event first, the version after: a reader that finds the new version (searches read it without the lock)
+        // must find its changes already recorded by those following the index. Published first, a tile read in between
+        // took the version as applied and dropped the changes recorded after it as old (the photo missing from the map).
         Changed?.Invoke(new IndexChange(current, next, updates));
+        state = next;
     }
 }
 
