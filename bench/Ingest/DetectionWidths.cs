@@ -2,7 +2,10 @@
 // width that keeps recall, and report recall at each width"; then the cheapest configuration that keeps that recall).
 // Usage: Ingest detection [SCENES] [CANDIDATE...] (a candidate is named by a prefix of its name, default all; or given as
 // KIND=CASCADE,STEP,NEIGHBOURS[,MINPX,MAXPX,FRACTION][+ANOTHER SCAN...][@WIDTH], e.g.
-// face=haarcascade_frontalface_default.xml,1.2,2 or plate=haarcascade_russian_plate_number.xml,1.05,3,0,100+haarcascade_russian_plate_number.xml,1.05,3,0,0,0.5). Each
+// face=haarcascade_frontalface_default.xml,1.2,2 or plate=haarcascade_russian_plate_number.xml,1.05,3,0,100+haarcascade_russian_plate_number.xml,1.05,3,0,0,0.5;
+// a suffix ~CASCADE,STEP,NEIGHBOURS[,ENLARGE,MIN,MAX] before @WIDTH has every hit of the candidate's scans confirmed by a
+// second cascade on the hit's neighbourhood, PrivacyDetector.CascadeCheck, e.g.
+// face=haarcascade_frontalface_default.xml,1.2,2~haarcascade_frontalface_alt2.xml,1.05,1,1.5,0.6,1.3). Each
 // candidate is a list of PrivacyDetector scans (cascade, scale step, neighbours, sizes, width) for one kind, faces or
 // plates; all run on the same scenes, in an order that alternates between scenes, and the table gives each one's recall,
 // recall by size, detections matching nothing ("Extra": every false blur hides street content) and CPU per photo.
@@ -20,6 +23,7 @@ using OpenCvSharp;
 using Sightline.Blurs;
 using Sightline.Blurs.Detection;
 using Sightline.Tests.Community;
+using Check = Sightline.Blurs.Detection.PrivacyDetector.CascadeCheck;
 using Scan = Sightline.Blurs.Detection.PrivacyDetector.CascadeScan;
 using Vips = NetVips.Image;
 
@@ -34,12 +38,23 @@ static class DetectionWidths
     private static Scan Face(string cascade, double scale, int neighbours, double margin = 0.15, double fraction = 1) =>
         new(Blur.Face, cascade, scale, neighbours, true, margin, WidthFraction: fraction);
 
+    /// <summary>Alt2 confirming each hit of <paramref name="scan"/> on its neighbourhood (PrivacyDetector.CascadeCheck).</summary>
+    private static Scan Checked(Scan scan, double scale, int neighbours, double enlarge = 1.5, double min = 0.6, double max = 1.3) =>
+        scan with { Check = new Check(Alt2, scale, neighbours, enlarge, min, max) };
+
     private static Scan Plates(double scale, int neighbours, int minWidth = 0, int maxWidth = 0, double fraction = 1) =>
         new(Blur.License, Plate, scale, neighbours, false, 0, minWidth, maxWidth, fraction);
 
     private static readonly Candidate[] Candidates =
     [
-        new("faces: today (Haar default 1.1 n3)", "face", [PrivacyDetector.FrontalFaces]),
+        new("faces: today (Haar default 1.2 n2)", "face", [PrivacyDetector.FrontalFaces]),
+        new("faces: Haar default 1.2 n2, alt2 check 1.05 n1", "face", [Checked(Face(HaarFace, 1.2, 2), 1.05, 1)]),
+        new("faces: Haar default 1.2 n2, alt2 check 1.05 n2", "face", [Checked(Face(HaarFace, 1.2, 2), 1.05, 2)]),
+        new("faces: Haar default 1.2 n2, alt2 check 1.05 n3", "face", [Checked(Face(HaarFace, 1.2, 2), 1.05, 3)]),
+        new("faces: Haar default 1.2 n2, alt2 check 1.1 n1", "face", [Checked(Face(HaarFace, 1.2, 2), 1.1, 1)]),
+        new("faces: Haar default 1.2 n2, alt2 check 1.05 n1 on 2x", "face", [Checked(Face(HaarFace, 1.2, 2), 1.05, 1, enlarge: 2)]),
+        new("faces: Haar default 1.2 n1, alt2 check 1.05 n1", "face", [Checked(Face(HaarFace, 1.2, 1), 1.05, 1)]),
+        new("faces: Haar default 1.2 n1, alt2 check 1.05 n2", "face", [Checked(Face(HaarFace, 1.2, 1), 1.05, 2)]),
         new("faces: today, 1 OpenCV thread", "face", [PrivacyDetector.FrontalFaces], Threads: 1),
         new("faces: Haar default 1.2 n3", "face", [Face(HaarFace, 1.2, 3)]),
         new("faces: Haar default 1.2 n2", "face", [Face(HaarFace, 1.2, 2)]),
@@ -159,6 +174,13 @@ static class DetectionWidths
         var width = 2048;
         if (rest.LastIndexOf('@') is var at and > 0)
             (rest, width) = (rest[..at], int.Parse(rest[(at + 1)..], CultureInfo.InvariantCulture));
+        Check? check = null;
+        if (rest.IndexOf('~') is var tilde and > 0)
+        {
+            var c = rest[(tilde + 1)..].Split(',');
+            double Of(int i, double otherwise) => c.Length > i ? double.Parse(c[i], CultureInfo.InvariantCulture) : otherwise;
+            (rest, check) = (rest[..tilde], new Check(c[0], Of(1, 1.05), (int)Of(2, 1), Of(3, 1.5), Of(4, 0.6), Of(5, 1.3)));
+        }
         var scans = rest.Split('+').Select(scan =>
         {
             var p = scan.Split(',');
@@ -166,7 +188,7 @@ static class DetectionWidths
             return kind == "face"
                 ? new Scan(Blur.Face, p[0], Number(1, 1.1), (int)Number(2, 3), true, 0.15, (int)Number(3, 0), (int)Number(4, 0), Number(5, 1))
                 : new Scan(Blur.License, p[0], Number(1, 1.05), (int)Number(2, 3), false, 0, (int)Number(3, 0), (int)Number(4, 0), Number(5, 1));
-        }).ToArray();
+        }).Select(scan => scan with { Check = check }).ToArray();
         return new Candidate(spec, kind, scans, width);
     }
 

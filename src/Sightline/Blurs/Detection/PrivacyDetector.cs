@@ -20,7 +20,16 @@ public sealed class PrivacyDetector : IDisposable
     /// fraction of <c>Blurs:DetectionWidth</c> (a coarse pass for large sizes needs no fine image).
     /// </summary>
     public sealed record CascadeScan(string Type, string Cascade, double ScaleFactor, int MinNeighbours, bool Equalized, double Margin,
-        int MinWidth = 0, int MaxWidth = 0, double WidthFraction = 1);
+        int MinWidth = 0, int MaxWidth = 0, double WidthFraction = 1, CascadeCheck? Check = null);
+
+    /// <summary>
+    /// A second, stricter cascade that must confirm each hit of a scan before it becomes a blur: run only on the hit's
+    /// neighbourhood in the scanned image (the hit's box grown <see cref="Enlarge"/> times, centred on it), with windows
+    /// from <see cref="MinSize"/> to <see cref="MaxSize"/> times the hit's width, at its own scale step and neighbour
+    /// count. A few hundred windows a hit: negligible next to the scan of the whole photo.
+    /// </summary>
+    public sealed record CascadeCheck(string Cascade, double ScaleFactor, int MinNeighbours, double Enlarge = 1.5,
+        double MinSize = 0.6, double MaxSize = 1.3);
 
     // Lienhart's frontal face on the equalized photo at a scale step of 1.2 and 2 neighbours (issue 14, `Ingest detection`
     // in bench/, table in docs/community.md): the scan's cost is the sum over its scales of the image's windows, 3.3 times
@@ -40,7 +49,7 @@ public sealed class PrivacyDetector : IDisposable
     // gap between them; closing it costs as much as this one scan). The step stays at 1.05.
     public static readonly CascadeScan Plates = new(Blur.License, "haarcascade_russian_plate_number.xml", 1.05, 3, false, 0);
 
-    private readonly List<(CascadeScan Scan, CascadeClassifier Classifier)> cascades = [];
+    private readonly List<(CascadeScan Scan, CascadeClassifier Classifier, CascadeClassifier? Checker)> cascades = [];
 
     /// <summary>Loads the cascades asked for; throws when OpenCV's native library cannot be loaded.</summary>
     public PrivacyDetector(bool faces, bool plates)
@@ -52,7 +61,7 @@ public sealed class PrivacyDetector : IDisposable
     public PrivacyDetector(IEnumerable<CascadeScan> scans)
     {
         foreach (var scan in scans)
-            cascades.Add((scan, Load(scan.Cascade)));
+            cascades.Add((scan, Load(scan.Cascade), scan.Check is { } check ? Load(check.Cascade) : null));
     }
 
     /// <summary>The scans the server runs.</summary>
@@ -89,14 +98,15 @@ public sealed class PrivacyDetector : IDisposable
         try
         {
             var found = new List<Blur>();
-            foreach (var (scan, classifier) in cascades)
+            foreach (var (scan, classifier, checker) in cascades)
             {
                 var width = (int)Math.Round(Math.Min(maxWidth, image.Width) * scan.WidthFraction);
                 var scanned = Scanned(greys, image, width, scan.Equalized);
                 var min = scan.MinWidth > 0 ? Window(classifier, scan.MinWidth) : default(Size);
                 var max = scan.MaxWidth > 0 ? Window(classifier, scan.MaxWidth) : default(Size);
                 foreach (var hit in classifier.DetectMultiScale(scanned, scan.ScaleFactor, scan.MinNeighbours, minSize: min, maxSize: max))
-                    Add(found, Widened(scan, hit, scanned.Width, scanned.Height));
+                    if (scan.Check is not { } check || Confirmed(check, checker!, scanned, hit))
+                        Add(found, Widened(scan, hit, scanned.Width, scanned.Height));
             }
             return found;
         }
@@ -105,6 +115,17 @@ public sealed class PrivacyDetector : IDisposable
             foreach (var mat in greys.Values)
                 mat.Dispose();
         }
+    }
+
+    /// <summary>Whether <paramref name="checker"/> finds a face (or plate) around <paramref name="hit"/> too.</summary>
+    private static bool Confirmed(CascadeCheck check, CascadeClassifier checker, Mat scanned, Rect hit)
+    {
+        var (growX, growY) = ((int)Math.Round(hit.Width * (check.Enlarge - 1) / 2), (int)Math.Round(hit.Height * (check.Enlarge - 1) / 2));
+        var around = new Rect(hit.X - growX, hit.Y - growY, hit.Width + 2 * growX, hit.Height + 2 * growY) & new Rect(0, 0, scanned.Width, scanned.Height);
+        using var neighbourhood = new Mat(scanned, around);
+        var min = Window(checker, (int)Math.Floor(hit.Width * check.MinSize));
+        var max = Window(checker, (int)Math.Ceiling(hit.Width * check.MaxSize));
+        return checker.DetectMultiScale(neighbourhood, check.ScaleFactor, check.MinNeighbours, minSize: min, maxSize: max).Length > 0;
     }
 
     private static Mat Scanned(Dictionary<(int, bool), Mat> greys, Vips image, int width, bool equalized)
@@ -185,8 +206,11 @@ public sealed class PrivacyDetector : IDisposable
 
     public void Dispose()
     {
-        foreach (var (_, classifier) in cascades)
+        foreach (var (_, classifier, checker) in cascades)
+        {
             classifier.Dispose();
+            checker?.Dispose();
+        }
         cascades.Clear();
     }
 }
