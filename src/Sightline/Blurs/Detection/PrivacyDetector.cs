@@ -40,7 +40,8 @@ public sealed class PrivacyDetector : IDisposable
     // photo at 2048, and enlarged 2x to reach them it costs more than this and found under a third), Lienhart's alt2
     // (more recall and fewer false detections at 1.1, but for 1.16x the CPU of the former 1.1 scan; at 1.15-1.2 it
     // loses recall).
-    public static readonly CascadeScan FrontalFaces = new(Blur.Face, "haarcascade_frontalface_default.xml", 1.2, 2, true, 0.15);
+    public static readonly CascadeScan FrontalFaces = new(Blur.Face, "haarcascade_frontalface_default.xml", 1.2, 1, true, 0.15,
+        Check: new("haarcascade_frontalface_alt2.xml", 1.05, 4));
     // A finer scale step than for faces (plates are narrow, and at 1.1 one between two scales is often missed), and the
     // photo as it is: equalizing it made more false plates in building fronts and found no more real ones. No margin: the
     // cascade's 3:1 window already reaches well above, below and beside a plate of 4.6:1. Issue 14 measured coarser
