@@ -6,8 +6,8 @@ namespace Sightline.Blurs.Detection;
 
 /// <summary>
 /// Finds faces and licence plates in a photo with OpenCV's cascade classifiers (through OpenCvSharp), loaded from the
-/// cascades Debian's opencv-data ships, embedded in the assembly (see Cascades/README.md): Lienhart's frontal face and
-/// the plate cascade, which finds the dark-on-light plates of European shape. Answers rectangles normalized to the
+/// cascades Debian's opencv-data ships, embedded in the assembly (see Cascades/README.md): Lienhart's frontal face (each
+/// hit confirmed by his alt2 cascade on the hit's neighbourhood, <see cref="CascadeCheck"/>) and the plate cascade, which finds the dark-on-light plates of European shape. Answers rectangles normalized to the
 /// image, faces widened a little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's
 /// classifier keeps scratch state): pool them.
 /// </summary>
@@ -31,15 +31,17 @@ public sealed class PrivacyDetector : IDisposable
     public sealed record CascadeCheck(string Cascade, double ScaleFactor, int MinNeighbours, double Enlarge = 1.5,
         double MinSize = 0.6, double MaxSize = 1.3);
 
-    // Lienhart's frontal face on the equalized photo at a scale step of 1.2 and 2 neighbours (issue 14, `Ingest detection`
-    // in bench/, table in docs/community.md): the scan's cost is the sum over its scales of the image's windows, 3.3 times
-    // the base image at 1.2 against 5.8 at 1.1: 0.58x the CPU measured; fewer scales also means fewer overlapping hits per
-    // face, and 2 neighbours instead of 3 gave that back: recall as at 1.1/3 or better on the composed street scenes, and
-    // fewer detections matching nothing (1.2 with 3 neighbours lost a quarter of the 60-89 px faces). Tried and not taken:
-    // OpenCV's LBP cascade (lbpcascade_frontalface_improved: a 45 px window misses every face under ~90 px of the 12 MP
-    // photo at 2048, and enlarged 2x to reach them it costs more than this and found under a third), Lienhart's alt2
-    // (more recall and fewer false detections at 1.1, but for 1.16x the CPU of the former 1.1 scan; at 1.15-1.2 it
-    // loses recall).
+    // Lienhart's frontal face on the equalized photo at a scale step of 1.2 (issue 14, `Ingest detection` in bench/, table in
+    // docs/community.md): the scan's cost is the sum over its scales of the image's windows, 3.3 times the base image at
+    // 1.2 against 5.8 at 1.1, 0.58x the CPU measured. Its neighbour threshold is 1, which finds the most faces (41/48 of the
+    // composed street scenes against 37 at 2 and 31 at 3, the same scan cost) but also the most false ones (143), so each
+    // hit is confirmed by Lienhart's alt2 (the better but 2x dearer cascade) run only on the hit's neighbourhood, windows
+    // 0.6-1.3x the hit at a step of 1.05, 4 neighbours: it kept all 41 faces and 8 of the 143 false detections (52 at 2
+    // neighbours unchecked, the former default) for +1-3% of the scan's CPU. The check keeps every face
+    // up to 5 neighbours (6 loses one), so 4 leaves a step of margin; 1.1 with 3 left fewer false blurs (1) but none.
+    // Tried and not taken: OpenCV's LBP cascade (lbpcascade_frontalface_improved: a 45 px window misses every face under
+    // ~90 px of the 12 MP photo at 2048, and enlarged 2x to reach them it costs more than this and found under a third),
+    // alt2 as the scan (85% and 16 false at 1.1, for 1.9x the CPU; at 1.2 it loses recall).
     public static readonly CascadeScan FrontalFaces = new(Blur.Face, "haarcascade_frontalface_default.xml", 1.2, 1, true, 0.15,
         Check: new("haarcascade_frontalface_alt2.xml", 1.05, 4));
     // A finer scale step than for faces (plates are narrow, and at 1.1 one between two scales is often missed), and the
