@@ -7,8 +7,8 @@ namespace Sightline.Blurs.Detection;
 /// <summary>
 /// Finds faces and licence plates in a photo with OpenCV's cascade classifiers (through OpenCvSharp), loaded from the
 /// cascades Debian's opencv-data ships, embedded in the assembly (see Cascades/README.md): Lienhart's frontal face (each
-/// hit confirmed by his alt2 cascade on the hit's neighbourhood, <see cref="CascadeCheck"/>) and the plate cascade, which finds the dark-on-light plates of European shape. Answers rectangles normalized to the
-/// image, faces widened a little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's
+/// hit confirmed by his alt2 cascade on the hit's neighbourhood, <see cref="CascadeCheck"/>) and the plate cascade,
+/// which finds the dark-on-light plates of European shape. Answers rectangles normalized to the image, faces widened a little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's
 /// classifier keeps scratch state): pool them.
 /// </summary>
 public sealed class PrivacyDetector : IDisposable
@@ -37,8 +37,8 @@ public sealed class PrivacyDetector : IDisposable
     // composed street scenes against 37 at 2 and 31 at 3, the same scan cost) but also the most false ones (143), so each
     // hit is confirmed by Lienhart's alt2 (the better but 2x dearer cascade) run only on the hit's neighbourhood, windows
     // 0.6-1.3x the hit at a step of 1.05, 4 neighbours: it kept all 41 faces and 8 of the 143 false detections (52 at 2
-    // neighbours unchecked, the former default) for +1-3% of the scan's CPU. The check keeps every face
-    // up to 5 neighbours (6 loses one), so 4 leaves a step of margin; 1.1 with 3 left fewer false blurs (1) but none.
+    // neighbours unchecked, the former default) for +1-3% of the scan's CPU. The check keeps every face up to 5 neighbours
+    // (6 loses one), so 4 leaves a step of margin; 1.1 with 3 left fewer false blurs (1) but no margin (4 loses a face).
     // Tried and not taken: OpenCV's LBP cascade (lbpcascade_frontalface_improved: a 45 px window misses every face under
     // ~90 px of the 12 MP photo at 2048, and enlarged 2x to reach them it costs more than this and found under a third),
     // alt2 as the scan (85% and 16 false at 1.1, for 1.9x the CPU; at 1.2 it loses recall).
