@@ -8,8 +8,9 @@ namespace Sightline.Blurs.Detection;
 /// Finds faces and licence plates in a photo with OpenCV's cascade classifiers (through OpenCvSharp), loaded from the
 /// cascades Debian's opencv-data ships, embedded in the assembly (see Cascades/README.md): Lienhart's frontal face (each
 /// hit confirmed by his alt2 cascade on the hit's neighbourhood, <see cref="CascadeCheck"/>) and the plate cascade,
-/// which finds the dark-on-light plates of European shape. Answers rectangles normalized to the image, faces widened a little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's
-/// classifier keeps scratch state): pool them.
+/// which finds the dark-on-light plates of European shape. Answers rectangles normalized to the image, faces widened a
+/// little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's classifier keeps scratch
+/// state): pool them.
 /// </summary>
 public sealed class PrivacyDetector : IDisposable
 {
