@@ -6,10 +6,11 @@ namespace Sightline.Blurs.Detection;
 
 /// <summary>
 /// Finds faces and licence plates in a photo with OpenCV's cascade classifiers (through OpenCvSharp), loaded from the
-/// cascades Debian's opencv-data ships, embedded in the assembly (see Cascades/README.md): Lienhart's frontal face and
-/// the plate cascade, which finds the dark-on-light plates of European shape. Answers rectangles normalized to the
-/// image, faces widened a little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's
-/// classifier keeps scratch state): pool them.
+/// cascades Debian's opencv-data ships, embedded in the assembly (see Cascades/README.md): Lienhart's frontal face (each
+/// hit confirmed by his alt2 cascade on the hit's neighbourhood, <see cref="CascadeCheck"/>) and the plate cascade,
+/// which finds the dark-on-light plates of European shape. Answers rectangles normalized to the image, faces widened a
+/// little so that hair and ears are covered too. One instance is not thread-safe (OpenCV's classifier keeps scratch
+/// state): pool them.
 /// </summary>
 public sealed class PrivacyDetector : IDisposable
 {
@@ -20,18 +21,30 @@ public sealed class PrivacyDetector : IDisposable
     /// fraction of <c>Blurs:DetectionWidth</c> (a coarse pass for large sizes needs no fine image).
     /// </summary>
     public sealed record CascadeScan(string Type, string Cascade, double ScaleFactor, int MinNeighbours, bool Equalized, double Margin,
-        int MinWidth = 0, int MaxWidth = 0, double WidthFraction = 1);
+        int MinWidth = 0, int MaxWidth = 0, double WidthFraction = 1, CascadeCheck? Check = null);
 
-    // Lienhart's frontal face on the equalized photo at a scale step of 1.2 and 2 neighbours (issue 14, `Ingest detection`
-    // in bench/, table in docs/community.md): the scan's cost is the sum over its scales of the image's windows, 3.3 times
-    // the base image at 1.2 against 5.8 at 1.1: 0.58x the CPU measured; fewer scales also means fewer overlapping hits per
-    // face, and 2 neighbours instead of 3 gave that back: recall as at 1.1/3 or better on the composed street scenes, and
-    // fewer detections matching nothing (1.2 with 3 neighbours lost a quarter of the 60-89 px faces). Tried and not taken:
-    // OpenCV's LBP cascade (lbpcascade_frontalface_improved: a 45 px window misses every face under ~90 px of the 12 MP
-    // photo at 2048, and enlarged 2x to reach them it costs more than this and found under a third), Lienhart's alt2
-    // (more recall and fewer false detections at 1.1, but for 1.16x the CPU of the former 1.1 scan; at 1.15-1.2 it
-    // loses recall).
-    public static readonly CascadeScan FrontalFaces = new(Blur.Face, "haarcascade_frontalface_default.xml", 1.2, 2, true, 0.15);
+    /// <summary>
+    /// A second, stricter cascade that must confirm each hit of a scan before it becomes a blur: run only on the hit's
+    /// neighbourhood in the scanned image (the hit's box grown <see cref="Enlarge"/> times, centred on it), with windows
+    /// from <see cref="MinSize"/> to <see cref="MaxSize"/> times the hit's width, at its own scale step and neighbour
+    /// count. A few hundred windows a hit: negligible next to the scan of the whole photo.
+    /// </summary>
+    public sealed record CascadeCheck(string Cascade, double ScaleFactor, int MinNeighbours, double Enlarge = 1.5,
+        double MinSize = 0.6, double MaxSize = 1.3);
+
+    // Lienhart's frontal face on the equalized photo at a scale step of 1.2 (issue 14, `Ingest detection` in bench/, table in
+    // docs/community.md): the scan's cost is the sum over its scales of the image's windows, 3.3 times the base image at
+    // 1.2 against 5.8 at 1.1, 0.58x the CPU measured. Its neighbour threshold is 1, which finds the most faces (41/48 of the
+    // composed street scenes against 37 at 2 and 31 at 3, the same scan cost) but also the most false ones (143), so each
+    // hit is confirmed by Lienhart's alt2 (the better but 2x dearer cascade) run only on the hit's neighbourhood, windows
+    // 0.6-1.3x the hit at a step of 1.05, 4 neighbours: it kept all 41 faces and 8 of the 143 false detections (52 at 2
+    // neighbours unchecked, the former default) for +1-3% of the scan's CPU. The check keeps every face up to 5 neighbours
+    // (6 loses one), so 4 leaves a step of margin; 1.1 with 3 left fewer false blurs (1) but no margin (4 loses a face).
+    // Tried and not taken: OpenCV's LBP cascade (lbpcascade_frontalface_improved: a 45 px window misses every face under
+    // ~90 px of the 12 MP photo at 2048, and enlarged 2x to reach them it costs more than this and found under a third),
+    // alt2 as the scan (85% and 16 false at 1.1, for 1.9x the CPU; at 1.2 it loses recall).
+    public static readonly CascadeScan FrontalFaces = new(Blur.Face, "haarcascade_frontalface_default.xml", 1.2, 1, true, 0.15,
+        Check: new("haarcascade_frontalface_alt2.xml", 1.05, 4));
     // A finer scale step than for faces (plates are narrow, and at 1.1 one between two scales is often missed), and the
     // photo as it is: equalizing it made more false plates in building fronts and found no more real ones. No margin: the
     // cascade's 3:1 window already reaches well above, below and beside a plate of 4.6:1. Issue 14 measured coarser
@@ -40,7 +53,7 @@ public sealed class PrivacyDetector : IDisposable
     // gap between them; closing it costs as much as this one scan). The step stays at 1.05.
     public static readonly CascadeScan Plates = new(Blur.License, "haarcascade_russian_plate_number.xml", 1.05, 3, false, 0);
 
-    private readonly List<(CascadeScan Scan, CascadeClassifier Classifier)> cascades = [];
+    private readonly List<(CascadeScan Scan, CascadeClassifier Classifier, CascadeClassifier? Checker)> cascades = [];
 
     /// <summary>Loads the cascades asked for; throws when OpenCV's native library cannot be loaded.</summary>
     public PrivacyDetector(bool faces, bool plates)
@@ -52,7 +65,7 @@ public sealed class PrivacyDetector : IDisposable
     public PrivacyDetector(IEnumerable<CascadeScan> scans)
     {
         foreach (var scan in scans)
-            cascades.Add((scan, Load(scan.Cascade)));
+            cascades.Add((scan, Load(scan.Cascade), scan.Check is { } check ? Load(check.Cascade) : null));
     }
 
     /// <summary>The scans the server runs.</summary>
@@ -89,14 +102,15 @@ public sealed class PrivacyDetector : IDisposable
         try
         {
             var found = new List<Blur>();
-            foreach (var (scan, classifier) in cascades)
+            foreach (var (scan, classifier, checker) in cascades)
             {
                 var width = (int)Math.Round(Math.Min(maxWidth, image.Width) * scan.WidthFraction);
                 var scanned = Scanned(greys, image, width, scan.Equalized);
                 var min = scan.MinWidth > 0 ? Window(classifier, scan.MinWidth) : default(Size);
                 var max = scan.MaxWidth > 0 ? Window(classifier, scan.MaxWidth) : default(Size);
                 foreach (var hit in classifier.DetectMultiScale(scanned, scan.ScaleFactor, scan.MinNeighbours, minSize: min, maxSize: max))
-                    Add(found, Widened(scan, hit, scanned.Width, scanned.Height));
+                    if (scan.Check is not { } check || Confirmed(check, checker!, scanned, hit))
+                        Add(found, Widened(scan, hit, scanned.Width, scanned.Height));
             }
             return found;
         }
@@ -105,6 +119,17 @@ public sealed class PrivacyDetector : IDisposable
             foreach (var mat in greys.Values)
                 mat.Dispose();
         }
+    }
+
+    /// <summary>Whether <paramref name="checker"/> finds a face (or plate) around <paramref name="hit"/> too.</summary>
+    private static bool Confirmed(CascadeCheck check, CascadeClassifier checker, Mat scanned, Rect hit)
+    {
+        var (growX, growY) = ((int)Math.Round(hit.Width * (check.Enlarge - 1) / 2), (int)Math.Round(hit.Height * (check.Enlarge - 1) / 2));
+        var around = new Rect(hit.X - growX, hit.Y - growY, hit.Width + 2 * growX, hit.Height + 2 * growY) & new Rect(0, 0, scanned.Width, scanned.Height);
+        using var neighbourhood = new Mat(scanned, around);
+        var min = Window(checker, (int)Math.Floor(hit.Width * check.MinSize));
+        var max = Window(checker, (int)Math.Ceiling(hit.Width * check.MaxSize));
+        return checker.DetectMultiScale(neighbourhood, check.ScaleFactor, check.MinNeighbours, minSize: min, maxSize: max).Length > 0;
     }
 
     private static Mat Scanned(Dictionary<(int, bool), Mat> greys, Vips image, int width, bool equalized)
@@ -185,8 +210,11 @@ public sealed class PrivacyDetector : IDisposable
 
     public void Dispose()
     {
-        foreach (var (_, classifier) in cascades)
+        foreach (var (_, classifier, checker) in cascades)
+        {
             classifier.Dispose();
+            checker?.Dispose();
+        }
         cascades.Clear();
     }
 }
