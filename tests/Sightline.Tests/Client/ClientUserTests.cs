@@ -141,7 +141,7 @@ public sealed class ClientUserTests(SdkWorld world) : IClassFixture<SdkWorld>, I
             Assert.NotNull(zip.GetEntry($"originals/{photo.Key}.jpg"));
         await using var geojson = await zip.GetEntry("photos.geojson")!.OpenAsync();
         using var document = await System.Text.Json.JsonDocument.ParseAsync(geojson);
-        var keys = document.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("key").GetString()).ToHashSet();
+        var keys = document.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("key").GetString()!).ToHashSet();
         Assert.Superset(walk.Select(p => p.Key).ToHashSet(), keys);
     }
 

@@ -73,7 +73,7 @@ public sealed class BlurPixelTests : IAsyncLifetime
         Assert.Equal(original, await File.ReadAllBytesAsync(Path.Combine(cast.Server.DataDirectory, "originals", hash[..2], hash + ".jpg")));
         var folder = Path.Combine(cast.Server.DataDirectory, "derivatives", key[..2], key);
         Assert.Equal(["thumb-1024.v1.jpg", "thumb-2048.v1.jpg", "thumb-320.v1.jpg", "thumb-640.v1.jpg"],
-            Directory.GetFiles(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+            Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).OrderBy(n => n, StringComparer.Ordinal).ToArray());
     }
 
     private async Task<(byte[] Bytes, string ETag)> ThumbnailAsync(string key, int width)

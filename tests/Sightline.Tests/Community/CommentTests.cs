@@ -66,7 +66,7 @@ public sealed class CommentTests : IAsyncLifetime
         foreach (var text in new[] { "first", "second", "third" })
             await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/cm", new { cm = text }));
         var list = await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/cm");
-        Assert.Equal(["first", "second", "third"], list.GetProperty("cms").EnumerateArray().Select(c => c.GetProperty("comment").GetString()).ToArray());
+        Assert.Equal(["first", "second", "third"], list.GetProperty("cms").EnumerateArray().Select(c => c.GetProperty("comment").GetString()!).ToArray());
     }
 
     [Fact]

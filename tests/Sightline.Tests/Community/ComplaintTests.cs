@@ -194,7 +194,7 @@ public sealed class ComplaintTests : IAsyncLifetime
             await Member.AcknowledgedAsync(await cast.Stranger.Anonymous().PostJsonAsync($"/v2/im/{image}/complain", new { cm = $"complaint {i}" }));
         var first = await cast.Admin.GetJsonAsync("/v2/complaints?limit=2&page=0");
         Assert.True(first.GetProperty("more").GetBoolean());
-        Assert.Equal(["complaint 0", "complaint 1"], first.GetProperty("complaints").EnumerateArray().Select(c => c.GetProperty("cm").GetString()).ToArray());
+        Assert.Equal(["complaint 0", "complaint 1"], first.GetProperty("complaints").EnumerateArray().Select(c => c.GetProperty("cm").GetString()!).ToArray());
         var second = await cast.Admin.GetJsonAsync("/v2/complaints?limit=2&page=1");
         Assert.False(second.GetProperty("more").GetBoolean());
         Assert.Equal("complaint 2", Assert.Single(second.GetProperty("complaints").EnumerateArray()).GetProperty("cm").GetString());

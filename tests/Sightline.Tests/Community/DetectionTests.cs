@@ -45,7 +45,7 @@ public sealed class DetectionTests : IAsyncLifetime
             (rects[0].GetProperty("type").GetString(), rects[0].GetProperty("score").GetString(), rects[0].GetProperty("package").GetString()));
         Assert.Equal([0.612, 0.388, 0.641, 0.43], rects[0].GetProperty("rect").EnumerateArray().Select(n => n.GetDouble()).ToArray());
         Assert.Equal("0.5", rects[1].GetProperty("score").GetString());
-        Assert.Equal(["trafficsign_eu_6.0"], after.GetProperty("or_packages").EnumerateArray().Select(p => p.GetString()).ToArray());
+        Assert.Equal(["trafficsign_eu_6.0"], after.GetProperty("or_packages").EnumerateArray().Select(p => p.GetString()!).ToArray());
         Assert.Empty(after.GetProperty("or_rectversions").EnumerateArray());
         Assert.Empty(after.GetProperty("or_confirmed_packages").EnumerateArray());
         Assert.False(after.GetProperty("or_done").GetBoolean());

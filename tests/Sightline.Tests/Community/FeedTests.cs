@@ -63,11 +63,11 @@ public sealed class FeedTests : IAsyncLifetime
         for (var i = 0; i < 4; i++)
             await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/cm", new { cm = $"comment {i}" }));
         var all = Events(await cast.Stranger.GetJsonAsync("/v2/u/stranger/feed"));
-        Assert.Equal(["comment 3", "comment 2", "comment 1", "comment 0"], all.Select(e => e.GetProperty("main_description").GetString()).ToArray());
+        Assert.Equal(["comment 3", "comment 2", "comment 1", "comment 0"], all.Select(e => e.GetProperty("main_description").GetString()!).ToArray());
 
         var v = all[1].GetProperty("version").GetInt64();
         var bounded = Events(await cast.Stranger.GetJsonAsync($"/v2/u/stranger/feed?version={v}"));
-        Assert.Equal(["comment 2", "comment 1", "comment 0"], bounded.Select(e => e.GetProperty("main_description").GetString()).ToArray());
+        Assert.Equal(["comment 2", "comment 1", "comment 0"], bounded.Select(e => e.GetProperty("main_description").GetString()!).ToArray());
 
         var first = await cast.Stranger.GetJsonAsync("/v2/u/stranger/feed?limit=3&page=0");
         Assert.True(first.GetProperty("more").GetBoolean());

@@ -52,7 +52,7 @@ public sealed class StatsTests : IAsyncLifetime
         var all = await cast.Stranger.GetJsonAsync("/v2/stats/toplist");
         Assert.Equal(["toplist", "total", "total_count"], Member.Names(all));
         Assert.Equal(6, all.GetProperty("total_count").GetInt64());
-        Assert.Equal(["19", "18"], all.GetProperty("toplist").EnumerateArray().Select(w => w.GetProperty("week").GetString()).ToArray());
+        Assert.Equal(["19", "18"], all.GetProperty("toplist").EnumerateArray().Select(w => w.GetProperty("week").GetString()!).ToArray());
         var newest = all.GetProperty("toplist")[0];
         Assert.Equal(["list", "week"], Member.Names(newest));
         Assert.Equal([("rider", 3L), ("owner", 1L)], Ranking(newest.GetProperty("list")));

@@ -162,7 +162,6 @@ public sealed class ShortestDoubleTests
 
     [Theory]
     [InlineData(0.0)]
-    [InlineData(-0.0)]
     [InlineData(1e-5)]
     [InlineData(9.99e-5)]
     [InlineData(1e15)]
@@ -176,4 +175,7 @@ public sealed class ShortestDoubleTests
         Assert.False(ShortestDouble.TryFormat(value, text, out var written));
         Assert.Equal(0, written);
     }
+
+    [Fact] // not an InlineData beside 0.0: xUnit treats the two as the same case
+    public void NegativeZeroIsLeftToTheRuntime() => ValuesOutsideTheRangeAreLeftToTheRuntime(-0.0);
 }

@@ -184,7 +184,7 @@ public sealed class PrivacyDetector : IDisposable
         var scale = (double)width / flat.Width;
         using var shrunk = scale != 1 ? flat.Resize(scale) : flat.Copy();
         using var bytes = shrunk.Format == Enums.BandFormat.Ushort ? (shrunk / 256).Cast(Enums.BandFormat.Uchar) : shrunk.Cast(Enums.BandFormat.Uchar);
-        var pixels = bytes.WriteToMemory();
+        var pixels = bytes.WriteToMemory<byte>();
         using var borrowed = Mat.FromPixelData(bytes.Height, bytes.Width, MatType.CV_8UC1, pixels);
         return borrowed.Clone(); // owns its pixels, so nothing depends on the managed array staying pinned
     }
