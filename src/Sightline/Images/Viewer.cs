@@ -26,7 +26,13 @@ public sealed record Viewer(long? UserId, bool CanReadPrivate, bool Moderates = 
         if (await find(this) is { } found)
             return found;
         if (UserId is not null && !CanReadPrivate && await find(this with { CanReadPrivate = true }) is not null)
+        {
+            // Found only with the scope: private, unless it became visible between the two looks (an upload whose
+            // processing finished just then), which a third look tells apart.
+            if (await find(this) is { } appeared)
+                return appeared;
             throw ApiException.NeedsScope(scope, hasToken: true);
+        }
         throw ApiException.NotFound(notFound);
     }
 }
