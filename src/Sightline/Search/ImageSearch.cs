@@ -51,21 +51,49 @@ public sealed class ImageSearch(ImageIndex index)
     public IReadOnlyDictionary<int, long> SequencesMatching(ImageFilter filter)
     {
         var state = index.Current();
-        var everything = filter == Everything;
-        if (everything && unfilteredSequences is { } kept && ReferenceEquals(kept.State, state))
-            return kept.Earliest;
+        if (filter == Everything)
+            return Unfiltered(state).Earliest;
         var visitor = new SequenceCollector([]);
         state.Scan(filter, ref visitor);
-        if (everything)
-            unfilteredSequences = new SequencesOfVersion(state, visitor.Earliest);
         return visitor.Earliest;
+    }
+
+    /// <summary>
+    /// How many public images, and sequences holding one, the server has now (<c>/v2/status</c>): every committed
+    /// write is in it, and the count is kept for the version of the index like the unfiltered sequences.
+    /// </summary>
+    public (long Images, long Sequences) PublicCounts()
+    {
+        var all = Unfiltered(index.Current());
+        return (all.Images, all.Earliest.Count);
     }
 
     private static readonly ImageFilter Everything = new();
 
-    private sealed record SequencesOfVersion(IndexState State, IReadOnlyDictionary<int, long> Earliest);
+    private sealed record SequencesOfVersion(IndexState State, IReadOnlyDictionary<int, long> Earliest, long Images);
 
     private volatile SequencesOfVersion? unfilteredSequences;
+    private readonly Lock unfilteredGate = new();
+
+    /// <summary>
+    /// The unfiltered answer for this version: one scan of every image per version, however many callers ask at once
+    /// (the others wait for it rather than each scanning millions of images).
+    /// </summary>
+    private SequencesOfVersion Unfiltered(IndexState state)
+    {
+        if (unfilteredSequences is { } kept && ReferenceEquals(kept.State, state))
+            return kept;
+        lock (unfilteredGate)
+        {
+            if (unfilteredSequences is { } made && ReferenceEquals(made.State, state))
+                return made;
+            var visitor = new SequenceCollector([]);
+            state.Scan(Everything, ref visitor);
+            var fresh = new SequencesOfVersion(state, visitor.Earliest, visitor.Images);
+            unfilteredSequences = fresh;
+            return fresh;
+        }
+    }
 
     private static SearchPage Page<TOrder>(TopK<TOrder> top, int offset, int limit) where TOrder : struct, IHitOrder
     {
@@ -88,12 +116,16 @@ public sealed class ImageSearch(ImageIndex index)
         }
     }
 
-    private readonly struct SequenceCollector(Dictionary<int, long> earliest) : IndexState.IMatchVisitor
+    private struct SequenceCollector(Dictionary<int, long> earliest) : IndexState.IMatchVisitor
     {
-        public Dictionary<int, long> Earliest => earliest;
+        public readonly Dictionary<int, long> Earliest => earliest;
+
+        /// <summary>How many images matched, in a sequence or not.</summary>
+        public long Images { get; private set; }
 
         public void Visit(in IndexedImage image)
         {
+            Images++;
             if (image.SequenceId == 0)
                 return;
             ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(earliest, image.SequenceId, out var seen);

@@ -38,6 +38,19 @@ public sealed class CountsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StatusFollowsEachWriteAtOnce()
+    {
+        // The counts are kept per version of the search index: asked twice in a row they are kept, after a write new.
+        await PhotoAsync(4, 50, 1_700_000_000_000);
+        for (var asked = 0; asked < 2; asked++)
+            Assert.Equal(1, (await uploader.GetJsonAsync("/v2/status")).GetProperty("images").GetInt64());
+        await PhotoAsync(5, 50.0005, 1_700_000_010_000);
+        var after = await uploader.GetJsonAsync("/v2/status");
+        Assert.Equal(2, after.GetProperty("images").GetInt64());
+        Assert.Equal(1, after.GetProperty("sequences").GetInt64());
+    }
+
+    [Fact]
     public async Task ProfileCountsImagesDistanceAndUploadDays()
     {
         await PhotoAsync(1, 50, 1_700_000_000_000);
