@@ -32,13 +32,13 @@ public static class StatsApi
         group.MapGet("/im/toplist", GetToplist).WithName("GetImageToplist").WithSummary("Contributor rankings (alias)").WithDescription(toplist);
     }
 
-    public static async Task<Ok<Totals>> GetTotals(IStatsStore stats)
+    public static async Task<Ok<Totals>> GetTotals(StatsCache stats)
     {
         var (images, distance) = await stats.TotalsAsync();
         return TypedResults.Ok(new Totals(images, distance));
     }
 
-    public static async Task<Ok<ToplistDto>> GetToplist(HttpRequest request, IStatsStore stats, Countries countries)
+    public static async Task<Ok<ToplistDto>> GetToplist(HttpRequest request, StatsCache stats, Countries countries)
     {
         Countries.Country? country = null;
         if (request.Query["cname"].FirstOrDefault() is { Length: > 0 } cname)

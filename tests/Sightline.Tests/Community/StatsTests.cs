@@ -38,6 +38,25 @@ public sealed class StatsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StatsAreKeptUntilTheNextWriteOnly()
+    {
+        // Answers are kept per commit: asked again they are the same, after an upload they count it at once.
+        var taken = new DateTime(2024, 5, 1, 9, 0, 0);
+        await cast.Owner.UploadProcessedAsync("kept-0", Photo(51.05, 3.72, taken, 30));
+        for (var asked = 0; asked < 2; asked++)
+        {
+            Assert.Equal(1, (await cast.Stranger.GetJsonAsync("/v2/stats/toplist")).GetProperty("total_count").GetInt64());
+            Assert.Equal(1, (await cast.Stranger.GetJsonAsync("/v2/stats/im")).GetProperty("images").GetInt64());
+        }
+        await rider.UploadProcessedAsync("kept-1", Photo(51.05, 3.7205, taken.AddSeconds(5), 31));
+        var toplist = await cast.Stranger.GetJsonAsync("/v2/stats/toplist?limit=1");
+        Assert.Equal(2, toplist.GetProperty("total_count").GetInt64());
+        Assert.Single(toplist.GetProperty("total").EnumerateArray()); // cut to the limit asked
+        Assert.Equal(2, (await cast.Stranger.GetJsonAsync("/v2/stats/toplist")).GetProperty("total").GetArrayLength());
+        Assert.Equal(2, (await cast.Stranger.GetJsonAsync("/v2/stats/im")).GetProperty("images").GetInt64());
+    }
+
+    [Fact]
     public async Task ToplistRanksUsersPerIsoWeekNewestFirstAndOverall()
     {
         var week18 = new DateTime(2024, 5, 1, 9, 0, 0); // Wednesday of ISO week 18

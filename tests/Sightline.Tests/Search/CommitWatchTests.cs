@@ -46,4 +46,47 @@ public sealed class CommitWatchTests
             TestServer.DeleteData(data);
         }
     }
+
+    [Fact]
+    public void CallersAtOnceMoveItOncePerCommitAndNotWithout()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
+        var database = new Database(data);
+        database.Migrate();
+        try
+        {
+            // No probe interval: every call asks the database, as when a local commit just closed.
+            using var watch = new CommitWatch(database, new StorageOptions { ChangeProbeMilliseconds = 0 });
+            var first = watch.Epoch();
+            long[] ManyAtOnce()
+            {
+                // 16 threads released together, each asking 200 times: the callers overlap.
+                var seen = new long[16];
+                using var start = new Barrier(seen.Length);
+                var threads = Enumerable.Range(0, seen.Length).Select(t => new Thread(() =>
+                {
+                    start.SignalAndWait();
+                    for (var i = 0; i < 200; i++)
+                        seen[t] = Math.Max(seen[t], watch.Epoch());
+                })).ToList();
+                threads.ForEach(t => t.Start());
+                threads.ForEach(t => t.Join());
+                return seen;
+            }
+            Assert.All(ManyAtOnce(), epoch => Assert.Equal(first, epoch));
+
+            using (var writer = database.Open())
+            using (var command = writer.CreateCommand())
+            {
+                command.CommandText = "INSERT INTO settings (name, value) VALUES ('x', 'y')";
+                command.ExecuteNonQuery();
+            }
+            Assert.All(ManyAtOnce(), epoch => Assert.Equal(first + 1, epoch));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestServer.DeleteData(data);
+        }
+    }
 }

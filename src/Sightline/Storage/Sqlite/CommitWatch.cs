@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -10,8 +9,9 @@ namespace Sightline.Storage.Sqlite;
 /// <c>search_changes</c> log for which images changed.
 /// </summary>
 /// <remarks>
-/// SQLite's <c>PRAGMA data_version</c> changes for a connection when another connection commits. Each probe borrows a
-/// pooled connection that is only ever used for that question; when its answer changed, the shared epoch moves on.
+/// SQLite's <c>PRAGMA data_version</c> changes for a connection when another connection commits. One probe holds a
+/// connection that is only ever used for that question, asked by one caller at a time; when its answer changed, the
+/// shared epoch moves on.
 /// A probe costs about as much as a small request, so it runs at most once per probe interval, and at once when a
 /// connection of this process that committed has closed since the last probe (<see cref="Database"/> notes those):
 /// a token revoked here is refused on the very next request, one revoked by another process within the interval.
@@ -19,8 +19,9 @@ namespace Sightline.Storage.Sqlite;
 public sealed class CommitWatch(Database database, StorageOptions options) : IChangeFeed, IDisposable
 {
     private static long localCommits;
-    private readonly ConcurrentBag<Probe> probes = [];
+    private readonly Lock probing = new();
     private readonly long interval = Stopwatch.Frequency * Math.Max(0, options.ChangeProbeMilliseconds) / 1000;
+    private Probe? probe;
     private long epoch;
     private long probedAt = long.MinValue / 2;
     private long probedLocalCommits = -1;
@@ -32,16 +33,23 @@ public sealed class CommitWatch(Database database, StorageOptions options) : ICh
     {
         var local = Volatile.Read(ref localCommits);
         var now = Stopwatch.GetTimestamp();
-        if (local == Volatile.Read(ref probedLocalCommits) && now - Volatile.Read(ref probedAt) < interval)
+        if (Fresh(local, now))
             return Interlocked.Read(ref epoch);
-        if (!probes.TryTake(out var probe))
-            probe = new Probe(database.Open());
-        try
+        // One probe, one connection, one caller at a time: a commit moves the epoch once. (A probe per concurrent caller
+        // moved it once per probe for the same commit, and a new probe's first answer moved it with no commit at all,
+        // so bursts of requests outdated every cache keyed on it.)
+        lock (probing)
         {
+            // Probed meanwhile by a caller who came after this one (so its probe saw every commit this one must see), or
+            // recently enough with no local commit since.
+            if (Volatile.Read(ref probedAt) > now || Fresh(local, now))
+                return Interlocked.Read(ref epoch);
+            probe ??= new Probe(database.Open());
             var version = probe.DataVersion();
             if (version != probe.Seen)
             {
-                Interlocked.Increment(ref epoch);
+                if (probe.Seen != -1)
+                    Interlocked.Increment(ref epoch);
                 probe.Seen = version;
             }
             // What was read before the probe: a commit noted after it is probed for on the next call.
@@ -49,11 +57,10 @@ public sealed class CommitWatch(Database database, StorageOptions options) : ICh
             Volatile.Write(ref probedAt, now);
             return Interlocked.Read(ref epoch);
         }
-        finally
-        {
-            probes.Add(probe);
-        }
     }
+
+    private bool Fresh(long local, long now) =>
+        local == Volatile.Read(ref probedLocalCommits) && now - Volatile.Read(ref probedAt) < interval;
 
     // The last change ever logged: it survives pruning in sqlite_sequence (AUTOINCREMENT never reuses a number).
     public long LastImageChange()
@@ -83,8 +90,8 @@ public sealed class CommitWatch(Database database, StorageOptions options) : ICh
 
     public void Dispose()
     {
-        while (probes.TryTake(out var probe))
-            probe.Dispose();
+        lock (probing)
+            probe?.Dispose();
     }
 
     private sealed class Probe : IDisposable
