@@ -41,14 +41,14 @@ public sealed class SqliteDetectionStore(Database database, TimeProvider clock) 
     }
 
     /// <summary>A random public, visible image with at least one detection; null when there is none.</summary>
+    // From the images with detections outward (CROSS JOIN keeps that order): scanning every image for one took 1.38 s at 10M.
     public async Task<(long ImageId, string ImageKey)?> RandomPublicWithDetectionsAsync()
     {
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<(long, string)?>(
             """
-            SELECT i.id, i.key FROM images i
+            SELECT i.id, i.key FROM (SELECT DISTINCT image_id FROM detections) d CROSS JOIN images i ON i.id = d.image_id
             WHERE i.state = 'done' AND i.hidden_at IS NULL AND i.project_id IS NULL
-              AND EXISTS (SELECT 1 FROM detections d WHERE d.image_id = i.id)
             ORDER BY random() LIMIT 1
             """);
     }

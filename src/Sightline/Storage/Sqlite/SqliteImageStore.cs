@@ -73,12 +73,13 @@ public sealed class SqliteImageStore(Database database) : IImageStore
         return keys.AsList();
     }
 
+    // CROSS JOIN keeps the few selected images as the outer loop: SQLite otherwise scanned every image (1.46 s at 10M).
     public async Task<string?> RandomSelectedKeyAsync()
     {
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<string>(
             """
-            SELECT i.key FROM selected_images s JOIN images i ON i.id = s.image_id
+            SELECT i.key FROM selected_images s CROSS JOIN images i ON i.id = s.image_id
             WHERE i.state = 'done' AND i.hidden_at IS NULL AND i.project_id IS NULL
             ORDER BY random() LIMIT 1
             """);
