@@ -17,7 +17,7 @@ public static class CommunityServices
         services.AddSingleton<AutomaticBlurs>();
         services.AddSingleton<BlurRederivation>();
         services.AddSingleton<Countries>();
-        services.AddSingleton<StatsCache>();
+        services.AddSingleton<ArchiveStats>();
         services.AddSingleton<AvatarStore>();
         services.AddSingleton<DetectionCatalogue>();
         services.AddSingleton<CommunitySearch>();

@@ -1,12 +1,10 @@
 namespace Sightline.Images;
 
-/// <summary>Counts of images for the status page and user profiles: only processed public images count.</summary>
+/// <summary>Counts of images for user profiles (only processed public images count) and for the demo (any image).</summary>
 public interface IImageStatistics
 {
     public sealed record UserCounts(
         long ImagesAll, long ImagesNoneProcessed, long ImagesHidden, long DistanceMeters, IReadOnlyList<(long Day, long Count)> Histogram);
-
-    Task<(long Images, long Sequences)> ServerCountsAsync();
 
     Task<UserCounts> ForUserAsync(long userId);
 

@@ -32,13 +32,13 @@ public static class StatsApi
         group.MapGet("/im/toplist", GetToplist).WithName("GetImageToplist").WithSummary("Contributor rankings (alias)").WithDescription(toplist);
     }
 
-    public static async Task<Ok<Totals>> GetTotals(StatsCache stats)
+    public static async Task<Ok<Totals>> GetTotals(ArchiveStats stats)
     {
         var (images, distance) = await stats.TotalsAsync();
         return TypedResults.Ok(new Totals(images, distance));
     }
 
-    public static async Task<Ok<ToplistDto>> GetToplist(HttpRequest request, StatsCache stats, Countries countries)
+    public static async Task<Ok<ToplistDto>> GetToplist(HttpRequest request, ArchiveStats stats, Countries countries)
     {
         Countries.Country? country = null;
         if (request.Query["cname"].FirstOrDefault() is { Length: > 0 } cname)
@@ -46,7 +46,7 @@ public static class StatsApi
                 ?? throw ApiException.Invalid("cname", "must be a country's English name in lower case, e.g. belgium or united states");
         var limit = Parameters.Limit(request.Query["limit"], MaxLimit, 10);
         var result = await stats.ToplistAsync(country, limit);
-        static List<RankedDto> Dtos(IEnumerable<IStatsStore.Ranked> list) => list.Select(r => new RankedDto(r.Username, r.Count)).ToList();
+        static List<RankedDto> Dtos(IEnumerable<ArchiveStats.Ranked> list) => list.Select(r => new RankedDto(r.Username, r.Count)).ToList();
         return TypedResults.Ok(new ToplistDto(result.Weeks.Select(w => new WeekDto(w.Number, Dtos(w.List))).ToList(), Dtos(result.Total), result.TotalCount));
     }
 }

@@ -99,7 +99,6 @@ public static class StorageServices
         services.AddSingleton<ICommentStore, SqliteCommentStore>();
         services.AddSingleton<IBlurStore, SqliteBlurStore>();
         services.AddSingleton<IComplaintStore, SqliteComplaintStore>();
-        services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IDetectionStore, SqliteDetectionStore>();
     }
@@ -133,7 +132,6 @@ public static class StorageServices
         services.AddSingleton<ICommentStore, PostgresCommentStore>();
         services.AddSingleton<IBlurStore, PostgresBlurStore>();
         services.AddSingleton<IComplaintStore, PostgresComplaintStore>();
-        services.AddSingleton<IStatsStore, PostgresStatsStore>();
         services.AddSingleton<IFeedStore, PostgresFeedStore>();
         services.AddSingleton<IDetectionStore, PostgresDetectionStore>();
     }

@@ -85,6 +85,34 @@ public sealed class SequenceShape
     /// </summary>
     internal SequenceDrawing? Drawing;
 
+    private double pathMeters = double.NaN;
+
+    /// <summary>
+    /// The length of its line in metres: from visible image to visible image in order, along the sphere (the stats'
+    /// distance mapped). Measured once per shape, from the version of the index the shape belongs to: a write that moves,
+    /// adds or removes one of its images makes a new shape.
+    /// </summary>
+    public double PathMeters(IndexState state)
+    {
+        var known = Volatile.Read(ref pathMeters);
+        if (!double.IsNaN(known))
+            return known;
+        double length = 0;
+        IndexedImage previous = default;
+        var first = true;
+        foreach (var id in Members)
+        {
+            if (!state.TryGet(id, out var image))
+                continue;
+            if (!first)
+                length += Geodesy.DistanceMeters(previous.Lat, previous.Lon, image.Lat, image.Lon);
+            previous = image;
+            first = false;
+        }
+        Volatile.Write(ref pathMeters, length);
+        return length;
+    }
+
     /// <summary>Every image id of the sequence, visible or not.</summary>
     public IEnumerable<int> AllIds => Members.Concat(Others);
 

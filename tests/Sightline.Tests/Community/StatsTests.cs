@@ -38,6 +38,58 @@ public sealed class StatsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DistanceFollowsCaptureOrderAndLeavesHiddenAndDeletedImagesOut()
+    {
+        // Uploaded out of order: north end, south end, middle. In capture order the line runs 0 -> 1 -> 2 (2 × 55.6 m);
+        // in upload order it would double back (55.6 + 111.2 m).
+        var taken = new DateTime(2024, 5, 1, 9, 0, 0);
+        var northEnd = (await cast.Owner.UploadProcessedAsync("line-2", Photo(51.05 + 2 * 0.0005, 3.72, taken.AddSeconds(10), 42))).GetProperty("key").GetString()!;
+        await cast.Owner.UploadProcessedAsync("line-0", Photo(51.05, 3.72, taken, 40));
+        await cast.Owner.UploadProcessedAsync("line-1", Photo(51.05 + 0.0005, 3.72, taken.AddSeconds(5), 41));
+        // A second sequence far away, another day: 55.6 m long.
+        var other = new DateTime(2024, 6, 2, 9, 0, 0);
+        await rider.UploadProcessedAsync("far-0", Photo(48.85, 2.35, other, 43));
+        var farEnd = (await rider.UploadProcessedAsync("far-1", Photo(48.8505, 2.35, other.AddSeconds(5), 44))).GetProperty("key").GetString()!;
+
+        var totals = await cast.Stranger.GetJsonAsync("/v2/stats/im");
+        Assert.Equal(5, totals.GetProperty("images").GetInt64());
+        Assert.InRange(totals.GetProperty("distance").GetInt64(), 165, 168); // 111.2 + 55.6
+
+        // Upholding a complaint hides the north end: the line stops at the middle photo.
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{northEnd}/complain", new { cm = "hide it" }));
+        var complaint = (await cast.Admin.GetJsonAsync("/v2/complaints?state=open")).GetProperty("complaints")[0].GetProperty("key").GetString()!;
+        await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{complaint}?decision=uphold"));
+        totals = await cast.Stranger.GetJsonAsync("/v2/stats/im");
+        Assert.Equal(4, totals.GetProperty("images").GetInt64());
+        Assert.InRange(totals.GetProperty("distance").GetInt64(), 110, 113); // 55.6 + 55.6
+        Assert.Equal([("owner", 2L), ("rider", 2L)], Ranking((await cast.Stranger.GetJsonAsync("/v2/stats/toplist")).GetProperty("total")));
+
+        // Deleting the far end leaves the far sequence one photo and no length.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rider.SendAsync(HttpMethod.Delete, "/v2/me/uploads/images/far-1")).StatusCode);
+        await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Get, $"/v2/im/{farEnd}"), "not_found");
+        totals = await cast.Stranger.GetJsonAsync("/v2/stats/im");
+        Assert.Equal(3, totals.GetProperty("images").GetInt64());
+        Assert.InRange(totals.GetProperty("distance").GetInt64(), 54, 57);
+        Assert.Equal([("owner", 2L), ("rider", 1L)], Ranking((await cast.Stranger.GetJsonAsync("/v2/stats/toplist")).GetProperty("total")));
+    }
+
+    [Fact]
+    public async Task WeeksAreIsoWeeksAcrossTheTurnOfTheYear()
+    {
+        // Monday 30 December 2024 opens week 1 of 2025; the Sunday before closes week 52 of 2024; Sunday 3 January 2021
+        // closes week 53 of 2020. Newest first.
+        await cast.Owner.UploadProcessedAsync("w1", Photo(51.05, 3.72, new DateTime(2024, 12, 30, 0, 0, 30), 50));
+        await cast.Owner.UploadProcessedAsync("w52", Photo(51.06, 3.72, new DateTime(2024, 12, 29, 23, 59, 30), 51));
+        await rider.UploadProcessedAsync("w53-0", Photo(52.52, 13.40, new DateTime(2021, 1, 3, 12, 0, 0), 52));
+        await rider.UploadProcessedAsync("w53-1", Photo(52.52, 13.4001, new DateTime(2021, 1, 3, 12, 0, 5), 53));
+        var weeks = (await cast.Stranger.GetJsonAsync("/v2/stats/toplist")).GetProperty("toplist").EnumerateArray().ToArray();
+        Assert.Equal(["1", "52", "53"], weeks.Select(w => w.GetProperty("week").GetString()!).ToArray());
+        Assert.Equal([("owner", 1L)], Ranking(weeks[0].GetProperty("list")));
+        Assert.Equal([("owner", 1L)], Ranking(weeks[1].GetProperty("list")));
+        Assert.Equal([("rider", 2L)], Ranking(weeks[2].GetProperty("list")));
+    }
+
+    [Fact]
     public async Task StatsAreKeptUntilTheNextWriteOnly()
     {
         // Answers are kept per commit: asked again they are the same, after an upload they count it at once.

@@ -10,15 +10,6 @@ public sealed class PostgresImageStatistics(PostgresDatabase database) : IImageS
 {
     private const long DayMilliseconds = 86_400_000;
 
-    public async Task<(long Images, long Sequences)> ServerCountsAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        var images = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE state = 'done' AND hidden_at IS NULL AND project_id IS NULL");
-        var sequences = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM sequences s WHERE EXISTS (SELECT 1 FROM images i WHERE i.sequence_id = s.id AND i.state = 'done' AND i.hidden_at IS NULL) AND s.project_id IS NULL");
-        return (images, sequences);
-    }
-
     public async Task<IImageStatistics.UserCounts> ForUserAsync(long userId)
     {
         await using var connection = await database.OpenAsync();

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Sightline.Search;
+using Sightline.Search.Index;
+using Sightline.Tiles;
+
+namespace Sightline.Stats;
+
+/// <summary>
+/// System totals and contributor rankings over the public, processed, not hidden images, read from memory: the search
+/// index holds every such image's user, place and capture time, and the map's sequences each line in capture order
+/// (its length kept with its shape, so only the sequences a write changed are measured again). Every write committed
+/// before a call is in its answer.
+/// </summary>
+/// <remarks>
+/// Reading every public image through SQL took 11-20 s at 10M images, after every commit. An answer is kept for the
+/// version of the index it was made from, one is made at a time (a caller waits for the one being made and takes it
+/// when it is as new as the version it found), and a toplist is made at <see cref="StatsApi.MaxLimit"/> users per list
+/// and cut to the limit asked: its lists are ordered by count and then username, so the first ten of a hundred are the
+/// ten, and cycling limits costs nothing.
+/// </remarks>
+public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
+{
+    /// <summary>How many weekly lists the toplist holds at most: the most recent weeks that have images.</summary>
+    public const int Weeks = 12;
+
+    public sealed record Ranked(string Username, long Count);
+
+    public sealed record Week(string Number, IReadOnlyList<Ranked> List);
+
+    public sealed record Toplist(IReadOnlyList<Week> Weeks, IReadOnlyList<Ranked> Total, long TotalCount);
+
+    private readonly SemaphoreSlim making = new(1, 1);
+    // By kind of answer: the index's last applied change it was made at (not the version itself, which would keep a
+    // replaced index's arrays alive), and the answer.
+    private readonly Dictionary<string, (long Change, object Answer)> kept = new(StringComparer.Ordinal);
+
+    /// <summary>Public images, and metres mapped: each sequence's line, its visible images in capture order, added up.</summary>
+    public Task<(long Images, long DistanceMeters)> TotalsAsync() =>
+        KeptAsync("totals", () =>
+        {
+            var map = sequences.Current();
+            double distance = 0;
+            foreach (var shape in map.Sequences)
+                distance += shape.PathMeters(map.Images);
+            return (search.PublicCounts().Images, (long)Math.Round(distance));
+        });
+
+    /// <summary>
+    /// Images per user per ISO week of capture (newest week first, at most <see cref="Weeks"/>) and over all time, the
+    /// top <paramref name="limit"/> of each list, optionally only those taken inside <paramref name="country"/>.
+    /// </summary>
+    public async Task<Toplist> ToplistAsync(Countries.Country? country, int limit)
+    {
+        var full = await KeptAsync("toplist:" + country?.Name, () => Rank(country, StatsApi.MaxLimit));
+        return new Toplist(full.Weeks.Select(w => w with { List = w.List.Take(limit).ToList() }).ToList(), full.Total.Take(limit).ToList(), full.TotalCount);
+    }
+
+    private Toplist Rank(Countries.Country? country, int limit)
+    {
+        var state = search.Index.Current();
+        var counting = new WeeklyCounts(new Dictionary<long, long>(), country);
+        // Public images only (a filter's project 0, no hidden owner); a country's box narrows the scan through the index's tree.
+        var filter = country is null ? new ImageFilter() : new ImageFilter { Areas = [new GeoBox(country.MinLat, country.MinLon, country.MaxLat, country.MaxLon)] };
+        state.Scan(filter, ref counting);
+
+        var byWeek = new Dictionary<int, Dictionary<int, long>>();
+        var total = new Dictionary<int, long>();
+        long totalCount = 0;
+        foreach (var (weekAndUser, count) in counting.Counts)
+        {
+            var (week, userId) = ((int)(weekAndUser >> 32), (int)weekAndUser);
+            if (!byWeek.TryGetValue(week, out var users))
+                byWeek[week] = users = [];
+            users[userId] = count;
+            CollectionsMarshal.GetValueRefOrAddDefault(total, userId, out _) += count;
+            totalCount += count;
+        }
+        var weeks = byWeek.OrderByDescending(w => w.Key).Take(Weeks)
+            .Select(w => new Week(IsoWeekNumber(w.Key), Top(w.Value, limit))).ToList();
+        return new Toplist(weeks, Top(total, limit), totalCount);
+    }
+
+    private List<Ranked> Top(Dictionary<int, long> counts, int limit) =>
+        counts.Select(c => new Ranked(search.Index.Username(c.Key), c.Value))
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Username, StringComparer.Ordinal)
+            .Take(limit).ToList();
+
+    private const long MillisecondsPerDay = 86_400_000;
+
+    /// <summary>
+    /// The Monday-to-Sunday week a capture time falls in (UTC), counted from the one holding 1 January 1970, a Thursday:
+    /// the ISO weeks, numbered without looking up a calendar for each of millions of images.
+    /// </summary>
+    private static int WeekOf(long capturedAt) => (int)FloorDivision(FloorDivision(capturedAt, MillisecondsPerDay) + 3, 7);
+
+    private static long FloorDivision(long dividend, long divisor)
+    {
+        var (quotient, remainder) = Math.DivRem(dividend, divisor);
+        return remainder < 0 ? quotient - 1 : quotient;
+    }
+
+    private static string IsoWeekNumber(int week)
+    {
+        var monday = DateTime.UnixEpoch.AddDays(7.0 * week - 3);
+        return ISOWeek.GetWeekOfYear(monday).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private struct WeeklyCounts(Dictionary<long, long> counts, Countries.Country? country) : IndexState.IMatchVisitor
+    {
+        public readonly Dictionary<long, long> Counts => counts;
+
+        public void Visit(in IndexedImage image)
+        {
+            if (country is not null && !country.Contains(image.Lat, image.Lon))
+                return;
+            CollectionsMarshal.GetValueRefOrAddDefault(counts, ((long)WeekOf(image.CapturedAt) << 32) | (uint)image.UserId, out _)++;
+        }
+    }
+
+    private async Task<T> KeptAsync<T>(string key, Func<T> make) where T : notnull
+    {
+        // Catching up first: an answer made at this change or later holds every write committed before this call.
+        var asked = search.Index.Current().LastChange;
+        if (Find<T>(key, asked) is { } answer)
+            return answer.Value;
+        await making.WaitAsync();
+        try
+        {
+            if (Find<T>(key, asked) is { } madeMeanwhile) // by the caller ahead, after this one asked
+                return madeMeanwhile.Value;
+            var change = search.Index.Current().LastChange; // before reading: a later write outdates the answer
+            var made = make();
+            lock (kept)
+                kept[key] = (change, made);
+            return made;
+        }
+        finally
+        {
+            making.Release();
+        }
+    }
+
+    private Found<T>? Find<T>(string key, long asked)
+    {
+        lock (kept)
+            return kept.TryGetValue(key, out var entry) && entry.Change >= asked ? new Found<T>((T)entry.Answer) : null;
+    }
+
+    private sealed record Found<T>(T Value);
+}
