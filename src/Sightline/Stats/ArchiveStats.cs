@@ -59,15 +59,27 @@ public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
     private Toplist Rank(Countries.Country? country, int limit)
     {
         var state = search.Index.Current();
-        var counting = new WeeklyCounts(new Dictionary<long, long>(), country);
-        // Public images only (a filter's project 0, no hidden owner); a country's box narrows the scan through the index's tree.
-        var filter = country is null ? new ImageFilter() : new ImageFilter { Areas = [new GeoBox(country.MinLat, country.MinLon, country.MaxLat, country.MaxLon)] };
-        state.Scan(filter, ref counting);
+        var counts = new Dictionary<long, long>();
+        // Public images only (a filter's project 0, no hidden owner). A country is scanned area by area through the
+        // index's tree, each image counted in the first of its areas that holds it, as the country's lookup finds it.
+        if (country is null)
+        {
+            var counting = new WeeklyCounts(counts, null, -1);
+            state.Scan(new ImageFilter(), ref counting);
+        }
+        else
+        {
+            for (var area = 0; area < country.Areas.Count; area++)
+            {
+                var counting = new WeeklyCounts(counts, country, area);
+                state.Scan(new ImageFilter { Areas = [country.Areas[area].Bounds] }, ref counting);
+            }
+        }
 
         var byWeek = new Dictionary<int, Dictionary<int, long>>();
         var total = new Dictionary<int, long>();
         long totalCount = 0;
-        foreach (var (weekAndUser, count) in counting.Counts)
+        foreach (var (weekAndUser, count) in counts)
         {
             var (week, userId) = ((int)(weekAndUser >> 32), (int)weekAndUser);
             if (!byWeek.TryGetValue(week, out var users))
@@ -106,13 +118,11 @@ public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
         return ISOWeek.GetWeekOfYear(monday).ToString(CultureInfo.InvariantCulture);
     }
 
-    private struct WeeklyCounts(Dictionary<long, long> counts, Countries.Country? country) : IndexState.IMatchVisitor
+    private readonly struct WeeklyCounts(Dictionary<long, long> counts, Countries.Country? country, int area) : IndexState.IMatchVisitor
     {
-        public readonly Dictionary<long, long> Counts => counts;
-
         public void Visit(in IndexedImage image)
         {
-            if (country is not null && !country.Contains(image.Lat, image.Lon))
+            if (country is not null && country.AreaOf(image.Lat, image.Lon) != area)
                 return;
             CollectionsMarshal.GetValueRefOrAddDefault(counts, ((long)WeekOf(image.CapturedAt) << 32) | (uint)image.UserId, out _)++;
         }
