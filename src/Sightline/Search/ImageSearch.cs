@@ -60,17 +60,17 @@ public sealed class ImageSearch(ImageIndex index)
 
     /// <summary>
     /// How many public images, and sequences holding one, the server has now (<c>/v2/status</c>): every committed
-    /// write is in it, and the count is kept for the version of the index like the unfiltered sequences.
+    /// write is in it. Counted once, then kept in step with the index's changes.
     /// </summary>
-    public (long Images, long Sequences) PublicCounts()
-    {
-        var all = Unfiltered(index.Current());
-        return (all.Images, all.Earliest.Count);
-    }
+    public (long Images, long Sequences) PublicCounts() =>
+        sequenceTally.Read((images, bySequence) => (images, (long)(bySequence.Count - (bySequence.ContainsKey(0) ? 1 : 0))));
+
+    // Public images by sequence (0: in none).
+    private readonly PublicTally sequenceTally = new(index, image => image.SequenceId);
 
     private static readonly ImageFilter Everything = new();
 
-    private sealed record SequencesOfVersion(IndexState State, IReadOnlyDictionary<int, long> Earliest, long Images);
+    private sealed record SequencesOfVersion(IndexState State, IReadOnlyDictionary<int, long> Earliest);
 
     private volatile SequencesOfVersion? unfilteredSequences;
     private readonly Lock unfilteredGate = new();
@@ -89,7 +89,7 @@ public sealed class ImageSearch(ImageIndex index)
                 return made;
             var visitor = new SequenceCollector([]);
             state.Scan(Everything, ref visitor);
-            var fresh = new SequencesOfVersion(state, visitor.Earliest, visitor.Images);
+            var fresh = new SequencesOfVersion(state, visitor.Earliest);
             unfilteredSequences = fresh;
             return fresh;
         }
@@ -120,12 +120,8 @@ public sealed class ImageSearch(ImageIndex index)
     {
         public readonly Dictionary<int, long> Earliest => earliest;
 
-        /// <summary>How many images matched, in a sequence or not.</summary>
-        public long Images { get; private set; }
-
         public void Visit(in IndexedImage image)
         {
-            Images++;
             if (image.SequenceId == 0)
                 return;
             ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(earliest, image.SequenceId, out var seen);

@@ -9,8 +9,9 @@ namespace Sightline.Stats;
 /// <summary>
 /// System totals and contributor rankings over the public, processed, not hidden images, read from memory: the search
 /// index holds every such image's user, place and capture time, and the map's sequences each line in capture order
-/// (its length kept with its shape, so only the sequences a write changed are measured again). Every write committed
-/// before a call is in its answer.
+/// (its length kept with its shape, so only the sequences a write changed are measured again). The image count and the
+/// world's weekly counts per user are kept in step with the index's changes (<see cref="PublicTally"/>); a country's
+/// are counted over its areas when asked. Every write committed before a call is in its answer.
 /// </summary>
 /// <remarks>
 /// Reading every public image through SQL took 11-20 s at 10M images, after every commit. An answer is kept for the
@@ -30,6 +31,8 @@ public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
 
     public sealed record Toplist(IReadOnlyList<Week> Weeks, IReadOnlyList<Ranked> Total, long TotalCount);
 
+    // The world's toplist counted once, then in step with the index's changes.
+    private readonly PublicTally byWeekAndUser = new(search.Index, WeekAndUser);
     private readonly SemaphoreSlim making = new(1, 1);
     // By kind of answer: the index's last applied change it was made at (not the version itself, which would keep a
     // replaced index's arrays alive), and the answer.
@@ -58,22 +61,21 @@ public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
 
     private Toplist Rank(Countries.Country? country, int limit)
     {
-        var state = search.Index.Current();
-        var counts = new Dictionary<long, long>();
-        // Public images only (a filter's project 0, no hidden owner). A country is scanned area by area through the
-        // index's tree, each image counted in the first of its areas that holds it, as the country's lookup finds it.
+        IReadOnlyDictionary<long, long> counts;
         if (country is null)
-        {
-            var counting = new WeeklyCounts(counts, null, -1);
-            state.Scan(new ImageFilter(), ref counting);
-        }
+            counts = byWeekAndUser.Read((_, counted) => new Dictionary<long, long>(counted));
         else
         {
+            // A country is scanned area by area through the index's tree (public images only: a filter's project 0,
+            // no hidden owner), each image counted in the first of its areas that holds it, as the country's lookup finds it.
+            var state = search.Index.Current();
+            var scanned = new Dictionary<long, long>();
             for (var area = 0; area < country.Areas.Count; area++)
             {
-                var counting = new WeeklyCounts(counts, country, area);
+                var counting = new AreaCounts(scanned, country, area);
                 state.Scan(new ImageFilter { Areas = [country.Areas[area].Bounds] }, ref counting);
             }
+            counts = scanned;
         }
 
         var byWeek = new Dictionary<int, Dictionary<int, long>>();
@@ -118,13 +120,15 @@ public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
         return ISOWeek.GetWeekOfYear(monday).ToString(CultureInfo.InvariantCulture);
     }
 
-    private readonly struct WeeklyCounts(Dictionary<long, long> counts, Countries.Country? country, int area) : IndexState.IMatchVisitor
+    // The key the toplist counts by: the week of capture and the user, as one number.
+    private static long WeekAndUser(IndexedImage image) => ((long)WeekOf(image.CapturedAt) << 32) | (uint)image.UserId;
+
+    private readonly struct AreaCounts(Dictionary<long, long> counts, Countries.Country country, int area) : IndexState.IMatchVisitor
     {
         public void Visit(in IndexedImage image)
         {
-            if (country is not null && country.AreaOf(image.Lat, image.Lon) != area)
-                return;
-            CollectionsMarshal.GetValueRefOrAddDefault(counts, ((long)WeekOf(image.CapturedAt) << 32) | (uint)image.UserId, out _)++;
+            if (country.AreaOf(image.Lat, image.Lon) == area)
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, WeekAndUser(image), out _)++;
         }
     }
 

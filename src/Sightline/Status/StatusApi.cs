@@ -26,9 +26,9 @@ public static class StatusApi
     public sealed record StatusDto(string Code, string Message, int Status, string Version, long Users, long Images, long Sequences);
 
     /// <remarks>
-    /// The counts come from the search index, loaded before the server listens (every committed write is in it; one
-    /// scan per version of it, however many callers): counting in the database took 1.6 s a call at 10M images, which
-    /// anyone with a client_id could repeat.
+    /// The counts come from the search index, loaded before the server listens (every committed write is in it; counted
+    /// once, then kept in step with its changes): counting in the database took 1.6 s a call at 10M images, which anyone
+    /// with a client_id could repeat.
     /// </remarks>
     public static async Task<Ok<StatusDto>> GetStatus(IUserStore users, ImageSearch search)
     {
