@@ -79,6 +79,7 @@ public static class SightlineServer
         var services = builder.Services;
         services.AddSightlineStorage(builder.Configuration, settings.DataDirectory);
         services.AddSingleton<AccountDeletion>();
+        services.AddSingleton<Users.UserTotals>();
         services.AddSightlineHealth();
         services.AddSingleton<ApplicationCache>();
         services.AddSingleton<TokenCache>();

@@ -1,10 +1,16 @@
 namespace Sightline.Images;
 
-/// <summary>Counts of images for user profiles (only processed public images count) and for the demo (any image).</summary>
+/// <summary>
+/// Counts of images the search index does not hold, for user profiles (photos not processed yet; uploads per day) and
+/// for the demo (any image). A profile's processed totals come from memory (<see cref="Users.UserTotals"/>).
+/// </summary>
 public interface IImageStatistics
 {
-    public sealed record UserCounts(
-        long ImagesAll, long ImagesNoneProcessed, long ImagesHidden, long DistanceMeters, IReadOnlyList<(long Day, long Count)> Histogram);
+    /// <summary>
+    /// Public photos received but not processed yet, and processed public visible photos per day of upload (UTC day start,
+    /// epoch ms) over the last 365 days.
+    /// </summary>
+    public sealed record UserCounts(long ImagesNoneProcessed, IReadOnlyList<(long Day, long Count)> Histogram);
 
     Task<UserCounts> ForUserAsync(long userId);
 

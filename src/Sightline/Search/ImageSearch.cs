@@ -66,7 +66,7 @@ public sealed class ImageSearch(ImageIndex index)
         sequenceTally.Read((images, bySequence) => (images, (long)(bySequence.Count - (bySequence.ContainsKey(0) ? 1 : 0))));
 
     // Public images by sequence (0: in none).
-    private readonly PublicTally sequenceTally = new(index, image => image.SequenceId);
+    private readonly IndexTally sequenceTally = new(index, image => image.ProjectId == 0 ? image.SequenceId : null);
 
     private static readonly ImageFilter Everything = new();
 

@@ -10,7 +10,7 @@ namespace Sightline.Stats;
 /// System totals and contributor rankings over the public, processed, not hidden images, read from memory: the search
 /// index holds every such image's user, place and capture time, and the map's sequences each line in capture order
 /// (its length kept with its shape, so only the sequences a write changed are measured again). The image count and the
-/// world's weekly counts per user are kept in step with the index's changes (<see cref="PublicTally"/>); a country's
+/// world's weekly counts per user are kept in step with the index's changes (<see cref="IndexTally"/>); a country's
 /// are counted over its areas when asked. Every write committed before a call is in its answer.
 /// </summary>
 /// <remarks>
@@ -32,7 +32,7 @@ public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
     public sealed record Toplist(IReadOnlyList<Week> Weeks, IReadOnlyList<Ranked> Total, long TotalCount);
 
     // The world's toplist counted once, then in step with the index's changes.
-    private readonly PublicTally byWeekAndUser = new(search.Index, WeekAndUser);
+    private readonly IndexTally byWeekAndUser = new(search.Index, image => image.ProjectId == 0 ? WeekAndUser(image) : null);
     private readonly SemaphoreSlim making = new(1, 1);
     // By kind of answer: the index's last applied change it was made at (not the version itself, which would keep a
     // replaced index's arrays alive), and the answer.

@@ -18,15 +18,16 @@ public static class UsersApi
         return group;
     }
 
-    public static async Task<Ok<UserDtos.Profile>> GetProfile(string user, HttpRequest request, IUserStore users, IImageStatistics statistics)
+    public static async Task<Ok<UserDtos.Profile>> GetProfile(string user, HttpRequest request, IUserStore users, IImageStatistics statistics, UserTotals totals)
     {
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
         var found = await users.FindByUsernameAsync(user) ?? throw ApiException.NotFound($"User '{user}'");
         var avatar = $"{request.Scheme}://{request.Host}/{UserDtos.AvatarPath(found.Avatar)}";
         var counts = await statistics.ForUserAsync(found.Id);
+        var processed = totals.For(found.Id);
         return TypedResults.Ok(new UserDtos.Profile(
-            found.About, avatar, counts.DistanceMeters, counts.Histogram.Select(d => new UserDtos.HistogramDay(d.Day, d.Count)).ToList(),
-            counts.ImagesNoneProcessed, counts.ImagesHidden, counts.ImagesAll, found.Username, found.Uuid));
+            found.About, avatar, processed.DistanceMeters, counts.Histogram.Select(d => new UserDtos.HistogramDay(d.Day, d.Count)).ToList(),
+            counts.ImagesNoneProcessed, processed.Hidden, processed.Images, found.Username, found.Uuid));
     }
 }

@@ -74,6 +74,39 @@ public sealed class StatsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProfilesCountTheirOwnPublicImagesAndLinesAndFollowEachWrite()
+    {
+        // The owner: a 2-photo line (55.6 m) and a private photo; the rider: a 3-photo line (111.2 m) elsewhere.
+        var taken = new DateTime(2024, 5, 1, 9, 0, 0);
+        await cast.Owner.UploadProcessedAsync("own-0", Photo(51.05, 3.72, taken, 60));
+        await cast.Owner.UploadProcessedAsync("own-1", Photo(51.0505, 3.72, taken.AddSeconds(5), 61));
+        await cast.PrivateImageAsync(62);
+        for (var i = 0; i < 3; i++)
+            await rider.UploadProcessedAsync($"ride-{i}", Photo(48.85 + i * 0.0005, 2.35, taken.AddSeconds(i * 5), 63 + i));
+
+        async Task<(long All, long Hidden, long Distance)> ProfileAsync(string user)
+        {
+            var profile = await cast.Stranger.GetJsonAsync($"/v2/u/{user}");
+            return (profile.GetProperty("images_all").GetInt64(), profile.GetProperty("images_hidden").GetInt64(), profile.GetProperty("distance_all").GetInt64());
+        }
+
+        var owner = await ProfileAsync("owner");
+        Assert.Equal((2L, 0L), (owner.All, owner.Hidden));
+        Assert.InRange(owner.Distance, 55, 56);
+        var riding = await ProfileAsync("rider");
+        Assert.Equal((3L, 0L), (riding.All, riding.Hidden));
+        Assert.InRange(riding.Distance, 110, 113);
+        Assert.Equal((0L, 0L, 0L), await ProfileAsync("stranger"));
+
+        // The rider deletes the end of the line: one photo and 55.6 m fewer, at once; the owner's profile is untouched.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rider.SendAsync(HttpMethod.Delete, "/v2/me/uploads/images/ride-2")).StatusCode);
+        riding = await ProfileAsync("rider");
+        Assert.Equal(2, riding.All);
+        Assert.InRange(riding.Distance, 55, 56);
+        Assert.Equal(owner, await ProfileAsync("owner"));
+    }
+
+    [Fact]
     public async Task WeeksAreIsoWeeksAcrossTheTurnOfTheYear()
     {
         // Monday 30 December 2024 opens week 1 of 2025; the Sunday before closes week 52 of 2024; Sunday 3 January 2021

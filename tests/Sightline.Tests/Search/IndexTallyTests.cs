@@ -4,10 +4,10 @@ using static Sightline.Tests.Search.InMemoryIndex;
 namespace Sightline.Tests.Search;
 
 /// <summary>
-/// <see cref="PublicTally"/>: counts of the public images kept in step with the index's changes instead of a scan per
+/// <see cref="IndexTally"/>: counts of the public images kept in step with the index's changes instead of a scan per
 /// version; checked against counting the store's rows over random writes, and at the moment a write lands mid-scan.
 /// </summary>
-public sealed class PublicTallyTests
+public sealed class IndexTallyTests
 {
     private const long Day = 86_400_000;
 
@@ -18,7 +18,7 @@ public sealed class PublicTallyTests
         return (visible.Count, visible.GroupBy(i => (long)i.SequenceId).ToDictionary(g => g.Key, g => (long)g.Count()));
     }
 
-    private static (long Images, Dictionary<long, long> BySequence) Read(PublicTally tally) =>
+    private static (long Images, Dictionary<long, long> BySequence) Read(IndexTally tally) =>
         tally.Read((images, byKey) => (images, new Dictionary<long, long>(byKey)));
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class PublicTallyTests
         var random = new Random(7);
         using var archive = new InMemoryIndex(Enumerable.Range(1, 200).Select(id => Image(id, 1 + id % 9, 50, id * Day)).ToArray());
         var scanned = 0;
-        using var tally = new PublicTally(archive.Index, image => { Interlocked.Increment(ref scanned); return image.SequenceId; });
+        using var tally = new IndexTally(archive.Index, image => { Interlocked.Increment(ref scanned); return image.ProjectId == 0 ? image.SequenceId : null; });
         Assert.Equal(Expected(archive), Read(tally), Comparer);
         Assert.Equal(200, scanned);
 
@@ -51,8 +51,8 @@ public sealed class PublicTallyTests
     {
         using var archive = new InMemoryIndex(Enumerable.Range(1, 50).Select(id => Image(id, 1, 50, id * Day)).ToArray());
         var landed = false;
-        PublicTally tally = null!;
-        tally = new PublicTally(archive.Index, image =>
+        IndexTally tally = null!;
+        tally = new IndexTally(archive.Index, image =>
         {
             if (!landed)
             {
@@ -66,7 +66,7 @@ public sealed class PublicTallyTests
                 });
                 Assert.True(other.Wait(TimeSpan.FromSeconds(30)), "the commit waited for the scan");
             }
-            return image.SequenceId;
+            return image.ProjectId == 0 ? image.SequenceId : null;
         });
         using (tally)
         {
@@ -83,7 +83,7 @@ public sealed class PublicTallyTests
     public void AWriteThatTheFirstCountsScanAlreadyHoldsIsNotCountedTwice()
     {
         using var archive = new InMemoryIndex(Enumerable.Range(1, 50).Select(id => Image(id, 1, 50, id * Day)).ToArray());
-        using var tally = new PublicTally(archive.Index, image => image.SequenceId);
+        using var tally = new IndexTally(archive.Index, image => image.ProjectId == 0 ? image.SequenceId : null);
         // The first read asks the index twice: for the version it must reach, then for the version it scans. A photo
         // committed between the two is caught up by the second, so its step is both in the scan and among the steps
         // seen during it.

@@ -1,15 +1,16 @@
 namespace Sightline.Search.Index;
 
 /// <summary>
-/// The index's public images (not hidden, of no project) counted by a key: a sequence, a user's week. Counted once by
-/// a scan, then kept in step with the index through its change events, so that after a write only the images it changed
-/// are counted again: a scan is a pass over every image (0.15-0.5 s at 10M), which a status call or a toplist paid after
-/// every commit. A reader always gets the counts of a version at least as new as the index was when it asked.
+/// The index's images counted by a key that the owner chooses (a public image's sequence, a user's week of capture, a
+/// user and whether the image is hidden); an image whose key is null is not counted. Counted once by a scan, then kept
+/// in step with the index through its change events, so that after a write only the images it changed are counted
+/// again: a scan is a pass over every image (0.15-0.5 s at 10M), which a status call or a toplist paid after every
+/// commit. A reader always gets the counts of a version at least as new as the index was when it asked.
 /// </summary>
-public sealed class PublicTally : IDisposable
+public sealed class IndexTally : IDisposable
 {
     private readonly ImageIndex index;
-    private readonly Func<IndexedImage, long> keyOf;
+    private readonly Func<IndexedImage, long?> keyOf;
     private readonly Lock gate = new();
     private readonly Lock recounting = new();      // one scan at a time
     private bool following;                         // under gate: changes are being counted (from the first read on)
@@ -20,7 +21,7 @@ public sealed class PublicTally : IDisposable
 
     private sealed record Step(long Before, long After, List<(long Key, int Delta)> Deltas);
 
-    public PublicTally(ImageIndex index, Func<IndexedImage, long> keyOf)
+    public IndexTally(ImageIndex index, Func<IndexedImage, long?> keyOf)
     {
         this.index = index;
         this.keyOf = keyOf;
@@ -28,7 +29,7 @@ public sealed class PublicTally : IDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="reader"/> with the number of public images and their counts by key, as of a version of the
+    /// Calls <paramref name="reader"/> with the number of images counted and their counts by key, as of a version of the
     /// index holding every write committed before this call. It runs under the tally's lock: copy, do not keep.
     /// </summary>
     public T Read<T>(Func<long, IReadOnlyDictionary<long, long>, T> reader)
@@ -49,7 +50,7 @@ public sealed class PublicTally : IDisposable
             // From here on every step is kept, so that none falls between the version scanned and the counts installed.
             var state = index.Current();
             var counting = new Counting(new Dictionary<long, long>(), keyOf);
-            state.Scan(new ImageFilter(), ref counting);
+            state.VisitAll(ref counting);
             lock (gate)
             {
                 if (state.LastChange > change)
@@ -77,10 +78,10 @@ public sealed class PublicTally : IDisposable
         var deltas = new List<(long Key, int Delta)>();
         foreach (var (id, row) in indexChange.Rows)
         {
-            if (indexChange.Before.TryGet(id, out var before) && before.ProjectId == 0)
-                deltas.Add((keyOf(before), -1));
-            if (row is { ProjectId: 0 } after)
-                deltas.Add((keyOf(after), +1));
+            if (indexChange.Before.TryGet(id, out var before) && keyOf(before) is { } left)
+                deltas.Add((left, -1));
+            if (row is { } after && keyOf(after) is { } joined)
+                deltas.Add((joined, +1));
         }
         var step = new Step(indexChange.Before.LastChange, indexChange.After.LastChange, deltas);
         lock (gate)
@@ -110,15 +111,17 @@ public sealed class PublicTally : IDisposable
         change = step.After;
     }
 
-    private struct Counting(Dictionary<long, long> byKey, Func<IndexedImage, long> keyOf) : IndexState.IMatchVisitor
+    private struct Counting(Dictionary<long, long> byKey, Func<IndexedImage, long?> keyOf) : IndexState.IMatchVisitor
     {
         public readonly Dictionary<long, long> ByKey => byKey;
         public long Images { get; private set; }
 
         public void Visit(in IndexedImage image)
         {
+            if (keyOf(image) is not { } key)
+                return;
             Images++;
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byKey, keyOf(image), out _)++;
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byKey, key, out _)++;
         }
     }
 
