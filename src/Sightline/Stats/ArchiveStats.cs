@@ -40,14 +40,7 @@ public sealed class ArchiveStats(ImageSearch search, SequenceGeometry sequences)
 
     /// <summary>Public images, and metres mapped: each sequence's line, its visible images in capture order, added up.</summary>
     public Task<(long Images, long DistanceMeters)> TotalsAsync() =>
-        KeptAsync("totals", () =>
-        {
-            var map = sequences.Current();
-            double distance = 0;
-            foreach (var shape in map.Sequences)
-                distance += shape.PathMeters(map.Images);
-            return (search.PublicCounts().Images, (long)Math.Round(distance));
-        });
+        KeptAsync("totals", () => (search.PublicCounts().Images, sequences.Current().LineMeters()));
 
     /// <summary>
     /// Images per user per ISO week of capture (newest week first, at most <see cref="Weeks"/>) and over all time, the

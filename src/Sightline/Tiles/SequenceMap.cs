@@ -41,6 +41,19 @@ public sealed class SequenceMap
 
     public int SequenceCount => shapes.Length;
 
+    /// <summary>
+    /// Metres mapped: every sequence's line (of one user's sequences, when given) added up, each measured once per
+    /// version of its shape (<see cref="SequenceShape.PathMeters"/>). The stats' and the profiles' distance.
+    /// </summary>
+    public long LineMeters(int? userId = null)
+    {
+        double meters = 0;
+        foreach (var shape in shapes)
+            if (userId is null || shape.UserId == userId)
+                meters += shape.PathMeters(Images);
+        return (long)Math.Round(meters);
+    }
+
     /// <summary>Every sequence with a visible image, in no particular order.</summary>
     public IReadOnlyList<SequenceShape> Sequences => shapes;
 

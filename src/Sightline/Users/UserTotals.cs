@@ -26,11 +26,6 @@ public sealed class UserTotals(ImageSearch search, SequenceGeometry sequences)
     public Totals For(long userId)
     {
         var (images, hidden) = byUser.Read((_, counts) => (counts.GetValueOrDefault(2 * userId), counts.GetValueOrDefault(2 * userId + 1)));
-        var map = sequences.Current();
-        double distance = 0;
-        foreach (var shape in map.Sequences)
-            if (shape.UserId == userId)
-                distance += shape.PathMeters(map.Images);
-        return new Totals(images, hidden, (long)Math.Round(distance));
+        return new Totals(images, hidden, sequences.Current().LineMeters((int)userId));
     }
 }
