@@ -108,6 +108,69 @@ public sealed class PointTreeTests
     }
 
     [Fact]
+    public void OneUsersImagesAreExactlyTheBruteForceAnswerWithOrWithoutAreasAndAcrossChanges()
+    {
+        // Users 0-4 have about 4,000 images each (read from their lists even with areas); user 7 has 30,000, past the
+        // list's limit with areas (the tree then), all in the city; user 9 has none.
+        var random = new Random(13);
+        var images = RandomImages(random, 20_000).Concat(RandomImages(random, 30_000, firstId: 20_001)
+            .Select((i, n) => i with { UserId = 7, Lat = 48.85 + (n % 173) * 0.0003, Lon = 2.3 + (n % 167) * 0.0003 })).ToArray();
+        var expected = images.ToDictionary(i => i.Id);
+        var state = IndexState.FromBase((IndexedImage[])images.Clone(), images.Length, 0);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var candidate in new[] { state, state.Compacted() })
+            {
+                foreach (var user in new[] { 0, 3, 7, 9, 1000 })
+                {
+                    var all = expected.Values.Where(i => i.UserId == user).Select(i => i.Id).Order().ToList();
+                    Assert.Equal(all, Scan(candidate, new ImageFilter { UserId = user }));
+                    for (var n = 0; n < 10; n++)
+                    {
+                        IReadOnlyList<GeoBox> areas = n % 2 == 0 ? [RandomBox(random)] : [RandomBox(random), RandomBox(random)];
+                        var inAreas = expected.Values.Where(i => i.UserId == user && areas.Any(a => a.Contains(i.Lat, i.Lon)))
+                            .Select(i => i.Id).Order().ToList();
+                        Assert.Equal(inAreas, Scan(candidate, new ImageFilter { UserId = user, Areas = areas }));
+                    }
+                }
+            }
+            // Some images change hands, move or go; new ones come.
+            var changes = new Dictionary<int, IndexedImage?>();
+            foreach (var id in Enumerable.Range(0, 300).Select(_ => 1 + random.Next(52_000)))
+            {
+                if (random.Next(3) == 0)
+                {
+                    changes[id] = null;
+                    expected.Remove(id);
+                }
+                else
+                {
+                    var moved = RandomImages(random, 1, id)[0] with { UserId = random.Next(2) == 0 ? 7 : random.Next(5) };
+                    changes[id] = moved;
+                    expected[id] = moved;
+                }
+            }
+            state = state.With(changes, round + 1);
+        }
+    }
+
+    [Fact]
+    public void AnImageInSeveralOverlappingAreasIsVisitedOnce()
+    {
+        var random = new Random(14);
+        var images = RandomImages(random, 20_000);
+        var state = IndexState.FromBase((IndexedImage[])images.Clone(), images.Length, 0)
+            .With(new Dictionary<int, IndexedImage?> { [1] = images[0] with { Lat = 48.86, Lon = 2.31 } }, 1);
+        var city = new GeoBox(48.85, 2.3, 48.9, 2.35);
+        IReadOnlyList<GeoBox> areas = [city, new GeoBox(48.85, 2.3, 48.88, 2.33), city, new GeoBox(48.87, 2.32, 48.9, 2.35)];
+        var expected = images.Select(i => i.Id == 1 ? i with { Lat = 48.86, Lon = 2.31 } : i)
+            .Where(i => city.Contains(i.Lat, i.Lon)).Select(i => i.Id).Order().ToList();
+        Assert.Equal(expected, Scan(state, new ImageFilter { Areas = areas }));
+        Assert.Equal(expected.Where(id => images[id - 1].UserId == 2),
+            Scan(state, new ImageFilter { Areas = areas, UserId = 2 }));
+    }
+
+    [Fact]
     public void TopKKeepsTheFirstItemsOfTheOrder()
     {
         var random = new Random(5);

@@ -13,13 +13,15 @@ public sealed class IndexState
     private readonly IndexedImage[] overlay;
     private readonly HashSet<int> removed;  // base positions superseded by the overlay or deleted
     private readonly Dictionary<int, int> overlayById; // overlay position by image id (the overlay is small)
+    private readonly Lazy<UserRuns> byUser;  // the base's positions by user, made on the first search by user
 
-    private IndexState(IndexedImage[] items, PointTree tree, int[] positionOfId, IndexedImage[] overlay,
+    private IndexState(IndexedImage[] items, PointTree tree, int[] positionOfId, Lazy<UserRuns>? byUser, IndexedImage[] overlay,
         HashSet<int> removed, long lastChange)
     {
         this.items = items;
         this.tree = tree;
         this.positionOfId = positionOfId;
+        this.byUser = byUser ?? new Lazy<UserRuns>(() => UserRuns.Of(items, tree.Count));
         this.overlay = overlay;
         this.removed = removed;
         overlayById = new Dictionary<int, int>(overlay.Length);
@@ -35,9 +37,9 @@ public sealed class IndexState
     public int OverlayCount => overlay.Length;
     public int Count => tree.Count - removed.Count + overlay.Length;
 
-    /// <summary>Bytes held per indexed image: items, tree boxes, id map (the overlay is small).</summary>
+    /// <summary>Bytes held per indexed image: items, tree boxes, id map, positions by user once made (the overlay is small).</summary>
     public long MemoryBytes => (long)items.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<IndexedImage>()
-        + tree.BoxBytes + (long)positionOfId.Length * sizeof(int);
+        + tree.BoxBytes + (long)positionOfId.Length * sizeof(int) + (byUser.IsValueCreated ? byUser.Value.Bytes : 0);
 
     /// <summary>The base in Hilbert order, for snapshots.</summary>
     public ReadOnlySpan<IndexedImage> BaseItems => items.AsSpan(0, tree.Count);
@@ -52,7 +54,7 @@ public sealed class IndexState
         var positionOfId = new int[maxId + 1];
         for (var i = 0; i < count; i++)
             positionOfId[items[i].Id] = i + 1;
-        return new IndexState(items, tree, positionOfId, [], [], lastChange);
+        return new IndexState(items, tree, positionOfId, null, [], [], lastChange);
     }
 
     public static IndexState Empty => FromBase([], 0, 0);
@@ -75,7 +77,7 @@ public sealed class IndexState
             if (row is { } image)
                 kept.Add(image);
         }
-        return new IndexState(items, tree, positionOfId, kept.ToArray(), nextRemoved, lastChange);
+        return new IndexState(items, tree, positionOfId, byUser, kept.ToArray(), nextRemoved, lastChange);
     }
 
     /// <summary>Folds the overlay into a freshly packed base (done when the overlay has grown large).</summary>
@@ -125,21 +127,38 @@ public sealed class IndexState
         void Visit(in IndexedImage image);
     }
 
-    /// <summary>Calls the visitor once for every searchable image matching the filter, in no particular order.</summary>
+    /// <summary>
+    /// Calls the visitor once for every searchable image matching the filter, in no particular order (once even when
+    /// the filter's areas overlap).
+    /// </summary>
+    /// <remarks>
+    /// One user's images are read from that user's list of positions when there is no area, or when the user has few
+    /// enough that reading them all costs less than a large area could: a search by a user with 776,000 photos
+    /// among 10M reads those, not the 10M.
+    /// </remarks>
     public void Scan<TVisitor>(ImageFilter filter, ref TVisitor visitor) where TVisitor : struct, IMatchVisitor
     {
         if (filter.UserId == ImageFilter.Nobody)
             return;
         var adapter = new TreeAdapter<TVisitor>(this, filter, visitor);
-        if (filter.Areas is null)
+        if (filter.UserId is { } user && byUser.Value.Of(user) is var own && (filter.Areas is null || own.Length <= UserListWithAreasMost))
+        {
+            foreach (var position in own)
+                if (filter.InAreas(items[position].Lat, items[position].Lon))
+                    adapter.Visit(position);
+        }
+        else if (filter.Areas is null)
         {
             for (var position = 0; position < tree.Count; position++)
                 adapter.Visit(position);
         }
         else
         {
-            foreach (var area in filter.Areas)
-                tree.Search(area, ref adapter);
+            for (var area = 0; area < filter.Areas.Count; area++)
+            {
+                adapter.Area = area;
+                tree.Search(filter.Areas[area], ref adapter);
+            }
         }
         visitor = adapter.Inner;
         foreach (var image in overlay)
@@ -170,16 +189,58 @@ public sealed class IndexState
         return chooser.Chosen;
     }
 
+    // Past this many images of the user, a search with areas walks the tree instead: a small area holds fewer.
+    private const int UserListWithAreasMost = 20_000;
+
     private struct TreeAdapter<TVisitor>(IndexState state, ImageFilter filter, TVisitor inner) : PointTree.IVisitor
         where TVisitor : struct, IMatchVisitor
     {
         public TVisitor Inner = inner;
 
+        /// <summary>The filter's area being searched: an image also in an earlier one was visited already.</summary>
+        public int Area;
+
         public void Visit(int position)
         {
             ref readonly var image = ref state.items[position];
-            if (filter.Matches(image) && (state.removed.Count == 0 || !state.removed.Contains(position)))
+            if (filter.Matches(image) && (state.removed.Count == 0 || !state.removed.Contains(position)) && !InEarlierArea(image))
                 Inner.Visit(image);
+        }
+
+        private readonly bool InEarlierArea(in IndexedImage image)
+        {
+            for (var earlier = 0; earlier < Area; earlier++)
+                if (filter.Areas![earlier].Contains(image.Lat, image.Lon))
+                    return true;
+            return false;
+        }
+    }
+
+    /// <summary>The base's positions grouped by user, ascending within each user (a counting sort of the base).</summary>
+    private sealed class UserRuns(int[] starts, int[] positions)
+    {
+        public long Bytes => ((long)starts.Length + positions.Length) * sizeof(int);
+
+        public ReadOnlySpan<int> Of(int userId) =>
+            userId >= 0 && userId + 1 < starts.Length ? positions.AsSpan(starts[userId], starts[userId + 1] - starts[userId]) : [];
+
+        public static UserRuns Of(IndexedImage[] items, int count)
+        {
+            var maxUser = -1;
+            for (var i = 0; i < count; i++)
+                maxUser = Math.Max(maxUser, items[i].UserId);
+            var starts = new int[maxUser + 2];
+            for (var i = 0; i < count; i++)
+                if (items[i].UserId >= 0)
+                    starts[items[i].UserId + 1]++;
+            for (var user = 1; user < starts.Length; user++)
+                starts[user] += starts[user - 1];
+            var next = starts[..^1];
+            var positions = new int[starts[^1]];
+            for (var i = 0; i < count; i++)
+                if (items[i].UserId >= 0)
+                    positions[next[items[i].UserId]++] = i;
+            return new UserRuns(starts, positions);
         }
     }
 }
