@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Sightline.Tests.Imagery;
+using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Stac;
 
@@ -88,7 +90,41 @@ public sealed class StacSearchTests(StacArchive archive)
         var inCollection = await SearchAsync($"collections={collection}&limit=1000");
         Assert.Equal(StacArchive.PhotosPerStreet, inCollection.Count);
         Assert.All(inCollection, f => Assert.Equal(collection, f.GetProperty("collection").GetString()));
+        // Collections whose boxes overlap (here the same one twice; streets that cross are the same): each photo once.
+        Assert.Equal(Ids(inCollection).Order(), Ids(await SearchAsync($"collections={collection},{collection}&limit=1000")).Order());
+        var streets = (await SearchAsync("limit=1000")).Select(f => f.GetProperty("collection").GetString()!).Distinct().ToList();
+        var everyStreet = Ids(await SearchAsync($"collections={string.Join(',', streets)}&limit=1000"));
+        Assert.Equal(everyStreet.Count, everyStreet.Distinct().Count());
         Assert.Empty(await SearchAsync("collections=AAAAAAAAAAAAAAAAAAAAAA"));
+    }
+
+    [Fact]
+    public async Task CrossingCollectionsListEachPhotoOnce()
+    {
+        // Two walks crossing at one corner, by two people: each walk's middle photo lies in the other walk's box.
+        var server = await TestServer.StartAsync();
+        var collections = new List<string>();
+        foreach (var (name, along) in new[] { ("north_walker", true), ("east_walker", false) })
+        {
+            var walker = await Uploader.CreateAsync(server, name);
+            for (var i = 0; i < 3; i++)
+            {
+                var image = await walker.UploadProcessedAsync($"{name}-{i}", Photos.Jpeg(new PhotoSpec
+                {
+                    Lat = along ? new[] { 51.0507, 51.051, 51.0513 }[i] : 51.051, Lon = along ? 3.72 : new[] { 3.7197, 3.72, 3.7203 }[i],
+                    Ca = along ? 0 : 90, Taken = new DateTime(2024, 5, 4, 9, 0, i * 3, DateTimeKind.Utc), Seed = i,
+                }));
+                if (i == 0)
+                    collections.Add(image.GetProperty("sequence_key").GetString()!);
+            }
+        }
+        // After a restart the photos are in the index's packed tree, searched box by box (not its overlay of recent writes).
+        await using var restarted = await server.RestartAsync();
+        using var answer = await restarted.Http.GetAsync($"/api/search?collections={string.Join(',', collections)}&limit=100");
+        var features = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("features")
+            .EnumerateArray().ToList();
+        Assert.Equal(6, features.Count);
+        Assert.Equal(6, Ids(features).Distinct().Count());
     }
 
     [Fact]
