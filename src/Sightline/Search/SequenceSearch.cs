@@ -1,15 +1,17 @@
 using Sightline.Images;
 using Sightline.Sequences;
+using Sightline.Tiles;
 
 namespace Sightline.Search;
 
 /// <summary>
-/// Sequence searches: a sequence matches when one of its images matches the filters. Matching is done
-/// on the index; the page's sequences are then read whole from the database.
+/// Sequence searches: a sequence matches when one of its images matches the filters. Matching is done on the index;
+/// the page's public sequences are then taken whole from the map's sequences (their visible photos in order, from the
+/// index), a project's from the database.
 /// </summary>
-public sealed class SequenceSearch(ImageSearch images, ISequenceStore sequences, IImageStore imageStore)
+public sealed class SequenceSearch(ImageSearch images, ISequenceStore sequences, IImageStore imageStore, SequenceGeometry geometry)
 {
-    public sealed record Result(IReadOnlyList<Sequence> Sequences, bool More);
+    public sealed record Result(IReadOnlyList<SequenceDtos.Line> Sequences, bool More);
 
     /// <summary>Newest first by the sequence's capture time (its earliest image, spec §5 item 48), then key.</summary>
     public async Task<Result> NewestAsync(BoxSearch search)
@@ -24,12 +26,22 @@ public sealed class SequenceSearch(ImageSearch images, ISequenceStore sequences,
         }
         var first = await FirstAsync(matching, search.Offset + search.Limit, sequences.CandidatesAsync);
 
-        var page = new List<Sequence>();
+        // The map holds every public sequence's visible photos as of now (as the database does: processed, not hidden,
+        // by capture time then id); reading 100 sequences' 27,000 photos from SQLite took 150 ms at 10M images.
+        var map = search.Filter.ProjectId == 0 ? geometry.Current() : null;
+        var page = new List<SequenceDtos.Line>();
         foreach (var candidate in first.Skip(search.Offset))
         {
-            var members = await imageStore.InSequenceAsync(candidate.Id);
-            if (members.Count > 0)
-                page.Add(new Sequence(candidate.Id, candidate.Key, candidate.UserId, members));
+            if (map is not null)
+            {
+                if (map.Shape((int)candidate.Id) is { } shape && map.MembersOf(shape) is { Length: > 0 } members)
+                    page.Add(new SequenceDtos.Line(candidate.Key, shape.CapturedAt, map.Username(shape.UserId),
+                        members.Select(m => new SequenceDtos.Point(m.Key, m.Lat, m.Lon, float.IsNaN(m.Ca) ? null : m.StoredCa)).ToList()));
+                continue;
+            }
+            var stored = await imageStore.InSequenceAsync(candidate.Id);
+            if (stored.Count > 0)
+                page.Add(SequenceDtos.LineOf(new Sequence(candidate.Id, candidate.Key, candidate.UserId, stored)));
         }
         return new Result(page, matching.Count > search.Offset + search.Limit);
     }

@@ -51,6 +51,6 @@ public static class SequenceSearchApi
         var result = await search.NewestAsync(await parameters.BoxAsync(request.Query, caller));
         // Stars, views and place names are not kept by this server yet: false, 0 and null (spec §5 item 48).
         return TypedResults.Ok(new CompactList(result.More, result.Sequences.Select(s =>
-            new CompactSequence(s.CapturedAt, s.Key, s.Images[0].Key, Gazetteer.Shared.LocationOf(s.Images[0].Lat, s.Images[0].Lon), false, s.Images[0].Username, 0)).ToList()));
+            new CompactSequence(s.CapturedAt, s.Key, s.Photos[0].Key, Gazetteer.Shared.LocationOf(s.Photos[0].Lat, s.Photos[0].Lon), false, s.Username, 0)).ToList()));
     }
 }

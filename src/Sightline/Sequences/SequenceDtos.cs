@@ -17,10 +17,26 @@ public static class SequenceDtos
 
     public sealed record Properties(string Key, long CapturedAt, IReadOnlyList<string> Keys, IReadOnlyList<double?> Cas, Boundary Boundary);
 
-    public static Summary ToSummary(Sequence sequence) =>
-        new(sequence.Key, sequence.CapturedAt, Keys(sequence), Coords(sequence), Cas(sequence), ToBoundary(sequence));
+    /// <summary>
+    /// What the wire shapes of a sequence show: its key, capture time (its earliest image, spec §5 item 48), its owner's
+    /// username and its visible photos in order. Made from a stored <see cref="Sequence"/>, or by a search from memory.
+    /// </summary>
+    public sealed record Line(string Key, long CapturedAt, string Username, IReadOnlyList<Point> Photos);
 
-    public static FeatureCollection ToGeoJson(Sequence sequence)
+    /// <summary>One photo of a <see cref="Line"/>: its key, place and compass angle (null when unknown).</summary>
+    public readonly record struct Point(string Key, double Lat, double Lon, double? Ca);
+
+    public static Line LineOf(Sequence sequence) =>
+        new(sequence.Key, sequence.CapturedAt, sequence.Images[0].Username, sequence.Images.Select(i => new Point(i.Key, i.Lat, i.Lon, i.Ca)).ToList());
+
+    public static Summary ToSummary(Sequence sequence) => ToSummary(LineOf(sequence));
+
+    public static FeatureCollection ToGeoJson(Sequence sequence) => ToGeoJson(LineOf(sequence));
+
+    public static Summary ToSummary(Line line) =>
+        new(line.Key, line.CapturedAt, Keys(line), Coords(line), Cas(line), ToBoundary(line));
+
+    public static FeatureCollection ToGeoJson(Line sequence)
     {
         var boundary = ToBoundary(sequence);
         var line = new LineString("LineString", Coords(sequence), [boundary.MinLon, boundary.MinLat, boundary.MaxLon, boundary.MaxLat]);
@@ -28,15 +44,12 @@ public static class SequenceDtos
         return new FeatureCollection("FeatureCollection", More: false, [new Feature("Feature", line, properties)]);
     }
 
-    private static List<string> Keys(Sequence sequence) => sequence.Images.Select(i => i.Key).ToList();
+    private static List<string> Keys(Line line) => line.Photos.Select(p => p.Key).ToList();
 
-    private static List<double[]> Coords(Sequence sequence) => sequence.Images.Select(i => new[] { i.Lon, i.Lat }).ToList();
+    private static List<double[]> Coords(Line line) => line.Photos.Select(p => new[] { p.Lon, p.Lat }).ToList();
 
-    private static List<double?> Cas(Sequence sequence) => sequence.Images.Select(i => i.Ca).ToList();
+    private static List<double?> Cas(Line line) => line.Photos.Select(p => p.Ca).ToList();
 
-    private static Boundary ToBoundary(Sequence sequence)
-    {
-        var (minLat, minLon, maxLat, maxLon) = sequence.Boundary;
-        return new Boundary(minLat, minLon, maxLat, maxLon);
-    }
+    private static Boundary ToBoundary(Line line) =>
+        new(line.Photos.Min(p => p.Lat), line.Photos.Min(p => p.Lon), line.Photos.Max(p => p.Lat), line.Photos.Max(p => p.Lon));
 }

@@ -137,6 +137,9 @@ public sealed class SequenceMap
 
     public string Username(int userId) => usernames(userId);
 
+    /// <summary>The shape of a sequence with a visible image; null for any other.</summary>
+    public SequenceShape? Shape(int sequenceId) => byId.GetValueOrDefault(sequenceId);
+
     /// <summary>The key of a sequence with a visible image; null for any other.</summary>
     public string? SequenceKey(int sequenceId) => byId.TryGetValue(sequenceId, out var shape) ? shape.Key : null;
 

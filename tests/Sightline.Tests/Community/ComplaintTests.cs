@@ -69,8 +69,10 @@ public sealed class ComplaintTests : IAsyncLifetime
     {
         var status = await cast.Stranger.GetJsonAsync("/v2/status");
         const string search = "/v2/search/im?min_lat=51&max_lat=51.1&min_lon=3.7&max_lon=3.8";
-        bool Found(System.Text.Json.JsonElement result) => result.GetProperty("ims").EnumerateArray().Any(i => i.GetProperty("key").GetString() == image);
+        bool Found(JsonElement result) => result.GetProperty("ims").EnumerateArray().Any(i => i.GetProperty("key").GetString() == image);
         Assert.True(Found(await cast.Stranger.GetJsonAsync(search)));
+        Assert.Contains((await cast.Stranger.GetJsonAsync("/v2/search/s?min_lat=51&max_lat=51.1&min_lon=3.7&max_lon=3.8")).GetProperty("ss").EnumerateArray(),
+            s => s.GetProperty("keys").EnumerateArray().Any(k => k.GetString() == image));
         await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it" }));
         await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync($"/v2/im/{image}/complain", new { cm = "hide it too" }));
         var key = (await QueueAsync())[0].GetProperty("key").GetString()!;
@@ -84,6 +86,12 @@ public sealed class ComplaintTests : IAsyncLifetime
         await ContractAssert.Error(await cast.Server.Http.GetAsync($"/{image}/thumb-320.jpg"), "not_found");
         Assert.False(Found(await cast.Stranger.GetJsonAsync(search)));
         Assert.False(Found(await cast.OwnerMember.GetJsonAsync(search + "&me=true")));
+        // Nor is it in any sequence a sequence search shows, to anyone (its owner's hidden=true finds images, not lines).
+        const string sequences = "/v2/search/s?min_lat=51&max_lat=51.1&min_lon=3.7&max_lon=3.8";
+        bool InASequence(JsonElement result) =>
+            result.GetProperty("ss").EnumerateArray().Any(s => s.GetProperty("keys").EnumerateArray().Any(k => k.GetString() == image));
+        Assert.False(InASequence(await cast.Stranger.GetJsonAsync(sequences)));
+        Assert.False(InASequence(await cast.OwnerMember.GetJsonAsync(sequences + "&hidden=true")));
         var after = await cast.Stranger.GetJsonAsync("/v2/status");
         Assert.Equal(status.GetProperty("images").GetInt64() - 1, after.GetProperty("images").GetInt64());
         Assert.Equal(0, (await cast.Stranger.GetJsonAsync("/v2/u/owner")).GetProperty("images_all").GetInt64());

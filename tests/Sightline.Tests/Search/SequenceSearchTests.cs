@@ -69,6 +69,31 @@ public sealed class SequenceSearchTests(SearchArchive archive)
     }
 
     [Fact]
+    public async Task EverySequenceASearchShowsIsTheSequenceAsStored()
+    {
+        // The search takes public sequences from memory, /v2/s/{key} reads the database: the same JSON, for every public
+        // sequence of the archive (at the poles, across the antimeridian, sharing capture times), as summary and GeoJSON.
+        var compared = 0;
+        for (var page = 0; ; page++)
+        {
+            var json = await archive.GetAsync($"/v2/search/s?limit=50&page={page}");
+            var features = (await archive.GetAsync($"/v2/search/s/geojson?limit=50&page={page}")).GetProperty("features");
+            var ss = json.GetProperty("ss");
+            Assert.Equal(ss.GetArrayLength(), features.GetArrayLength());
+            for (var i = 0; i < ss.GetArrayLength(); i++)
+            {
+                var key = ss[i].GetProperty("key").GetString()!;
+                Assert.Equal((await archive.GetAsync($"/v2/s/{key}")).GetRawText(), ss[i].GetRawText());
+                Assert.Equal((await archive.GetAsync($"/v2/s/{key}/geojson")).GetProperty("features")[0].GetRawText(), features[i].GetRawText());
+                compared++;
+            }
+            if (!json.GetProperty("more").GetBoolean())
+                break;
+        }
+        Assert.Equal(Public.Select(i => i.SequenceKey).Distinct().Count(), compared);
+    }
+
+    [Fact]
     public async Task SequenceSearchAnswersCarryTheWholeSequence()
     {
         var json = await archive.GetAsync($"/v2/search/s?{BoxQuery(52.3, 4.8, 52.45, 4.95)}&limit=1");

@@ -17,7 +17,8 @@ namespace Sightline.Tests.Tiles;
 
 /// <summary>
 /// The tile handler as it was before tiles came from memory (commit 2ed8e6f): the sequences found through the index, then
-/// each read whole from the database. Kept here, mapped at a test-only path, as the reference the new tiles must equal.
+/// each read whole from the database (as the sequence search then did). Kept here, mapped at a test-only path, as the
+/// reference the new tiles must equal.
 /// </summary>
 public static class LegacySequenceTiles
 {
@@ -27,7 +28,7 @@ public static class LegacySequenceTiles
 
     public static void Map(IEndpointRouteBuilder routes) => routes.MapGet(Path, GetAsync).AllowWithoutClient();
 
-    private static async Task<IResult> GetAsync(int z, int x, int y, SequenceSearch sequences)
+    private static async Task<IResult> GetAsync(int z, int x, int y, SequenceSearch sequences, ISequenceStore store)
     {
         var tile = new Tile(x, y, z);
         var bufferLon = (tile.Right - tile.Left) * (64.0 / 4096);
@@ -39,8 +40,10 @@ public static class LegacySequenceTiles
         };
         var found = await sequences.NewestAsync(new BoxSearch(filter, 0, 2000));
         var layer = new Layer { Name = "mapillary-sequences" };
-        foreach (var sequence in found.Sequences)
-            layer.Features.Add(new Feature(Line(sequence), Properties(sequence)));
+        // The sequences as the database has them (the search now takes public ones from memory).
+        foreach (var line in found.Sequences)
+            if (await store.FindVisibleAsync(line.Key, new Images.Viewer(null, false)) is { } sequence)
+                layer.Features.Add(new Feature(Line(sequence), Properties(sequence)));
         var vectorTile = new VectorTile { TileId = tile.Id, Layers = { layer } };
         using var bytes = new MemoryStream();
 #pragma warning disable CS0618 // the overload the server used
