@@ -36,7 +36,7 @@ public sealed class SequenceSearch(ImageSearch images, ISequenceStore sequences,
             {
                 if (map.Shape((int)candidate.Id) is { } shape && map.MembersOf(shape) is { Length: > 0 } members)
                     page.Add(new SequenceDtos.Line(candidate.Key, shape.CapturedAt, map.Username(shape.UserId),
-                        members.Select(m => new SequenceDtos.Point(m.Key, m.Lat, m.Lon, float.IsNaN(m.Ca) ? null : m.StoredCa)).ToList()));
+                        members.Select(m => new SequenceDtos.Point(m.Key, m.Lat, m.Lon, m.StoredCompassAngle)).ToList()));
                 continue;
             }
             var stored = await imageStore.InSequenceAsync(candidate.Id);

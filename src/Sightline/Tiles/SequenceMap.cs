@@ -141,7 +141,7 @@ public sealed class SequenceMap
     public SequenceShape? Shape(int sequenceId) => byId.GetValueOrDefault(sequenceId);
 
     /// <summary>The key of a sequence with a visible image; null for any other.</summary>
-    public string? SequenceKey(int sequenceId) => byId.TryGetValue(sequenceId, out var shape) ? shape.Key : null;
+    public string? SequenceKey(int sequenceId) => Shape(sequenceId)?.Key;
 
     private static double[] Bounds(SequenceShape[] shapes)
     {

@@ -44,6 +44,9 @@ public struct IndexedImage
 
     public readonly double? CompassAngle => float.IsNaN(Ca) ? null : Ca;
 
+    /// <summary>The compass angle exactly as the database has it (what <c>/v2/s</c> shows); null when the photo has none.</summary>
+    public readonly double? StoredCompassAngle => double.IsNaN(StoredCa) ? null : StoredCa;
+
     public readonly string Key
     {
         get
