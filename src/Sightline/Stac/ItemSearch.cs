@@ -1,3 +1,4 @@
+using Sightline.Search;
 using Sightline.Search.Index;
 
 namespace Sightline.Stac;
@@ -33,9 +34,16 @@ public sealed class ItemSearch(ImageIndex index, SequenceCatalogue catalogue)
         }
         var filter = new ImageFilter { Areas = areas, CapturedFrom = query.From, CapturedTo = query.To };
         var matcher = new Matcher(query, sequences, query.Filter is { } cql ? Cql2Predicate.Compile(cql, index) : null);
+        var state = index.Current();
         var top = new TopK(query.Offset + query.Limit + 1, Comparison(query.Order));
         var visitor = new Collector(top, matcher);
-        index.Current().Scan(filter, ref visitor);
+        if (query.Order is not (ItemOrder.NewestFirst or ItemOrder.OldestFirst) || !ImageSearch.ReadInTimeOrder(filter)
+            || !state.TryScanInTimeOrder(filter, query.Order == ItemOrder.OldestFirst, ref visitor, ImageSearch.TimeOrderBudget))
+        {
+            top = new TopK(query.Offset + query.Limit + 1, Comparison(query.Order));
+            visitor = new Collector(top, matcher);
+            state.Scan(filter, ref visitor);
+        }
         var sorted = top.Sorted();
         var images = sorted.Skip(query.Offset).Take(query.Limit).Select(h => h.Image).ToList();
         return new Page(images, sorted.Length > query.Offset + query.Limit);
@@ -95,8 +103,10 @@ public sealed class ItemSearch(ImageIndex index, SequenceCatalogue catalogue)
         }
     }
 
-    private readonly struct Collector(TopK top, Matcher matcher) : IndexState.IMatchVisitor
+    private readonly struct Collector(TopK top, Matcher matcher) : IndexState.IOrderedVisitor
     {
+        public bool Enough => top.Full;
+
         public void Visit(in IndexedImage image)
         {
             if (matcher.Matches(image, out var distance))

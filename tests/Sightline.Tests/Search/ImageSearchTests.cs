@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using static Sightline.Tests.Search.Reference;
 
@@ -26,7 +27,11 @@ public sealed class ImageSearchTests(SearchArchive archive)
         Assert.Contains(archive.Images, i => i.Lat > 89.99);
         Assert.Contains(archive.Images, i => i.Lat < -89.99);
         Assert.True(archive.Images.GroupBy(i => i.CapturedAt).Any(g => g.Count() > 5), "shared capture times make the key break ties");
-        await Task.CompletedTask;
+        // Searches read the packed base and the overlay both: the overlay did not grow past its limit and get packed too.
+        await archive.GetAsync("/v2/search/im?limit=1");
+        var index = archive.Server.Services.GetRequiredService<Sightline.Search.Index.ImageIndex>().Current();
+        Assert.True(index.BaseCount > 2000, $"{index.BaseCount} images in the base");
+        Assert.InRange(index.OverlayCount, 1, index.BaseCount / 32);
     }
 
     [Fact]
@@ -35,6 +40,37 @@ public sealed class ImageSearchTests(SearchArchive archive)
         var walked = await WalkAsync(archive, "/v2/search/im", "x=1", 1000);
         Assert.Equal(Newest(Public, _ => true), walked.Select(w => w.Key).ToList());
         Assert.All(walked, w => Assert.Null(w.Distance));
+    }
+
+    [Fact]
+    public async Task WithoutABoxSmallPagesSplitRunsOfEqualTimesWhereTheKeySays()
+    {
+        // Pages of 7: their edges fall inside runs of photos captured at the same time, which the key orders.
+        var expected = Newest(Public, _ => true);
+        var walked = new List<string>();
+        for (var page = 0; page < 40; page++)
+            walked.AddRange(Items(await archive.GetAsync($"/v2/search/im?limit=7&page={page}")).Select(i => i.Key));
+        Assert.Equal(expected.Take(280), walked);
+    }
+
+    [Theory]
+    [InlineData("-datetime")]
+    [InlineData("%2Bdatetime")]
+    public async Task StacSearchesWithoutABoxListEveryPublicPhotoInTimeOrder(string sortby)
+    {
+        var newestFirst = sortby.StartsWith('-');
+        var expected = newestFirst
+            ? Newest(Public, _ => true)
+            : Public.OrderBy(i => i.CapturedAt).ThenBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Key).ToList();
+        var walked = new List<string>();
+        string? next = $"/api/search?limit=250&sortby={sortby}&client_id={archive.ClientId}";
+        while (next is not null)
+        {
+            var page = JsonDocument.Parse(await archive.Server.Http.GetStringAsync(next)).RootElement;
+            walked.AddRange(page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!));
+            next = Stac.StacApiTests.NextLink(page);
+        }
+        Assert.Equal(expected, walked);
     }
 
     [Fact]

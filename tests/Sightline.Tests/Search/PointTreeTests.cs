@@ -154,6 +154,106 @@ public sealed class PointTreeTests
         }
     }
 
+    private readonly struct Kept(TopK top) : IndexState.IOrderedVisitor
+    {
+        public bool Enough => top.Full;
+
+        public void Visit(in IndexedImage image) => top.Offer(new Hit(image, 0));
+    }
+
+    private static readonly Comparison<Hit> OldestFirst = (a, b) =>
+    {
+        var byTime = a.Image.CapturedAt.CompareTo(b.Image.CapturedAt);
+        return byTime != 0 ? byTime : IndexedImage.CompareKeys(a.Image, b.Image);
+    };
+
+    // Capture times from 300 values, so that long runs of equal times are ordered by key; some images hidden.
+    private static IndexedImage[] TimedImages(Random random, int count, int firstId = 1) =>
+        RandomImages(random, count, firstId).Select(i => i with
+        {
+            CapturedAt = random.Next(300) * 1000L, ProjectId = random.Next(20) == 0 ? IndexedImage.HiddenProject : 0,
+        }).ToArray();
+
+    private static ImageFilter RandomTimeFilter(Random random, int n)
+    {
+        long Time() => random.Next(-5, 305) * 1000L + (random.Next(4) == 0 ? random.Next(-1, 2) : 0);
+        return (n % 6) switch
+        {
+            0 => new ImageFilter(),
+            1 => new ImageFilter { CapturedFrom = Time(), CapturedTo = Time() }, // sometimes from after to: nothing
+            2 => random.Next(2) == 0 ? new ImageFilter { CapturedFrom = Time() } : new ImageFilter { CapturedTo = Time() },
+            3 => new ImageFilter { Angles = (random.Next(360), random.Next(360)), HiddenOwnerId = random.Next(5) },
+            4 => new ImageFilter { UserId = random.Next(6), CapturedTo = Time() },
+            _ => new ImageFilter { Areas = [RandomBox(random)], CapturedFrom = Time() },
+        };
+    }
+
+    [Fact]
+    public void SearchesInTimeOrderFindTheFirstImagesOfTheOrderAcrossChangesAndCompaction()
+    {
+        var random = new Random(15);
+        var images = TimedImages(random, 20_000);
+        var expected = images.ToDictionary(i => i.Id);
+        var state = IndexState.FromBase((IndexedImage[])images.Clone(), images.Length, 0);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var candidate in new[] { state, state.Compacted() })
+            {
+                for (var n = 0; n < 60; n++)
+                {
+                    var filter = RandomTimeFilter(random, n);
+                    foreach (var oldestFirst in new[] { false, true })
+                    {
+                        var order = oldestFirst ? OldestFirst : HitOrder.NewestFirst;
+                        var all = expected.Values.Where(i => filter.Matches(i) && filter.InAreas(i.Lat, i.Lon)).Select(i => new Hit(i, 0)).ToList();
+                        all.Sort(order);
+                        foreach (var capacity in new[] { 1, 21, 1000 })
+                        {
+                            var top = new TopK(capacity, order);
+                            var visitor = new Kept(top);
+                            Assert.True(candidate.TryScanInTimeOrder(filter, oldestFirst, ref visitor, int.MaxValue));
+                            Assert.Equal(all.Take(capacity).Select(h => h.Image.Id), top.Sorted().Select(h => h.Image.Id));
+                        }
+                    }
+                }
+            }
+            // Some images move in time or go; new ones come (into the overlay, over the same base and its order).
+            var changes = new Dictionary<int, IndexedImage?>();
+            foreach (var id in Enumerable.Range(0, 400).Select(_ => 1 + random.Next(21_000)))
+            {
+                if (random.Next(3) == 0)
+                {
+                    changes[id] = null;
+                    expected.Remove(id);
+                }
+                else
+                {
+                    var moved = TimedImages(random, 1, id)[0];
+                    changes[id] = moved;
+                    expected[id] = moved;
+                }
+            }
+            state = state.With(changes, round + 1);
+        }
+    }
+
+    [Fact]
+    public void ASearchInTimeOrderGivesUpOnAFilterFewImagesPass()
+    {
+        var random = new Random(16);
+        var images = TimedImages(random, 5000);
+        var state = IndexState.FromBase(images, images.Length, 0);
+        var top = new TopK(20, HitOrder.NewestFirst);
+        var visitor = new Kept(top);
+        Assert.False(state.TryScanInTimeOrder(new ImageFilter { UserId = 99 }, oldestFirst: false, ref visitor, budget: 1000));
+        Assert.False(state.TryScanInTimeOrder(new ImageFilter { UserId = 99 }, oldestFirst: true, ref visitor, budget: 1000));
+        // Within the budget when the filter is wide; and a time window with nothing in it is no reading at all.
+        Assert.True(state.TryScanInTimeOrder(new ImageFilter(), oldestFirst: true, ref visitor, budget: 1000));
+        Assert.True(top.Full);
+        var empty = new Kept(new TopK(20, HitOrder.NewestFirst));
+        Assert.True(state.TryScanInTimeOrder(new ImageFilter { UserId = 99, CapturedFrom = 5, CapturedTo = 6 }, oldestFirst: false, ref empty, budget: 1));
+    }
+
     [Fact]
     public void AnImageInSeveralOverlappingAreasIsVisitedOnce()
     {

@@ -18,12 +18,16 @@ public sealed record ArchivedImage(
 /// <summary>
 /// A running server over a seeded random archive of a few thousand images written straight into its
 /// database: clusters in a city, across the antimeridian and at both poles, private projects, images
-/// still processing or failed, and many shared capture times so that the key must break ties.
+/// still processing or failed, and many shared capture times so that the key must break ties. Most of it is in the
+/// search index's packed base (as after a restart: the index compacts once its overlay passes a small
+/// <c>Search:OverlayLimit</c>), the last sequences in its overlay (as written since), so every search reads both.
 /// </summary>
 public sealed class SearchArchive : IAsyncLifetime
 {
     public const int Seed = 20151124;
     public const int SequenceCount = 400;
+    /// <summary>Sequences written after the index packed the others: fewer images than its overlay holds before packing again.</summary>
+    public const int LateSequences = 6;
     public static readonly string[] PublicUsers = ["alice", "bob", "carol"];
 
     public TestServer Server { get; private set; } = null!;
@@ -36,7 +40,7 @@ public sealed class SearchArchive : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync();
+        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Search:OverlayLimit"] = "16" });
         (ClientId, _) = await Server.AddClientAsync();
         foreach (var user in PublicUsers.Concat(["owner", "member", "stranger", "outsider"]))
         {
@@ -47,7 +51,11 @@ public sealed class SearchArchive : IAsyncLifetime
         await Server.AdminAsync("", "projects", "add", "--key", "survey", "--name", "Survey", "--owner", "owner");
         await Server.AdminAsync("", "projects", "add-member", "survey", "member");
         await Server.AdminAsync("", "projects", "add", "--key", "elsewhere", "--name", "Elsewhere", "--owner", "outsider");
-        Write(Server.DataDirectory, new Random(Seed), Images);
+        var random = new Random(Seed);
+        var sharedTimes = Enumerable.Range(0, 40).Select(_ => RandomTime(random)).ToArray();
+        Write(Server.DataDirectory, random, sharedTimes, 0, SequenceCount - LateSequences, Images);
+        await GetAsync("/v2/search/im?limit=1"); // the index catches up, past its overlay limit: into the packed base
+        Write(Server.DataDirectory, random, sharedTimes, SequenceCount - LateSequences, SequenceCount, Images);
     }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
@@ -83,7 +91,7 @@ public sealed class SearchArchive : IAsyncLifetime
         (0, 0, 60, 10),                // anywhere
     ];
 
-    private static void Write(string dataDirectory, Random random, List<ArchivedImage> images)
+    private static void Write(string dataDirectory, Random random, long[] sharedTimes, int fromSequence, int toSequence, List<ArchivedImage> images)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "sightline.db")};Pooling=False");
         connection.Open();
@@ -97,9 +105,8 @@ public sealed class SearchArchive : IAsyncLifetime
                 ids[reader.GetString(0)] = reader.GetInt64(1);
         }
         using var transaction = connection.BeginTransaction();
-        var sharedTimes = Enumerable.Range(0, 40).Select(_ => RandomTime(random)).ToArray();
         var totalWeight = Clusters.Sum(c => c.Weight);
-        for (var s = 0; s < SequenceCount; s++)
+        for (var s = fromSequence; s < toSequence; s++)
         {
             var roll = random.Next(100);
             var (user, project) = roll < 10 ? (random.Next(2) == 0 ? "owner" : "member", "survey")

@@ -67,6 +67,9 @@ public class TopK<TOrder>(int capacity, TOrder order) where TOrder : struct, IHi
     /// <summary>How many hits were offered in all, kept or not.</summary>
     public long Offered { get; private set; }
 
+    /// <summary>Whether as many hits are kept as it can hold: offered in its order, later ones would all be refused.</summary>
+    public bool Full => count >= capacity;
+
     public void Offer(in Hit hit)
     {
         Offered++;
