@@ -17,7 +17,8 @@ public sealed class ImageSearch(ImageIndex index)
         var state = index.Current();
         var top = new TopK<HitOrder.NewestFirstOrder>(tooDeep ? 0 : search.Offset + search.Limit + 1, default);
         var visitor = new Collector<HitOrder.NewestFirstOrder>(top);
-        if (tooDeep || !ReadInTimeOrder(search.Filter) || !state.TryScanInTimeOrder(search.Filter, oldestFirst: false, ref visitor, TimeOrderBudget))
+        if (tooDeep || !state.PrefersTimeOrder(search.Filter, search.Offset + search.Limit + 1)
+            || !state.TryScanInTimeOrder(search.Filter, oldestFirst: false, ref visitor, IndexState.TimeOrderBudget))
         {
             top = new TopK<HitOrder.NewestFirstOrder>(tooDeep ? 0 : search.Offset + search.Limit + 1, default);
             visitor = new Collector<HitOrder.NewestFirstOrder>(top);
@@ -26,18 +27,6 @@ public sealed class ImageSearch(ImageIndex index)
         return tooDeep ? PageDepth.PastTheEnd(top.Offered, search.Offset, search.MaxOffset) : Page(top, search.Offset, search.Limit);
     }
 
-    /// <summary>
-    /// Whether the first images of a search in time order (newest or oldest first) are best looked for in that order:
-    /// without a box, a user or a project the search is over the whole public archive, and most images pass the rest of
-    /// its filter (a narrow rest gives up within <see cref="TimeOrderBudget"/> and scans).
-    /// </summary>
-    public static bool ReadInTimeOrder(ImageFilter filter) => filter.Areas is null && filter.UserId is null && filter.ProjectId == 0;
-
-    /// <summary>
-    /// How many images a search in time order reads before it takes the filter for a narrow one and scans instead
-    /// (a few milliseconds at most).
-    /// </summary>
-    public const int TimeOrderBudget = 65_536;
 
     public SearchPage Nearest(CloseSearch search)
     {

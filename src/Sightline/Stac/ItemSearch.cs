@@ -1,4 +1,3 @@
-using Sightline.Search;
 using Sightline.Search.Index;
 
 namespace Sightline.Stac;
@@ -37,8 +36,8 @@ public sealed class ItemSearch(ImageIndex index, SequenceCatalogue catalogue)
         var state = index.Current();
         var top = new TopK(query.Offset + query.Limit + 1, Comparison(query.Order));
         var visitor = new Collector(top, matcher);
-        if (query.Order is not (ItemOrder.NewestFirst or ItemOrder.OldestFirst) || !ImageSearch.ReadInTimeOrder(filter)
-            || !state.TryScanInTimeOrder(filter, query.Order == ItemOrder.OldestFirst, ref visitor, ImageSearch.TimeOrderBudget))
+        if (query.Order is not (ItemOrder.NewestFirst or ItemOrder.OldestFirst) || !state.PrefersTimeOrder(filter, query.Offset + query.Limit + 1)
+            || !state.TryScanInTimeOrder(filter, query.Order == ItemOrder.OldestFirst, ref visitor, IndexState.TimeOrderBudget))
         {
             top = new TopK(query.Offset + query.Limit + 1, Comparison(query.Order));
             visitor = new Collector(top, matcher);

@@ -119,6 +119,13 @@ public sealed class ImageSearchTests(SearchArchive archive)
         // The spec bounds no box; a search without one covers the world, so the world as a box is served alike.
         var walked = await WalkAsync(archive, "/v2/search/im", BoxQuery(-90, -180, 90, 180), 1000);
         Assert.Equal(Newest(Public, _ => true), walked.Select(w => w.Key).ToList());
+        // Small pages of a box this full are read in time order, large ones from the tree: the same answers.
+        var paged = new List<string>();
+        for (var page = 0; page < 30; page++)
+            paged.AddRange(Items(await archive.GetAsync($"/v2/search/im?{BoxQuery(-90, -180, 90, 180)}&limit=7&page={page}")).Select(i => i.Key));
+        Assert.Equal(Newest(Public, _ => true).Take(210), paged);
+        var north = await WalkAsync(archive, "/v2/search/im", BoxQuery(0, -180, 90, 180) + "&min_ca=0&max_ca=180", 11);
+        Assert.Equal(Newest(Public, i => i.Lat >= 0 && InAngles(i, 0, 180)), north.Select(w => w.Key).ToList());
     }
 
     [Fact]

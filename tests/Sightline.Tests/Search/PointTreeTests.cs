@@ -238,6 +238,30 @@ public sealed class PointTreeTests
     }
 
     [Fact]
+    public void TheTreesEstimateBoundsTheItemsInABoxAndTellsWhenTimeOrderPays()
+    {
+        var random = new Random(17);
+        var images = RandomImages(random, 200_000); // a level of 782 nodes of 256 items
+        var state = IndexState.FromBase((IndexedImage[])images.Clone(), images.Length, 0);
+        var tree = PointTree.Index(state.BaseItems.ToArray(), images.Length);
+        for (var n = 0; n < 200; n++)
+        {
+            var box = RandomBox(random);
+            var (inside, touching) = tree.Estimate(box);
+            var actual = images.Count(i => box.Contains(i.Lat, i.Lon));
+            Assert.InRange(actual, inside, touching);
+        }
+        Assert.Equal((200_000L, 200_000L), tree.Estimate(GeoBox.World));
+        Assert.True(state.PrefersTimeOrder(new ImageFilter(), 21));
+        Assert.True(state.PrefersTimeOrder(new ImageFilter { Areas = [GeoBox.World], CapturedFrom = 5 }, 1001));
+        Assert.True(state.PrefersTimeOrder(new ImageFilter { Areas = [new GeoBox(-90, -180, 90, 0)] }, 21));
+        Assert.False(state.PrefersTimeOrder(new ImageFilter { Areas = [new GeoBox(48.85, 2.3, 48.851, 2.301)] }, 21)); // a street
+        Assert.False(state.PrefersTimeOrder(new ImageFilter { Areas = [new GeoBox(10, 10, 10.5, 10.5)] }, 21)); // nothing there
+        Assert.False(state.PrefersTimeOrder(new ImageFilter { UserId = 3 }, 21)); // the user's own list
+        Assert.False(state.PrefersTimeOrder(new ImageFilter { ProjectId = 5 }, 21));
+    }
+
+    [Fact]
     public void ASearchInTimeOrderGivesUpOnAFilterFewImagesPass()
     {
         var random = new Random(16);
