@@ -74,6 +74,23 @@ public sealed class ImageSearchTests(SearchArchive archive)
     }
 
     [Fact]
+    public async Task AStacSearchByIdsFindsExactlyThePublicProcessedPhotosNamed()
+    {
+        // From the packed base and from the overlay (the last sequences written), with private, unprocessed and unknown
+        // keys among them: read one by one, not by a scan.
+        var keys = archive.Images.Take(40).Concat(archive.Images.TakeLast(25)).Where((_, n) => n % 3 == 0).Select(i => i.Key)
+            .Concat(archive.Images.Where(i => i.Project is not null).Take(2).Select(i => i.Key))
+            .Concat(archive.Images.Where(i => i.State != "done").Take(2).Select(i => i.Key))
+            .Append("AAAAAAAAAAAAAAAAAAAAAA").ToList();
+        var named = keys.ToHashSet();
+        var expected = Newest(Public, i => named.Contains(i.Key));
+        Assert.True(expected.Count >= 10, $"{expected.Count} public photos named");
+        var page = JsonDocument.Parse(await archive.Server.Http.GetStringAsync(
+            $"/api/search?ids={string.Join(',', keys)}&limit=100&client_id={archive.ClientId}")).RootElement;
+        Assert.Equal(expected, page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToList());
+    }
+
+    [Fact]
     public async Task RandomBoxesMatchTheReference()
     {
         var random = new Random(1);

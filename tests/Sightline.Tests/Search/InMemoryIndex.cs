@@ -76,6 +76,12 @@ public sealed class InMemoryIndex : IDisposable
                 return ids.Where(Images.ContainsKey).Select(id => Images[id]).ToList();
         }
 
+        public IReadOnlyList<int> IdsOfKeys(IReadOnlyCollection<string> keys)
+        {
+            lock (Images)
+                return Images.Values.Where(i => keys.Contains(i.Key)).Select(i => i.Id).ToList();
+        }
+
         public IEnumerable<(int Id, string Username)> Usernames() => [(1, "walker")];
         public IEnumerable<(int Id, string Key)> SequenceKeys() => [(1, "sequence-one")];
         public string? Username(int userId) => "walker";

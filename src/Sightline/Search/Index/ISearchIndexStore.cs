@@ -13,6 +13,9 @@ public interface ISearchIndexStore
     /// <summary>The indexed images among these ids (ids not returned are not indexed, or gone).</summary>
     IReadOnlyList<IndexedImage> Read(IReadOnlyCollection<int> ids);
 
+    /// <summary>The row ids of the images with these keys (a key no image has is left out).</summary>
+    IReadOnlyList<int> IdsOfKeys(IReadOnlyCollection<string> keys);
+
     IEnumerable<(int Id, string Username)> Usernames();
 
     IEnumerable<(int Id, string Key)> SequenceKeys();

@@ -106,6 +106,9 @@ public sealed class ImageIndex(
         return state;
     }
 
+    /// <summary>The row ids of the images with these keys, indexed or not (a version's <c>TryGet</c> tells).</summary>
+    public IReadOnlyList<int> IdsOfKeys(IReadOnlyCollection<string> keys) => store.IdsOfKeys(keys);
+
     public string Username(int userId)
     {
         var known = usernamesById;

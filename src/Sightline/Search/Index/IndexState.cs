@@ -178,6 +178,19 @@ public sealed class IndexState
         bool Enough { get; }
     }
 
+    /// <summary>
+    /// Calls the visitor once for each of these images (row ids) this version holds that the filter lets through: a
+    /// search by a list of images reads those, not the archive.
+    /// </summary>
+    public void VisitIds<TVisitor>(IEnumerable<int> ids, ImageFilter filter, ref TVisitor visitor) where TVisitor : struct, IMatchVisitor
+    {
+        if (filter.UserId == ImageFilter.Nobody)
+            return;
+        foreach (var id in ids.Distinct())
+            if (TryGet(id, out var image) && filter.InAreas(image.Lat, image.Lon) && filter.Matches(image))
+                visitor.Visit(image);
+    }
+
     /// <summary>How many base images a search in time order reads at most before it gives up (a few milliseconds).</summary>
     public const int TimeOrderBudget = 65_536;
 

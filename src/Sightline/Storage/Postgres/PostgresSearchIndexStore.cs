@@ -39,6 +39,15 @@ public sealed class PostgresSearchIndexStore(PostgresDatabase database, ILogger<
         return found;
     }
 
+    public IReadOnlyList<int> IdsOfKeys(IReadOnlyCollection<string> keys)
+    {
+        using var connection = database.Open();
+        var found = new List<int>(keys.Count);
+        foreach (var chunk in keys.Chunk(5000))
+            found.AddRange(connection.Query<int>("SELECT id::int FROM images WHERE key = ANY(@keys)", new { keys = chunk }));
+        return found;
+    }
+
     public IEnumerable<(int Id, string Username)> Usernames()
     {
         using var connection = database.Open();

@@ -39,6 +39,16 @@ public sealed class SqliteSearchIndexStore(Database database, ILogger<SqliteSear
         return found;
     }
 
+    public IReadOnlyList<int> IdsOfKeys(IReadOnlyCollection<string> keys)
+    {
+        using var connection = database.Open();
+        var found = new List<int>(keys.Count);
+        foreach (var chunk in keys.Chunk(5000))
+            found.AddRange(connection.Query<int>("SELECT id FROM images WHERE key IN (SELECT value FROM json_each(@keys))",
+                new { keys = System.Text.Json.JsonSerializer.Serialize(chunk) }));
+        return found;
+    }
+
     public IEnumerable<(int Id, string Username)> Usernames()
     {
         using var connection = database.Open();
