@@ -262,6 +262,23 @@ public sealed class PointTreeTests
     }
 
     [Fact]
+    public async Task ACompactionMakesTheOrdersSearchesUsedForItsNewBaseAtOnce()
+    {
+        var images = TimedImages(new Random(18), 5000);
+        var state = IndexState.FromBase(images, images.Length, 0);
+        var bare = state.Compacted().MemoryBytes; // nothing asked for yet: nothing made again
+        var visitor = new Kept(new TopK(20, HitOrder.NewestFirst));
+        state.TryScanInTimeOrder(new ImageFilter(), oldestFirst: false, ref visitor, int.MaxValue);
+        Scan(state, new ImageFilter { UserId = 2 });
+        Assert.True(state.MemoryBytes > bare, "the time order and the users' lists are held once made");
+
+        var packed = state.Compacted();
+        for (var waited = 0; packed.MemoryBytes < state.MemoryBytes && waited < 300; waited++)
+            await Task.Delay(100);
+        Assert.Equal(state.MemoryBytes, packed.MemoryBytes);
+    }
+
+    [Fact]
     public void ASearchInTimeOrderGivesUpOnAFilterFewImagesPass()
     {
         var random = new Random(16);

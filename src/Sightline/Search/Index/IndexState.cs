@@ -96,7 +96,14 @@ public sealed class IndexState
                 all[n++] = items[i];
         foreach (var image in overlay)
             all[n++] = image;
-        return FromBase(all, n, LastChange);
+        var packed = FromBase(all, n, LastChange);
+        // The orders this version's searches made are made for the new base at once, off the caller's thread, so that
+        // the first search after a compaction (every snapshot) does not wait a second for them at 10M images.
+        if (byUser.IsValueCreated)
+            ThreadPool.QueueUserWorkItem(state => _ = state.byUser.Value, packed, preferLocal: false);
+        if (newestFirst.IsValueCreated)
+            ThreadPool.QueueUserWorkItem(state => _ = state.newestFirst.Value, packed, preferLocal: false);
+        return packed;
     }
 
     /// <summary>The indexed image with this row id, if this version has it.</summary>
