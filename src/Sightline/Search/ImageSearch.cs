@@ -14,19 +14,19 @@ public sealed class ImageSearch(ImageIndex index)
     public SearchPage Newest(BoxSearch search)
     {
         var tooDeep = PageDepth.TooDeep(search.Offset, search.MaxOffset);
+        var capacity = tooDeep ? 0 : search.Offset + search.Limit + 1;
         var state = index.Current();
-        var top = new TopK<HitOrder.NewestFirstOrder>(tooDeep ? 0 : search.Offset + search.Limit + 1, default);
+        var top = new TopK<HitOrder.NewestFirstOrder>(capacity, default);
         var visitor = new Collector<HitOrder.NewestFirstOrder>(top);
-        if (tooDeep || !state.PrefersTimeOrder(search.Filter, search.Offset + search.Limit + 1)
+        if (tooDeep || !state.PrefersTimeOrder(search.Filter, capacity)
             || !state.TryScanInTimeOrder(search.Filter, oldestFirst: false, ref visitor, IndexState.TimeOrderBudget))
         {
-            top = new TopK<HitOrder.NewestFirstOrder>(tooDeep ? 0 : search.Offset + search.Limit + 1, default);
+            top = new TopK<HitOrder.NewestFirstOrder>(capacity, default);
             visitor = new Collector<HitOrder.NewestFirstOrder>(top);
             state.Scan(search.Filter, ref visitor);
         }
         return tooDeep ? PageDepth.PastTheEnd(top.Offered, search.Offset, search.MaxOffset) : Page(top, search.Offset, search.Limit);
     }
-
 
     public SearchPage Nearest(CloseSearch search)
     {

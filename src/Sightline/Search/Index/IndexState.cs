@@ -209,11 +209,12 @@ public sealed class IndexState
     /// (<see cref="TryScanInTimeOrder"/>) rather than by a <see cref="Scan"/>: for public searches by no one user, always
     /// without areas (the whole archive); with areas when they hold so many images that the wanted ones come soon, as the
     /// tree's coarse boxes tell (the expected reads, each dearer, against the images in the boxes touching the areas). A
-    /// world box of 10M images reads about as many as it shows; a street's box is left to the tree.
+    /// world box of 10M images reads about as many as it shows; a street's box is left to the tree. A page deep enough to
+    /// need a good part of <see cref="TimeOrderBudget"/> is scanned.
     /// </summary>
     public bool PrefersTimeOrder(ImageFilter filter, int wanted)
     {
-        if (filter.UserId is not null || filter.ProjectId != 0 || wanted <= 0)
+        if (filter.UserId is not null || filter.ProjectId != 0 || wanted <= 0 || wanted > TimeOrderBudget / 4)
             return false;
         if (filter.Areas is null)
             return true;
