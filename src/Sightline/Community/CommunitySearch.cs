@@ -19,13 +19,22 @@ public sealed class CommunitySearch(ImageSearch search)
         if (candidates.Count > 0)
         {
             var visitor = new Among(top, candidates);
-            search.Index.Current().Scan(query.Filter, ref visitor);
+            var state = search.Index.Current();
+            // Few candidates (the usual: photos with comments or blurs among millions) are looked up one by one; many,
+            // against what the search would read, are met on a scan.
+            if (candidates.Count * CandidateLookupCost < state.ScanSize(query.Filter))
+                state.VisitIds(candidates, query.Filter, ref visitor);
+            else
+                state.Scan(query.Filter, ref visitor);
         }
         if (tooDeep)
             return PageDepth.PastTheEnd(top.Offered, query.Offset, query.MaxOffset);
         var sorted = top.Sorted();
         return new SearchPage(sorted.Skip(query.Offset).Take(query.Limit).ToList(), sorted.Length > query.Offset + query.Limit);
     }
+
+    // What looking up one candidate costs (at random in memory) against visiting one image in a scan (in storage order).
+    private const int CandidateLookupCost = 8;
 
     private readonly struct Among(TopK top, IReadOnlySet<int> candidates) : IndexState.IMatchVisitor
     {

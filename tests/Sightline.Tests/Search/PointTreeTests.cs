@@ -279,6 +279,34 @@ public sealed class PointTreeTests
     }
 
     [Fact]
+    public void ImagesLookedUpByIdAreTheScansImagesWithThoseIds()
+    {
+        var random = new Random(19);
+        var images = TimedImages(random, 20_000);
+        var state = IndexState.FromBase((IndexedImage[])images.Clone(), images.Length, 0);
+        // Some gone, some moved (in the overlay), some new.
+        var changes = new Dictionary<int, IndexedImage?>();
+        foreach (var id in Enumerable.Range(0, 300).Select(_ => 1 + random.Next(20_500)))
+            changes[id] = random.Next(3) == 0 ? null : TimedImages(random, 1, id)[0];
+        foreach (var candidate in new[] { state.With(changes, 1), state.With(changes, 1).Compacted() })
+        {
+            for (var n = 0; n < 60; n++)
+            {
+                var filter = RandomTimeFilter(random, n);
+                var ids = Enumerable.Range(0, random.Next(1, 400)).Select(_ => 1 + random.Next(21_000)).ToList(); // repeats too
+                var found = new List<int>();
+                var visitor = new Ids(found);
+                candidate.VisitIds(ids, filter, ref visitor);
+                found.Sort();
+                Assert.Equal(Scan(candidate, filter).Where(ids.Contains).ToList(), found);
+            }
+            Assert.InRange(candidate.ScanSize(new ImageFilter { Areas = [new GeoBox(48.85, 2.3, 48.9, 2.35)] }), 10_000, 12_000);
+            Assert.Equal(candidate.BaseCount + candidate.OverlayCount, candidate.ScanSize(new ImageFilter())); // the scan reads the replaced too
+            Assert.Equal(0, candidate.ScanSize(new ImageFilter { UserId = ImageFilter.Nobody }));
+        }
+    }
+
+    [Fact]
     public void ASearchInTimeOrderGivesUpOnAFilterFewImagesPass()
     {
         var random = new Random(16);

@@ -198,6 +198,24 @@ public sealed class IndexState
                 visitor.Visit(image);
     }
 
+    /// <summary>
+    /// About how many images <see cref="Scan"/> reads for this filter: the user's list, the images under the tree's
+    /// coarse boxes that touch the areas, or all of them; the overlay's besides.
+    /// </summary>
+    public long ScanSize(ImageFilter filter)
+    {
+        if (filter.UserId == ImageFilter.Nobody)
+            return 0;
+        if (filter.UserId is { } user && byUser.Value.Of(user) is var own && (filter.Areas is null || own.Length <= UserListWithAreasMost))
+            return own.Length + overlay.Length;
+        if (filter.Areas is null)
+            return tree.Count + overlay.Length;
+        long touching = overlay.Length;
+        foreach (var area in filter.Areas)
+            touching += tree.Estimate(area).Touching;
+        return touching;
+    }
+
     /// <summary>How many base images a search in time order reads at most before it gives up (a few milliseconds).</summary>
     public const int TimeOrderBudget = 65_536;
 
