@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Sightline.Search.Index;
 using Sightline.Sequences;
 using Sightline.Tests.Infrastructure;
 
@@ -54,7 +56,15 @@ public sealed class SearchArchive : IAsyncLifetime
         var random = new Random(Seed);
         var sharedTimes = Enumerable.Range(0, 40).Select(_ => RandomTime(random)).ToArray();
         Write(Server.DataDirectory, random, sharedTimes, 0, SequenceCount - LateSequences, Images);
-        await GetAsync("/v2/search/im?limit=1"); // the index catches up, past its overlay limit: into the packed base
+        // The index learns of another connection's commit within Storage:ChangeProbeMilliseconds; once it has, the
+        // changes, past its overlay limit, are packed into the base. Only then come the late sequences.
+        var index = Server.Services.GetRequiredService<ImageIndex>();
+        for (var waited = 0; index.Current().BaseCount == 0; waited++)
+        {
+            if (waited == 400)
+                throw new TimeoutException("the search index did not take in the archive within 20 s");
+            await Task.Delay(50);
+        }
         Write(Server.DataDirectory, random, sharedTimes, SequenceCount - LateSequences, SequenceCount, Images);
     }
 
