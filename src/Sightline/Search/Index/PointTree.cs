@@ -111,36 +111,51 @@ public sealed class PointTree
                 Descend(level - 1, child, box, ref visitor);
     }
 
-    // An estimate reads the boxes of the lowest level with at most this many nodes.
+    // An estimate stops at the lowest level with at most this many nodes.
     private const int EstimateNodes = 4096;
 
     /// <summary>
-    /// Bounds on how many items lie in a box, from the boxes of a coarse level (at most 4,096 nodes, microseconds): the
-    /// items under the nodes wholly inside it, and under those that touch it.
+    /// Bounds on how many items lie in a box, from the boxes alone: the items under nodes wholly inside it, and under
+    /// those that touch it, down to a coarse level (at most 4,096 nodes). A descent like a search's that stops there and
+    /// at every node wholly inside: a world box reads the root, a street's box a few dozen boxes.
     /// </summary>
     public (long Inside, long Touching) Estimate(in GeoBox box)
     {
         if (count == 0)
             return (0, 0);
-        var level = 0;
-        long span = NodeSize; // items under one node of the level
-        while (level < levels.Length - 1 && levels[level].Length / 4 > EstimateNodes)
-        {
-            level++;
-            span *= NodeSize;
-        }
-        var boxes = levels[level];
+        var stop = 0;
+        while (stop < levels.Length - 1 && levels[stop].Length / 4 > EstimateNodes)
+            stop++;
         long inside = 0, touching = 0;
-        for (var node = 0; node < boxes.Length / 4; node++)
-        {
-            if (!Overlaps(boxes, node, box))
-                continue;
-            var under = Math.Min(count, (node + 1) * span) - node * span;
-            touching += under;
-            if (box.Contains(boxes[node * 4], boxes[node * 4 + 1]) && box.Contains(boxes[node * 4 + 2], boxes[node * 4 + 3]))
-                inside += under;
-        }
+        var top = levels.Length - 1;
+        var span = (long)NodeSize; // items under one node of the top level
+        for (var level = 0; level < top; level++)
+            span *= NodeSize;
+        for (var node = 0; node < levels[top].Length / 4; node++)
+            Estimate(top, node, span, stop, box, ref inside, ref touching);
         return (inside, touching);
+    }
+
+    private void Estimate(int level, int node, long span, int stop, in GeoBox box, ref long inside, ref long touching)
+    {
+        var boxes = levels[level];
+        if (!Overlaps(boxes, node, box))
+            return;
+        var under = Math.Min(count, (node + 1) * span) - node * span;
+        if (box.Contains(boxes[node * 4], boxes[node * 4 + 1]) && box.Contains(boxes[node * 4 + 2], boxes[node * 4 + 3]))
+        {
+            inside += under;
+            touching += under;
+            return;
+        }
+        if (level == stop)
+        {
+            touching += under;
+            return;
+        }
+        var last = Math.Min(levels[level - 1].Length / 4, (node + 1) * NodeSize);
+        for (var child = node * NodeSize; child < last; child++)
+            Estimate(level - 1, child, span / NodeSize, stop, box, ref inside, ref touching);
     }
 
     // Inlined into the descent: a close search tests some 50 boxes (it showed as a call of its own in perf profiles, issue 14).
