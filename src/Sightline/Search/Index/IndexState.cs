@@ -208,12 +208,20 @@ public sealed class IndexState
             return 0;
         if (filter.UserId is { } user && byUser.Value.Of(user) is var own && (filter.Areas is null || own.Length <= UserListWithAreasMost))
             return own.Length + overlay.Length;
-        if (filter.Areas is null)
-            return tree.Count + overlay.Length;
-        long touching = overlay.Length;
-        foreach (var area in filter.Areas)
-            touching += tree.Estimate(area).Touching;
-        return touching;
+        return overlay.Length + (filter.Areas is null ? tree.Count : Estimate(filter.Areas).Touching);
+    }
+
+    // The tree's bounds on the base images in the areas, added up (overlapping areas count twice: an estimate).
+    private (long Inside, long Touching) Estimate(IReadOnlyList<GeoBox> areas)
+    {
+        long inside = 0, touching = 0;
+        foreach (var area in areas)
+        {
+            var (within, near) = tree.Estimate(area);
+            inside += within;
+            touching += near;
+        }
+        return (inside, touching);
     }
 
     /// <summary>How many base images a search in time order reads at most before it gives up (a few milliseconds).</summary>
@@ -236,13 +244,7 @@ public sealed class IndexState
             return false;
         if (filter.Areas is null)
             return true;
-        long inside = 0, touching = 0;
-        foreach (var area in filter.Areas)
-        {
-            var (within, near) = tree.Estimate(area);
-            inside += within;
-            touching += near;
-        }
+        var (inside, touching) = Estimate(filter.Areas);
         return inside > 0 && (double)wanted * tree.Count / inside * TimeOrderReadCost < touching;
     }
 
