@@ -68,7 +68,7 @@ public static class RequestBody
         {
             if (request.ContentLength > MaxJsonBytes)
                 throw ApiException.Invalid("body", $"must be at most {MaxJsonBytes} bytes");
-            // Through FormBodyMiddleware's feature: an undecodable form is parameter_invalid.
+            // Through RequestBodyMiddleware's form feature: an undecodable form is parameter_invalid.
             var form = await request.ReadFormAsync(cancellation);
             if (!form.TryGetValue(field, out var values) || values.Count == 0)
                 return (false, null);
@@ -92,16 +92,58 @@ public static class RequestBody
         var bytes = await ReadCappedAsync(request, cancellation);
         if (bytes.Length == 0)
             return EmptyObject; // a chunked body that turned out empty is no body, as IsAbsent says for the others
+        var json = ParseJson(bytes, () => ApiException.Invalid("body", "is not well-formed JSON (UTF-8, every string whole text)"));
+        return json.ValueKind == JsonValueKind.Object ? json : throw ApiException.Invalid("body", "must be a JSON object");
+    }
+
+    /// <summary>
+    /// JSON a caller sent (a body, or a parameter holding JSON), or the given refusal when it is not well-formed. Well-formed
+    /// includes its text: <see cref="JsonDocument"/> accepts a string of invalid UTF-8 or a lone surrogate escape
+    /// (<c>"\ud800"</c>) and only fails when a handler reads it, which must not be a 500.
+    /// </summary>
+    public static JsonElement ParseJson(ReadOnlyMemory<byte> utf8, Func<ApiException> malformed)
+    {
         try
         {
-            using var document = JsonDocument.Parse(bytes);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw ApiException.Invalid("body", "must be a JSON object");
-            return document.RootElement.Clone();
+            using var document = JsonDocument.Parse(utf8);
+            return IsText(document.RootElement) ? document.RootElement.Clone() : throw malformed();
         }
         catch (JsonException)
         {
-            throw ApiException.Invalid("body", "is not well-formed JSON");
+            throw malformed();
+        }
+    }
+
+    /// <inheritdoc cref="ParseJson(ReadOnlyMemory{byte}, Func{ApiException})"/>
+    public static JsonElement ParseJson(string text, Func<ApiException> malformed) =>
+        ParseJson(System.Text.Encoding.UTF8.GetBytes(text), malformed);
+
+    private static bool IsText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                        if (!IsText(item))
+                            return false;
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                        if (property.Name is null || !IsText(property.Value))
+                            return false;
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -115,7 +115,7 @@ public static class SightlineServer
         app.UseMiddleware<BudgetMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<AccessMiddleware>();
-        app.UseMiddleware<FormBodyMiddleware>(); // parameters come after the access checks (CONTRACT.md §4)
+        app.UseMiddleware<RequestBodyMiddleware>(); // parameters come after the access checks (CONTRACT.md §4)
         // After the access checks, so OpenIddict only sees requests to routes the API declares
         // (a wrong method on /v2/oauth/token is 404 like anywhere else); it also reads the session cookie.
         // Only on the OAuth endpoints and pages: the API checks its own tokens. WebApplication adds its own

@@ -128,7 +128,8 @@ public static class TakeoutApi
             json.WriteStartObject("geometry");
             json.WriteString("type", "LineString");
             json.WriteStartArray("coordinates");
-            foreach (var photo in sequence)
+            // Two or more positions, as a GeoJSON LineString holds: a sequence of one photo repeats its position.
+            foreach (var photo in sequence.Count() == 1 ? [sequence.First(), sequence.First()] : (IEnumerable<ITakeoutStore.Photo>)sequence)
             {
                 json.WriteStartArray();
                 json.WriteNumberValue(photo.Lon);

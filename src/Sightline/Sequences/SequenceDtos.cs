@@ -39,7 +39,7 @@ public static class SequenceDtos
     public static FeatureCollection ToGeoJson(Line sequence)
     {
         var boundary = ToBoundary(sequence);
-        var line = new LineString("LineString", Coords(sequence), [boundary.MinLon, boundary.MinLat, boundary.MaxLon, boundary.MaxLat]);
+        var line = new LineString("LineString", Path(sequence), [boundary.MinLon, boundary.MinLat, boundary.MaxLon, boundary.MaxLat]);
         var properties = new Properties(sequence.Key, sequence.CapturedAt, Keys(sequence), Cas(sequence), boundary);
         return new FeatureCollection("FeatureCollection", More: false, [new Feature("Feature", line, properties)]);
     }
@@ -47,6 +47,16 @@ public static class SequenceDtos
     private static List<string> Keys(Line line) => line.Photos.Select(p => p.Key).ToList();
 
     private static List<double[]> Coords(Line line) => line.Photos.Select(p => new[] { p.Lon, p.Lat }).ToList();
+
+    // A GeoJSON LineString holds two or more positions (RFC 7946 §3.1.4): a sequence of one photo is drawn as that position
+    // twice, so validators and map libraries take it; its keys and angles (properties) still list the one photo.
+    private static List<double[]> Path(Line line)
+    {
+        var coordinates = Coords(line);
+        if (coordinates.Count == 1)
+            coordinates.Add(coordinates[0]);
+        return coordinates;
+    }
 
     private static List<double?> Cas(Line line) => line.Photos.Select(p => p.Ca).ToList();
 

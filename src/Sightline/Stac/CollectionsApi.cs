@@ -50,7 +50,7 @@ public static class CollectionsApi
     public static async Task<IResult> ListCollections(HttpRequest request, SequenceCatalogue catalogue, StacDocuments documents, StacUsers users, ImageIndex index)
     {
         var fields = ItemQueryReader.FromQuery(request.Query);
-        var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, 100), MaxCollectionsPage);
+        var limit = Parameters.Limit(request.Query["limit"], MaxCollectionsPage, 100);
         var offset = Offset(request.Query["token"]);
         IEnumerable<SequenceSummary> matching = catalogue.Newest;
         if (fields.TryGetValue("bbox", out var bbox))
@@ -93,7 +93,7 @@ public static class CollectionsApi
         StacUsers users, IOptions<StacOptions> options)
     {
         var sequence = await FindSequenceAsync(id, caller, sequences);
-        var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, options.Value.DefaultLimit), options.Value.MaxLimit);
+        var limit = Parameters.Limit(request.Query["limit"], options.Value.MaxLimit, options.Value.DefaultLimit);
         var offset = Offset(request.Query["token"]);
         var links = new StacLinks(request);
         var uuid = await users.UuidAsync(sequence.UserId);

@@ -88,8 +88,7 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
         else if (Get("place_distance") is not null || Get("place_fov_tolerance") is not null)
             throw ApiException.Missing("place_position");
         query = query with { Order = Order(Get("sortby"), query.Place is not null) };
-        var limit = Parameters.Integer("limit", Get("limit"), 1, int.MaxValue, Options.DefaultLimit);
-        query = query with { Limit = Math.Min(limit, Options.MaxLimit), Offset = Token(Get("token")) };
+        query = query with { Limit = Parameters.Limit(Get("limit"), Options.MaxLimit, Options.DefaultLimit), Offset = Token(Get("token")) };
         if ((long)query.Offset + query.Limit > Options.MaxOffset + (long)Options.MaxLimit)
             throw ApiException.Invalid("token", $"reaches deeper than {Options.MaxOffset} results into one search: narrow the search instead");
         return query;
@@ -133,15 +132,7 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
 
     private static ItemQuery Geometry(ItemQuery query, string text)
     {
-        JsonNode? geometry;
-        try
-        {
-            geometry = JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            throw ApiException.Invalid("intersects", "must be a GeoJSON geometry");
-        }
+        var geometry = JsonNode.Parse(RequestBody.ParseJson(text, () => ApiException.Invalid("intersects", "must be a GeoJSON geometry")).GetRawText());
         var type = geometry?["type"]?.GetValueKind() == JsonValueKind.String ? geometry["type"]!.GetValue<string>() : null;
         var coordinates = geometry?["coordinates"];
         try
@@ -210,6 +201,10 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
             throw ApiException.Missing(name);
         if (items.Length > 1000)
             throw ApiException.Invalid(name, "must list at most 1000 ids");
+        // Every id of this API (a picture's, a sequence's) has the key shape; another is malformed, not merely unknown,
+        // as /api/collections/{id} and /v2 say for the same text (CONTRACT.md §3, bad key shape).
+        if (!items.All(Storage.RandomKey.IsKeyShaped))
+            throw ApiException.Invalid(name, "must list keys of 22 characters of A-Z, a-z, 0-9, '_' and '-', as this API gives them");
         return items;
     }
 
@@ -220,17 +215,8 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
         _ => throw ApiException.Invalid("filter-lang", "must be cql2-text or cql2-json"),
     };
 
-    private static JsonElement ParseJson(string text)
-    {
-        try
-        {
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            throw ApiException.Invalid("filter", "must be CQL2-JSON when filter-lang is cql2-json");
-        }
-    }
+    private static JsonElement ParseJson(string text) =>
+        RequestBody.ParseJson(text, () => ApiException.Invalid("filter", "must be CQL2-JSON when filter-lang is cql2-json"));
 
     private static PlaceFilter Place(string position, string? distance, string? tolerance)
     {

@@ -24,7 +24,7 @@ public static class StacApi
 
     public static RouteGroupBuilder MapStac(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api").AllowWithoutClient().WithMetadata(StacResults.Failure).WithTags("STAC API");
+        var api = routes.MapGroup("/api").AllowWithoutClient().WithTags("STAC API");
         api.MapStacLanding();
         api.MapStacCollections();
         api.MapStacSearch();

@@ -36,21 +36,4 @@ public static class StacResults
             await response.BodyWriter.FlushAsync(context.RequestAborted);
         }
     }
-
-    /// <summary>The /api form of a contract failure (see <see cref="FailureForm"/>): same status and code, plus description.</summary>
-    public static readonly FailureForm Failure = new(async (context, code, message) =>
-    {
-        var entry = ErrorCatalogue.Of(code);
-        var response = context.Response;
-        response.StatusCode = entry.Status;
-        response.ContentType = ErrorResponse.JsonContentType;
-        response.Headers.CacheControl = "no-store";
-        var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
-        {
-            ["code"] = entry.Code, ["message"] = message, ["description"] = message,
-        });
-        response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-            await response.Body.WriteAsync(body, context.RequestAborted);
-    });
 }

@@ -20,7 +20,7 @@ public static class UsersApi
 
     public static async Task<IResult> ListUsers(HttpRequest request, IUserStore users)
     {
-        var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, 100), MaxUsers);
+        var limit = Parameters.Limit(request.Query["limit"], MaxUsers, 100);
         var links = new StacLinks(request);
         var list = new JsonArray();
         foreach (var user in await users.SearchByPrefixAsync("", limit))
@@ -35,7 +35,7 @@ public static class UsersApi
     public static async Task<IResult> SearchUsers(HttpRequest request, IUserStore users)
     {
         var q = Parameters.RequiredText("q", request.Query["q"].FirstOrDefault(), 100);
-        var limit = Math.Min(Parameters.Integer("limit", request.Query["limit"], 1, int.MaxValue, 20), MaxUsers);
+        var limit = Parameters.Limit(request.Query["limit"], MaxUsers, 20);
         var links = new StacLinks(request);
         var features = new JsonArray();
         foreach (var user in await users.SearchByPrefixAsync(q, limit))
