@@ -122,6 +122,13 @@ public sealed class FoundationEndpointTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AnotherOpenApiDocumentNameIsTheContractsNotFound()
+    {
+        // The framework's handler for /openapi/{name}.json answered an unknown name with its own text/plain 404.
+        await ContractAssert.Error(await server.Http.GetAsync("/openapi/v1.json"), "not_found");
+    }
+
     private async Task<JsonElement> GetJson(string path, string? bearer = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -102,6 +102,37 @@ public sealed class HostileRequestTests : IAsyncLifetime
         await ContractAssert.Error(response, "user_not_authenticated");
     }
 
+    // JsonDocument accepts a string of invalid UTF-8 or a lone surrogate escape and throws only when a handler reads it:
+    // each of these was a 500 (the last an empty one: the STAC search's next link echoed the unknown field into a page
+    // already being written). Bytes given in \x escapes are sent as they are, not as UTF-8.
+    public static TheoryData<string, string, string?> UnreadableText => new()
+    {
+        { "POST", "/api/search", "{\"ids\":[\"\\ud800\"]}" },
+        { "POST", "/api/search", "{\"ids\":[\"\xff\xfe\"]}" },
+        { "POST", "/api/search", "{\"foo\":\"\\ud800\"}" },
+        { "POST", "/api/search", "{\"filter\":{\"op\":\"=\",\"args\":[{\"property\":\"x\"},\"\\udc00\"]}}" },
+        { "POST", "/api/reports", "{\"issue\":\"\\ud800\"}" },
+        { "POST", "/v2/im/AAAAAAAAAAAAAAAAAAAAAA/complain?client_id={c}", "{\"cm\":\"\\ud800\"}" },
+        { "POST", "/v2/im/AAAAAAAAAAAAAAAAAAAAAA/complain?client_id={c}", "{\"cm\":\"ok\xff\"}" },
+        { "POST", "/v2/im/AAAAAAAAAAAAAAAAAAAAAA/complain?client_id={c}", "{\"\\ud800\":\"x\",\"cm\":\"ok\"}" },
+        { "GET", "/api/search?filter-lang=cql2-json&filter=%7B%22op%22%3A%22%5Cud800%22%2C%22args%22%3A%5B%5D%7D", null },
+        { "GET", "/api/search?intersects=%7B%22type%22%3A%22%5Cud800%22%2C%22coordinates%22%3A%5B0%2C0%5D%7D", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadableText))]
+    public async Task JsonWhoseTextIsNotTextIsParameterInvalid(string method, string target, string? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), target.Replace("{c}", clientId));
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+        using var response = await server.Http.SendAsync(request);
+        await ContractAssert.Error(response, "parameter_invalid");
+    }
+
     private static readonly string[] Methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "BREW", "get", "M-SEARCH"];
 
     private static readonly string[] Paths =

@@ -178,6 +178,21 @@ public sealed class SequenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASequenceOfOnePhotoIsAValidLineString()
+    {
+        // RFC 7946 §3.1.4: a LineString holds two or more positions; one photo's is repeated, its keys stay one.
+        var a = await PhotoAsync(-10.5, 20.5, Start, ca: 5);
+        var key = SequenceOf(a);
+        var feature = (await uploader.GetJsonAsync($"/v2/s/{key}/geojson")).GetProperty("features").EnumerateArray().Single();
+        var coordinates = feature.GetProperty("geometry").GetProperty("coordinates").EnumerateArray()
+            .Select(c => c.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        Assert.Equal([[20.5, -10.5], [20.5, -10.5]], coordinates);
+        Assert.Equal(1, (await uploader.GetJsonAsync($"/v2/s/{key}")).GetProperty("keys").GetArrayLength());
+        var found = await uploader.GetJsonAsync("/v2/search/s/geojson?min_lat=-11&max_lat=-10&min_lon=20&max_lon=21");
+        Assert.Equal(2, found.GetProperty("features").EnumerateArray().Single().GetProperty("geometry").GetProperty("coordinates").GetArrayLength());
+    }
+
+    [Fact]
     public async Task ImageGeoJsonIsAPointFeature()
     {
         var a = await PhotoAsync(12.5, -7.25, Start, ca: 33);

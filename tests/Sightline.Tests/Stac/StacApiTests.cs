@@ -191,13 +191,16 @@ public sealed class StacApiTests(StacArchive archive)
     }
 
     [Fact]
-    public async Task FailuresKeepTheContractsStatusesAndCodesWithADescription()
+    public async Task FailuresKeepTheContractsStatusesCodesAndBody()
     {
         foreach (var (path, code) in new[]
                  {
                      ("/api/collections/AAAAAAAAAAAAAAAAAAAAAA", "not_found"),
                      ("/api/collections/bad.key", "parameter_invalid"),
                      ("/api/search?bbox=1,2,3", "parameter_invalid"),
+                     ("/api/search?ids=zz", "parameter_invalid"),
+                     ("/api/search?collections=AAAAAAAAAAAAAAAAAAAAAA,bad.key", "parameter_invalid"),
+                     ("/api/search?limit=0", "parameter_invalid"),
                      ("/api/search?datetime=yesterday", "parameter_invalid"),
                      ("/api/search?filter=nonsense%20%3D%201", "parameter_invalid"),
                      ("/api/search?place_distance=1-2", "parameter_missing"),
@@ -219,6 +222,25 @@ public sealed class StacApiTests(StacArchive archive)
         // A bearer token that is not one is refused, as on /v2.
         using var badToken = await archive.SendAsync(HttpMethod.Get, "/api/collections", token: "not-a-token");
         Assert.Equal(HttpStatusCode.Unauthorized, badToken.StatusCode);
+    }
+
+    // CONTRACT.md "Page sizes": a limit above the maximum, however large (past int too), is served at the maximum.
+    [Theory]
+    [InlineData("/api/search?limit=2147483648", "features")]
+    [InlineData("/api/search?limit=99999999999999999999", "features")]
+    [InlineData("/api/collections?limit=2147483648", "collections")]
+    [InlineData("/api/users?limit=2147483648", "users")]
+    public async Task AnyLimitAboveTheMaximumIsServedAtIt(string path, string list)
+    {
+        var page = await archive.GetJsonAsync(path);
+        Assert.True(page.GetProperty(list).GetArrayLength() > 0, path);
+    }
+
+    [Fact]
+    public async Task MalformedIdsInAPostedSearchAreParameterInvalid()
+    {
+        using var response = await archive.SendAsync(HttpMethod.Post, "/api/search", """{"ids":[1,2]}""");
+        await Infrastructure.ContractAssert.Error(response, "parameter_invalid");
     }
 
     [Theory]

@@ -139,6 +139,21 @@ public sealed class TransportRejectionTests : IAsyncLifetime
         RawHttp.AssertContractError(response);
     }
 
+    // A chunk size past 2^31 overflows inside Kestrel, which reports it as a bare IOException (not a BadHttpRequestException):
+    // it was a 500 wherever the app read a body itself (JSON bodies, uploads, avatars), while forms already answered 400.
+    [Theory]
+    [InlineData("/api/search")]
+    [InlineData("/v2/im/AAAAAAAAAAAAAAAAAAAAAA/complain?client_id={c}")]
+    public async Task OverflowingChunkSizeIsParameterInvalid(string target)
+    {
+        var raw = await RawHttp.ExchangeAsync(server.BaseAddress,
+            $"POST {target.Replace("{c}", clientId)} HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n" +
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n80000000\r\nabc");
+        var response = Assert.Single(RawHttp.Parse(raw));
+        Assert.Equal(400, response.Status);
+        Assert.Equal("parameter_invalid", RawHttp.AssertContractError(response));
+    }
+
     [Fact]
     public async Task ContentLengthWithTransferEncodingCannotSmuggleASecondRequest()
     {
