@@ -51,8 +51,8 @@ public static class V2Parameters
     [
         Degrees("lat", -90, 90, "Latitude of the centre, degrees.", 51.0541).AsRequired(),
         Degrees("lon", -180, 180, "Longitude of the centre, degrees.", 3.7218).AsRequired(),
-        new("distance", "number", $"Radius in metres, default {limits.DefaultRadiusMeters}.")
-            { Minimum = 0, Maximum = limits.MaxRadiusMeters, Default = limits.DefaultRadiusMeters, Example = 50, Invalid = "-1" },
+        new("distance", "number", $"Radius in metres, default {limits.DefaultRadiusMeters}; one above {limits.MaxRadiusMeters} is served at {limits.MaxRadiusMeters}.")
+            { Minimum = 0, Default = limits.DefaultRadiusMeters, Example = 50, Invalid = "-1" },
         Degrees("min_ca", 0, 360, "Lowest camera angle, degrees (with max_ca; a minimum above the maximum wraps through north).", 0),
         Degrees("max_ca", 0, 360, "Highest camera angle, degrees (with min_ca).", 90),
     ];

@@ -21,7 +21,7 @@ public static class ImageSearchApi
         group.MapGet("/close", SearchClose)
             .WithName("SearchImagesClose")
             .WithSummary("Images near a point")
-            .WithDescription("lat and lon required; distance in metres (default 100, at most 5000); min_ca/max_ca (a minimum above the maximum wraps through north). " +
+            .WithDescription("lat and lon required; distance in metres (default 100; above 5000 served at 5000); min_ca/max_ca (a minimum above the maximum wraps through north). " +
                 "Nearest first in whole metres, then key; each image carries its great-circle distance rounded to whole metres.");
         group.MapGet("/close2", ClosestImage)
             .WithName("ClosestImage")

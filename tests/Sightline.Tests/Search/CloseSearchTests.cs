@@ -82,6 +82,17 @@ public sealed class CloseSearchTests(SearchArchive archive)
     }
 
     [Fact]
+    public async Task ARadiusAboveTheCapIsServedAtTheCap()
+    {
+        // The spec names no largest distance: old clients asking for a wide circle get the 5,000 m one, nearest first.
+        var centre = Public.First(i => Math.Abs(i.Lat - 52.37) < 0.03);
+        var expected = Nearest(Public, centre.Lat, centre.Lon, 5000, _ => true).Select(e => (e.Key, (double?)e.Distance)).ToList();
+        Assert.NotEmpty(expected);
+        foreach (var distance in new[] { "20000", "1e9" })
+            Assert.Equal(expected, await WalkAsync(archive, "/v2/search/im/close", $"lat={F(centre.Lat)}&lon={F(centre.Lon)}&distance={distance}", 200));
+    }
+
+    [Fact]
     public async Task DistancesAreGreatCircleMetres()
     {
         // One degree of latitude on the mean-radius sphere, and the quarter meridian.
