@@ -20,6 +20,13 @@ public sealed class ClientAuthentication(IApplicationStore applications)
     /// </summary>
     public const string MissingClientId = "client_id is missing: send it as a form field or with HTTP Basic authentication.";
 
+    /// <summary>The refusal of an Authorization header that is not HTTP Basic credentials, at both OAuth endpoints.</summary>
+    public const string NotBasic = "The Authorization header must be HTTP Basic with the client_id and secret.";
+
+    /// <summary>True when <paramref name="header"/> is HTTP Basic carrying a client_id and a secret (RFC 6749 §2.3.1).</summary>
+    public static bool IsBasic(string header) =>
+        header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && TryParseBasic(header[6..].Trim()) is not null;
+
     /// <summary>Verifies an already parsed client_id and secret (OpenIddict parses them at the token endpoint).</summary>
     public async Task<Outcome> VerifyAsync(string? clientId, string? secret)
     {
@@ -49,7 +56,7 @@ public sealed class ClientAuthentication(IApplicationStore applications)
         if (header is not null)
         {
             if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || TryParseBasic(header[6..].Trim()) is not { } basic)
-                return Outcome.Refused(OAuthErrors.InvalidClient, "The Authorization header must be HTTP Basic with the client_id and secret.");
+                return Outcome.Refused(OAuthErrors.InvalidClient, NotBasic);
             if (!string.IsNullOrEmpty(secret) || (!string.IsNullOrEmpty(clientId) && clientId != basic.ClientId))
                 return Outcome.Refused(OAuthErrors.InvalidRequest, "Send client credentials either with HTTP Basic or as form fields, not both.");
             (clientId, secret) = basic;

@@ -27,7 +27,9 @@ public static class OAuthErrors
         InvalidClient when description == ClientAuthentication.MissingClientId => ErrorCode.ClientIdMissing,
         InvalidClient => ErrorCode.ClientIdInvalid,
         ServerError or TemporarilyUnavailable => ErrorCode.InternalServerError,
-        InvalidRequest when description?.Contains("missing", StringComparison.OrdinalIgnoreCase) == true => ErrorCode.ParameterMissing,
+        // A missing field is parameter_missing; a missing Content-Type header is a body of the wrong media type (CONTRACT.md §3).
+        InvalidRequest when description?.Contains("missing", StringComparison.OrdinalIgnoreCase) == true
+                            && !description.Contains("header", StringComparison.OrdinalIgnoreCase) => ErrorCode.ParameterMissing,
         _ => ErrorCode.ParameterInvalid,
     };
 

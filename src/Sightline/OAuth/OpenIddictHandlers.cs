@@ -32,6 +32,16 @@ public static class OpenIddictHandlers
             .SetOrder(int.MinValue + 10)
             .SetType(OpenIddictServerHandlerType.Custom));
 
+        options.AddEventHandler<ExtractTokenRequestContext>(handler => handler
+            .UseInlineHandler(TakeABodilessTokenRequestAsAnEmptyForm)
+            .SetOrder(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<ExtractTokenRequestContext>.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
+        options.AddEventHandler<ExtractTokenRequestContext>(handler => handler
+            .UseInlineHandler(CompleteTheTokenRequestFromTheQuery)
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
         // Before OpenIddict's own checks of the token request (grant_type, code, redirect_uri): the client is judged
         // before the parameters (CONTRACT.md §4), so a request without client_id is client_id_missing whatever else it lacks.
         options.AddEventHandler<ValidateTokenRequestContext>(handler => handler
@@ -86,6 +96,37 @@ public static class OpenIddictHandlers
                 context.Reject(refusal.Error, refusal.Description);
             }
         }
+    }
+
+    /// <summary>The token request's fields (spec §2.2), which a caller may also send in the query (spec §1.2: every call carries client_id there).</summary>
+    private static readonly string[] TokenFields = ["client_id", "client_secret", "redirect_uri", "grant_type", "code", "code_verifier"];
+
+    // A POST with no body at all and no Content-Type (every field in the query) is an empty form, not a request OpenIddict
+    // refuses for its missing Content-Type; a body without one still is (parameter_invalid, CONTRACT.md §3).
+    private static ValueTask TakeABodilessTokenRequestAsAnEmptyForm(ExtractTokenRequestContext context)
+    {
+        if (context.Transaction.GetHttpRequest() is { } http && HttpMethods.IsPost(http.Method)
+            && string.IsNullOrEmpty(http.ContentType) && RequestBody.IsAbsent(http))
+            http.ContentType = "application/x-www-form-urlencoded";
+        return default;
+    }
+
+    // Spec §1.2 puts client_id in the query of every call, and a Mapillary-era client may send the other fields there too:
+    // a field the form lacks is taken from the query (the form wins). A field sent twice in the form is refused by name,
+    // where OpenIddict would read it as absent and call it missing.
+    private static ValueTask CompleteTheTokenRequestFromTheQuery(ExtractTokenRequestContext context)
+    {
+        if (context.Transaction.GetHttpRequest() is not { } http || context.Request is null)
+            return default;
+        if (http.HasFormContentType && http.Form.FirstOrDefault(field => field.Value.Count > 1) is { Key: { } twice })
+        {
+            context.Reject(twice == "client_id" ? OAuthErrors.InvalidClient : OAuthErrors.InvalidRequest, $"{twice} was sent more than once: send each field once.");
+            return default;
+        }
+        foreach (var name in TokenFields)
+            if (string.IsNullOrEmpty((string?)context.Request.GetParameter(name)) && http.Query[name].FirstOrDefault() is { Length: > 0 } value)
+                context.Request.SetParameter(name, value);
+        return default;
     }
 
     /// <summary>Client authentication at the token endpoint, which degraded mode leaves to us.</summary>
@@ -144,9 +185,18 @@ public static class OpenIddictHandlers
         var description = context.Response.ErrorDescription ?? "The token request was refused.";
         // A request with no body and no Authorization header has no client_id either; OpenIddict stops at its missing
         // Content-Type before our client check runs, but the client is judged first (CONTRACT.md §4).
-        if (context.Transaction.GetHttpRequest() is { } http && RequestBody.IsAbsent(http) && http.Headers.Authorization.Count == 0)
+        if (context.Transaction.GetHttpRequest() is { } http && RequestBody.IsAbsent(http) && http.Headers.Authorization.Count == 0
+            && string.IsNullOrEmpty(context.Request?.ClientId))
         {
             (error, description) = (OAuthErrors.InvalidClient, ClientAuthentication.MissingClientId);
+            context.Response.Error = error;
+        }
+        // OpenIddict refuses credentials it cannot decode from the Authorization header as an invalid request; it is failed
+        // client authentication (RFC 6749 §5.2), a 401 as at the revocation endpoint.
+        else if (error == OAuthErrors.InvalidRequest && context.Transaction.GetHttpRequest()?.Headers.Authorization.FirstOrDefault() is { } header
+                 && !ClientAuthentication.IsBasic(header))
+        {
+            (error, description) = (OAuthErrors.InvalidClient, ClientAuthentication.NotBasic);
             context.Response.Error = error;
         }
         var entry = ErrorCatalogue.Of(OAuthErrors.CatalogueCodeOf(error, description));

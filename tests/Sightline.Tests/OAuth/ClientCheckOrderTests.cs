@@ -54,6 +54,45 @@ public sealed class ClientCheckOrderTests : OAuthTestBase
     }
 
     [Fact]
+    public async Task CredentialsThatAreNotBasicAreFailedClientAuthentication()
+    {
+        // RFC 6749 §5.2: invalid_client, a 401, as the revocation endpoint answers the same header.
+        foreach (var header in new[] { "Basic !!!", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("no-colon")) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/oauth/token")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "authorization_code", ["code"] = "x" }),
+            };
+            request.Headers.TryAddWithoutValidation("Authorization", header);
+            await OAuthError(await Server.Http.SendAsync(request), 401, "client_id_invalid", "invalid_client");
+        }
+    }
+
+    [Fact]
+    public async Task ABodyWithoutContentTypeIsParameterInvalid()
+    {
+        // A body of no media type is of the wrong one (CONTRACT.md §3), not a missing parameter.
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes($"client_id={Confidential.ClientId}&client_secret={Confidential.Secret}&grant_type=authorization_code&code=x"));
+        await OAuthError(await Server.Http.PostAsync("/v2/oauth/token", content), 400, "parameter_invalid", "invalid_request");
+    }
+
+    [Fact]
+    public async Task AFieldSentTwiceIsNamedAsSuchNotAsMissing()
+    {
+        async Task<string> Refusal(string form, int status, string code, string error)
+        {
+            using var response = await Server.Http.PostAsync("/v2/oauth/token", new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded"));
+            var text = await response.Content.ReadAsStringAsync();
+            await OAuthError(response, status, code, error);
+            return text;
+        }
+        Assert.Contains("client_id was sent more than once",
+            await Refusal($"client_id={Confidential.ClientId}&client_id=other&grant_type=authorization_code&code=x", 401, "client_id_invalid", "invalid_client"));
+        Assert.Contains("grant_type was sent more than once",
+            await Refusal($"client_id={Confidential.ClientId}&client_secret={Confidential.Secret}&grant_type=authorization_code&grant_type=x&code=x", 400, "parameter_invalid", "invalid_request"));
+    }
+
+    [Fact]
     public async Task RevocationWithoutClientIdIsClientIdMissing()
     {
         await OAuthError(await PostFormAsync("/v2/oauth/revoke", new() { ["token"] = "whatever" }), 401, "client_id_missing", "invalid_client");

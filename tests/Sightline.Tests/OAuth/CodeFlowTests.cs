@@ -48,6 +48,30 @@ public sealed class CodeFlowTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(Confidential.ClientId, token)).StatusCode);
     }
 
+    // Spec §1.2: every call carries client_id in the query; §2.2 names the fields without an encoding. A Mapillary-era
+    // client may put client_id, or every field, in the query of its POST: the form wins where both have one.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TokenRequestFieldsMayComeInTheQuery(bool everyField)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (verifier, challenge) = Browser.NewPkce();
+        var code = await AuthorizeAsync(browser, Confidential, challenge);
+        var fields = new Dictionary<string, string>
+        {
+            ["client_secret"] = Confidential.Secret!, ["redirect_uri"] = Confidential.RedirectUri, ["grant_type"] = "authorization_code",
+            ["code"] = code, ["code_verifier"] = verifier,
+        };
+        var query = $"client_id={Confidential.ClientId}" + (everyField ? "&" + string.Join('&', fields.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value)}")) : "");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/oauth/token?" + query)
+        {
+            Content = everyField ? null : new FormUrlEncodedContent(fields),
+        };
+        var token = await TokenOf(await Server.Http.SendAsync(request));
+        Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(Confidential.ClientId, token)).StatusCode);
+    }
+
     [Fact]
     public async Task MissingCodeVerifierIsRefused()
     {
