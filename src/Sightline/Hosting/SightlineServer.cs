@@ -108,6 +108,10 @@ public static class SightlineServer
             app.UseMiddleware<AccessLogMiddleware>(); // outside the contract's middleware: it logs the status that left
         app.UseMiddleware<ContractMiddleware>();
         app.Use(HeadRequests.AnswerAsGet);
+        // A CORS preflight is answered by UseCors without going further; it draws on the budget first all the same, and
+        // carries the RateLimit fields like every answer to a valid client_id (CONTRACT.md §4, §5).
+        app.UseWhen(context => HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers.ContainsKey("Access-Control-Request-Method"),
+            preflight => preflight.UseMiddleware<BudgetMiddleware>());
         app.UseCors();
         // Routing only finds the endpoint here (cheap, decides nothing: AccessMiddleware answers for unknown routes in
         // the contract's order), so that even the budget's and the size limits' failures take the endpoint's form.

@@ -221,6 +221,9 @@ public sealed class CatalogueTests : IAsyncLifetime
         var response = await server.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        // CONTRACT.md §5: every answer to a valid client_id carries the RateLimit fields, a preflight's too.
+        Assert.StartsWith("\"default\";q=", response.Headers.GetValues("RateLimit-Policy").Single());
+        Assert.StartsWith("\"default\";r=", response.Headers.GetValues("RateLimit").Single());
 
         var simple = new HttpRequestMessage(HttpMethod.Get, $"/v2/status?client_id={clientId}");
         simple.Headers.Add("Origin", "https://viewer.example.net");
