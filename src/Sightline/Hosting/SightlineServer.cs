@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Net.Http.Headers;
 using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Community;
@@ -110,7 +111,10 @@ public static class SightlineServer
         app.Use(HeadRequests.AnswerAsGet);
         // A CORS preflight is answered by UseCors without going further; it draws on the budget first all the same, and
         // carries the RateLimit fields like every answer to a valid client_id (CONTRACT.md §4, §5).
-        app.UseWhen(context => HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers.ContainsKey("Access-Control-Request-Method"),
+        // (A preflight is what UseCors takes for one: OPTIONS with Origin and Access-Control-Request-Method; anything else goes
+        // on to the budget below, and is counted once.)
+        app.UseWhen(context => HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers.ContainsKey(HeaderNames.Origin)
+                               && context.Request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod),
             preflight => preflight.UseMiddleware<BudgetMiddleware>());
         app.UseCors();
         // Routing only finds the endpoint here (cheap, decides nothing: AccessMiddleware answers for unknown routes in

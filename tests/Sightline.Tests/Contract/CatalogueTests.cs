@@ -225,6 +225,13 @@ public sealed class CatalogueTests : IAsyncLifetime
         Assert.StartsWith("\"default\";q=", response.Headers.GetValues("RateLimit-Policy").Single());
         Assert.StartsWith("\"default\";r=", response.Headers.GetValues("RateLimit").Single());
 
+        // An OPTIONS without Origin is no preflight: it goes on to the budget and the route, a 404 as any wrong method.
+        var bare = new HttpRequestMessage(HttpMethod.Options, $"/v2/me?client_id={clientId}");
+        bare.Headers.Add("Access-Control-Request-Method", "GET");
+        var notPreflight = await server.Http.SendAsync(bare);
+        Assert.Equal(HttpStatusCode.NotFound, notPreflight.StatusCode);
+        Assert.Single(notPreflight.Headers.GetValues("RateLimit"));
+
         var simple = new HttpRequestMessage(HttpMethod.Get, $"/v2/status?client_id={clientId}");
         simple.Headers.Add("Origin", "https://viewer.example.net");
         var answer = await server.Http.SendAsync(simple);
