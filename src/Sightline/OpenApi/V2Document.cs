@@ -16,9 +16,9 @@ namespace Sightline.OpenApi;
 public static class V2Document
 {
     public const string Name = "v2";
-    // Only the one document's name matches: another (/openapi/v1.json) finds no route and is the contract's 404, where the
-    // framework's handler would answer its own text/plain one.
-    public const string Route = "/openapi/{documentName:regex(^" + Name + "$)}.json";
+    // Only the documents' names match (this one, and the STAC API's): another (/openapi/v1.json) finds no route and is the
+    // contract's 404, where the framework's handler would answer its own text/plain one.
+    public const string Route = "/openapi/{documentName:regex(^(" + Name + "|" + Stac.StacApi.OpenApiName + ")$)}.json";
 
     /// <summary>
     /// The one rule for what the v2 document describes: the <c>/v2</c> API and the files served beside it (thumbnails,

@@ -30,7 +30,10 @@ public static class CollectionsApi
         api.MapGet("/collections/{id}/items", ListItems)
             .WithName("StacCollectionItems")
             .WithSummary("A sequence's photos in capture order (GeoJSON FeatureCollection of STAC Items)")
-            .WithDescription("limit (default 10, at most 10000), token from a next link.");
+            .WithDescription("bbox, intersects, datetime and filter (with filter-lang) as in /api/search; limit (default 10, at most 10000), token from a next link.");
+        api.MapGet("/collections/{id}/queryables", GetQueryables)
+            .WithName("StacCollectionQueryables")
+            .WithSummary("The fields a CQL2 filter on the sequence's items may use (JSON Schema; those of /api/queryables)");
         api.MapGet("/collections/{id}/items/{itemId}", GetItem)
             .WithName("StacItem")
             .WithSummary("A photo as a STAC Item, with prev/next links in its sequence and related photos nearby");
@@ -89,23 +92,31 @@ public static class CollectionsApi
         return StacResults.Json(documents.Collection(Summary(sequence), username, await users.UuidAsync(sequence.UserId), new StacLinks(request)));
     }
 
+    /// <summary>The item search fields a collection's items answer to (OGC API Features: bbox, datetime, limit; Part 3: filter).</summary>
+    private static readonly string[] ItemFields = ["bbox", "intersects", "datetime", "filter", "filter-lang", "limit", "token"];
+
     public static async Task<IResult> ListItems(string id, HttpRequest request, Caller caller, ISequenceStore sequences, StacDocuments documents,
-        StacUsers users, IOptions<StacOptions> options)
+        StacUsers users, ItemQueryReader reader, ItemSearch search)
     {
         var sequence = await FindSequenceAsync(id, caller, sequences);
-        var limit = Parameters.Limit(request.Query["limit"], options.Value.MaxLimit, options.Value.DefaultLimit);
-        var offset = Offset(request.Query["token"]);
+        var fields = ItemQueryReader.FromQuery(request.Query).Where(f => ItemFields.Contains(f.Key)).ToDictionary();
+        var query = reader.Read(fields);
+        var matching = Matching(sequence, query, search.Index);
+        var (limit, offset) = (query.Limit, query.Offset);
         var links = new StacLinks(request);
         var uuid = await users.UuidAsync(sequence.UserId);
         var viewer = Viewer.Of(caller);
-        var end = Math.Min(sequence.Images.Count, offset + limit);
+        var end = Math.Min(matching.Count, offset + limit);
+        string Page(int at) => links.Items(sequence.Key) + SearchApi.QueryString(new Dictionary<string, string>(fields) { ["limit"] = limit.ToString(CultureInfo.InvariantCulture), ["token"] = ItemQueryReader.TokenFor(at) });
         return StacResults.GeoJson(w =>
         {
             w.WriteStartObject();
             w.WriteString("type"u8, "FeatureCollection"u8);
             w.WriteStartArray("features"u8);
-            for (var i = offset; i < end; i++)
+            for (var n = offset; n < end; n++)
             {
+                // Neighbours are the photos before and after in the sequence, whatever the filter keeps.
+                var i = matching[n];
                 var image = sequence.Images[i];
                 var neighbours = new List<Neighbour>(2);
                 if (i > 0)
@@ -115,19 +126,58 @@ public static class CollectionsApi
                 documents.WriteItem(w, ItemSource.Of(image, uuid, viewer), links, neighbours);
             }
             w.WriteEndArray();
-            w.WriteNumber("numberMatched"u8, sequence.Images.Count);
+            w.WriteNumber("numberMatched"u8, matching.Count);
             w.WriteNumber("numberReturned"u8, Math.Max(0, end - offset));
             w.WriteStartArray("links"u8);
             StacDocuments.WriteLink(w, "self", links.Self, StacLinks.GeoJson);
             StacDocuments.WriteLink(w, "root", links.Root, StacLinks.Json);
             StacDocuments.WriteLink(w, "collection", links.Collection(sequence.Key), StacLinks.Json);
-            if (end < sequence.Images.Count)
-                StacDocuments.WriteLink(w, "next", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(end)}", StacLinks.GeoJson);
+            if (end < matching.Count)
+                StacDocuments.WriteLink(w, "next", Page(end), StacLinks.GeoJson);
             if (offset > 0)
-                StacDocuments.WriteLink(w, "prev", $"{links.Items(sequence.Key)}?limit={limit}&token={ItemQueryReader.TokenFor(Math.Max(0, offset - limit))}", StacLinks.GeoJson);
+                StacDocuments.WriteLink(w, "prev", Page(Math.Max(0, offset - limit)), StacLinks.GeoJson);
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// The positions in the sequence (capture order) of the photos the query keeps: its box or geometry and time window are
+    /// checked here, a CQL2 filter on the index's copy of each photo (a private project's photos are there too).
+    /// </summary>
+    private static List<int> Matching(Sequence sequence, ItemQuery query, ImageIndex index)
+    {
+        var kept = new List<int>(sequence.Images.Count);
+        for (var i = 0; i < sequence.Images.Count; i++)
+        {
+            var image = sequence.Images[i];
+            if ((query.Areas is { } areas && !areas.Any(box => box.Contains(image.Lat, image.Lon)))
+                || (query.Geometry is { } geometry && !geometry.Contains(image.Lon, image.Lat))
+                || image.CapturedAt < query.From || image.CapturedAt > query.To)
+                continue;
+            kept.Add(i);
+        }
+        if (query.Filter is not { } filter || kept.Count == 0)
+            return kept;
+        var passing = new HashSet<string>(StringComparer.Ordinal);
+        var visitor = new FilterPass(Cql2Predicate.Compile(filter, index), passing);
+        index.Current().VisitIds(kept.Select(i => (int)sequence.Images[i].Id), new ImageFilter { ProjectId = (int)(sequence.Images[0].ProjectId ?? 0) }, ref visitor);
+        return kept.Where(i => passing.Contains(sequence.Images[i].Key)).ToList();
+    }
+
+    private readonly struct FilterPass(Cql2Predicate.Test test, HashSet<string> passing) : IndexState.IMatchVisitor
+    {
+        public void Visit(in IndexedImage image)
+        {
+            if (test(image))
+                passing.Add(image.Key);
+        }
+    }
+
+    public static async Task<IResult> GetQueryables(string id, HttpRequest request, Caller caller, ISequenceStore sequences)
+    {
+        var sequence = await FindSequenceAsync(id, caller, sequences);
+        return LandingApi.Queryables(new StacLinks(request).Collection(sequence.Key) + "/queryables");
     }
 
     public static async Task<IResult> GetItem(string id, string itemId, HttpRequest request, Caller caller, StacNeighbours neighbours, StacDocuments documents, StacUsers users)

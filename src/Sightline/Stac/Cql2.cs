@@ -5,7 +5,7 @@ using Sightline.Contract;
 namespace Sightline.Stac;
 
 /// <summary>
-/// A parsed CQL2 filter (OGC 21-065): comparisons, IN, IS NULL, AND/OR/NOT and the temporal functions T_AFTER, T_BEFORE
+/// A parsed CQL2 filter (OGC 21-065): comparisons, BETWEEN, LIKE, IN, IS NULL, AND/OR/NOT and the temporal functions T_AFTER, T_BEFORE
 /// and T_DURING, over the fields of <c>/api/queryables</c>. Read from CQL2-text or CQL2-JSON into the same tree.
 /// </summary>
 public abstract record Cql2
@@ -16,6 +16,8 @@ public abstract record Cql2
     public sealed record Compare(string Property, string Op, Cql2Value Value) : Cql2;
     public sealed record In(string Property, IReadOnlyList<Cql2Value> Values) : Cql2;
     public sealed record IsNull(string Property) : Cql2;
+    /// <summary>A string property matched against a LIKE pattern: <c>%</c> any run of characters, <c>_</c> one, <c>\</c> escapes.</summary>
+    public sealed record Like(string Property, string Pattern) : Cql2;
     /// <summary>T_AFTER, T_BEFORE (one instant) and T_DURING (an interval; open ends are null).</summary>
     public sealed record Temporal(string Op, string Property, long? From, long? To) : Cql2;
 
@@ -28,6 +30,16 @@ public abstract record Cql2
         ("view:azimuth", "number", "The compass direction the camera faced, in degrees from north"),
         ("producer", "string", "The username of who took the photo"),
     ];
+
+    /// <summary>BETWEEN (advanced comparison operators): both ends included, as two comparisons.</summary>
+    internal static Cql2 Between(string property, Cql2Value low, Cql2Value high) =>
+        new All([new Compare(property, ">=", low), new Compare(property, "<=", high)]);
+
+    /// <summary>LIKE (advanced comparison operators), on a string queryable and a string pattern.</summary>
+    internal static Cql2 LikeOf(string property, Cql2Value pattern) =>
+        Queryables.First(q => q.Name == property).Type != "string"
+            ? throw Invalid($"applies LIKE to {property}, which is not a string")
+            : new Like(property, pattern.Text ?? throw Invalid("takes a quoted pattern after LIKE"));
 
     public static bool IsQueryable(string name) => Queryables.Any(q => q.Name == name);
 
@@ -87,6 +99,10 @@ internal static class Cql2Json
                 return list.Count == 1 ? new Cql2.Not(Parse(list[0])) : throw Cql2.Invalid("'not' takes one argument");
             case "=" or "<>" or "<" or "<=" or ">" or ">=":
                 return list.Count == 2 ? new Cql2.Compare(Property(list[0]), op, Value(list[1])) : throw Cql2.Invalid($"'{op}' takes two arguments");
+            case "between":
+                return list.Count == 3 ? Cql2.Between(Property(list[0]), Value(list[1]), Value(list[2])) : throw Cql2.Invalid("'between' takes a property and two values");
+            case "like":
+                return list.Count == 2 ? Cql2.LikeOf(Property(list[0]), Value(list[1])) : throw Cql2.Invalid("'like' takes a property and a pattern");
             case "in":
                 if (list.Count != 2 || list[1].ValueKind != JsonValueKind.Array)
                     throw Cql2.Invalid("'in' takes a property and an array of values");
@@ -111,7 +127,7 @@ internal static class Cql2Json
                 return new Cql2.Temporal(op, property, ends[0], ends[1]);
             }
             default:
-                throw Cql2.Invalid($"uses the operator '{op}', which this server does not support (and, or, not, =, <>, <, <=, >, >=, in, isNull, t_after, t_before, t_during)");
+                throw Cql2.Invalid($"uses the operator '{op}', which this server does not support (and, or, not, =, <>, <, <=, >, >=, between, like, in, isNull, t_after, t_before, t_during)");
         }
     }
 

@@ -17,8 +17,10 @@ public static class Cql2Predicate
         {
             "t_after" => (in IndexedImage i) => i.CapturedAt > t.From,
             "t_before" => (in IndexedImage i) => i.CapturedAt < t.To,
-            _ => (in IndexedImage i) => (t.From is not { } from || i.CapturedAt >= from) && (t.To is not { } to || i.CapturedAt <= to),
+            // CQL2 (OGC 21-065, Table 7): T_DURING holds strictly inside the interval; an open end ("..") bounds nothing.
+            _ => (in IndexedImage i) => (t.From is not { } from || i.CapturedAt > from) && (t.To is not { } to || i.CapturedAt < to),
         },
+        Cql2.Like like => Matching(like, index),
         Cql2.In inList => AnyOf(inList.Values.Select(v => Compile(new Cql2.Compare(inList.Property, "=", v), index)).ToArray()),
         Cql2.Compare compare => Comparison(compare, index),
         _ => throw new ArgumentOutOfRangeException(nameof(filter)),
@@ -61,15 +63,39 @@ public static class Cql2Predicate
             default:
             {
                 var text = compare.Value.Text ?? throw Cql2.Invalid($"compares {compare.Property} with something that is not a string");
-                Func<IndexedImage, string> read = compare.Property switch
-                {
-                    "id" => i => i.Key,
-                    "collection" => i => index.SequenceKey(i.SequenceId) ?? "",
-                    _ => i => index.Username(i.UserId),
-                };
+                var read = Text(compare.Property, index);
                 return (in IndexedImage i) => Holds(op, string.CompareOrdinal(read(i), text));
             }
         }
+    }
+
+    private static Func<IndexedImage, string> Text(string property, ImageIndex index) => property switch
+    {
+        "id" => i => i.Key,
+        "collection" => i => index.SequenceKey(i.SequenceId) ?? "",
+        _ => i => index.Username(i.UserId),
+    };
+
+    // LIKE's pattern as a whole-string regular expression: % any run, _ one character, a backslash takes the next literally.
+    private static Test Matching(Cql2.Like like, ImageIndex index)
+    {
+        var pattern = new System.Text.StringBuilder("^");
+        for (var n = 0; n < like.Pattern.Length; n++)
+        {
+            var c = like.Pattern[n];
+            pattern.Append(c switch
+            {
+                '%' => ".*",
+                '_' => ".",
+                '\\' when n + 1 < like.Pattern.Length => System.Text.RegularExpressions.Regex.Escape(like.Pattern[++n].ToString()),
+                _ => System.Text.RegularExpressions.Regex.Escape(c.ToString()),
+            });
+        }
+        var regex = new System.Text.RegularExpressions.Regex(pattern.Append('$').ToString(),
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromMilliseconds(100));
+        var read = Text(like.Property, index);
+        return (in IndexedImage i) => regex.IsMatch(read(i));
     }
 
     private static bool Holds(string op, int order) => op switch

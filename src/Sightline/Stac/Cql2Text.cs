@@ -124,6 +124,20 @@ internal sealed class Cql2Text(string text)
             return negated ? new Cql2.Not(isNull) : isNull;
         }
         var notIn = TakeWord("NOT");
+        if (TakeWord("BETWEEN"))
+        {
+            var low = Literal();
+            if (!TakeWord("AND"))
+                throw Cql2.Invalid("expects AND between the two ends of BETWEEN");
+            var between = Cql2.Between(property, low, Literal());
+            return notIn ? new Cql2.Not(between) : between;
+        }
+        if (TakeWord("LIKE"))
+        {
+            var pattern = Literal();
+            Cql2 like = Cql2.LikeOf(property, pattern);
+            return notIn ? new Cql2.Not(like) : like;
+        }
         if (TakeWord("IN"))
         {
             Expect("(");
@@ -138,7 +152,7 @@ internal sealed class Cql2Text(string text)
             return notIn ? new Cql2.Not(inList) : inList;
         }
         if (notIn)
-            throw Cql2.Invalid("expects IN after NOT");
+            throw Cql2.Invalid("expects IN, LIKE or BETWEEN after NOT");
         var op = Next();
         if (op.Kind != Kind.Symbol || op.Value is not ("=" or "<>" or "<" or "<=" or ">" or ">="))
             throw Cql2.Invalid($"expects a comparison (=, <>, <, <=, >, >=) after {property}");

@@ -130,37 +130,75 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
             ? value
             : throw ApiException.Invalid(name, "must be a comma-separated list of numbers, such as 3.71,51.05,3.73,51.06")).ToArray();
 
+    /// <summary>At most this many parts (points, lines, polygons) in one intersects geometry.</summary>
+    private const int MaxGeometryParts = 1000;
+
     private static ItemQuery Geometry(ItemQuery query, string text)
     {
         var geometry = JsonNode.Parse(RequestBody.ParseJson(text, () => ApiException.Invalid("intersects", "must be a GeoJSON geometry")).GetRawText());
-        var type = geometry?["type"]?.GetValueKind() == JsonValueKind.String ? geometry["type"]!.GetValue<string>() : null;
-        var coordinates = geometry?["coordinates"];
+        var (polygons, lines, points) = (new List<PolygonFilter>(), new List<(double Lon, double Lat)[]>(), new List<(double Lon, double Lat)>());
         try
         {
-            switch (type)
-            {
-                case "Point":
-                {
-                    var (lon, lat) = Position(coordinates!);
-                    return query with { Point = (lon, lat), Areas = [new GeoBox(lat - 1e-9, lon - 1e-9, lat + 1e-9, lon + 1e-9)] };
-                }
-                case "Polygon":
-                {
-                    var rings = coordinates!.AsArray().Select(ring => ring!.AsArray().Select(p => Position(p!)).ToArray()).ToList();
-                    if (rings.Count == 0 || rings.Any(r => r.Length < 4))
-                        throw ApiException.Invalid("intersects", "must be a Polygon whose rings have at least four positions");
-                    var outer = rings[0];
-                    var box = new GeoBox(outer.Min(p => p.Lat), outer.Min(p => p.Lon), outer.Max(p => p.Lat), outer.Max(p => p.Lon));
-                    return query with { Polygon = new PolygonFilter(rings), Areas = [box] };
-                }
-                default:
-                    throw ApiException.Invalid("intersects", "must be a GeoJSON Point or Polygon");
-            }
+            Parts(geometry, polygons, lines, points, depth: 0);
         }
         catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException)
         {
             throw ApiException.Invalid("intersects", "must be a GeoJSON geometry with valid coordinates");
         }
+        if (polygons.Count + lines.Count + points.Count is 0 or > MaxGeometryParts)
+            throw ApiException.Invalid("intersects", $"must be a GeoJSON geometry of 1 to {MaxGeometryParts} points, lines and polygons");
+        var filter = new GeometryFilter(polygons, lines, points);
+        return query with { Geometry = filter, Areas = filter.Boxes() };
+    }
+
+    // Every GeoJSON geometry type (RFC 7946 §3.1), a GeometryCollection's members one level deep as the RFC advises.
+    private static void Parts(JsonNode? geometry, List<PolygonFilter> polygons, List<(double Lon, double Lat)[]> lines, List<(double Lon, double Lat)> points, int depth)
+    {
+        var type = geometry?["type"]?.GetValueKind() == JsonValueKind.String ? geometry["type"]!.GetValue<string>() : null;
+        var coordinates = geometry?["coordinates"];
+        switch (type)
+        {
+            case "Point":
+                points.Add(Position(coordinates!));
+                break;
+            case "MultiPoint":
+                points.AddRange(coordinates!.AsArray().Select(p => Position(p!)));
+                break;
+            case "LineString":
+                lines.Add(Line(coordinates!));
+                break;
+            case "MultiLineString":
+                lines.AddRange(coordinates!.AsArray().Select(l => Line(l!)));
+                break;
+            case "Polygon":
+                polygons.Add(Polygon(coordinates!));
+                break;
+            case "MultiPolygon":
+                polygons.AddRange(coordinates!.AsArray().Select(p => Polygon(p!)));
+                break;
+            case "GeometryCollection" when depth == 0 && geometry!["geometries"] is JsonArray members:
+                foreach (var member in members)
+                    Parts(member, polygons, lines, points, depth + 1);
+                break;
+            default:
+                throw ApiException.Invalid("intersects", "must be a GeoJSON geometry: Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon or GeometryCollection");
+        }
+        if (polygons.Count + lines.Count + points.Count > MaxGeometryParts)
+            throw ApiException.Invalid("intersects", $"must be a GeoJSON geometry of 1 to {MaxGeometryParts} points, lines and polygons");
+    }
+
+    private static (double Lon, double Lat)[] Line(JsonNode coordinates)
+    {
+        var line = coordinates.AsArray().Select(p => Position(p!)).ToArray();
+        return line.Length >= 2 ? line : throw ApiException.Invalid("intersects", "must have lines of at least two positions");
+    }
+
+    private static PolygonFilter Polygon(JsonNode coordinates)
+    {
+        var rings = coordinates.AsArray().Select(ring => ring!.AsArray().Select(p => Position(p!)).ToArray()).ToList();
+        if (rings.Count == 0 || rings.Any(r => r.Length < 4))
+            throw ApiException.Invalid("intersects", "must have polygons whose rings have at least four positions");
+        return new PolygonFilter(rings);
     }
 
     private static (double Lon, double Lat) Position(JsonNode node)

@@ -85,9 +85,7 @@ public sealed class ItemSearch(ImageIndex index, SequenceCatalogue catalogue)
             distance = 0;
             if (sequences is not null && !sequences.Contains(image.SequenceId))
                 return false;
-            if (query.Point is var (lon, lat) && (Math.Abs(image.Lon - lon) > 1e-9 || Math.Abs(image.Lat - lat) > 1e-9))
-                return false;
-            if (query.Polygon is { } polygon && !polygon.Contains(image.Lon, image.Lat))
+            if (query.Geometry is { } geometry && !geometry.Contains(image.Lon, image.Lat))
                 return false;
             if (query.Ids is { } ids && !ids.Contains(image.Key))
                 return false;

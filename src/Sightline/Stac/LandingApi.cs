@@ -64,7 +64,7 @@ public static class LandingApi
             StacLinks.Link("root", links.Root, StacLinks.Json),
             StacLinks.Link("data", links.Collections, StacLinks.Json, "Sequences"),
             StacLinks.Link("conformance", links.Root + "/conformance", StacLinks.Json),
-            StacLinks.Link("service-desc", links.Origin + "/openapi/v2.json", "application/vnd.oai.openapi+json;version=3.0"),
+            StacLinks.Link("service-desc", links.Origin + "/openapi/" + StacApi.OpenApiName + ".json", "application/vnd.oai.openapi+json;version=3.1"),
             search,
             searchPost,
             StacLinks.Link(QueryablesRel, links.Root + "/queryables", "application/schema+json", "Queryables"),
@@ -84,7 +84,10 @@ public static class LandingApi
     public static IResult GetConformance() =>
         StacResults.Json(new JsonObject { ["conformsTo"] = new JsonArray([.. ConformanceClasses.Select(c => (JsonNode)c)]) });
 
-    public static IResult GetQueryables(HttpRequest request)
+    public static IResult GetQueryables(HttpRequest request) => Queryables(new StacLinks(request).Root + "/queryables");
+
+    /// <summary>The queryables (JSON Schema) under <paramref name="id"/>: the same fields for the whole API and for each collection.</summary>
+    public static IResult Queryables(string id)
     {
         var properties = new JsonObject();
         foreach (var (name, type, title) in Cql2.Queryables)
@@ -94,7 +97,7 @@ public static class LandingApi
         return StacResults.Json(new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2019-09/schema",
-            ["$id"] = new StacLinks(request).Root + "/queryables",
+            ["$id"] = id,
             ["type"] = "object",
             ["title"] = "Queryables of Sightline photos",
             ["properties"] = properties,

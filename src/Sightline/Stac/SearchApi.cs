@@ -13,7 +13,7 @@ public static class SearchApi
 
     public static void MapStacSearch(this RouteGroupBuilder api)
     {
-        const string parameters = "bbox (west,south,east,north), intersects (GeoJSON Point or Polygon), datetime (instant or start/end, .. open), " +
+        const string parameters = "bbox (west,south,east,north), intersects (any GeoJSON geometry), datetime (instant or start/end, .. open), " +
             "ids, collections, limit, token (from a next link), sortby (+/-datetime, +/-id), filter with filter-lang cql2-text or cql2-json over " +
             "/api/queryables, place_position (lon,lat) with place_distance (min-max metres, default 3-15) and place_fov_tolerance (degrees, default 30).";
         api.MapGet("/search", SearchGet)

@@ -19,8 +19,14 @@ public static class StacApi
         services.AddSingleton<StacNeighbours>();
         services.AddSingleton<StacApplication>();
         services.AddSingleton<MapTiles>();
+        // The landing page's service-desc: this API's own OpenAPI document (/openapi/stac.json), beside the v2 one.
+        services.AddOpenApi(OpenApiName, options => options.ShouldInclude = description =>
+            description.RelativePath is { } path && (path == "api" || path.StartsWith("api/", StringComparison.Ordinal)));
         return services;
     }
+
+    /// <summary>The name of this API's OpenAPI document, served at <c>/openapi/stac.json</c>.</summary>
+    public const string OpenApiName = "stac";
 
     public static RouteGroupBuilder MapStac(this IEndpointRouteBuilder routes)
     {

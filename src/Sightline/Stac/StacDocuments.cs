@@ -74,6 +74,7 @@ public sealed partial class StacDocuments(IOptions<StacOptions> options)
                 StacLinks.Link("root", links.Root, StacLinks.Json),
                 StacLinks.Link("parent", links.Root, StacLinks.Json),
                 StacLinks.Link("items", links.Items(sequence.Key), StacLinks.GeoJson),
+                StacLinks.Link(LandingApi.QueryablesRel, links.Collection(sequence.Key) + "/queryables", "application/schema+json", "Queryables"),
                 StacLinks.Link("author", links.User(userUuid), StacLinks.Json, username),
                 StacLinks.Link("preview", $"{links.Collection(sequence.Key)}/thumb.jpg", StacLinks.Jpeg),
             },
