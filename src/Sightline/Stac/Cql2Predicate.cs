@@ -7,12 +7,59 @@ public static class Cql2Predicate
 {
     public delegate bool Test(in IndexedImage image);
 
-    public static Test Compile(Cql2 filter, ImageIndex index) => filter switch
+    /// <summary>The photos for which <paramref name="filter"/> is true.</summary>
+    public static Test Compile(Cql2 filter, ImageIndex index) => Judge(filter, index).True;
+
+    /// <summary>
+    /// CQL2's three-valued logic: a comparison with a missing value (a photo without a direction) is neither true nor false
+    /// but unknown, and so are NOT, AND and OR over it as SQL has them. A filter keeps the photos for which it is true; so
+    /// each part is compiled into when it is true and when it is false, and unknown is neither.
+    /// </summary>
+    private static (Test True, Test False) Judge(Cql2 filter, ImageIndex index)
     {
-        Cql2.All all => AllOf(all.Parts.Select(p => Compile(p, index)).ToArray()),
-        Cql2.Any any => AnyOf(any.Parts.Select(p => Compile(p, index)).ToArray()),
-        Cql2.Not not => Negate(Compile(not.Inner, index)),
-        Cql2.IsNull isNull => isNull.Property == "view:azimuth" ? (in IndexedImage i) => float.IsNaN(i.Ca) : (in IndexedImage _) => false,
+        switch (filter)
+        {
+            case Cql2.All all:
+            {
+                var parts = all.Parts.Select(p => Judge(p, index)).ToArray();
+                return (Every(parts.Select(p => p.True).ToArray()), Some(parts.Select(p => p.False).ToArray()));
+            }
+            case Cql2.Any any:
+            {
+                var parts = any.Parts.Select(p => Judge(p, index)).ToArray();
+                return (Some(parts.Select(p => p.True).ToArray()), Every(parts.Select(p => p.False).ToArray()));
+            }
+            case Cql2.Not not:
+            {
+                var (isTrue, isFalse) = Judge(not.Inner, index);
+                return (isFalse, isTrue);
+            }
+            case Cql2.In inList:
+            {
+                var parts = inList.Values.Select(v => Judge(new Cql2.Compare(inList.Property, "=", v), index)).ToArray();
+                return (Some(parts.Select(p => p.True).ToArray()), Every(parts.Select(p => p.False).ToArray()));
+            }
+            case Cql2.IsNull isNull:
+            {
+                // IS NULL is never unknown.
+                Test test = isNull.Property == "view:azimuth" ? (in IndexedImage i) => float.IsNaN(i.Ca) : (in IndexedImage _) => false;
+                return (test, (in IndexedImage i) => !test(i));
+            }
+            default:
+            {
+                var test = Leaf(filter, index);
+                if (!Reads(filter, "view:azimuth"))
+                    return (test, (in IndexedImage i) => !test(i));
+                // The one queryable a photo may lack: without a direction, the comparison is unknown.
+                return ((in IndexedImage i) => !float.IsNaN(i.Ca) && test(i), (in IndexedImage i) => !float.IsNaN(i.Ca) && !test(i));
+            }
+        }
+    }
+
+    private static bool Reads(Cql2 leaf, string property) => leaf is Cql2.Compare { Property: var p } && p == property;
+
+    private static Test Leaf(Cql2 filter, ImageIndex index) => filter switch
+    {
         Cql2.Temporal t => t.Op switch
         {
             "t_after" => (in IndexedImage i) => i.CapturedAt > t.From,
@@ -21,12 +68,11 @@ public static class Cql2Predicate
             _ => (in IndexedImage i) => (t.From is not { } from || i.CapturedAt > from) && (t.To is not { } to || i.CapturedAt < to),
         },
         Cql2.Like like => Matching(like, index),
-        Cql2.In inList => AnyOf(inList.Values.Select(v => Compile(new Cql2.Compare(inList.Property, "=", v), index)).ToArray()),
         Cql2.Compare compare => Comparison(compare, index),
         _ => throw new ArgumentOutOfRangeException(nameof(filter)),
     };
 
-    private static Test AllOf(Test[] parts) => (in IndexedImage image) =>
+    private static Test Every(Test[] parts) => (in IndexedImage image) =>
     {
         foreach (var part in parts)
             if (!part(image))
@@ -34,15 +80,13 @@ public static class Cql2Predicate
         return true;
     };
 
-    private static Test AnyOf(Test[] parts) => (in IndexedImage image) =>
+    private static Test Some(Test[] parts) => (in IndexedImage image) =>
     {
         foreach (var part in parts)
             if (part(image))
                 return true;
         return false;
     };
-
-    private static Test Negate(Test inner) => (in IndexedImage image) => !inner(image);
 
     private static Test Comparison(Cql2.Compare compare, ImageIndex index)
     {
@@ -57,8 +101,7 @@ public static class Cql2Predicate
             case "view:azimuth":
             {
                 var number = compare.Value.Number ?? throw Cql2.Invalid("compares view:azimuth with something that is not a number");
-                // A photo without a direction satisfies no comparison (CQL2: a comparison with null is unknown, not true).
-                return (in IndexedImage i) => !float.IsNaN(i.Ca) && Holds(op, ((double)i.Ca).CompareTo(number));
+                return (in IndexedImage i) => Holds(op, ((double)i.Ca).CompareTo(number));
             }
             default:
             {
