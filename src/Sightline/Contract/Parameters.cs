@@ -52,7 +52,7 @@ public static class Parameters
     }
 
     /// <summary>
-    /// A finite decimal number in [min, max]; null when absent. NaN and Infinity are refused because
+    /// A finite decimal number in [min, max] (max may be infinity: no upper bound); null when absent. NaN and Infinity are refused because
     /// .NET would parse them and they would then slip through every range comparison.
     /// </summary>
     public static double? Double(string name, string? raw, double min, double max)
@@ -61,7 +61,9 @@ public static class Parameters
             return null;
         if (!double.TryParse(raw, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
                 CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < min || value > max)
-            throw ApiException.Invalid(name, $"must be a finite number between {Format(min)} and {Format(max)}");
+            throw ApiException.Invalid(name, double.IsPositiveInfinity(max)
+                ? $"must be a finite number of at least {Format(min)}"
+                : $"must be a finite number between {Format(min)} and {Format(max)}");
         return value;
     }
 

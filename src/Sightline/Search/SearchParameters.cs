@@ -69,7 +69,7 @@ public sealed class SearchParameters(IOptions<SearchOptions> options, IUserStore
         var lon = Parameters.Double("lon", Text(query, "lon"), -180, 180)!.Value;
         // The spec names no largest radius: one above the cap is served at it, as a limit is (nearest first, so the answer
         // is the same wherever the nearest images lie within the cap). Negative or not a number stays parameter_invalid.
-        var radius = Math.Min(Parameters.Double("distance", Text(query, "distance"), 0, double.MaxValue) ?? Limits.DefaultRadiusMeters, Limits.MaxRadiusMeters);
+        var radius = Math.Min(Parameters.Double("distance", Text(query, "distance"), 0, double.PositiveInfinity) ?? Limits.DefaultRadiusMeters, Limits.MaxRadiusMeters);
         var filter = ParseFilter(query, caller, GeoBox.AroundPoint(lat, lon, radius));
         var (offset, limit) = ParsePage(query);
         return new CloseSearch(await ResolveAsync(query, caller, filter), lat, lon, radius, offset, limit) { MaxOffset = Limits.MaxOffset };

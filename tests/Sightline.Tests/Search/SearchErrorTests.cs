@@ -70,6 +70,14 @@ public sealed class SearchErrorTests(SearchArchive archive)
     }
 
     [Fact]
+    public async Task ARadiusWithoutUpperBoundSaysSoPlainly()
+    {
+        // Served at the cap above it, so the refusal names no upper bound (not 1.79E+308).
+        var message = await ContractAssert.Error(await archive.SendAsync("/v2/search/im/close?lat=0&lon=0&distance=-1"), "parameter_invalid");
+        Assert.Equal("distance must be a finite number of at least 0.", message);
+    }
+
+    [Fact]
     public async Task TheDeepestAllowedPageIsServed()
     {
         using var response = await archive.SendAsync("/v2/search/im?page=10&limit=1000");
