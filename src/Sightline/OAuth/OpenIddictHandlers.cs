@@ -111,16 +111,32 @@ public static class OpenIddictHandlers
         return default;
     }
 
+    /// <summary>HttpContext item naming a token request field sent twice, refused once the client is authenticated.</summary>
+    private const string FieldSentTwiceItem = "sightline:token-field-sent-twice";
+
     // Spec §1.2 puts client_id in the query of every call, and a Mapillary-era client may send the other fields there too:
-    // a field the form lacks is taken from the query (the form wins). A field sent twice in the form is refused by name,
-    // where OpenIddict would read it as absent and call it missing.
+    // a field the form lacks is taken from the query (the form wins). A field of the request sent twice in the form would
+    // read as absent to OpenIddict and be called missing: client_id twice is failed client authentication at once, any
+    // other is named after the client is judged (AuthenticateTokenClient); unknown fields are ignored, twice or not.
     private static ValueTask CompleteTheTokenRequestFromTheQuery(ExtractTokenRequestContext context)
     {
         if (context.Transaction.GetHttpRequest() is not { } http || context.Request is null)
             return default;
-        if (http.HasFormContentType && http.Form.FirstOrDefault(field => field.Value.Count > 1) is { Key: { } twice })
+        if (http.HasFormContentType && TokenFields.FirstOrDefault(name => http.Form[name].Count > 1) is { } twice)
         {
-            context.Reject(twice == "client_id" ? OAuthErrors.InvalidClient : OAuthErrors.InvalidRequest, $"{twice} was sent more than once: send each field once.");
+            if (twice == "client_id")
+            {
+                context.Reject(OAuthErrors.InvalidClient, "client_id was sent more than once: send each field once.");
+                return default;
+            }
+            http.HttpContext.Items[FieldSentTwiceItem] = twice;
+        }
+        // HTTP Basic names the client; another client_id beside it is a contradiction, refused as at the revocation endpoint.
+        var sent = http.HasFormContentType && http.Form["client_id"].FirstOrDefault() is { Length: > 0 } field ? field : http.Query["client_id"].FirstOrDefault();
+        if (http.Headers.Authorization.FirstOrDefault() is { } header && ClientAuthentication.IsBasic(header)
+            && !string.IsNullOrEmpty(sent) && sent != context.Request.ClientId)
+        {
+            context.Reject(OAuthErrors.InvalidRequest, "Send client credentials either with HTTP Basic or as form fields, not both.");
             return default;
         }
         foreach (var name in TokenFields)
@@ -137,6 +153,8 @@ public static class OpenIddictHandlers
             var outcome = await clients.VerifyAsync(context.Request.ClientId, context.Request.ClientSecret);
             if (outcome.Error is not null)
                 context.Reject(outcome.Error, outcome.Description);
+            else if (context.Transaction.GetHttpRequest()?.HttpContext.Items[FieldSentTwiceItem] is string twice)
+                context.Reject(OAuthErrors.InvalidRequest, $"{twice} was sent more than once: send each field once.");
         }
     }
 

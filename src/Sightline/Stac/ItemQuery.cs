@@ -11,8 +11,14 @@ public sealed record PlaceFilter(double Lon, double Lat, double MinMeters, doubl
 /// <summary>A polygon as rings of (lon, lat), the first the outer boundary and the others holes.</summary>
 public sealed record PolygonFilter(IReadOnlyList<(double Lon, double Lat)[]> Rings)
 {
+    /// <summary>
+    /// True for a point the polygon intersects: inside it, or on any of its rings (a boundary belongs to the polygon, as a
+    /// bbox's edges do; ray casting alone would keep a point on the west edge and drop one on the east).
+    /// </summary>
     public bool Contains(double lon, double lat)
     {
+        if (Rings.Any(ring => GeometryFilter.OnLine(ring, lon, lat)))
+            return true;
         if (!InRing(Rings[0], lon, lat))
             return false;
         for (var i = 1; i < Rings.Count; i++)
@@ -21,7 +27,7 @@ public sealed record PolygonFilter(IReadOnlyList<(double Lon, double Lat)[]> Rin
         return true;
     }
 
-    // Even-odd ray casting; points on the boundary may fall either way, as in most GIS.
+    // Even-odd ray casting, for points off the boundary.
     private static bool InRing((double Lon, double Lat)[] ring, double lon, double lat)
     {
         var inside = false;
@@ -60,8 +66,8 @@ public sealed record GeometryFilter(
     private static GeoBox BoxOf((double Lon, double Lat)[] positions) =>
         new(positions.Min(p => p.Lat) - Tolerance, positions.Min(p => p.Lon) - Tolerance, positions.Max(p => p.Lat) + Tolerance, positions.Max(p => p.Lon) + Tolerance);
 
-    // On a segment: inside its box (widened by the tolerance) and within the tolerance of its line.
-    private static bool OnLine((double Lon, double Lat)[] line, double lon, double lat)
+    /// <summary>On one of the line's segments: inside its box (widened by the tolerance) and within the tolerance of its line.</summary>
+    public static bool OnLine((double Lon, double Lat)[] line, double lon, double lat)
     {
         for (var i = 1; i < line.Length; i++)
         {

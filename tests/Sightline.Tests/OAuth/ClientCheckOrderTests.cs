@@ -90,6 +90,24 @@ public sealed class ClientCheckOrderTests : OAuthTestBase
             await Refusal($"client_id={Confidential.ClientId}&client_id=other&grant_type=authorization_code&code=x", 401, "client_id_invalid", "invalid_client"));
         Assert.Contains("grant_type was sent more than once",
             await Refusal($"client_id={Confidential.ClientId}&client_secret={Confidential.Secret}&grant_type=authorization_code&grant_type=x&code=x", 400, "parameter_invalid", "invalid_request"));
+        // The client is judged first (CONTRACT.md §4): a wrong secret beats the repeated field.
+        await Refusal($"client_id={Confidential.ClientId}&client_secret=wrong&grant_type=authorization_code&grant_type=x&code=x", 401, "client_id_invalid", "invalid_client");
+        // An unknown field is ignored, once or twice (RFC 6749 §3.2): what is then missing is the code.
+        Assert.Contains("code", await Refusal($"client_id={Confidential.ClientId}&client_secret={Confidential.Secret}&grant_type=authorization_code&x=1&x=2",
+            400, "parameter_missing", "invalid_request"));
+    }
+
+    [Fact]
+    public async Task HttpBasicBesideAnotherClientIdIsRefused()
+    {
+        var other = await AddClientAsync("Other App");
+        var basic = $"{Confidential.ClientId}:{Confidential.Secret}";
+        var fields = new Dictionary<string, string> { ["client_id"] = other.ClientId, ["grant_type"] = "authorization_code", ["code"] = "x" };
+        await OAuthError(await PostFormAsync("/v2/oauth/token", fields, basic: basic), 400, "parameter_invalid", "invalid_request");
+        // The same client_id beside Basic is no contradiction: the request goes on to its code.
+        fields["client_id"] = Confidential.ClientId;
+        using var same = await PostFormAsync("/v2/oauth/token", fields, basic: basic);
+        Assert.DoesNotContain("not both", await same.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -134,6 +134,19 @@ public sealed class StacFilterTests(StacArchive archive)
     }
 
     [Fact]
+    public async Task APolygonKeepsThePhotosOnItsEdgesAsABboxDoes()
+    {
+        // The box of every photo, exactly: photos lie on all four edges; ray casting alone dropped the east and north ones.
+        var all = await AllAsync();
+        var (w, s, e, n) = (all.Min(p => p.Lon), all.Min(p => p.Lat), all.Max(p => p.Lon), all.Max(p => p.Lat));
+        var ring = string.Create(CultureInfo.InvariantCulture, $"[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]");
+        var polygon = await PhotosAsync("/api/search?limit=1000&intersects=" + Uri.EscapeDataString($$"""{"type":"Polygon","coordinates":{{ring}}}"""));
+        var bbox = await PhotosAsync(string.Create(CultureInfo.InvariantCulture, $"/api/search?limit=1000&bbox={w},{s},{e},{n}"));
+        Assert.Equal(Ids(all), Ids(bbox));
+        Assert.Equal(Ids(all), Ids(polygon));
+    }
+
+    [Fact]
     public async Task BetweenLikeAndTDuringFollowCql2()
     {
         var all = await AllAsync();
