@@ -43,7 +43,7 @@ public sealed class AccessMiddleware(RequestDelegate next)
             return ApiException.NeedsScope(scope, hasToken: caller.Token is not null);
 
         if (!QueryEncoding.IsWellFormed(context.Request.QueryString.Value))
-            return new ApiException(ErrorCode.ParameterInvalid, "The query string is not valid percent-encoded UTF-8.");
+            return new ApiException(ErrorCode.ParameterInvalid, "The query string must be percent-encoded UTF-8 text without control characters (such as %00).");
         return null;
     }
 }

@@ -27,11 +27,12 @@ public static class RevocationApi
 
     public static async Task Revoke(HttpContext context, ClientAuthentication clients, ITokenStore tokens)
     {
-        if (await ReadFormAsync(context) is not { } form)
+        if (await ReadFormAsync(context) is not { } body)
         {
             await OAuthErrors.WriteAsync(context, OAuthErrors.InvalidRequest, "The body must be an application/x-www-form-urlencoded form.");
             return;
         }
+        var form = WithQuery(body, context.Request.Query);
         var client = await clients.AuthenticateAsync(context.Request, form);
         if (client.Application is not { } application)
         {
@@ -49,6 +50,18 @@ public static class RevocationApi
         await tokens.RevokeForApplicationAsync(token, application.Id);
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(new { code = "ok", message = "request performed", status = 200 }, ContractJson.Options);
+    }
+
+    // Every call carries client_id in its query (spec §1.2), as at the token endpoint: a field the form lacks is read from there.
+    private static IFormCollection WithQuery(IFormCollection form, IQueryCollection query)
+    {
+        if (query.Count == 0)
+            return form;
+        var fields = form.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        foreach (var (name, value) in query)
+            if (!fields.TryGetValue(name, out var sent) || string.IsNullOrEmpty(sent.FirstOrDefault()))
+                fields[name] = value;
+        return new FormCollection(fields);
     }
 
     // RFC 7009 §2.1 names form-urlencoded, the one form encoding that cannot be truncated mid-part;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Sightline.Access;
 using Sightline.Contract;
 using Sightline.Images;
@@ -65,11 +66,15 @@ public static class ImageSearchApi
         return new ImageListAnswer(search.Nearest(query), search.Index, withDistance: true);
     }
 
-    public static async Task<Ok<SearchDtos.Image>> ClosestImage(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)
+    public static async Task<Ok<SearchDtos.Image>> ClosestImage(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search,
+        IOptions<SearchOptions> options)
     {
         var query = await parameters.CloseAsync(request.Query, caller);
         var nearest = SearchDtos.ToList(search.Nearest(query with { Offset = 0, Limit = 1 }), search.Index, withDistance: true).Ims;
-        return nearest.Count > 0 ? TypedResults.Ok(nearest[0]) : throw new ApiException(ErrorCode.NotFound, "No image is within distance of lat/lon: widen distance (in metres).");
+        return nearest.Count > 0
+            ? TypedResults.Ok(nearest[0])
+            : throw new ApiException(ErrorCode.NotFound,
+                $"No image is within distance of lat/lon (distance is in metres and searched up to {options.Value.MaxRadiusMeters:0} at most).");
     }
 
     public static async Task<Ok<SearchDtos.FeatureCollection>> SearchGeoJson(HttpRequest request, Caller caller, SearchParameters parameters, ImageSearch search)

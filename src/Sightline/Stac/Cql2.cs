@@ -5,8 +5,8 @@ using Sightline.Contract;
 namespace Sightline.Stac;
 
 /// <summary>
-/// A parsed CQL2 filter (OGC 21-065): comparisons, BETWEEN, LIKE, IN, IS NULL, AND/OR/NOT and the temporal functions T_AFTER, T_BEFORE
-/// and T_DURING, over the fields of <c>/api/queryables</c>. Read from CQL2-text or CQL2-JSON into the same tree.
+/// A parsed CQL2 filter (OGC 21-065): comparisons, BETWEEN, LIKE, IN, IS NULL, AND/OR/NOT and the temporal functions (T_AFTER,
+/// T_DURING and the rest of Table 7), over the fields of <c>/api/queryables</c>. Read from CQL2-text or CQL2-JSON into the same tree.
 /// </summary>
 public abstract record Cql2
 {
@@ -18,8 +18,43 @@ public abstract record Cql2
     public sealed record IsNull(string Property) : Cql2;
     /// <summary>A string property matched against a LIKE pattern: <c>%</c> any run of characters, <c>_</c> one, <c>\</c> escapes.</summary>
     public sealed record Like(string Property, string Pattern) : Cql2;
-    /// <summary>T_AFTER, T_BEFORE (one instant) and T_DURING (an interval; open ends are null).</summary>
-    public sealed record Temporal(string Op, string Property, long? From, long? To) : Cql2;
+    /// <summary>
+    /// A temporal function (lower case, e.g. <c>t_after</c>) of a time property and an instant (<c>From == To</c>) or an interval
+    /// (open ends are null).
+    /// </summary>
+    public sealed record Temporal(string Op, string Property, long? From, long? To) : Cql2
+    {
+        /// <summary>
+        /// Whether the function holds for a photo taken at <paramref name="instant"/>: CQL2's Table 7 with the photo's time as an
+        /// interval that begins and ends at once, the literal's open ends as the beginning and end of time.
+        /// </summary>
+        public bool Holds(long instant)
+        {
+            long begin = From ?? long.MinValue, end = To ?? long.MaxValue;
+            return Op switch
+            {
+                "t_after" => instant > end,
+                "t_before" => instant < begin,
+                "t_during" => instant > begin && instant < end,
+                "t_equals" => instant == begin && instant == end,
+                "t_intersects" => instant >= begin && instant <= end,
+                "t_disjoint" => instant < begin || instant > end,
+                "t_meets" => instant == begin,
+                "t_metby" => instant == end,
+                "t_starts" => instant == begin && instant < end,
+                "t_finishes" => instant > begin && instant == end,
+                // An instant neither contains, overlaps, nor starts or finishes past anything: these hold only for a longer first argument.
+                _ => false,
+            };
+        }
+    }
+
+    /// <summary>The temporal functions of CQL2 (OGC 21-065, Table 7), lower case.</summary>
+    public static readonly IReadOnlySet<string> TemporalFunctions = new HashSet<string>
+    {
+        "t_after", "t_before", "t_contains", "t_disjoint", "t_during", "t_equals", "t_finishedby", "t_finishes", "t_intersects",
+        "t_meets", "t_metby", "t_overlappedby", "t_overlaps", "t_startedby", "t_starts",
+    };
 
     /// <summary>The queryable fields: name, JSON Schema type, and what it means.</summary>
     public static readonly IReadOnlyList<(string Name, string Type, string Title)> Queryables =
@@ -109,25 +144,24 @@ internal static class Cql2Json
                 return new Cql2.In(Property(list[0]), list[1].EnumerateArray().Select(Value).ToList());
             case "isnull":
                 return list.Count == 1 ? new Cql2.IsNull(Property(list[0])) : throw Cql2.Invalid("'isNull' takes one argument");
-            case "t_after" or "t_before":
+            case var temporal when Cql2.TemporalFunctions.Contains(temporal):
             {
                 if (list.Count != 2)
-                    throw Cql2.Invalid($"'{op}' takes a property and a timestamp");
+                    throw Cql2.Invalid($"'{op}' takes a property and a timestamp or {{\"interval\": [start, end]}}");
                 var property = TimeProperty(list[0]);
+                if (list[1].ValueKind == JsonValueKind.Object && list[1].TryGetProperty("interval", out var interval))
+                {
+                    if (interval.ValueKind != JsonValueKind.Array || interval.GetArrayLength() != 2)
+                        throw Cql2.Invalid("has an interval that is not [start, end]");
+                    var ends = interval.EnumerateArray()
+                        .Select(e => e.ValueKind == JsonValueKind.String && e.GetString() == ".." ? (long?)null : Value(e).AsInstant(property)).ToList();
+                    return new Cql2.Temporal(op, property, ends[0], ends[1]);
+                }
                 var instant = Value(list[1]).AsInstant(property);
                 return new Cql2.Temporal(op, property, instant, instant);
             }
-            case "t_during":
-            {
-                if (list.Count != 2 || !list[1].TryGetProperty("interval", out var interval) || interval.ValueKind != JsonValueKind.Array
-                    || interval.GetArrayLength() != 2)
-                    throw Cql2.Invalid("'t_during' takes a property and {\"interval\": [start, end]}");
-                var property = TimeProperty(list[0]);
-                var ends = interval.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String && e.GetString() == ".." ? (long?)null : Value(e).AsInstant(property)).ToList();
-                return new Cql2.Temporal(op, property, ends[0], ends[1]);
-            }
             default:
-                throw Cql2.Invalid($"uses the operator '{op}', which this server does not support (and, or, not, =, <>, <, <=, >, >=, between, like, in, isNull, t_after, t_before, t_during)");
+                throw Cql2.Invalid($"uses the operator '{op}', which this server does not support (and, or, not, =, <>, <, <=, >, >=, between, like, in, isNull and the temporal functions t_after to t_starts)");
         }
     }
 

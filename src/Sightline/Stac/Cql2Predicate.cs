@@ -60,13 +60,7 @@ public static class Cql2Predicate
 
     private static Test Leaf(Cql2 filter, ImageIndex index) => filter switch
     {
-        Cql2.Temporal t => t.Op switch
-        {
-            "t_after" => (in IndexedImage i) => i.CapturedAt > t.From,
-            "t_before" => (in IndexedImage i) => i.CapturedAt < t.To,
-            // CQL2 (OGC 21-065, Table 7): T_DURING holds strictly inside the interval; an open end ("..") bounds nothing.
-            _ => (in IndexedImage i) => (t.From is not { } from || i.CapturedAt > from) && (t.To is not { } to || i.CapturedAt < to),
-        },
+        Cql2.Temporal t => (in IndexedImage i) => t.Holds(i.CapturedAt),
         Cql2.Like like => Matching(like, index),
         Cql2.Compare compare => Comparison(compare, index),
         _ => throw new ArgumentOutOfRangeException(nameof(filter)),

@@ -5,8 +5,8 @@ namespace Sightline.Stac;
 
 /// <summary>
 /// Reads CQL2-text by recursive descent: <c>a OR b</c>, <c>a AND b</c>, <c>NOT a</c>, <c>( … )</c>,
-/// <c>prop op literal</c>, <c>prop [NOT] IN (…)</c>, <c>prop IS [NOT] NULL</c>, <c>T_AFTER(prop, TIMESTAMP('…'))</c>,
-/// <c>T_BEFORE(…)</c>, <c>T_DURING(prop, INTERVAL('…', '…'))</c>. Keywords in any case; properties bare or in double quotes.
+/// <c>prop op literal</c>, <c>prop [NOT] IN (…)</c>, <c>prop IS [NOT] NULL</c>, the temporal functions such as
+/// <c>T_AFTER(prop, TIMESTAMP('…'))</c> and <c>T_DURING(prop, INTERVAL('…', '…'))</c>. Keywords in any case; properties bare or in double quotes.
 /// </summary>
 internal sealed class Cql2Text(string text)
 {
@@ -73,7 +73,7 @@ internal sealed class Cql2Text(string text)
             Expect(")");
             return inner;
         }
-        if (Peek.Kind == Kind.Word && Peek.Value.ToUpperInvariant() is "T_AFTER" or "T_BEFORE" or "T_DURING")
+        if (Peek.Kind == Kind.Word && Cql2.TemporalFunctions.Contains(Peek.Value.ToLowerInvariant()))
             return TemporalFunction(Next().Value.ToLowerInvariant());
         return Predicate();
     }
@@ -86,10 +86,8 @@ internal sealed class Cql2Text(string text)
             throw Cql2.Invalid($"applies {op.ToUpperInvariant()} to {property}, which is not a time");
         Expect(",");
         Cql2 result;
-        if (op == "t_during")
+        if (TakeWord("INTERVAL"))
         {
-            if (!TakeWord("INTERVAL"))
-                throw Cql2.Invalid("T_DURING takes INTERVAL('start', 'end')");
             Expect("(");
             var from = IntervalEnd(property);
             Expect(",");

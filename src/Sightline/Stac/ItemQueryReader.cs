@@ -46,6 +46,9 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
     private static string Scalar(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,
+        // A whole number in any JSON spelling (10.0, 1e3) reads as one: a limit of 1e3 is a limit of 1000.
+        JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number) && number == Math.Floor(number) =>
+            number.ToString("F0", CultureInfo.InvariantCulture),
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
         _ => throw ApiException.Invalid("body", "has a list holding something other than strings and numbers"),

@@ -40,6 +40,16 @@ public sealed class RevocationAndSettingsTests : OAuthTestBase
     }
 
     [Fact]
+    public async Task RevocationReadsTheClientIdFromTheQueryAsEveryCallSendsIt()
+    {
+        var token = await Server.IssueTokenAsync(Username, Confidential.ClientId, "user:read");
+        var response = await Server.Http.PostAsync($"/v2/oauth/revoke?client_id={Confidential.ClientId}",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token, ["client_secret"] = Confidential.Secret }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ContractAssert.Error(await GetMeAsync(Confidential.ClientId, token), "user_not_authenticated");
+    }
+
+    [Fact]
     public async Task MetadataDescribesTheServer()
     {
         var response = await Server.Http.GetAsync("/.well-known/oauth-authorization-server");

@@ -32,4 +32,40 @@ public sealed class Cql2LogicTests
     [InlineData("NOT \"view:azimuth\" IS NULL", true, false)]
     public void AComparisonWithAMissingDirectionIsUnknown(string filter, bool keepsFacing, bool keepsUndirected) =>
         Assert.Equal((keepsFacing, keepsUndirected), Keeps(filter));
+
+    // The photo above was taken at 2023-11-14T22:13:20Z: as an interval, it begins and ends at once (OGC 21-065, Table 7).
+    [Theory]
+    [InlineData("T_AFTER(datetime, INTERVAL('2023-01-01T00:00:00Z', '2023-11-14T22:13:19Z'))", true)]
+    [InlineData("T_AFTER(datetime, INTERVAL('2023-01-01T00:00:00Z', '2023-11-14T22:13:20Z'))", false)]
+    [InlineData("T_BEFORE(datetime, INTERVAL('2023-11-14T22:13:21Z', '..'))", true)]
+    [InlineData("T_EQUALS(datetime, TIMESTAMP('2023-11-14T22:13:20Z'))", true)]
+    [InlineData("T_EQUALS(datetime, TIMESTAMP('2023-11-14T22:13:21Z'))", false)]
+    [InlineData("T_INTERSECTS(datetime, INTERVAL('2023-11-14T22:13:20Z', '2023-12-01T00:00:00Z'))", true)]
+    [InlineData("T_INTERSECTS(datetime, INTERVAL('..', '2023-11-14T22:13:19Z'))", false)]
+    [InlineData("T_DISJOINT(datetime, INTERVAL('..', '2023-11-14T22:13:19Z'))", true)]
+    [InlineData("T_DISJOINT(datetime, TIMESTAMP('2023-11-14T22:13:20Z'))", false)]
+    [InlineData("T_MEETS(datetime, INTERVAL('2023-11-14T22:13:20Z', '2024-01-01T00:00:00Z'))", true)]
+    [InlineData("T_METBY(datetime, INTERVAL('2023-01-01T00:00:00Z', '2023-11-14T22:13:20Z'))", true)]
+    [InlineData("T_STARTS(datetime, INTERVAL('2023-11-14T22:13:20Z', '2024-01-01T00:00:00Z'))", true)]
+    [InlineData("T_FINISHES(datetime, INTERVAL('2023-01-01T00:00:00Z', '2023-11-14T22:13:20Z'))", true)]
+    [InlineData("T_FINISHES(datetime, INTERVAL('2023-11-14T22:13:20Z', '2023-11-14T22:13:20Z'))", false)]
+    [InlineData("t_during(datetime, interval('2023-01-01', '2024-01-01'))", true)]
+    [InlineData("T_CONTAINS(datetime, INTERVAL('2023-01-01T00:00:00Z', '2024-01-01T00:00:00Z'))", false)] // an instant contains nothing
+    [InlineData("T_OVERLAPS(datetime, INTERVAL('2023-01-01T00:00:00Z', '2024-01-01T00:00:00Z'))", false)]
+    [InlineData("T_OVERLAPPEDBY(datetime, INTERVAL('2023-01-01T00:00:00Z', '2024-01-01T00:00:00Z'))", false)]
+    [InlineData("T_STARTEDBY(datetime, TIMESTAMP('2023-11-14T22:13:20Z'))", false)]
+    [InlineData("T_FINISHEDBY(datetime, TIMESTAMP('2023-11-14T22:13:20Z'))", false)]
+    public void EveryTemporalFunctionTreatsThePhotosTimeAsAnInstant(string filter, bool keeps) =>
+        Assert.Equal(keeps, Keeps(filter).Facing);
+
+    [Fact]
+    public void TemporalFunctionsReadTheSameFromCql2Json()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(
+            """{"op": "t_intersects", "args": [{"property": "datetime"}, {"interval": ["2023-11-14T22:13:20Z", ".."]}]}""");
+        Assert.True(Cql2Predicate.Compile(Cql2.ParseJson(json.RootElement), null!)(Facing));
+        using var before = System.Text.Json.JsonDocument.Parse(
+            """{"op": "t_metby", "args": [{"property": "datetime"}, {"interval": ["2023-01-01T00:00:00Z", "2023-11-14T22:13:19Z"]}]}""");
+        Assert.False(Cql2Predicate.Compile(Cql2.ParseJson(before.RootElement), null!)(Facing));
+    }
 }

@@ -201,4 +201,14 @@ public sealed class StacSearchTests(StacArchive archive)
         using var zero = await archive.Server.Http.GetAsync("/api/search?limit=0");
         Assert.Equal(HttpStatusCode.BadRequest, zero.StatusCode);
     }
+
+    [Theory]
+    [InlineData("3.0")]
+    [InlineData("3e0")]
+    [InlineData("0.3e1")]
+    public async Task APostedLimitIsAWholeNumberInAnyJsonSpelling(string limit)
+    {
+        var page = await archive.PostJsonAsync("/api/search", $$"""{"bbox":[{{Ghent}}],"limit":{{limit}}}""");
+        Assert.Equal(3, page.GetProperty("features").GetArrayLength());
+    }
 }
