@@ -132,7 +132,7 @@ public static class SightlineServer
         app.UseWhen(OAuthServer.SessionRoute.Is, oauth => oauth.UseAuthentication());
         ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
 
-        app.MapOpenApi(V2Document.Route).AllowWithoutClient();
+        app.MapOpenApi(V2Document.Route).AllowWithoutClient().AddEndpointFilter(V2Document.NegotiateMediaType);
         app.MapStatus();
         app.MapHealth();
         app.MapSightlineMetrics();

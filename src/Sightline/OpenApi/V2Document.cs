@@ -32,6 +32,26 @@ public static class V2Document
                || path is "/{key}/thumb-{size}.jpg" or "/{id}/profile.png";
     }
 
+    /// <summary>The media type of an OpenAPI 3.1 document in JSON (the STAC landing page's service-desc link names it).</summary>
+    public const string MediaType = "application/vnd.oai.openapi+json;version=3.1";
+
+    /// <summary>
+    /// Answers a client that asks for the OpenAPI media type (STAC clients follow service-desc with its type in Accept) with
+    /// that type; everyone else, a browser included, gets application/json as before.
+    /// </summary>
+    public static ValueTask<object?> NegotiateMediaType(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.Request.Headers.Accept.Any(a => a?.Contains("application/vnd.oai.openapi+json", StringComparison.OrdinalIgnoreCase) == true))
+            http.Response.OnStarting(() =>
+            {
+                if (http.Response.StatusCode == StatusCodes.Status200OK)
+                    http.Response.ContentType = MediaType;
+                return Task.CompletedTask;
+            });
+        return next(context);
+    }
+
     public static IServiceCollection AddV2OpenApi(this IServiceCollection services) =>
         services.AddOpenApi(Name, options =>
         {

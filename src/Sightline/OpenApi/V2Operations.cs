@@ -41,9 +41,16 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
                 Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = new OpenApiHeader { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
             };
         }
-        foreach (var (status, codes) in Failures(policy, hasRequired))
-            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ErrorResponse(status, codes, context.Document);
+        DeclareFailures(operation, policy, hasRequired, context.Document);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Declares every failure the contract allows for an operation under <paramref name="policy"/>, with the catalogue's codes.</summary>
+    internal static void DeclareFailures(OpenApiOperation operation, AccessPolicy policy, bool hasRequired, OpenApiDocument? document)
+    {
+        operation.Responses ??= new OpenApiResponses();
+        foreach (var (status, codes) in Failures(policy, hasRequired))
+            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ErrorResponse(status, codes, document);
     }
 
     // CONTRACT.md §1-4 for this route: every call can be malformed, too large, unknown or over budget; the client and
@@ -122,7 +129,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         return [Requirement((ClientIdScheme, [])), Requirement((ClientIdScheme, []), (OAuthScheme, []))];
     }
 
-    private static void DeclareQuery(OpenApiOperation operation, IReadOnlyList<QueryParameter> declared)
+    internal static void DeclareQuery(OpenApiOperation operation, IReadOnlyList<QueryParameter> declared)
     {
         operation.Parameters ??= [];
         // Handlers that bind query values as strings show up as untyped parameters: the declaration replaces them.

@@ -64,7 +64,7 @@ public static class LandingApi
             StacLinks.Link("root", links.Root, StacLinks.Json),
             StacLinks.Link("data", links.Collections, StacLinks.Json, "Sequences"),
             StacLinks.Link("conformance", links.Root + "/conformance", StacLinks.Json),
-            StacLinks.Link("service-desc", links.Origin + "/openapi/" + StacApi.OpenApiName + ".json", "application/vnd.oai.openapi+json;version=3.1"),
+            StacLinks.Link("service-desc", links.Origin + "/openapi/" + StacApi.OpenApiName + ".json", OpenApi.V2Document.MediaType),
             search,
             searchPost,
             StacLinks.Link(QueryablesRel, links.Root + "/queryables", "application/schema+json", "Queryables"),

@@ -20,8 +20,7 @@ public static class StacApi
         services.AddSingleton<StacApplication>();
         services.AddSingleton<MapTiles>();
         // The landing page's service-desc: this API's own OpenAPI document (/openapi/stac.json), beside the v2 one.
-        services.AddOpenApi(OpenApiName, options => options.ShouldInclude = description =>
-            description.RelativePath is { } path && (path == "api" || path.StartsWith("api/", StringComparison.Ordinal)));
+        services.AddOpenApi(OpenApiName, StacOpenApi.Configure);
         return services;
     }
 

@@ -7,7 +7,7 @@ namespace Sightline.Stac;
 /// <summary><c>/api/users</c>: who takes the photos, found by name, and each user's catalogue of sequences.</summary>
 public static class UsersApi
 {
-    private const int MaxUsers = 1000;
+    public const int MaxUsers = 1000;
 
     public static void MapStacUsers(this RouteGroupBuilder api)
     {

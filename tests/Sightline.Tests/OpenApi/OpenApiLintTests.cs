@@ -2,13 +2,15 @@
 namespace Sightline.Tests.OpenApi;
 
 /// <summary>
-/// The served /openapi/v2.json through Redocly's linter (@redocly/cli, pinned in tests/openapi-lint) with its
-/// recommended rules: no errors.
+/// The served /openapi/v2.json and /openapi/stac.json through Redocly's linter (@redocly/cli, pinned in tests/openapi-lint)
+/// with its recommended rules: no errors.
 /// </summary>
 public sealed class OpenApiLintTests(OpenApiDocumentServer fixture) : IClassFixture<OpenApiDocumentServer>
 {
-    [Fact]
-    public async Task RedoclyRecommendedRulesFindNoErrors()
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("stac")]
+    public async Task RedoclyRecommendedRulesFindNoErrors(string name)
     {
         var directory = LintDirectory();
         if (!Directory.Exists(Path.Combine(directory, "node_modules")))
@@ -17,7 +19,7 @@ public sealed class OpenApiLintTests(OpenApiDocumentServer fixture) : IClassFixt
             Assert.True(install.ExitCode == 0, $"npm ci failed:\n{install.Output}");
         }
         var file = Path.Combine(Path.GetTempPath(), $"sightline-openapi-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, fixture.DocumentText);
+        await File.WriteAllTextAsync(file, name == "v2" ? fixture.DocumentText : await fixture.Server.Http.GetStringAsync($"/openapi/{name}.json"));
         try
         {
             var lint = await RunAsync(directory, "node", ["node_modules/@redocly/cli/bin/cli.js", "lint", "--extends=recommended", "--format=summary", file]);

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Sightline.Access;
+using Sightline.OpenApi;
+
+namespace Sightline.Stac;
+
+/// <summary>
+/// The STAC API's own OpenAPI document at <c>/openapi/stac.json</c>, the landing page's <c>service-desc</c>: the query
+/// parameters each <c>/api</c> operation reads, the search's POST body, and the contract's failures, declared as the v2
+/// document declares its own (<see cref="V2Operations"/>).
+/// </summary>
+public static class StacOpenApi
+{
+    private const string BearerScheme = "bearer";
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.ShouldInclude = description => description.RelativePath is { } path && (path == "api" || path.StartsWith("api/", StringComparison.Ordinal));
+        options.AddDocumentTransformer(DescribeDocument);
+        options.AddOperationTransformer(DeclareOperation);
+    }
+
+    private static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellation)
+    {
+        var stac = context.ApplicationServices.GetRequiredService<IOptions<StacOptions>>().Value;
+        document.Info.Title = stac.Title + " STAC API";
+        document.Info.Description = "STAC API 1.0 over the server's public sequences (Collections) and photos (Items), with the filter " +
+                                    "extension (CQL2) and Panoramax's additions. Every failure is {\"code\",\"message\"} with a code of the error catalogue.";
+        foreach (var server in document.Servers ?? [])
+            server.Url = server.Url?.TrimEnd('/');
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas[V2Operations.ErrorSchema] = V2Operations.ErrorBody(Contract.ErrorCatalogue.All.Select(e => e.Code).ToList());
+        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        {
+            [BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Optional: a person's token from the v2 API's OAuth flows shows their private sequences and, to uploaders and " +
+                              "moderators, the original files.",
+            },
+        };
+        document.Info.License = new OpenApiLicense { Name = stac.License, Url = stac.LicenseUrl is { } url ? new Uri(url) : null };
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+            tag.Description ??= "STAC API 1.0: the landing page, collections, items, search, and Panoramax's map tiles, users and reports.";
+        return Task.CompletedTask;
+    }
+
+    private static Task DeclareOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
+    {
+        var description = context.Description;
+        var key = $"{description.HttpMethod} /{description.RelativePath!.Trim('/')}";
+        var stac = context.ApplicationServices.GetRequiredService<IOptions<StacOptions>>().Value;
+        var declared = Parameters(stac).GetValueOrDefault(key) ?? [];
+        V2Operations.DeclareQuery(operation, declared);
+        if (key == "POST /api/search")
+            operation.RequestBody = SearchBody(Parameters(stac)["GET /api/search"]);
+        var policy = description.ActionDescriptor.EndpointMetadata.OfType<AccessPolicy>().LastOrDefault() ?? AccessPolicy.Public;
+        V2Operations.DeclareFailures(operation, policy, declared.Any(p => p.Required) || key == "POST /api/reports", context.Document);
+        // Open to everyone; a token, when sent, widens what the caller may see.
+        operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The query parameters each operation reads, as <see cref="ItemQueryReader"/> and the handlers read them.</summary>
+    public static Dictionary<string, IReadOnlyList<QueryParameter>> Parameters(StacOptions stac)
+    {
+        var bbox = new QueryParameter("bbox", "string", "west,south,east,north in degrees (WGS 84); a west edge east of the east edge crosses the antimeridian.")
+            { Example = "3.71,51.05,3.73,51.06", Invalid = "1,2,3" };
+        var intersects = new QueryParameter("intersects", "string", "A GeoJSON geometry (any type, at most 1,000 parts), as JSON text; not with bbox.")
+            { Example = """{"type":"Point","coordinates":[3.72,51.054]}""", Invalid = "{" };
+        var datetime = new QueryParameter("datetime", "string", "An RFC 3339 instant, or an interval start/end with '..' for an open end.")
+            { Example = "2024-05-04T00:00:00Z/..", Invalid = "yesterday" };
+        var filter = new QueryParameter("filter", "string", "A CQL2 filter over the queryables (/api/queryables), in CQL2-text unless filter-lang says otherwise.")
+            { Example = "\"view:azimuth\" > 180", Invalid = "view:azimuth >" };
+        var filterLang = new QueryParameter("filter-lang", "string", "The language of filter.")
+            { Example = "cql2-text", Enum = ["cql2-text", "cql2-json"], Default = "cql2-text" };
+        var token = new QueryParameter("token", "string", "The token of a next or prev link of an earlier answer.") { Example = "next:10", Invalid = "later" };
+        QueryParameter Limit(int fallback, int max) => new("limit", "integer", $"Page size, default {fallback}; above {max} is served as {max}.")
+            { Minimum = 1, Default = fallback, Example = Math.Min(5, max), Invalid = "0" };
+        var items = new[] { bbox, intersects, datetime, filter, filterLang, Limit(stac.DefaultLimit, stac.MaxLimit), token };
+        var search = items.Concat(
+        [
+            new QueryParameter("ids", "string", "Photo keys, comma-separated.") { Example = "k3Jd9aQpZ0xW1vB7nT4e2A", Invalid = "no*key" },
+            new QueryParameter("collections", "string", "Sequence keys, comma-separated.") { Example = "s8Hq2Lw0Pz4Nc7Ty1Rb5Ux", Invalid = "no*key" },
+            new QueryParameter("sortby", "string", "Fields to sort by, comma-separated, each with an optional + or - prefix: datetime, id.") { Example = "-datetime", Invalid = "colour" },
+            new QueryParameter("place_position", "string", "lon,lat of a place: only photos looking at it, nearest first (Panoramax).") { Example = "3.7218,51.0541", Invalid = "east" },
+            new QueryParameter("place_distance", "string", "min-max metres from the place (with place_position).") { Example = "3-15" },
+            new QueryParameter("place_fov_tolerance", "number", "How far off the camera's axis the place may be, in degrees (with place_position).") { Minimum = 2, Maximum = 180, Example = 30 },
+        ]).ToList();
+        return new Dictionary<string, IReadOnlyList<QueryParameter>>(StringComparer.Ordinal)
+        {
+            ["GET /api/search"] = search,
+            ["GET /api/collections/{id}/items"] = items,
+            ["GET /api/collections"] = [bbox, datetime, Limit(100, CollectionsApi.MaxCollectionsPage), token],
+            ["GET /api/users"] = [Limit(100, UsersApi.MaxUsers)],
+            ["GET /api/users/search"] =
+            [
+                new QueryParameter("q", "string", "The start of a username.") { Required = true, MaxLength = 100, Example = "de" },
+                Limit(20, UsersApi.MaxUsers),
+            ],
+        };
+    }
+
+    // The POST search reads the same fields from a JSON object; bbox, ids, collections and sortby may be arrays, intersects and
+    // filter objects (STAC API item search).
+    private static OpenApiRequestBody SearchBody(IReadOnlyList<QueryParameter> fields)
+    {
+        IOpenApiSchema Field(QueryParameter field) => field.Name switch
+        {
+            "bbox" => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Number }, MinItems = 4, MaxItems = 6, Description = field.Description },
+            "ids" or "collections" => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String }, Description = field.Description },
+            "intersects" or "filter" => new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.String, Description = field.Description },
+            "sortby" => new OpenApiSchema { Type = JsonSchemaType.Array, Description = "[{\"field\": \"datetime\", \"direction\": \"desc\"}]" },
+            "limit" => new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Description = field.Description },
+            _ => new OpenApiSchema { Type = JsonSchemaType.String, Description = field.Description },
+        };
+        return new OpenApiRequestBody
+        {
+            Required = false,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new()
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = fields.ToDictionary(f => f.Name, Field) },
+                    Example = new JsonObject { ["bbox"] = new JsonArray(3.71, 51.05, 3.73, 51.06), ["limit"] = 5 },
+                },
+            },
+        };
+    }
+}
