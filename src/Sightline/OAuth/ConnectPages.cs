@@ -146,7 +146,7 @@ public static class ConnectPages
             new("state", request.State),
             new("iss", Issuer(context)),
         };
-        var separator = ConnectRequests.AnswersInFragment(request.ResponseType, request.ResponseMode) ? "#"
+        var separator = ConnectRequests.AnswersInFragment(request.ResponseType, request.ResponseMode, application.ImplicitInQuery) ? "#"
             : request.RedirectUri!.Contains('?') ? "&" : "?";
         var encoded = string.Join('&', parameters.Where(p => p.Value is not null)
             .Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));

@@ -55,11 +55,14 @@ public sealed class ConnectRequests(IApplicationStore applications)
         return null;
     }
 
-    /// <summary>response_type values of the v2 API; <c>implicit</c> is an alias of <c>token</c> (spec §5 item 9).</summary>
-    /// <summary>Whether an answer to this request goes back in the redirect URI's fragment rather than its query.</summary>
-    public static bool AnswersInFragment(string? responseType, string? responseMode) =>
-        responseMode == "fragment" || (responseType == ResponseTypes.Token && responseMode != "query");
+    /// <summary>
+    /// Whether an answer to this request goes back in the redirect URI's fragment rather than its query: an implicit flow's
+    /// does, except to an application registered with --legacy-implicit-query (old clients that read only the query).
+    /// </summary>
+    public static bool AnswersInFragment(string? responseType, string? responseMode, bool legacyImplicitQuery) =>
+        responseMode == "fragment" || (responseType == ResponseTypes.Token && responseMode != "query" && !legacyImplicitQuery);
 
+    /// <summary>response_type values of the v2 API; <c>implicit</c> is an alias of <c>token</c> (spec §5 item 9).</summary>
     public static class ResponseTypes
     {
         public const string Code = "code";

@@ -90,6 +90,9 @@ public static class OpenIddictHandlers
                 context.Reject(OAuthErrors.InvalidClient, problem);
                 return;
             }
+            if (application.ImplicitInQuery && request.ResponseType == ConnectRequests.ResponseTypes.Token
+                && context.Transaction.GetHttpRequest() is { } http)
+                http.HttpContext.Items[LegacyImplicitQueryItem] = true;
             if (ConnectRequests.CheckFlow(application, request.ResponseType, request.ResponseMode, request.CodeChallenge, request.CodeChallengeMethod,
                     request.GetScopes()) is { } refusal)
             {
@@ -158,31 +161,40 @@ public static class OpenIddictHandlers
         }
     }
 
+    /// <summary>HttpContext item set when the implicit flow answers an application registered with --legacy-implicit-query.</summary>
+    private const string LegacyImplicitQueryItem = "sightline:legacy-implicit-query";
+
     // OpenIddict mints its own access token for response_type=token; the API only knows ITokenStore's
     // tokens, so the one the consent handler issued replaces it, without expires_in unless tokens are configured to expire.
+    // For an application registered with --legacy-implicit-query the answer, token or error, goes in the query.
     private static ValueTask ReplaceImplicitAccessToken(ApplyAuthorizationResponseContext context)
     {
         var http = context.Transaction.GetHttpRequest()?.HttpContext;
-        if (http?.Items[ImplicitTokenItem] is not ImplicitToken token || context.Response.Error is not null)
+        if (http is null)
             return default;
-        context.Response.AccessToken = token.Value;
-        context.Response.TokenType = "bearer";
-        context.Response.ExpiresIn = token.ExpiresIn;
-        context.Response.Scope = token.Scope;
-        if (token.InQuery && context.RedirectUri is { Length: > 0 } redirectUri)
+        if (context.Response.Error is null)
         {
-            // An application registered with --legacy-implicit-query: the answer goes in the query. The JOSM plugin's
-            // listener finds the token only between two '&' on its request line, so token_type leads and access_token
-            // is never first or last.
-            var parameters = context.Response.GetParameters()
-                .Where(p => p.Key is not ("access_token" or "token_type") && !OpenIddictParameter.IsNullOrEmpty(p.Value))
-                .Select(p => (Key: p.Key, Value: (string?)p.Value ?? ""))
-                .Prepend((Key: "access_token", Value: token.Value))
-                .Prepend((Key: "token_type", Value: "bearer"));
-            var query = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
-            http.Response.Redirect(redirectUri + (redirectUri.Contains('?') ? "&" : "?") + query);
-            context.HandleRequest();
+            if (http.Items[ImplicitTokenItem] is not ImplicitToken token)
+                return default;
+            context.Response.AccessToken = token.Value;
+            context.Response.TokenType = "bearer";
+            context.Response.ExpiresIn = token.ExpiresIn;
+            context.Response.Scope = token.Scope;
         }
+        if (!http.Items.ContainsKey(LegacyImplicitQueryItem) || context.RedirectUri is not { Length: > 0 } redirectUri)
+            return default;
+        // OpenIddict attaches state after this handler; the query answer is written here, so it is attached here (spec §2.1).
+        context.Response.State ??= context.Request?.State;
+        // The JOSM plugin's listener finds the token only between two '&' on its request line, so token_type leads and
+        // access_token is never first or last.
+        var parameters = context.Response.GetParameters()
+            .Where(p => p.Key is not ("access_token" or "token_type") && !OpenIddictParameter.IsNullOrEmpty(p.Value))
+            .Select(p => (Key: p.Key, Value: (string?)p.Value ?? ""));
+        if (context.Response.AccessToken is { } accessToken)
+            parameters = parameters.Prepend((Key: "access_token", Value: accessToken)).Prepend((Key: "token_type", Value: "bearer"));
+        var query = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        http.Response.Redirect(redirectUri + (redirectUri.Contains('?') ? "&" : "?") + query);
+        context.HandleRequest();
         return default;
     }
 

@@ -36,6 +36,30 @@ public sealed partial class JosmPluginTests(V2ClientsServer fixture)
         Assert.False(string.IsNullOrEmpty(secrets.GetProperty("images_policy").GetString()));
     }
 
+    [Theory]
+    [InlineData("allow")]
+    [InlineData("deny")]
+    public async Task ALegacyQueryApplicationGetsStateAndErrorsInTheQueryToo(string decision)
+    {
+        const string redirect = "http://localhost:8763/";
+        var application = await fixture.Server.AdminAsync("", "clients", "add", "--name", "Legacy " + decision, "--redirect-uri", redirect,
+            "--public", "--legacy-implicit-query");
+        using var browser = new OAuth.Browser(fixture.Server.BaseAddress);
+        var connect = $"/connect?client_id={application.GetProperty("client_id").GetString()}&redirect_uri={WebUtility.UrlEncode(redirect)}" +
+                      "&response_type=token&scope=user%3Aread&state=xyz%2042";
+        var consent = await browser.SignInToConsentAsync(connect, V2ClientsServer.Person, V2ClientsServer.Password);
+        var answer = await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = decision });
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        var location = answer.Headers.Location!;
+        Assert.Equal("", location.Fragment);
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        Assert.Equal("xyz 42", query["state"]);
+        if (decision == "allow")
+            Assert.Matches(TokenOnLine(), "&" + location.Query.TrimStart('?') + "&");
+        else
+            Assert.Equal("access_denied", query["error"]);
+    }
+
     [Fact]
     public async Task AnOrdinaryImplicitApplicationKeepsTheTokenInTheFragmentWhichTheListenerNeverSees()
     {
