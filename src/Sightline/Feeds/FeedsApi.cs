@@ -14,7 +14,7 @@ public static class FeedsApi
 
     /// <summary>A feed event (spec §1.7 FE). <c>version</c> is the event's id: it only grows, so it bounds a page.</summary>
     public sealed record EventDto(
-        string Action, long Timestamp, string Object, string Key, string User, string? OtherUser, string ImageUrl,
+        string Action, long Timestamp, string Object, string Key, string User, string OtherUser, string ImageUrl,
         string MainDescription, string DetailDescription, string Location, long Version);
 
     public sealed record FeedDto(IReadOnlyList<EventDto> Feed, bool More);
@@ -59,7 +59,7 @@ public static class FeedsApi
     {
         var rows = await feeds.ForUserAsync(userId, viewer, ownFeed, paging.Version, paging.Limit + 1, paging.Page * paging.Limit);
         var events = rows.Take(paging.Limit).Select(e => new EventDto(
-            e.Action, e.CreatedAt, e.Object, e.ObjectKey, e.Actor, e.OtherUser,
+            e.Action, e.CreatedAt, e.Object, e.ObjectKey, e.Actor, e.OtherUser ?? "", // spec §1.7: a string, empty when no one else took part
             e.ImageHidden ? "" : $"/{e.ImageKey}/thumb-320.jpg",
             e.MainDescription, e.DetailDescription, e.ImageHidden ? "" : Gazetteer.Shared.LocationOf(e.ImageLat, e.ImageLon) ?? "", e.Version)).ToList();
         return new FeedDto(events, rows.Count > paging.Limit);

@@ -43,6 +43,7 @@ public sealed class FeedTests : IAsyncLifetime
 
         var uploaded = events[3];
         Assert.Equal(("image", image, "owner"), (uploaded.GetProperty("object").GetString(), uploaded.GetProperty("key").GetString(), uploaded.GetProperty("user").GetString()));
+        Assert.Equal("", uploaded.GetProperty("other_user").GetString()); // spec §1.7 types it a string: never null
         var commented = events[2];
         Assert.Equal(("comment", "stranger", "owner"), (commented.GetProperty("object").GetString(), commented.GetProperty("user").GetString(), commented.GetProperty("other_user").GetString()));
         Assert.Equal("Nice catch of the tram", commented.GetProperty("main_description").GetString());
