@@ -34,6 +34,14 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
         {
             return; // the caller went away; nobody is left to answer
         }
+        catch (Exception error) when (!context.Response.HasStarted && Storage.StoreFailures.IsGoneReference(error))
+        {
+            // A write raced the deletion of what it refers to (a comment on a photo its owner just deleted): nothing was
+            // written, and the object is gone, which is what the caller hears (CONTRACT.md §3), not an internal error.
+            logger.LogInformation("A write on {Method} {Path} referred to an object deleted meanwhile", context.Request.Method, context.Request.Path);
+            await ErrorResponse.WriteAsync(context, ErrorCode.NotFound, "The object this request refers to was deleted meanwhile.");
+            return;
+        }
         catch (Exception error)
         {
             var incident = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));

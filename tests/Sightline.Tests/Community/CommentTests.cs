@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Sightline.Tests.Imagery;
 using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Community;
@@ -49,6 +51,36 @@ public sealed class CommentTests : IAsyncLifetime
         Assert.Equal(publicImage, single.GetProperty("mkey").GetString());
         Assert.Equal("stranger", single.GetProperty("user").GetString());
         Assert.Equal(created, single.GetProperty("created_at").GetInt64());
+    }
+
+    [Fact]
+    public async Task ACommentRacingThePhotosDeletionIsNotFoundNeverAnInternalError()
+    {
+        // The handler finds the photo, then the store writes: a deletion in between leaves a comment whose photo is gone,
+        // which the store's foreign key refuses. That refusal is what the contract middleware answers as not_found.
+        var key = (await cast.Owner.UploadProcessedAsync("race-store", Photos.Jpeg(Cast.Spec(31)))).GetProperty("key").GetString()!;
+        var services = cast.Server.Services;
+        var image = (await services.GetRequiredService<Sightline.Images.IImageStore>().FindVisibleAsync(key, Sightline.Images.Viewer.Anonymous))!;
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await cast.Owner.SendAsync(HttpMethod.Delete, "/v2/me/uploads/images/race-store")).StatusCode);
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => services.GetRequiredService<Sightline.Comments.ICommentStore>().AddAsync(image, image.UserId, "too late"));
+        Assert.True(Sightline.Storage.StoreFailures.IsGoneReference(refused), refused.ToString());
+
+        // Over HTTP, comments fired while the owner deletes the photo: each is written or not found, none a 500.
+        for (var round = 0; round < 3; round++)
+        {
+            var upload = $"race-http-{round}";
+            var photo = (await cast.Owner.UploadProcessedAsync(upload, Photos.Jpeg(Cast.Spec(40 + round)))).GetProperty("key").GetString()!;
+            var writes = Enumerable.Range(0, 6).Select(_ => cast.Stranger.PostJsonAsync($"/v2/im/{photo}/cm", new { cm = "racing" })).ToList();
+            var delete = cast.Owner.SendAsync(HttpMethod.Delete, $"/v2/me/uploads/images/{upload}");
+            foreach (var write in writes)
+            {
+                using var answer = await write;
+                Assert.Contains((int)answer.StatusCode, new[] { 200, 404 });
+                if ((int)answer.StatusCode == 404)
+                    await ContractAssert.Error(answer, "not_found");
+            }
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await delete).StatusCode);
+        }
     }
 
     [Fact]
