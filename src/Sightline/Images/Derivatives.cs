@@ -57,8 +57,10 @@ public sealed class Derivatives(IBlobStore blobs, PhotoThreads threads, ILogger<
         // libvips reads its source a few KB at a time, each a call back into .NET and, on an unbuffered file, a system
         // call: read ahead in 64 KB. Not disposed here: the caller owns the source.
         var buffered = new BufferedStream(source, 1 << 16);
-        using var loaded = Vips.ThumbnailStream(buffered, largest, height: Unbounded, size: Enums.Size.Down,
-            failOn: Enums.FailOn.Truncated);
+        // Any damage the decoder meets fails the photo (as sharp does by default): a scan that ends early, or a header that
+        // claims more pixels than the data holds, would otherwise be published as grey. The loader takes the level through
+        // its option string; thumbnail's own fail_on does not reach a JPEG read from a stream.
+        using var loaded = Vips.ThumbnailStream(buffered, largest, "fail_on=warning", height: Unbounded, size: Enums.Size.Down);
         using var upright = loaded.CopyMemory();
         var decode = Lap();
         var found = detect?.Invoke(upright) ?? [];

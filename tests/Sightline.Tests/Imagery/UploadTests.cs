@@ -175,6 +175,28 @@ public sealed class UploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APhotoWhoseScanEndsEarlyFailsAndIsReportedRatherThanPublishedGrey()
+    {
+        // The header claims 1600x1200 while the scan holds 64x48: the upload's structural checks pass (the scan is whole and
+        // ends in EOI); the decode meets the early end. The photo fails, the uploader reads why, and nobody sees a grey photo.
+        var damaged = Photos.WithClaimedSize(Photos.Jpeg(Sydney with { Width = 64, Height = 48 }), 1600, 1200);
+        var key = await uploader.UploadAsync("scan-ends-early", damaged);
+        var deadline = DateTime.UtcNow + Uploader.ProcessingTimeout; // a safety net, not a timing assertion
+        System.Text.Json.JsonElement state;
+        while ((state = await uploader.GetJsonAsync("/v2/me/uploads/images/scan-ends-early")).GetProperty("state").GetString() != "failed")
+        {
+            Assert.NotEqual("done", state.GetProperty("state").GetString());
+            Assert.True(DateTime.UtcNow < deadline, "the damaged photo was never judged");
+            await Task.Delay(50);
+        }
+        Assert.Contains("decoded", state.GetProperty("failure").GetString());
+        var status = await uploader.GetJsonAsync("/v2/me/uploads/status");
+        Assert.Contains(status.GetProperty("failures").EnumerateArray(), f => f.GetProperty("image_key").GetString() == key);
+        await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Get, $"/v2/im/{key}"), "not_found");
+        await ContractAssert.Error(await server.Http.GetAsync($"/{key}/thumb-320.jpg"), "not_found");
+    }
+
+    [Fact]
     public async Task BrokenExifLosesOnlyTheExif()
     {
         var jpeg = Photos.Jpeg(Sydney);

@@ -9,7 +9,7 @@ namespace Sightline.Tests.Imagery;
 public sealed class Uploader(TestServer server, string username, string clientId, string token)
 {
     // Only a safety net for a hung worker; tests never assert on time.
-    private static readonly TimeSpan ProcessingTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ProcessingTimeout = TimeSpan.FromSeconds(60);
 
     public string Username => username;
     public string ClientId => clientId;
