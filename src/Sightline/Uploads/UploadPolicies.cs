@@ -21,18 +21,20 @@ public sealed class UploadPolicies(ISettingStore settings, IUserStore users, IOp
 
     /// <summary>
     /// What a policy allows: uploads as this user (its <c>user_uuid</c>), of at most this size, until this time (epoch
-    /// ms), to this store. <see cref="Store"/> is absent from image policies (as in those issued before videos had one).
+    /// ms), to this store, through this application. <see cref="Store"/> is absent from image policies (as in those issued
+    /// before videos had one); <see cref="ClientId"/> from those issued before policies were bound to their application.
     /// </summary>
     public sealed record Policy(string UserUuid, long ExpiresAt, long MaxBytes,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Store = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Store = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientId = null);
 
     /// <summary>The store of the spec's <c>videos_policy</c>: signed like the image one, but no upload accepts it (no video uploads yet).</summary>
     public const string VideoStore = "videos";
 
-    public async Task<(string Policy, string Hash)> IssueAsync(string userUuid, string? store = null)
+    public async Task<(string Policy, string Hash)> IssueAsync(string userUuid, string clientId, string? store = null)
     {
         var expires = clock.GetUtcNow().AddHours(options.Value.PolicyLifetimeHours).ToUnixTimeMilliseconds();
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Policy(userUuid, expires, options.Value.MaxBytes, store), Contract.ContractJson.Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Policy(userUuid, expires, options.Value.MaxBytes, store, clientId), Contract.ContractJson.Options);
         var encoded = Convert.ToBase64String(json);
         return (encoded, await SignAsync(encoded));
     }
@@ -56,12 +58,16 @@ public sealed class UploadPolicies(ISettingStore settings, IUserStore users, IOp
         }
     }
 
-    /// <summary>The user an image policy uploads as, with its size limit; null when the policy is not valid or its user is gone.</summary>
-    public async Task<(long UserId, long MaxBytes)?> UploaderAsync(string? encoded, string? hash)
+    /// <summary>
+    /// The user an image policy uploads as, with its size limit and the application it was issued to (null for a policy
+    /// from before they were bound); null when the policy is not valid, or its user is deleted or disabled (as their tokens
+    /// stop working at once, so does their policy).
+    /// </summary>
+    public async Task<(long UserId, long MaxBytes, string? ClientId)?> UploaderAsync(string? encoded, string? hash)
     {
         if (await VerifyAsync(encoded, hash) is not { } policy)
             return null;
-        return await users.FindByUuidAsync(policy.UserUuid) is { DeletedAt: null } user ? (user.Id, policy.MaxBytes) : null;
+        return await users.FindByUuidAsync(policy.UserUuid) is { DeletedAt: null, DisabledAt: null } user ? (user.Id, policy.MaxBytes, policy.ClientId) : null;
     }
 
     private async Task<string> SignAsync(string encoded)

@@ -83,9 +83,12 @@ public static partial class UploadsApi
             return token.HasScope(scope) ? (token.UserId, null) : throw ApiException.NeedsScope(scope, hasToken: true);
         if (projectKey is not null || !request.Query.ContainsKey("images_policy"))
             throw ApiException.NeedsScope(scope, hasToken: false);
-        var (userId, maxBytes) = await policies.UploaderAsync(request.Query["images_policy"], request.Query["images_hash"])
+        var (userId, maxBytes, clientId) = await policies.UploaderAsync(request.Query["images_policy"], request.Query["images_hash"])
             ?? throw new ApiException(ErrorCode.UserNotAuthenticated,
-                "The upload policy is not signed by this server or has expired: fetch a new one from /v2/me/uploads/secrets.");
+                "The upload policy is not signed by this server, has expired, or its account is disabled: fetch a new one from /v2/me/uploads/secrets.");
+        // Bound like a token to the application it was issued to (CONTRACT.md §7).
+        if (clientId is not null && clientId != caller.Application?.ClientId)
+            throw new ApiException(ErrorCode.ClientIdDiffer, "The upload policy was issued to another application than this client_id.");
         return (userId, maxBytes);
     }
 
@@ -101,8 +104,9 @@ public static partial class UploadsApi
     {
         // The policy names the user by its public uuid: the numeric id is internal (a client holding the policy sees it).
         var user = await users.FindByIdAsync(caller.Token!.UserId) ?? throw new ApiException(ErrorCode.UserNotAuthenticated, "The token's user is gone.");
-        var (policy, hash) = await policies.IssueAsync(user.Uuid);
-        var (videos, videosHash) = await policies.IssueAsync(user.Uuid, UploadPolicies.VideoStore);
+        var clientId = caller.Application!.ClientId;
+        var (policy, hash) = await policies.IssueAsync(user.Uuid, clientId);
+        var (videos, videosHash) = await policies.IssueAsync(user.Uuid, clientId, UploadPolicies.VideoStore);
         return TypedResults.Ok(new UploadDtos.Secrets(policy, hash, videos, videosHash));
     }
 

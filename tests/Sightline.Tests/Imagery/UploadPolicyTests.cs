@@ -42,7 +42,8 @@ public sealed class UploadPolicyTests : IAsyncLifetime
         Assert.Equal(["images_hash", "images_policy", "videos_hash", "videos_policy"], secrets.EnumerateObject().Select(p => p.Name).Order().ToArray());
         var policy = JsonDocument.Parse(Convert.FromBase64String(secrets.GetProperty("images_policy").GetString()!)).RootElement;
         // The user by its public uuid (spec §1.4's key shape), never the internal numeric id.
-        Assert.Equal(["expires_at", "max_bytes", "user_uuid"], policy.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal(["client_id", "expires_at", "max_bytes", "user_uuid"], policy.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal(uploader.ClientId, policy.GetProperty("client_id").GetString()); // bound to its application, as a token is
         Assert.Matches("^[A-Za-z0-9_-]{22}$", policy.GetProperty("user_uuid").GetString()!);
         Assert.True(policy.GetProperty("expires_at").GetInt64() > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(64L * 1024 * 1024, policy.GetProperty("max_bytes").GetInt64());
@@ -103,5 +104,25 @@ public sealed class UploadPolicyTests : IAsyncLifetime
         var query = PolicyQuery(await uploader.GetJsonAsync("/v2/me/uploads/secrets")) + "&project=any";
         var message = await ContractAssert.Error(await PostWithoutTokenAsync(server, uploader.ClientId, "private", query), "user_not_authenticated");
         Assert.Contains("private:upload", message);
+    }
+
+    [Fact]
+    public async Task APolicyWorksOnlyThroughTheApplicationItWasIssuedTo()
+    {
+        var query = PolicyQuery(await uploader.GetJsonAsync("/v2/me/uploads/secrets"));
+        var (otherClient, _) = await server.AddClientAsync("another app");
+        var message = await ContractAssert.Error(await PostWithoutTokenAsync(server, otherClient, "other-app", query), "client_id_differ");
+        Assert.Contains("policy", message);
+    }
+
+    [Fact]
+    public async Task ADisabledAccountsPolicyStopsWorkingAtOnceAsItsTokensDo()
+    {
+        var owner = await Uploader.CreateAsync(server, "soon_disabled");
+        var query = PolicyQuery(await owner.GetJsonAsync("/v2/me/uploads/secrets"));
+        Assert.Equal(HttpStatusCode.OK, (await PostWithoutTokenAsync(server, owner.ClientId, "before", query)).StatusCode);
+        await server.AdminAsync("", "users", "disable", "soon_disabled");
+        var message = await ContractAssert.Error(await PostWithoutTokenAsync(server, owner.ClientId, "after", query), "user_not_authenticated");
+        Assert.Contains("disabled", message);
     }
 }
