@@ -175,6 +175,11 @@ public static class V2Parameters
                 new QueryParameter("decision", "string", "What the moderator decided.") { Required = true, Enum = ["uphold", "dismiss"], Example = "dismiss", Invalid = "maybe" },
             ],
             ["POST /v2/me/uploads/images/{key}"] = upload,
+            ["GET /v2/me/uploads/images/{key}"] =
+            [
+                new QueryParameter("project", "string", "Is the upload there in this project? A photo elsewhere (or public) is parameter_invalid.")
+                    { Pattern = "^[A-Za-z0-9_-]{1,64}$", Example = "survey", Invalid = "Not A Key!" },
+            ],
         };
     }
 }

@@ -6,7 +6,9 @@ namespace Sightline.Uploads;
 public interface IUploadStore
 {
     /// <summary>An upload as its uploader knows it: their key, the bytes it carried, the image it made.</summary>
-    public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState, string? Failure);
+    /// <summary>An upload and its image: <see cref="ProjectId"/> is the project the image is in now (null: public).</summary>
+    public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState, string? Failure,
+        long? ProjectId);
 
     /// <summary>A photo ready to be recorded: its file is already durable under its content hash.</summary>
     public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height,

@@ -39,7 +39,11 @@ public sealed class UploadReceiver(
             throw ApiException.Missing("body (the JPEG file)");
 
         if (await uploads.FindAsync(userId, uploadKey) is { } earlier)
-            return SameBytesOrRefuse(earlier, hash);
+        {
+            var imageKey = SameBytesOrRefuse(earlier, hash);
+            await CheckProjectAsync(earlier, projectKey, userId);
+            return imageKey;
+        }
 
         IUploadStore.NewImage inspected;
         using (Observability.PhotoWarnings.About($"upload {uploadKey} of user {userId}"))
@@ -51,6 +55,19 @@ public sealed class UploadReceiver(
         Observability.SightlineMeter.UploadedPhotos.Add(1);
         Observability.SightlineMeter.UploadedBytes.Add(size);
         return SameBytesOrRefuse(upload, hash);
+    }
+
+    /// <summary>
+    /// Refuses a request about an existing upload that names another project than the one its photo is in (or names one
+    /// while it is public): "ok" to a replay into a project while the photo is public would tell the client a public photo
+    /// is private, and an importer asking whether its upload is there must hear that it is not there as asked.
+    /// </summary>
+    public async Task CheckProjectAsync(IUploadStore.Upload earlier, string? projectKey, long userId)
+    {
+        if (await ProjectIdAsync(projectKey, userId) != earlier.ProjectId)
+            throw ApiException.Invalid("project", earlier.ProjectId is null
+                ? "differs from where this upload key's photo already is (public): send it under a new key to upload it into a project"
+                : "differs from the project this upload key's photo is already in: send it under a new key, or move its sequence");
     }
 
     // Parameters are judged before objects (CONTRACT.md §4), so the project is looked up only once the photo passed.

@@ -92,11 +92,18 @@ public static partial class UploadsApi
         return (userId, maxBytes);
     }
 
-    public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, Caller caller, IUploadStore uploads)
+    public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, HttpRequest request, Caller caller, IUploadStore uploads, UploadReceiver receiver)
     {
         if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicUpload) || token.HasScope(Scopes.PrivateUpload)))
             throw ApiException.NeedsScope(Scopes.PublicUpload, hasToken: caller.Token is not null);
-        var upload = await uploads.FindAsync(token.UserId, UploadKey(key)) ?? throw ApiException.NotFound($"Upload '{key}'");
+        var uploadKey = UploadKey(key);
+        var project = request.Query["project"].FirstOrDefault() is { Length: > 0 } given ? given : null;
+        if (project is not null && !IProjectStore.IsKeyShaped(project))
+            throw ApiException.Invalid("project", $"must be a project key of {IProjectStore.KeyRule}");
+        var upload = await uploads.FindAsync(token.UserId, uploadKey) ?? throw ApiException.NotFound($"Upload '{key}'");
+        // With project (as an importer resuming into a project asks): the upload is there only if its photo is in that project.
+        if (project is not null)
+            await receiver.CheckProjectAsync(upload, project, token.UserId);
         return TypedResults.Ok(new UploadDtos.UploadState(upload.UploadKey, upload.ImageKey, upload.ImageState, upload.Failure));
     }
 

@@ -113,6 +113,28 @@ public sealed class ProjectTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplayIsAcknowledgedOnlyForTheProjectItsPhotoIsIn()
+    {
+        // A public upload sent again with project=...: "ok" would tell the client a public photo is private.
+        var photo = Photo(21);
+        var key = await owner.UploadAsync("replayed", photo);
+        var message = await ContractAssert.Error(await owner.PostAsync("replayed", photo, Query), "parameter_invalid");
+        Assert.Contains("project", message);
+        await ContractAssert.Error(await owner.PostAsync("replayed", photo, "&project=no-such-project"), "not_found");
+        Assert.Equal(key, await owner.UploadAsync("replayed", photo)); // the same request again is still the same upload
+        // An importer resuming into the project asks whether the upload is there, in the project: it is not.
+        await ContractAssert.Error(await owner.SendAsync(HttpMethod.Get, "/v2/me/uploads/images/replayed?project=site-survey"), "parameter_invalid");
+        Assert.Equal(key, (await owner.GetJsonAsync("/v2/me/uploads/images/replayed")).GetProperty("image_key").GetString());
+
+        // And the other way: a project upload replayed without the project is not acknowledged as a public one.
+        var secret = Photo(22);
+        var privateKey = await owner.UploadAsync("replayed-private", secret, Query);
+        await ContractAssert.Error(await owner.PostAsync("replayed-private", secret), "parameter_invalid");
+        Assert.Equal(privateKey, await owner.UploadAsync("replayed-private", secret, Query));
+        Assert.Equal(privateKey, (await owner.GetJsonAsync("/v2/me/uploads/images/replayed-private?project=site-survey")).GetProperty("image_key").GetString());
+    }
+
+    [Fact]
     public async Task UploadToAProjectOfWhichOneIsNotAMemberIsNotFound()
     {
         var message = await ContractAssert.Error(await stranger.PostAsync("p", Photo(), Query), "not_found");
