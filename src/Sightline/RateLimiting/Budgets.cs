@@ -40,13 +40,20 @@ public sealed class Budgets(IOptions<RateLimitOptions> options, ITokenBuckets bu
             return own.Granted ? new Verdict(true, 0, null) : new Verdict(false, RetryAfter(Kind.Token), null, Kind.Token);
         }
 
+        if (caller.Token is not null)
+        {
+            // A refused request spends neither budget: the application's is looked at first, so an application over its
+            // budget takes nothing from the token's, and the token's is spent before the application's, so one person
+            // retrying past their own budget cannot drain a shared application's for everyone else.
+            var open = await buckets.TakeAsync(KeyPrefix(Kind.Application) + caller.Application.ClientId, QuotaOf(Kind.Application), Window, spend: false);
+            if (!open.Granted)
+                return new Verdict(false, RetryAfter(Kind.Application), StandingOf(Kind.Application, open.Remaining), Kind.Application);
+            if (!(await TakeAsync(Kind.Token, caller.Token.Id.ToString())).Granted)
+                return new Verdict(false, RetryAfter(Kind.Token), StandingOf(Kind.Application, open.Remaining), Kind.Token);
+        }
         var application = await TakeAsync(Kind.Application, caller.Application.ClientId);
         var standing = StandingOf(Kind.Application, application.Remaining);
-        if (!application.Granted)
-            return new Verdict(false, RetryAfter(Kind.Application), standing, Kind.Application);
-        if (caller.Token is not null && !(await TakeAsync(Kind.Token, caller.Token.Id.ToString())).Granted)
-            return new Verdict(false, RetryAfter(Kind.Token), standing, Kind.Token);
-        return new Verdict(true, 0, standing);
+        return application.Granted ? new Verdict(true, 0, standing) : new Verdict(false, RetryAfter(Kind.Application), standing, Kind.Application);
     }
 
     private ValueTask<BucketAnswer> TakeAsync(Kind kind, string id) =>

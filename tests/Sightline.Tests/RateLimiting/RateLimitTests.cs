@@ -122,6 +122,28 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task ARefusedRequestSpendsNeitherBudget()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["RateLimit:ApplicationPerMinute"] = "10", ["RateLimit:TokenPerMinute"] = "3",
+        });
+        var (_, clientId, retrying) = await server.AddUserWithTokenAsync("retrying", "user:read");
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await Me(server, clientId, retrying)).StatusCode);
+        // One person retrying past their own budget: refused, and the shared application's budget is not drained by it.
+        for (var i = 0; i < 20; i++)
+            await ContractAssert.Error(await Me(server, clientId, retrying), "too_many_requests");
+        await server.AddUserAsync("other");
+        var other = await server.IssueTokenAsync("other", clientId, "user:read");
+        var answer = await Me(server, clientId, other);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        // 10 less the three granted and this one (more if the bucket refilled meanwhile: one every 6 s); the 20 refusals
+        // would have left it empty.
+        Assert.True(Remaining(answer) >= 6, $"remaining {Remaining(answer)}");
+    }
+
+    [Fact]
     public async Task RequestsWithoutValidClientShareTheAddressBudget()
     {
         await using var server = await Start("AnonymousPerMinute", 4);
