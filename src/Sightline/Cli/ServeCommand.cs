@@ -43,7 +43,9 @@ public static class ServeCommand
                 foreach (var address in SightlineServer.ListeningAddresses(app))
                 {
                     context.Output.WriteLine($"Sightline listening on {address}");
-                    context.Output.WriteLine($"  web app: open {address}/ in a browser");
+                    context.Output.WriteLine(app.Services.GetRequiredService<WebApp.WebAppAssets>().IsBuilt
+                        ? $"  web app: open {address}/ in a browser"
+                        : "  web app: not in this build (Node.js was missing at build time); the API answers as usual");
                     context.Output.WriteLine($"  try: curl '{address}/v2/status?client_id={demoClientId}'");
                 }
                 context.Output.WriteLine($"demo client_id: {demoClientId}");

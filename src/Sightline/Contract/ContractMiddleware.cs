@@ -11,6 +11,12 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
     public async Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(static state => CoerceStatusAndMediaType((HttpResponse)state), context.Response);
+        // Method names are case-sensitive (RFC 9110 §9.1): "get" is an unknown method, which routing would match as GET.
+        if (context.Request.Method.AsSpan().ContainsAnyInRange('a', 'z'))
+        {
+            await ErrorResponse.WriteAsync(context, ErrorCode.NotFound, "No such API: check the path and the HTTP method.");
+            return;
+        }
         try
         {
             await next(context);

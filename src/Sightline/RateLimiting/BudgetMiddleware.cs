@@ -41,7 +41,7 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
             Observability.SightlineMeter.BudgetRefusals.Add(1, new KeyValuePair<string, object?>("kind", KindName(verdict.RefusedBy)));
             context.Response.Headers.RetryAfter = verdict.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await ErrorResponse.WriteAsync(context, ErrorCode.TooManyRequests,
-                $"Too many requests: this budget is spent, retry after {verdict.RetryAfterSeconds} seconds.");
+                $"Too many requests: this budget is spent, retry after {verdict.RetryAfterSeconds} second{(verdict.RetryAfterSeconds == 1 ? "" : "s")}.");
             return;
         }
         await next(context);

@@ -53,7 +53,9 @@ public static class WebAppPages
         var assets = services.GetRequiredService<WebAppAssets>();
         if (!assets.IsBuilt)
         {
-            await HtmlPage.ErrorAsync(context, status == 200 ? 500 : status, "Web app not built",
+            // A build without the app (SkipWebApp, or no Node.js) is a configuration, not a failure: its pages do not exist
+            // (an HTML page, as every page of the app answers; CONTRACT.md §1).
+            await HtmlPage.ErrorAsync(context, StatusCodes.Status404NotFound, "Web app not built",
                 "This server was built without its web app (Node.js was missing at build time). Install Node.js and build again.");
             return;
         }

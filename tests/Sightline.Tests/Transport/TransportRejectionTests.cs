@@ -67,6 +67,17 @@ public sealed class TransportRejectionTests : IAsyncLifetime
         Assert.NotNull(response.Header("Date"));
     }
 
+    [Theory]
+    [InlineData("get")]
+    [InlineData("Get")]
+    [InlineData("post")]
+    public async Task AMethodNameIsCaseSensitiveSoALowerCaseOneIsUnknown(string method)
+    {
+        // RFC 9110 §9.1: "get" is not GET; an unknown method is the contract's 404 (CONTRACT.md §1), not GET's answer.
+        var raw = await RawHttp.ExchangeAsync(server.BaseAddress, $"{method} /v2/status HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        Assert.Equal("not_found", RawHttp.AssertContractError(Assert.Single(RawHttp.Parse(raw))));
+    }
+
     [Fact]
     public async Task UnsupportedVersionSaysSoInsteadOf505()
     {
