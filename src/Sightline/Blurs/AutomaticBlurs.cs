@@ -72,9 +72,19 @@ public sealed class AutomaticBlurs
             logger.LogError(
                 "Automatic face and plate blurring is OFF: the detectors could not be loaded ({Cause}). Most often OpenCV's native " +
                 "library lacks GTK 3: on Debian or Ubuntu apt-get install libgtk-3-0, then restart. Set Blurs:DetectFaces " +
-                "and Blurs:DetectPlates to false to silence this.", error.GetBaseException().Message.ReplaceLineEndings(" "));
+                "and Blurs:DetectPlates to false to silence this.", Cause(error));
             return false;
         }
+    }
+
+    // The loader's message lists every path it tried (1,500 characters); the missing library is what the operator needs.
+    private static string Cause(Exception error)
+    {
+        var message = error.GetBaseException().Message.ReplaceLineEndings(" ");
+        // The loader tries OpenCvSharpExtern at several paths; a dependency of the one it found is the missing piece.
+        var missing = System.Text.RegularExpressions.Regex.Matches(message, @"([\w.+-]+\.so[\w.]*): cannot open shared object file")
+            .Select(m => m.Groups[1].Value).OrderBy(name => name.Contains("OpenCvSharpExtern", StringComparison.Ordinal)).FirstOrDefault();
+        return missing is not null ? $"{missing} is missing" : message.Length <= 200 ? message : message[..200] + "…";
     }
 
     private PrivacyDetector NewDetector() =>
