@@ -119,7 +119,9 @@ public sealed class UploadReceiver(
             read = PhotoMetadata.Read(stream);
         var metadata = read
             ?? throw ApiException.Invalid("body", "must be a JPEG image (its header could not be read)");
-        if (metadata.Width <= 0 || metadata.Height <= 0 || metadata.Width > limits.MaxSide || metadata.Height > limits.MaxSide
+        if (metadata.Width <= 0 || metadata.Height <= 0)
+            throw ApiException.Invalid("body", $"must be a JPEG whose header gives it a size (this one says {metadata.Width}x{metadata.Height})");
+        if (metadata.Width > limits.MaxSide || metadata.Height > limits.MaxSide
             || (long)metadata.Width * metadata.Height > limits.MaxPixels)
             throw ApiException.Invalid("body",
                 $"must be a JPEG of at most {limits.MaxSide} pixels a side and {limits.MaxPixels} pixels in all (this one says {metadata.Width}x{metadata.Height})");
@@ -131,7 +133,7 @@ public sealed class UploadReceiver(
         if (lon is null)
             throw ApiException.Missing("lon (the photo has no GPS position in its EXIF; pass lat and lon)");
         var capturedAt = given.CapturedAt ?? metadata.CapturedAt
-            ?? throw ApiException.Missing("captured_at (the photo has no DateTimeOriginal in its EXIF; pass captured_at in epoch milliseconds)");
+            ?? throw ApiException.Missing("captured_at (the photo has no readable DateTimeOriginal or GPS time in its EXIF; pass captured_at in epoch milliseconds)");
 
         if (!JpegStructure.IsComplete(file.Path))
             throw ApiException.Invalid("body", "must be a complete JPEG image that decodes (this one is truncated or corrupt)");
