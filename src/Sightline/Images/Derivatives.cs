@@ -25,11 +25,16 @@ public sealed class Derivatives(IBlobStore blobs, PhotoThreads threads, ILogger<
     /// <paramref name="version"/>, with <paramref name="blurs"/> (normalized to the upright image) made unrecognizable in
     /// every size, and also whatever <paramref name="detect"/> finds in the upright image (faces); returns what it found.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="strict"/> the decode fails on any warning of the JPEG decoder (libvips <c>fail_on=warning</c>),
+    /// so that damage is found: <see cref="IsMissingData"/> tells the warnings that mean pixels are missing from those a
+    /// decoder survives unharmed, after which the caller may decode again without it.
+    /// </remarks>
     public async Task<IReadOnlyList<BlurArea>> MakeAsync(string imageKey, Stream source, IReadOnlyList<BlurArea>? blurs = null, int version = 0,
-        Func<Vips, IReadOnlyList<BlurArea>>? detect = null)
+        Func<Vips, IReadOnlyList<BlurArea>>? detect = null, bool strict = false)
     {
         // On a photo thread, not the request path's thread pool (PhotoThreads says why).
-        var (found, thumbnails, stages) = await threads.RunAsync(() => Render(source, blurs, detect));
+        var (found, thumbnails, stages) = await threads.RunAsync(() => Render(source, blurs, detect, strict));
         var writing = Stopwatch.GetTimestamp();
         for (var i = 0; i < thumbnails.Count; i++)
             await blobs.WriteAsync(ImageFiles.ThumbnailKey(imageKey, ImageFiles.ThumbnailWidths[i], version), thumbnails[i]);
@@ -42,8 +47,15 @@ public sealed class Derivatives(IBlobStore blobs, PhotoThreads threads, ILogger<
     /// <summary>Milliseconds spent in each stage of <see cref="Render"/>.</summary>
     private readonly record struct Stages(double Decode, double Detect, double Blur, double Encode);
 
+    /// <summary>
+    /// Whether a strict decode failed because pixels are missing (a scan that ends early, a header that claims more pixels
+    /// than the data holds: libjpeg's "premature end"), which would be published as grey, rather than over a warning a
+    /// decoder survives unharmed (extraneous bytes before a marker, the SOS parameters some phones write).
+    /// </summary>
+    public static bool IsMissingData(VipsException error) => error.Message.Contains("premature end", StringComparison.OrdinalIgnoreCase);
+
     private static (IReadOnlyList<BlurArea> Found, List<byte[]> Thumbnails, Stages Stages) Render(Stream source, IReadOnlyList<BlurArea>? blurs,
-        Func<Vips, IReadOnlyList<BlurArea>>? detect)
+        Func<Vips, IReadOnlyList<BlurArea>>? detect, bool strict)
     {
         var clock = Stopwatch.GetTimestamp();
         double Lap()
@@ -57,10 +69,10 @@ public sealed class Derivatives(IBlobStore blobs, PhotoThreads threads, ILogger<
         // libvips reads its source a few KB at a time, each a call back into .NET and, on an unbuffered file, a system
         // call: read ahead in 64 KB. Not disposed here: the caller owns the source.
         var buffered = new BufferedStream(source, 1 << 16);
-        // Any damage the decoder meets fails the photo (as sharp does by default): a scan that ends early, or a header that
-        // claims more pixels than the data holds, would otherwise be published as grey. The loader takes the level through
-        // its option string; thumbnail's own fail_on does not reach a JPEG read from a stream.
-        using var loaded = Vips.ThumbnailStream(buffered, largest, "fail_on=warning", height: Unbounded, size: Enums.Size.Down);
+        // The loader takes the level through its option string; thumbnail's own fail_on does not reach a JPEG read from a stream.
+        using var loaded = strict
+            ? Vips.ThumbnailStream(buffered, largest, "fail_on=warning", height: Unbounded, size: Enums.Size.Down)
+            : Vips.ThumbnailStream(buffered, largest, height: Unbounded, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
         using var upright = loaded.CopyMemory();
         var decode = Lap();
         var found = detect?.Invoke(upright) ?? [];

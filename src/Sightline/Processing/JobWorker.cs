@@ -152,6 +152,28 @@ public sealed class JobWorker(
             new KeyValuePair<string, object?>("outcome", outcome));
     }
 
+    // Faces and plates are blurred in the first thumbnails already: no unblurred public derivative ever exists. The decode
+    // is strict, so a photo with pixels missing fails (and its uploader reads why) instead of going out grey; one whose
+    // decoder only warned of something it survives (extraneous bytes, as some phones write) is read again without failing.
+    private async Task MakeDerivativesAsync(IJobQueue.Job job, Blob original, List<Blur> detected)
+    {
+        try
+        {
+            await using (original.Content)
+                await derivatives.MakeAsync(job.ImageKey, original.Content, detect: automaticBlurs.DetectorInto(detected), strict: true);
+        }
+        catch (VipsException error) when (!Derivatives.IsMissingData(error))
+        {
+            logger.LogInformation("Image {Image}: the JPEG decoder warned ({Warning}); decoded again, tolerating warnings", job.ImageKey,
+                error.Message.ReplaceLineEndings(" ").Trim());
+            detected.Clear();
+            var again = await blobs.OpenReadAsync(ImageFiles.OriginalKey(job.ContentHash))
+                        ?? throw new IOException("the original was removed while it was processed");
+            await using (again.Content)
+                await derivatives.MakeAsync(job.ImageKey, again.Content, detect: automaticBlurs.DetectorInto(detected));
+        }
+    }
+
     // The outcome names the metric's tag: done, failed (the photo), or deleted (while it was processed).
     private async Task<string> ProcessOnceAsync(IJobQueue.Job job)
     {
@@ -165,9 +187,7 @@ public sealed class JobWorker(
         var detected = new List<Blur>();
         try
         {
-            await using (original.Content)
-                // Faces and plates are blurred in the first thumbnails already: no unblurred public derivative ever exists.
-                await derivatives.MakeAsync(job.ImageKey, original.Content, detect: automaticBlurs.DetectorInto(detected));
+            await MakeDerivativesAsync(job, original, detected);
         }
         catch (VipsException error)
         {

@@ -52,16 +52,26 @@ public static class JpegStructure
         }
     }
 
-    // The next marker's code, after any fill bytes; -1 at the end of the file or where no marker is.
+    // The next marker's code, after any fill bytes; -1 at the end of the file. Bytes before it that are no marker are
+    // skipped as libjpeg skips them (it warns of "extraneous bytes before marker" and decodes every pixel): some phones and
+    // cameras write them between segments, and their photos are whole.
     private static int NextMarker(ref Reader reader)
     {
-        if (reader.Next() != 0xFF)
-            return -1;
-        int code;
-        do
-            code = reader.Next();
-        while (code == 0xFF);
-        return code is < 0 or 0 ? -1 : code;
+        while (true)
+        {
+            int next;
+            do
+                next = reader.Next();
+            while (next is >= 0 and not 0xFF);
+            if (next < 0)
+                return -1;
+            int code;
+            do
+                code = reader.Next();
+            while (code == 0xFF);
+            if (code != 0)
+                return code; // a marker, or -1 at the end of the file
+        }
     }
 
     private struct Reader(SafeFileHandle handle)

@@ -197,6 +197,19 @@ public sealed class UploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APhotoWhoseDecoderWarnsOfSomethingHarmlessIsPublishedAsBefore()
+    {
+        // Bytes between two markers (as some phones write): libjpeg warns "extraneous bytes before marker" and decodes every
+        // pixel. The strict decode refuses the warning; the photo is decoded again, tolerating it, and published.
+        var jpeg = Photos.Jpeg(Sydney with { Width = 96, Height = 64 });
+        var sos = IndexOf(jpeg, [0xFF, 0xDA]);
+        var padded = jpeg[..sos].Concat(new byte[] { 0, 0, 0 }).Concat(jpeg[sos..]).ToArray();
+        var image = await uploader.UploadProcessedAsync("extraneous-bytes", padded);
+        using var thumbnail = await server.Http.GetAsync($"/{image.GetProperty("key").GetString()}/thumb-320.jpg");
+        Assert.Equal(System.Net.HttpStatusCode.OK, thumbnail.StatusCode);
+    }
+
+    [Fact]
     public async Task BrokenExifLosesOnlyTheExif()
     {
         var jpeg = Photos.Jpeg(Sydney);
