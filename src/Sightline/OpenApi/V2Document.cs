@@ -92,18 +92,23 @@ public static class V2Document
             "client_id in the query; calls on behalf of a person also send 'Authorization: Bearer <token>'. Every failure is " +
             "{\"code\",\"message\"} with one of the codes of the error catalogue, and only the statuses 200, 302, 400, 401, 404, 429 " +
             "and 500 are ever answered.";
-        // Redocly's no-server-trailing-slash: the server URL is the origin the document was fetched from.
-        foreach (var server in document.Servers ?? [])
-            server.Url = server.Url?.TrimEnd('/');
-
-        document.Components ??= new OpenApiComponents();
-        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        document.Components.Schemas[V2Operations.ErrorSchema] = V2Operations.ErrorBody(Contract.ErrorCatalogue.All.Select(e => e.Code).ToList());
-        document.Components.SecuritySchemes = SecuritySchemes();
+        DescribeContract(document);
+        document.Components!.SecuritySchemes = SecuritySchemes();
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
             tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "", $"{tag.Name} operations.");
         return Task.CompletedTask;
+    }
+
+    /// <summary>What every document of this server says alike: its server URL, and the catalogue's error body as a schema.</summary>
+    internal static void DescribeContract(OpenApiDocument document)
+    {
+        // Redocly's no-server-trailing-slash: the server URL is the origin the document was fetched from.
+        foreach (var server in document.Servers ?? [])
+            server.Url = server.Url?.TrimEnd('/');
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas[V2Operations.ErrorSchema] = V2Operations.ErrorBody(Contract.ErrorCatalogue.All.Select(e => e.Code).ToList());
     }
 
     private static Dictionary<string, IOpenApiSecurityScheme> SecuritySchemes()

@@ -29,12 +29,8 @@ public static class StacOpenApi
         document.Info.Title = stac.Title + " STAC API";
         document.Info.Description = "STAC API 1.0 over the server's public sequences (Collections) and photos (Items), with the filter " +
                                     "extension (CQL2) and Panoramax's additions. Every failure is {\"code\",\"message\"} with a code of the error catalogue.";
-        foreach (var server in document.Servers ?? [])
-            server.Url = server.Url?.TrimEnd('/');
-        document.Components ??= new OpenApiComponents();
-        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        document.Components.Schemas[V2Operations.ErrorSchema] = V2Operations.ErrorBody(Contract.ErrorCatalogue.All.Select(e => e.Code).ToList());
-        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        V2Document.DescribeContract(document);
+        document.Components!.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
         {
             [BearerScheme] = new OpenApiSecurityScheme
             {
