@@ -5,8 +5,10 @@ namespace Sightline.Uploads;
 /// <summary>Records uploads and the images they make, and answers the uploader's bookkeeping questions.</summary>
 public interface IUploadStore
 {
-    /// <summary>An upload as its uploader knows it: their key, the bytes it carried, the image it made.</summary>
-    /// <summary>An upload and its image: <see cref="ProjectId"/> is the project the image is in now (null: public).</summary>
+    /// <summary>
+    /// An upload as its uploader knows it: their key, the bytes it carried, the image it made, and the project that image is
+    /// in now (<see cref="ProjectId"/>, null when it is public).
+    /// </summary>
     public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState, string? Failure,
         long? ProjectId);
 
