@@ -11,10 +11,16 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
     public async Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(static state => CoerceStatusAndMediaType((HttpResponse)state), context.Response);
-        // Method names are case-sensitive (RFC 9110 §9.1): "get" is an unknown method, which routing would match as GET.
+        // Method names are case-sensitive (RFC 9110 §9.1): "get" is an unknown method, which routing would match as GET. The
+        // body is written here, whatever the method: Kestrel sends it for "head" (not HEAD), where helpers that compare
+        // methods ignoring case would leave it out.
         if (context.Request.Method.AsSpan().ContainsAnyInRange('a', 'z'))
         {
-            await ErrorResponse.WriteAsync(context, ErrorCode.NotFound, "No such API: check the path and the HTTP method.");
+            var body = ErrorResponse.Body(ErrorCode.NotFound, "No such API: check the path and the HTTP method.");
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.ContentType = ErrorResponse.JsonContentType;
+            context.Response.ContentLength = body.Length;
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
             return;
         }
         try

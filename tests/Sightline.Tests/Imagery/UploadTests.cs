@@ -196,15 +196,28 @@ public sealed class UploadTests : IAsyncLifetime
         await ContractAssert.Error(await server.Http.GetAsync($"/{key}/thumb-320.jpg"), "not_found");
     }
 
-    [Fact]
-    public async Task APhotoWhoseDecoderWarnsOfSomethingHarmlessIsPublishedAsBefore()
+    [Theory]
+    [InlineData("extraneous-bytes")]
+    [InlineData("sos-parameters")]
+    public async Task APhotoWhoseDecoderWarnsOfSomethingHarmlessIsPublishedAsBefore(string oddity)
     {
-        // Bytes between two markers (as some phones write): libjpeg warns "extraneous bytes before marker" and decodes every
+        // Bytes between two markers, or a baseline scan header with a successive-approximation value (as some phones write):
+        // libjpeg warns ("extraneous bytes before marker", "Invalid SOS parameters for sequential JPEG") and decodes every
         // pixel. The strict decode refuses the warning; the photo is decoded again, tolerating it, and published.
         var jpeg = Photos.Jpeg(Sydney with { Width = 96, Height = 64 });
         var sos = IndexOf(jpeg, [0xFF, 0xDA]);
-        var padded = jpeg[..sos].Concat(new byte[] { 0, 0, 0 }).Concat(jpeg[sos..]).ToArray();
-        var image = await uploader.UploadProcessedAsync("extraneous-bytes", padded);
+        byte[] odd;
+        if (oddity == "extraneous-bytes")
+        {
+            odd = jpeg[..sos].Concat(new byte[] { 0, 0, 0 }).Concat(jpeg[sos..]).ToArray();
+        }
+        else
+        {
+            odd = (byte[])jpeg.Clone();
+            var components = odd[sos + 4];
+            odd[sos + 5 + 2 * components + 2] = 0x01; // Ah/Al after Ss and Se: Al = 1
+        }
+        var image = await uploader.UploadProcessedAsync(oddity, odd);
         using var thumbnail = await server.Http.GetAsync($"/{image.GetProperty("key").GetString()}/thumb-320.jpg");
         Assert.Equal(System.Net.HttpStatusCode.OK, thumbnail.StatusCode);
     }
