@@ -221,15 +221,18 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
     {
         long? Instant(string part) => part is "" or ".." ? null
             : Cql2.ParseInstant(part) ?? throw ApiException.Invalid("datetime", "must be an RFC 3339 time or an interval start/end (.. for an open end)");
+        // A date alone (lenient: RFC 3339 wants a time) stands for its whole day: as an end, the day's last millisecond.
+        const long LastMillisecondOfTheDay = 86_400_000 - 1;
+        long? End(string part) => Instant(part) is { } at && part.Length == 10 ? at + LastMillisecondOfTheDay : Instant(part);
         var parts = text.Split('/');
         if (parts.Length == 1)
         {
             var at = Instant(parts[0]) ?? throw ApiException.Invalid("datetime", "must be an RFC 3339 time or an interval start/end");
-            return (at, at);
+            return (at, End(parts[0]));
         }
         if (parts.Length != 2 || (parts[0] is "" or ".." && parts[1] is "" or ".."))
             throw ApiException.Invalid("datetime", "must be an RFC 3339 time or an interval start/end with at most one open end");
-        var (from, to) = (Instant(parts[0]), Instant(parts[1]));
+        var (from, to) = (Instant(parts[0]), End(parts[1]));
         if (from > to)
             throw ApiException.Invalid("datetime", "must not start after it ends");
         return (from, to);

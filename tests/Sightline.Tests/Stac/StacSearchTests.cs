@@ -79,6 +79,11 @@ public sealed class StacSearchTests(StacArchive archive)
         Assert.All(morning, f => Assert.True(string.CompareOrdinal(f.GetProperty("properties").GetProperty("datetime").GetString(), "2024-05-04T10:30") < 0));
         var open = await SearchAsync("datetime=../2024-05-04T10:30:00Z&limit=1000");
         Assert.Equal(Ids(morning).Order(), Ids(open).Order());
+        // A date alone is its whole day, alone or as either end of an interval.
+        var day = Ids(await SearchAsync("datetime=2024-05-04T00:00:00Z/2024-05-04T23:59:59.999Z&limit=1000")).Order().ToList();
+        Assert.NotEmpty(day);
+        Assert.Equal(day, Ids(await SearchAsync("datetime=2024-05-04&limit=1000")).Order());
+        Assert.Equal(day, Ids(await SearchAsync("datetime=2024-05-04/2024-05-04&limit=1000")).Order());
 
         var some = Ids(morning).Take(3).ToList();
         var byIds = await SearchAsync($"ids={string.Join(',', some)}");
