@@ -55,6 +55,8 @@ public static class StacOpenApi
         V2Operations.DeclareQuery(operation, declared);
         if (key == "POST /api/search")
             operation.RequestBody = SearchBody(Parameters(stac)["GET /api/search"]);
+        if (key == "POST /api/reports")
+            operation.RequestBody = ReportBody();
         var policy = description.ActionDescriptor.EndpointMetadata.OfType<AccessPolicy>().LastOrDefault() ?? AccessPolicy.Public;
         V2Operations.DeclareFailures(operation, policy, declared.Any(p => p.Required) || key == "POST /api/reports", context.Document);
         // Open to everyone; a token, when sent, widens what the caller may see.
@@ -99,6 +101,40 @@ public static class StacOpenApi
                 new QueryParameter("q", "string", "The start of a username.") { Required = true, MaxLength = 100, Example = "de" },
                 Limit(20, UsersApi.MaxUsers),
             ],
+        };
+    }
+
+    // Panoramax's report: an issue about a picture or a sequence, filed as a complaint for the moderators.
+    private static OpenApiRequestBody ReportBody()
+    {
+        OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+        return new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "issue" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["issue"] = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.String, Description = "What is wrong.",
+                                Enum = ReportsApi.Issues.Select(i => (JsonNode)JsonValue.Create(i)!).ToList(),
+                            },
+                            ["picture_id"] = Text("The photo's key (this or sequence_id)."),
+                            ["sequence_id"] = Text("The sequence's key (this or picture_id)."),
+                            ["reporter_email"] = Text("Where the moderators may answer."),
+                            ["reporter_comments"] = Text("What the reporter saw."),
+                        },
+                    },
+                    Example = new JsonObject { ["issue"] = "blur_missing", ["picture_id"] = "k3Jd9aQpZ0xW1vB7nT4e2A" },
+                },
+            },
         };
     }
 

@@ -69,6 +69,7 @@ public sealed class StacOpenApiTests(OpenApiDocumentServer fixture) : IClassFixt
         var limit = Operation(document, "get", "/api/search").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "limit");
         Assert.Equal("integer", limit.GetProperty("schema").GetProperty("type").GetString());
         Assert.Contains("bbox", Operation(document, "post", "/api/search").GetProperty("requestBody").GetRawText());
+        Assert.Contains("picture_id", Operation(document, "post", "/api/reports").GetProperty("requestBody").GetRawText());
     }
 
     [Fact]
