@@ -6,11 +6,11 @@ namespace Sightline.Uploads;
 public interface IUploadStore
 {
     /// <summary>
-    /// An upload as its uploader knows it: their key, the bytes it carried, the image it made, and the project that image is
-    /// in now (<see cref="ProjectId"/>, null when it is public).
+    /// An upload as its uploader knows it: their key, the bytes it carried, the image it made, the project that image is in
+    /// now (<see cref="ProjectId"/>, null when it is public) and where and when it was taken as stored.
     /// </summary>
     public sealed record Upload(long Id, string UploadKey, string ContentHash, long ImageId, string ImageKey, long OriginalPresent, string ImageState, string? Failure,
-        long? ProjectId);
+        long? ProjectId, double Lat, double Lon, double? Ca, long CapturedAt);
 
     /// <summary>A photo ready to be recorded: its file is already durable under its content hash.</summary>
     public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height,

@@ -42,6 +42,12 @@ public sealed class UploadReceiver(
         {
             var imageKey = SameBytesOrRefuse(earlier, hash);
             await CheckProjectAsync(earlier, projectKey, userId);
+            // Nor is a replay acknowledged with a position or time other than the photo was stored with: the client would
+            // believe its correction applied.
+            Stored("lat", given.Lat, earlier.Lat);
+            Stored("lon", given.Lon, earlier.Lon);
+            Stored("ca", given.Ca, earlier.Ca);
+            Stored("captured_at", given.CapturedAt, earlier.CapturedAt);
             return imageKey;
         }
 
@@ -79,6 +85,12 @@ public sealed class UploadReceiver(
         if (project is null || !await projects.IsMemberAsync(project.Id, userId))
             throw ApiException.NotFound($"Project '{projectKey}'");
         return project.Id;
+    }
+
+    private static void Stored(string name, double? given, double? stored)
+    {
+        if (given is { } value && value != stored)
+            throw ApiException.Invalid(name, "differs from what this upload key's photo was stored with: a replay cannot change it; send the photo under a new key");
     }
 
     private static string SameBytesOrRefuse(IUploadStore.Upload upload, string hash) =>

@@ -273,6 +273,19 @@ public sealed class UploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARetryIsAcknowledgedOnlyWithThePositionAndTimeItWasStoredWith()
+    {
+        var photo = Photos.Jpeg(Sydney with { Seed = 9 });
+        const string Given = "&lat=-33.8&lon=151.2&ca=90.5&captured_at=1714809600000";
+        var key = await uploader.UploadAsync("corrected", photo, Given);
+        Assert.Equal(key, await uploader.UploadAsync("corrected", photo, Given)); // the same request again
+        Assert.Equal(key, await uploader.UploadAsync("corrected", photo));        // or without the values
+        // A "correction" sent as a retry would be acknowledged and silently not applied: refused by name instead.
+        foreach (var (name, other) in new[] { ("lat", "&lat=-33.9"), ("lon", "&lon=151.3"), ("ca", "&ca=91"), ("captured_at", "&captured_at=1714809600001") })
+            Assert.StartsWith(name, await ContractAssert.Error(await uploader.PostAsync("corrected", photo, other), "parameter_invalid"));
+    }
+
+    [Fact]
     public async Task RetryWithOtherBytesIsParameterInvalid()
     {
         await uploader.UploadAsync("conflict", Photos.Jpeg(Sydney));

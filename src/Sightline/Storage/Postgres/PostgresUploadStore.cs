@@ -15,7 +15,8 @@ public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSeque
     private const string SelectUpload =
         """
         SELECT up.id, up.upload_key AS UploadKey, up.content_hash AS ContentHash, up.image_id AS ImageId, i.key AS ImageKey,
-               up.original_present AS OriginalPresent, i.state AS ImageState, i.failure AS Failure, i.project_id AS ProjectId
+               up.original_present AS OriginalPresent, i.state AS ImageState, i.failure AS Failure, i.project_id AS ProjectId,
+               i.lat AS Lat, i.lon AS Lon, i.ca AS Ca, i.captured_at AS CapturedAt
         FROM uploads up JOIN images i ON i.id = up.image_id
         """;
 
@@ -99,7 +100,8 @@ public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSeque
         await connection.ExecuteAsync(
             "INSERT INTO jobs (image_id, state, created_at) VALUES (@imageId, 'queued', @now)", new { imageId, now }, transaction);
         await transaction.CommitAsync();
-        return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received), null, photo.ProjectId);
+        return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received), null, photo.ProjectId,
+            photo.Lat, photo.Lon, photo.Ca, photo.CapturedAt);
     }
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
