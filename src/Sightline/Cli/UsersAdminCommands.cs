@@ -47,7 +47,8 @@ public static class UsersAdminCommands
             if (!context.Value(confirm))
                 return context.Fail($"deleting {user.Username} also deletes their photos for good: repeat with --delete-photos to confirm");
             var blobs = context.Store<Storage.IBlobStore>();
-            var deletion = new Me.AccountDeletion(store, context.Store<Uploads.IUploadStore>(), new Images.ImageFiles(blobs), blobs);
+            var uploads = context.Store<Uploads.IUploadStore>();
+            var deletion = new Me.AccountDeletion(store, uploads, new Images.ImageFiles(blobs, uploads), blobs);
             var photos = await deletion.DeleteAsync(user.Id);
             return context.Succeed($"deleted user {user.Username} and {photos} photos", new { username = user.Username, deleted = true, photos });
         }));

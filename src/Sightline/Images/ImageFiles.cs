@@ -1,9 +1,10 @@
 using Sightline.Storage;
+using Sightline.Uploads;
 
 namespace Sightline.Images;
 
 /// <summary>The object keys of an image's files in the blob store, and their removal.</summary>
-public sealed class ImageFiles(IBlobStore blobs)
+public sealed class ImageFiles(IBlobStore blobs, IUploadStore uploads)
 {
     public static readonly IReadOnlyList<int> ThumbnailWidths = [320, 640, 1024, 2048];
 
@@ -39,5 +40,15 @@ public sealed class ImageFiles(IBlobStore blobs)
             await blobs.DeleteAsync(ThumbnailKey(imageKey, width, version));
     }
 
-    public Task DeleteOriginalAsync(string contentHash) => blobs.DeleteAsync(OriginalKey(contentHash));
+    /// <summary>
+    /// Deletes the original a removal holds (<see cref="IUploadStore.Removed.Original"/>) and gives the hold back; nothing
+    /// when <paramref name="removal"/> is null (some upload still needs the file).
+    /// </summary>
+    public async Task RemoveOriginalAsync(IUploadStore.OriginalHold? removal)
+    {
+        if (removal is null)
+            return;
+        await blobs.DeleteAsync(OriginalKey(removal.ContentHash));
+        await uploads.ReleaseAsync(removal);
+    }
 }

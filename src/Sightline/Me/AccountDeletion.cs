@@ -22,9 +22,8 @@ public sealed class AccountDeletion(IUserStore users, IUploadStore uploads, Imag
             if (await uploads.DeleteAsync(userId, key) is not { } removed)
                 continue;
             removedPhotos++;
-            await files.DeleteDerivativesAsync(removed.ImageKey);
-            if (!await uploads.IsOriginalInUseAsync(removed.ContentHash))
-                await files.DeleteOriginalAsync(removed.ContentHash);
+            await files.DeleteDerivativesAsync(removed.Upload.ImageKey);
+            await files.RemoveOriginalAsync(removed.Original);
         }
         if (await users.EraseAsync(userId) is { } avatar && AvatarStore.IsId(avatar))
             await blobs.DeleteAsync(AvatarStore.KeyOf(avatar));

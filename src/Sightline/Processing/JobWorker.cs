@@ -49,10 +49,9 @@ public sealed class JobWorker(
     {
         if (batch.Count == 0)
             return 0;
-        var used = await uploads.OriginalsInUseAsync(batch);
-        var orphans = batch.Where(hash => !used.Contains(hash)).ToList();
-        foreach (var hash in orphans)
-            await files.DeleteOriginalAsync(hash);
+        var orphans = await uploads.HoldUnusedAsync(batch);
+        foreach (var orphan in orphans)
+            await files.RemoveOriginalAsync(orphan);
         batch.Clear();
         return orphans.Count;
     }

@@ -16,6 +16,27 @@ public interface IUploadStore
     public sealed record NewImage(long? ProjectId, string ContentHash, long Size, double Lat, double Lon, double? Ca, long CapturedAt, int Orientation, int Width, int Height,
         Camera Camera);
 
+    /// <summary>
+    /// A hold on an original (identical files are stored once, under their content hash): an upload's, taken before it puts
+    /// the file and given back in the transaction that records it, or a removal's, taken in the transaction that left the
+    /// original unused and given back once its file is deleted. A removal is not taken while an upload holds the original,
+    /// and an upload waits while a removal holds it, so a file put for an upload is never deleted by a removal decided
+    /// before that upload was recorded (a re-upload of the same bytes racing the deletion of their last upload).
+    /// </summary>
+    public sealed record OriginalHold(long Id, string ContentHash);
+
+    /// <summary>
+    /// Holds left by a process that died are ignored after these times: a removal deletes one file (seconds at most); an
+    /// upload puts one file it already has on local disk.
+    /// </summary>
+    public static readonly TimeSpan RemovalHoldLifetime = TimeSpan.FromMinutes(2), UploadHoldLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// What a deletion (or the removal of an upload's original) did: <see cref="Original"/> is the removal's hold when no
+    /// upload needs the original any more; the caller deletes the file and then gives the hold back.
+    /// </summary>
+    public sealed record Removed(Upload Upload, OriginalHold? Original);
+
     public sealed record Failure
     {
         public string UploadKey { get; init; } = "";
@@ -30,25 +51,35 @@ public interface IUploadStore
     Task<Upload?> FindByImageAsync(long userId, string imageKey);
 
     /// <summary>
-    /// Records the upload, its image (state received) and the job that will process it, in one transaction.
-    /// When the key is already taken (a concurrent retry), returns the upload that holds it instead.
+    /// Holds the original with this hash for an upload about to put its file; null while a removal holds it (its file may
+    /// be deleted at any moment: ask again once it is done).
     /// </summary>
-    Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo);
+    Task<OriginalHold?> HoldForUploadAsync(string contentHash);
+
+    /// <summary>
+    /// Records the upload, its image (state received) and the job that will process it, and gives back the upload's
+    /// <paramref name="hold"/> on its original, in one transaction. When the key is already taken (a concurrent retry),
+    /// returns the upload that holds it instead (the hold is given back all the same).
+    /// </summary>
+    Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo, OriginalHold hold);
+
+    /// <summary>Gives back a hold (an upload that failed before it was recorded, a removal whose file is deleted).</summary>
+    Task ReleaseAsync(OriginalHold hold);
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
-    Task<Upload?> DeleteAsync(long userId, string uploadKey);
+    Task<Removed?> DeleteAsync(long userId, string uploadKey);
 
-    /// <summary>Marks the upload's original as removed; returns the upload, or null when there is none.</summary>
-    Task<Upload?> ForgetOriginalAsync(long userId, string uploadKey);
+    /// <summary>Marks the upload's original as removed; null when there is no such upload.</summary>
+    Task<Removed?> ForgetOriginalAsync(long userId, string uploadKey);
 
     /// <summary>Every upload key of a user (account deletion removes them one by one, files included).</summary>
     Task<IReadOnlyList<string>> KeysOfUserAsync(long userId);
 
-    /// <summary>Of <paramref name="contentHashes"/>, those some upload still needs (the start-up sweep of orphaned originals).</summary>
-    Task<IReadOnlySet<string>> OriginalsInUseAsync(IReadOnlyCollection<string> contentHashes);
-
-    /// <summary>True when some upload still needs the original with this hash (identical files are stored once).</summary>
-    Task<bool> IsOriginalInUseAsync(string contentHash);
+    /// <summary>
+    /// Removal holds on those of <paramref name="contentHashes"/> no upload needs or holds (the start-up sweep of orphaned
+    /// originals): the caller deletes their files and gives the holds back.
+    /// </summary>
+    Task<IReadOnlyList<OriginalHold>> HoldUnusedAsync(IReadOnlyCollection<string> contentHashes);
 
     Task<IReadOnlyDictionary<string, long>> CountByStateAsync(long userId);
 

@@ -55,13 +55,40 @@ public sealed class UploadReceiver(
         using (Observability.PhotoWarnings.About($"upload {uploadKey} of user {userId}"))
             inspected = Inspect(temp, hash, size, given);
         var photo = inspected with { ProjectId = await ProjectIdAsync(projectKey, userId) };
-        await blobs.AddFileAsync(ImageFiles.OriginalKey(hash), temp.Path, cancellation);
-        var upload = await uploads.AddAsync(userId, uploadKey, photo);
+        var hold = await HoldOriginalAsync(hash, cancellation);
+        IUploadStore.Upload upload;
+        try
+        {
+            await blobs.AddFileAsync(ImageFiles.OriginalKey(hash), temp.Path, cancellation);
+            upload = await uploads.AddAsync(userId, uploadKey, photo, hold);
+        }
+        catch
+        {
+            await uploads.ReleaseAsync(hold);
+            throw;
+        }
         signal.Notify();
         Observability.SightlineMeter.UploadedPhotos.Add(1);
         Observability.SightlineMeter.UploadedBytes.Add(size);
         return SameBytesOrRefuse(upload, hash);
     }
+
+    /// <summary>
+    /// Holds the original with this content for the upload about to put it, waiting while the deletion of the last upload
+    /// of the same bytes removes the file (milliseconds; at most <see cref="IUploadStore.RemovalHoldLifetime"/> after a
+    /// process died in one): a file put before that deletion ended could be deleted under an acknowledged upload.
+    /// </summary>
+    private async Task<IUploadStore.OriginalHold> HoldOriginalAsync(string hash, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            if (await uploads.HoldForUploadAsync(hash) is { } hold)
+                return hold;
+            await Task.Delay(RemovalPoll, cancellation);
+        }
+    }
+
+    private static readonly TimeSpan RemovalPoll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// Refuses a request about an existing upload that names another project than the one its photo is in (or names one

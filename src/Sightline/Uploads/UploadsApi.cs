@@ -122,19 +122,17 @@ public static partial class UploadsApi
         var userId = caller.Token!.UserId;
         var removed = await uploads.DeleteAsync(userId, await UploadKeyOfAsync(key, userId, uploads))
             ?? throw ApiException.NotFound($"Upload '{key}'");
-        await files.DeleteDerivativesAsync(removed.ImageKey);
-        if (!await uploads.IsOriginalInUseAsync(removed.ContentHash))
-            await files.DeleteOriginalAsync(removed.ContentHash);
+        await files.DeleteDerivativesAsync(removed.Upload.ImageKey);
+        await files.RemoveOriginalAsync(removed.Original);
         return TypedResults.Ok(new UploadDtos.Acknowledgement());
     }
 
     public static async Task<Ok<UploadDtos.Acknowledgement>> DeleteOriginal(string key, Caller caller, IUploadStore uploads, ImageFiles files)
     {
         var userId = caller.Token!.UserId;
-        var upload = await uploads.ForgetOriginalAsync(userId, await UploadKeyOfAsync(key, userId, uploads))
+        var removed = await uploads.ForgetOriginalAsync(userId, await UploadKeyOfAsync(key, userId, uploads))
             ?? throw ApiException.NotFound($"Upload '{key}'");
-        if (!await uploads.IsOriginalInUseAsync(upload.ContentHash))
-            await files.DeleteOriginalAsync(upload.ContentHash);
+        await files.RemoveOriginalAsync(removed.Original);
         return TypedResults.Ok(new UploadDtos.Acknowledgement());
     }
 

@@ -6,6 +6,8 @@ using Sightline.Uploads;
 using Upload = Sightline.Uploads.IUploadStore.Upload;
 using NewImage = Sightline.Uploads.IUploadStore.NewImage;
 using Failure = Sightline.Uploads.IUploadStore.Failure;
+using OriginalHold = Sightline.Uploads.IUploadStore.OriginalHold;
+using Removed = Sightline.Uploads.IUploadStore.Removed;
 
 namespace Sightline.Storage.Sqlite;
 
@@ -37,16 +39,60 @@ public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler
         connection.QuerySingleOrDefaultAsync<Upload>(
             $"{SelectUpload} WHERE up.user_id = @userId AND up.upload_key = @uploadKey", new { userId, uploadKey }, transaction);
 
+    // Every write transaction of this database runs alone (BEGIN IMMEDIATE), so a hold's check and insert need no lock.
+    public async Task<OriginalHold?> HoldForUploadAsync(string contentHash)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenWriterAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            "DELETE FROM original_holds WHERE content_hash = @contentHash AND removal = 1 AND since < @expired",
+            new { contentHash, expired = now - (long)IUploadStore.RemovalHoldLifetime.TotalMilliseconds }, transaction);
+        if (await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM original_holds WHERE content_hash = @contentHash AND removal = 1", new { contentHash }, transaction) > 0)
+            return null;
+        var id = await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO original_holds (content_hash, removal, since) VALUES (@contentHash, 0, @now) RETURNING id", new { contentHash, now }, transaction);
+        await transaction.CommitAsync();
+        return new OriginalHold(id, contentHash);
+    }
+
+    public async Task ReleaseAsync(OriginalHold hold)
+    {
+        await using var connection = await database.OpenWriterAsync();
+        await connection.ExecuteAsync("DELETE FROM original_holds WHERE id = @Id", new { hold.Id });
+    }
+
+    // A removal's hold on the original, when no upload needs it and none holds it: taken in the transaction that left it unused.
+    private static async Task<OriginalHold?> HoldIfUnusedAsync(SqliteConnection connection, SqliteTransaction transaction, string contentHash)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var used = await connection.ExecuteScalarAsync<long>(
+            """
+            SELECT EXISTS (SELECT 1 FROM uploads WHERE content_hash = @contentHash AND original_present = 1)
+                OR EXISTS (SELECT 1 FROM original_holds WHERE content_hash = @contentHash AND removal = 0 AND since >= @expired)
+            """, new { contentHash, expired = now - (long)IUploadStore.UploadHoldLifetime.TotalMilliseconds }, transaction);
+        if (used != 0)
+            return null;
+        var id = await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO original_holds (content_hash, removal, since) VALUES (@contentHash, 1, @now) RETURNING id", new { contentHash, now }, transaction);
+        return new OriginalHold(id, contentHash);
+    }
+
     /// <summary>
-    /// Records the upload, its image (state received) and the job that will process it, in one transaction.
-    /// When the key is already taken (a concurrent retry), returns the upload that holds it instead.
+    /// Records the upload, its image (state received) and the job that will process it, and gives back the upload's hold on
+    /// its original, in one transaction. When the key is already taken (a concurrent retry), returns the upload that holds it instead.
     /// </summary>
-    public async Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo)
+    public async Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo, OriginalHold hold)
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("DELETE FROM original_holds WHERE id = @Id", new { hold.Id }, transaction);
         if (await FindAsync(connection, transaction, userId, uploadKey) is { } existing)
+        {
+            await transaction.CommitAsync();
             return existing;
+        }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var imageKey = RandomKey.New();
@@ -83,7 +129,7 @@ public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler
     }
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
-    public async Task<Upload?> DeleteAsync(long userId, string uploadKey)
+    public async Task<Removed?> DeleteAsync(long userId, string uploadKey)
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
@@ -101,34 +147,35 @@ public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler
         await connection.ExecuteAsync(
             "DELETE FROM sequences WHERE id = @sequenceId AND NOT EXISTS (SELECT 1 FROM images WHERE sequence_id = @sequenceId)",
             new { sequenceId }, transaction);
+        var original = upload.OriginalPresent != 0 ? await HoldIfUnusedAsync(connection, transaction, upload.ContentHash) : null;
         await transaction.CommitAsync();
-        return upload;
+        return new Removed(upload, original);
     }
 
-    /// <summary>Marks the upload's original as removed; returns the upload, or null when there is none.</summary>
-    public async Task<Upload?> ForgetOriginalAsync(long userId, string uploadKey)
+    /// <summary>Marks the upload's original as removed; null when there is no such upload.</summary>
+    public async Task<Removed?> ForgetOriginalAsync(long userId, string uploadKey)
     {
         await using var connection = await database.OpenWriterAsync();
-        var upload = await FindAsync(connection, null, userId, uploadKey);
-        if (upload is not null)
-            await connection.ExecuteAsync("UPDATE uploads SET original_present = 0 WHERE id = @Id", new { upload.Id });
-        return upload;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var upload = await FindAsync(connection, transaction, userId, uploadKey);
+        if (upload is null)
+            return null;
+        await connection.ExecuteAsync("UPDATE uploads SET original_present = 0 WHERE id = @Id", new { upload.Id }, transaction);
+        var original = upload.OriginalPresent != 0 ? await HoldIfUnusedAsync(connection, transaction, upload.ContentHash) : null;
+        await transaction.CommitAsync();
+        return new Removed(upload, original);
     }
 
-    public async Task<IReadOnlySet<string>> OriginalsInUseAsync(IReadOnlyCollection<string> contentHashes)
+    public async Task<IReadOnlyList<OriginalHold>> HoldUnusedAsync(IReadOnlyCollection<string> contentHashes)
     {
-        await using var connection = await database.OpenAsync();
-        var used = await connection.QueryAsync<string>(
-            "SELECT DISTINCT content_hash FROM uploads WHERE content_hash IN @contentHashes AND original_present = 1", new { contentHashes });
-        return used.ToHashSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>True when some upload still needs the original with this hash (identical files are stored once).</summary>
-    public async Task<bool> IsOriginalInUseAsync(string contentHash)
-    {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM uploads WHERE content_hash = @contentHash AND original_present = 1", new { contentHash }) > 0;
+        await using var connection = await database.OpenWriterAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var holds = new List<OriginalHold>();
+        foreach (var contentHash in contentHashes)
+            if (await HoldIfUnusedAsync(connection, transaction, contentHash) is { } hold)
+                holds.Add(hold);
+        await transaction.CommitAsync();
+        return holds;
     }
 
     public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(long userId)

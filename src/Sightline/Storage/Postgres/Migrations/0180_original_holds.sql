@@ -1,0 +1,12 @@
+-- Holds on originals (IUploadStore.OriginalHold): an upload holds its content hash while it puts the file and records
+-- itself; a removal holds one while it deletes a file no upload needs. A removal is not taken while an upload holds the
+-- hash and an upload waits while a removal holds it, so a re-upload of the same bytes never loses its file to a deletion
+-- decided before it was recorded. Both take the hash's advisory lock (PostgresUploadStore) so their checks serialize.
+-- Rows live for milliseconds; those of a process that died expire (since, unix ms).
+CREATE TABLE original_holds (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    content_hash text NOT NULL,
+    removal      boolean NOT NULL,
+    since        bigint NOT NULL
+);
+CREATE INDEX original_holds_hash ON original_holds(content_hash);
