@@ -43,20 +43,38 @@ public sealed class AvatarStore(IBlobStore blobs, IUserStore users)
         }
     }
 
-    /// <summary>Makes the PNG from an uploaded picture; null when the bytes are not a decodable image.</summary>
+    /// <summary>Makes the PNG from an uploaded picture; null when the bytes are not a decodable image, or one whose data ends early.</summary>
     public static byte[]? Render(byte[] upload)
     {
         try
         {
-            using var square = Vips.ThumbnailBuffer(upload, Size, height: Size, crop: Enums.Interesting.Centre, size: Enums.Size.Both,
-                failOn: Enums.FailOn.Truncated);
-            using var flat = square.HasAlpha() ? square.Flatten(background: [255, 255, 255]) : square.Copy();
-            return flat.PngsaveBuffer(keep: Enums.ForeignKeep.None);
+            // Decoded failing on any warning (the level goes through the loader's option string: thumbnail's own failOn does
+            // not reach the JPEG loader), so a picture whose data ends early is refused rather than stored half grey; other
+            // warnings (extraneous bytes, odd SOS parameters some phones write) are harmless: decoded again tolerating them.
+            return Png(upload, "fail_on=warning");
+        }
+        catch (VipsException e) when (!Images.Derivatives.IsMissingData(e))
+        {
+            try
+            {
+                return Png(upload, null);
+            }
+            catch (VipsException)
+            {
+                return null;
+            }
         }
         catch (VipsException)
         {
             return null;
         }
+    }
+
+    private static byte[] Png(byte[] upload, string? loaderOptions)
+    {
+        using var square = Vips.ThumbnailBuffer(upload, Size, loaderOptions, height: Size, crop: Enums.Interesting.Centre, size: Enums.Size.Both);
+        using var flat = square.HasAlpha() ? square.Flatten(background: [255, 255, 255]) : square.Copy();
+        return flat.PngsaveBuffer(keep: Enums.ForeignKeep.None);
     }
 
     /// <summary>Stores the picture as the user's avatar, removes the previous one; returns the new id.</summary>

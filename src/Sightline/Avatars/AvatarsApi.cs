@@ -49,7 +49,7 @@ public static class AvatarsApi
             throw ApiException.Invalid("body", $"must be at most {AvatarStore.MaxBytes} bytes");
         if (AvatarStore.PixelsOf(buffer.ToArray()) > AvatarStore.MaxPixels)
             throw ApiException.Invalid("body", $"must be a picture of at most {AvatarStore.MaxPixels / 1_000_000} megapixels");
-        var png = AvatarStore.Render(buffer.ToArray()) ?? throw ApiException.Invalid("body", "is not a JPEG or PNG picture that can be decoded");
+        var png = AvatarStore.Render(buffer.ToArray()) ?? throw ApiException.Invalid("body", "is not a whole JPEG or PNG picture that can be decoded");
         await avatars.SetAsync(caller.Token!.UserId, png);
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }

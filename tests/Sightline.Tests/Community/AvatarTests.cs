@@ -79,6 +79,18 @@ public sealed class AvatarTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APictureWhoseDecoderWarnsOfSomethingHarmlessIsTaken()
+    {
+        // Bytes between two markers: libjpeg warns and decodes every pixel. The strict first decode refuses the warning; the
+        // picture is decoded again tolerating it (only data that ends early is refused).
+        var jpeg = Photos.Jpeg(new PhotoSpec { Width = 96, Height = 64 });
+        var sos = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        var odd = jpeg[..sos].Concat(new byte[] { 0, 0, 0 }).Concat(jpeg[sos..]).ToArray();
+        await Member.AcknowledgedAsync(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture(odd)));
+        Assert.Matches("^/[0-9a-f]{24}/profile.png$", await RedirectTarget("painter"));
+    }
+
+    [Fact]
     public async Task SettingNeedsUserWrite()
     {
         var body = Photos.Jpeg(new PhotoSpec { Width = 64, Height = 64 });
@@ -93,6 +105,12 @@ public sealed class AvatarTests : IAsyncLifetime
     {
         Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture([1, 2, 3, 4])), "parameter_invalid"));
         Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture([])), "parameter_missing"));
+        // Data that ends early (cut off, or a header claiming more than the scan holds) is refused, not stored half grey.
+        var whole = Photos.NoisyJpeg(new PhotoSpec { Width = 400, Height = 300 });
+        Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture(whole[..(whole.Length * 6 / 10)])), "parameter_invalid"));
+        var claimed = Photos.WithClaimedSize(Photos.Jpeg(new PhotoSpec { Width = 64, Height = 48 }), 1600, 1200);
+        Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture(claimed)), "parameter_invalid"));
+        Assert.Equal("/default/profile.png", await RedirectTarget("painter"));
         Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture(Photos.Jpeg(new PhotoSpec()), "image/gif")), "parameter_invalid"));
         Assert.Contains("user", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Get, "/v2/u/x/profile.png"), "parameter_invalid"));
         await ContractAssert.Error(await painter.SendAsync(HttpMethod.Get, "/v2/u/nobody_here/profile.png"), "not_found");
