@@ -36,6 +36,9 @@ public static class AvatarsApi
 
     public static async Task<Ok<ImageAccess.Acknowledgement>> SetAvatar(HttpRequest request, Caller caller, AvatarStore avatars, CancellationToken cancellation)
     {
+        // No body at all is a missing picture, whatever the Content-Type says (CONTRACT.md §4: missing before invalid).
+        if (RequestBody.IsAbsent(request))
+            throw ApiException.Missing("body");
         var type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (type is not ("image/jpeg" or "image/png"))
             throw ApiException.Invalid("body", "must be a picture sent with Content-Type image/jpeg or image/png");

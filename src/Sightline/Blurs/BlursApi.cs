@@ -51,11 +51,11 @@ public static class BlursApi
         string key, HttpRequest request, Caller caller, IImageStore images, IBlurStore blurs, CancellationToken cancellation)
     {
         var userId = ImageAccess.RequireWriter(caller);
+        var scoped = await ImageAccess.ScopeForImageAsync(key, caller, images);
         // A missing parameter is judged before an invalid one (CONTRACT.md §4), the key's shape included.
         var wanted = Blur.ParseList(await RequestBody.JsonObjectAsync(request, cancellation));
         ImageAccess.ImageKey(key);
-        var image = await ImagesApi.FindAsync(key, ImageAccess.WriterViewer(caller), images, Scopes.PrivateWrite);
-        ImageAccess.RequireWriteScopeFor(image, caller);
+        var image = await ImageAccess.WritableImageAsync(scoped, key, caller, images);
         await blurs.RequestAsync(image, userId, wanted);
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }

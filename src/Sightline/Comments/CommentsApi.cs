@@ -46,13 +46,13 @@ public static class CommentsApi
         string key, HttpRequest request, Caller caller, IImageStore images, ICommentStore comments, CancellationToken cancellation)
     {
         var userId = ImageAccess.RequireWriter(caller);
+        var scoped = await ImageAccess.ScopeForImageAsync(key, caller, images);
         // A missing parameter is judged before an invalid one (CONTRACT.md §4), the key's shape included.
         var text = await RequestBody.TextFieldAsync(request, "cm", cancellation) ?? throw ApiException.Missing("cm");
         ImageAccess.ImageKey(key);
         if (text.EnumerateRunes().Count() > MaxLength)
             throw ApiException.Invalid("cm", $"must be 1 to {MaxLength} characters long");
-        var image = await ImagesApi.FindAsync(key, ImageAccess.WriterViewer(caller), images, Scopes.PrivateWrite);
-        ImageAccess.RequireWriteScopeFor(image, caller);
+        var image = await ImageAccess.WritableImageAsync(scoped, key, caller, images);
         await comments.AddAsync(image, userId, text);
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }

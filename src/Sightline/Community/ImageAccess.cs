@@ -32,6 +32,39 @@ public static class ImageAccess
             throw ApiException.NeedsScope(scope, hasToken: caller.Token is not null);
     }
 
+    /// <summary>
+    /// Step 4 of a write to an image, completed before its body is judged (CONTRACT.md §4: scope before parameters): the
+    /// image the caller reaches, with the write scope its visibility needs demanded at once (a member writing to a private
+    /// image without <c>private:write</c> hears so whatever the body). An image the caller cannot reach is no answer yet:
+    /// null, and <see cref="WritableImageAsync"/> refuses it after the parameters (step 6).
+    /// </summary>
+    public static async Task<Image?> ScopeForImageAsync(string key, Caller caller, IImageStore images)
+    {
+        if (!RandomKey.IsKeyShaped(key))
+            return null;
+        Image image;
+        try
+        {
+            image = await ImagesApi.FindAsync(key, WriterViewer(caller), images, Scopes.PrivateWrite);
+        }
+        catch (ApiException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return null;
+        }
+        RequireWriteScopeFor(image, caller);
+        return image;
+    }
+
+    /// <summary>After the parameters: the image <see cref="ScopeForImageAsync"/> found, or its look again (404 when unreachable).</summary>
+    public static async Task<Image> WritableImageAsync(Image? scoped, string key, Caller caller, IImageStore images)
+    {
+        if (scoped is not null)
+            return scoped;
+        var image = await ImagesApi.FindAsync(key, WriterViewer(caller), images, Scopes.PrivateWrite);
+        RequireWriteScopeFor(image, caller);
+        return image;
+    }
+
     public static bool IsAdmin(Caller caller) => caller.Token?.HasScope(Scopes.MapillaryAdmin) == true;
 
     public static string ImageKey(string key) => RandomKey.IsKeyShaped(key)

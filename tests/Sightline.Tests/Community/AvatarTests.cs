@@ -105,6 +105,8 @@ public sealed class AvatarTests : IAsyncLifetime
     {
         Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture([1, 2, 3, 4])), "parameter_invalid"));
         Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture([])), "parameter_missing"));
+        Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Put, "/v2/me/avatar"), "parameter_missing"));
+        Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture([], "image/gif")), "parameter_missing"));
         // Data that ends early (cut off, or a header claiming more than the scan holds) is refused, not stored half grey.
         var whole = Photos.NoisyJpeg(new PhotoSpec { Width = 400, Height = 300 });
         Assert.Contains("body", await ContractAssert.Error(await painter.SendAsync(HttpMethod.Post, "/v2/me/avatar", Picture(whole[..(whole.Length * 6 / 10)])), "parameter_invalid"));

@@ -118,6 +118,9 @@ public sealed class BlurTests : IAsyncLifetime
         await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{privateImage}/b", body), "not_found");
         var memberPublicOnly = await cast.ProjectMember.WithScopesAsync("public:write private:read");
         Assert.Contains("private:write", await ContractAssert.Error(await memberPublicOnly.PostJsonAsync($"/v2/im/{privateImage}/b", body), "user_not_authenticated"));
+        // Judged before the body (CONTRACT.md §4, step 4 before step 5).
+        Assert.Contains("private:write", await ContractAssert.Error(await memberPublicOnly.SendAsync(HttpMethod.Post, $"/v2/im/{privateImage}/b"), "user_not_authenticated"));
+        Assert.StartsWith("bs", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{privateImage}/b"), "parameter_missing"));
         await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync($"/v2/im/{privateImage}/b", body));
     }
 

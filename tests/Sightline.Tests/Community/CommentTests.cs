@@ -122,6 +122,12 @@ public sealed class CommentTests : IAsyncLifetime
         await ContractAssert.Error(await cast.Stranger.PostJsonAsync(path, new { cm = "x" }), "not_found");
         var memberPublicOnly = await cast.ProjectMember.WithScopesAsync("public:write private:read");
         Assert.Contains("private:write", await ContractAssert.Error(await memberPublicOnly.PostJsonAsync(path, new { cm = "x" }), "user_not_authenticated"));
+        // The scope is judged before the body (CONTRACT.md §4, step 4 before step 5), for a member as for anyone; a stranger,
+        // whom the image does not exist for, hears about the body first (step 5 before step 6).
+        Assert.Contains("private:write", await ContractAssert.Error(await memberPublicOnly.SendAsync(HttpMethod.Post, path), "user_not_authenticated"));
+        Assert.Contains("private:write", await ContractAssert.Error(await memberPublicOnly.SendAsync(HttpMethod.Post, path,
+            new StringContent("{\"cm\":", System.Text.Encoding.UTF8, "application/json")), "user_not_authenticated"));
+        Assert.StartsWith("cm", await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, path), "parameter_missing"));
         await Member.AcknowledgedAsync(await cast.ProjectMember.PostJsonAsync(path, new { cm = "members only" }));
 
         var key = await OnlyCommentKey(cast.ProjectMember, privateImage);

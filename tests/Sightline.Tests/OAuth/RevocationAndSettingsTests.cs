@@ -143,15 +143,24 @@ public sealed class RevocationAndSettingsTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.OK, (await ExchangeAsync(mapper, code, verifier)).StatusCode);
     }
 
-    [Fact]
-    public async Task RegistrationRefusesARelativeRedirectUri()
+    [Theory]
+    [InlineData("/cb", "must be an absolute URI")]
+    [InlineData("javascript:alert(document.domain)//", "must not be a javascript: URI")]
+    [InlineData("JavaScript:alert(1)", "must not be a javascript: URI")]
+    [InlineData("data:text/html,<script>alert(1)</script>", "must not be a data: URI")]
+    public async Task RegistrationRefusesARedirectUriNoAnswerMayGoTo(string redirectUri, string problem)
     {
         using var browser = new Browser(Server.BaseAddress);
         await browser.SignInAsync(Username, Password);
         var form = await (await browser.GetAsync("/settings/applications")).Content.ReadAsStringAsync();
-        var response = await browser.SubmitAsync(form, new Dictionary<string, string> { ["name"] = "Bad", ["redirect_uris"] = "/cb" });
+        var response = await browser.SubmitAsync(form, new Dictionary<string, string> { ["name"] = "Bad", ["redirect_uris"] = redirectUri });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("must be an absolute URI", await response.Content.ReadAsStringAsync());
+        Assert.Contains(problem, System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        // The administrator's command refuses it too; a native app's private-use scheme (RFC 8252) is taken.
+        var (exitCode, _, error) = await TestServer.RunCliAsync("", "clients", "add", "--data", Server.DataDirectory, "--name", "Bad", "--redirect-uri", redirectUri);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(problem, error);
+        await Server.AdminAsync("", "clients", "add", "--name", "Native", "--redirect-uri", "org.example.mapper:/oauth");
     }
 
     private Task<HttpResponseMessage> RevokeAsync(string token, string clientId, string? secret, bool basic)

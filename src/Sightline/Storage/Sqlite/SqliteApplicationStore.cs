@@ -22,11 +22,7 @@ public sealed class SqliteApplicationStore(Database database) : IApplicationStor
         if (string.IsNullOrWhiteSpace(name))
             throw new ArgumentException("name must not be empty");
         foreach (var uri in redirectUris)
-        {
-            // On Unix "/path" parses as an absolute file: URI, which no client can be redirected to.
-            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.Fragment.Length > 0)
-                throw new ArgumentException($"redirect URI '{uri}' must be an absolute URI without a fragment");
-        }
+            Application.CheckRedirectUri(uri);
 
         var clientId = RandomKey.New();
         var secret = confidential ? RandomKey.NewSecret() : null;
