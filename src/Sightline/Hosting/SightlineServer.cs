@@ -109,13 +109,10 @@ public static class SightlineServer
             app.UseMiddleware<AccessLogMiddleware>(); // outside the contract's middleware: it logs the status that left
         app.UseMiddleware<ContractMiddleware>();
         app.Use(HeadRequests.AnswerAsGet);
-        // A CORS preflight is answered by UseCors without going further; it draws on the budget first all the same, and
-        // carries the RateLimit fields like every answer to a valid client_id (CONTRACT.md §4, §5).
-        // (A preflight is what UseCors takes for one: OPTIONS with Origin and Access-Control-Request-Method; anything else goes
-        // on to the budget below, and is counted once.)
-        app.UseWhen(context => HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers.ContainsKey(HeaderNames.Origin)
-                               && context.Request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod),
-            preflight => preflight.UseMiddleware<BudgetMiddleware>());
+        // A CORS preflight is answered 200 by UseCors without going further (CONTRACT.md §1), whatever the budget; it carries
+        // the RateLimit fields like every answer to a valid client_id (§5), read without spending (BudgetMiddleware).
+        // Any other OPTIONS goes on to the budget below, and is counted once.
+        app.UseWhen(context => BudgetMiddleware.IsPreflight(context.Request), preflight => preflight.UseMiddleware<BudgetMiddleware>());
         app.UseCors();
         // Routing only finds the endpoint here (cheap, decides nothing: AccessMiddleware answers for unknown routes in
         // the contract's order), so that even the budget's and the size limits' failures take the endpoint's form.

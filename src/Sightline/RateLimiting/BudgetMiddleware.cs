@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Net.Http.Headers;
 using Sightline.Access;
 using Sightline.Applications;
 using Sightline.Contract;
@@ -17,6 +18,16 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
         var caller = await Caller.ResolveAsync(context, applications, tokens);
         context.Features.Set(caller);
 
+        if (IsPreflight(context.Request))
+        {
+            // CONTRACT.md §1: a CORS preflight is answered 200. It is never refused and spends nothing: a browser reads no
+            // answer to a refused preflight (not even a 429's Retry-After), and the request it clears is counted itself.
+            if (await budgets.PeekAsync(caller) is { } peeked)
+                SetFields(context, peeked);
+            await next(context);
+            return;
+        }
+
         Budgets.Verdict verdict;
         try
         {
@@ -30,11 +41,7 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
             return;
         }
         if (verdict.Application is { } standing)
-        {
-            var headers = context.Response.Headers;
-            headers["RateLimit-Policy"] = PolicyText(standing.Quota, standing.WindowSeconds);
-            headers["RateLimit"] = $"\"default\";r={standing.Remaining};t={standing.ResetSeconds}";
-        }
+            SetFields(context, standing);
 
         if (!verdict.Granted)
         {
@@ -45,6 +52,18 @@ public sealed class BudgetMiddleware(RequestDelegate next, Budgets budgets, Appl
             return;
         }
         await next(context);
+    }
+
+    /// <summary>A CORS preflight, as UseCors takes one: OPTIONS with Origin and Access-Control-Request-Method.</summary>
+    public static bool IsPreflight(HttpRequest request) =>
+        HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey(HeaderNames.Origin)
+        && request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod);
+
+    private void SetFields(HttpContext context, Budgets.Standing standing)
+    {
+        var headers = context.Response.Headers;
+        headers["RateLimit-Policy"] = PolicyText(standing.Quota, standing.WindowSeconds);
+        headers["RateLimit"] = $"\"default\";r={standing.Remaining};t={standing.ResetSeconds}";
     }
 
     // The policy's text is the same on every answer while the quota is: made once, not per request.

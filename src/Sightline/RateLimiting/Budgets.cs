@@ -56,6 +56,18 @@ public sealed class Budgets(IOptions<RateLimitOptions> options, ITokenBuckets bu
         return application.Granted ? new Verdict(true, 0, standing) : new Verdict(false, RetryAfter(Kind.Application), standing, Kind.Application);
     }
 
+    /// <summary>
+    /// The application's standing without spending from it (a CORS preflight's headers); null for callers whose requests
+    /// draw on no application budget (no client_id, or the server's own web app).
+    /// </summary>
+    public async ValueTask<Standing?> PeekAsync(Caller caller)
+    {
+        if (caller.Application is not { } client || webApp.IsWebApp(client.ClientId))
+            return null;
+        var open = await buckets.TakeAsync(KeyPrefix(Kind.Application) + client.ClientId, QuotaOf(Kind.Application), Window, spend: false);
+        return StandingOf(Kind.Application, open.Remaining);
+    }
+
     private ValueTask<BucketAnswer> TakeAsync(Kind kind, string id) =>
         buckets.TakeAsync(KeyPrefix(kind) + id, QuotaOf(kind), Window, spend: true);
 

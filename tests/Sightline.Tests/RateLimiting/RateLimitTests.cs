@@ -159,6 +159,45 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v2/status?client_id={clientId}")).StatusCode);
     }
 
+    [Fact]
+    public async Task ACorsPreflightIsAnswered200OverBudgetAndSpendsNothing()
+    {
+        // CONTRACT.md §1: a preflight is answered 200. A browser reads nothing of a refused preflight (not even a 429's
+        // Retry-After): the request it clears is the one to refuse, with the CORS headers a page needs to read why.
+        await using var server = await Start("ApplicationPerMinute", 3);
+        var (clientId, _) = await server.AddClientAsync();
+        HttpRequestMessage Preflight(string path)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, path);
+            request.Headers.Add("Origin", "https://viewer.example.net");
+            request.Headers.Add("Access-Control-Request-Method", "GET");
+            request.Headers.Add("Access-Control-Request-Headers", "authorization");
+            return request;
+        }
+        for (var i = 0; i < 5; i++)
+        {
+            var preflight = await server.Http.SendAsync(Preflight($"/v2/status?client_id={clientId}"));
+            Assert.Equal(HttpStatusCode.OK, preflight.StatusCode);
+            Assert.Equal(3, Remaining(preflight)); // read, not spent
+        }
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v2/status?client_id={clientId}")).StatusCode);
+
+        var over = await server.Http.SendAsync(Preflight($"/v2/search/im?client_id={clientId}"));
+        Assert.Equal(HttpStatusCode.OK, over.StatusCode);
+        Assert.Equal("*", over.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(0, Remaining(over));
+        foreach (var path in new[] { "/api/search", "/tiles/14/8354/5468.mvt", "/v2/status" })
+            Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(Preflight(path))).StatusCode);
+
+        var refused = new HttpRequestMessage(HttpMethod.Get, $"/v2/search/im?client_id={clientId}");
+        refused.Headers.Add("Origin", "https://viewer.example.net");
+        var answer = await server.Http.SendAsync(refused);
+        await ContractAssert.Error(answer, "too_many_requests");
+        Assert.Equal("*", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("Retry-After", answer.Headers.GetValues("Access-Control-Expose-Headers").Single());
+    }
+
     private static int Remaining(HttpResponseMessage response)
     {
         var header = response.Headers.GetValues("RateLimit").Single();
