@@ -4,7 +4,8 @@ namespace Sightline.Access;
 /// Endpoint metadata saying what a route needs from its caller. A route without it is not part
 /// of the API, so <see cref="AccessMiddleware"/> answers <c>not_found</c> for it.
 /// </summary>
-public sealed record AccessPolicy(bool RequiresClient, string? RequiredScope = null, bool ClientAuthenticatesItself = false)
+public sealed record AccessPolicy(bool RequiresClient, string? RequiredScope = null, bool ClientAuthenticatesItself = false,
+    IReadOnlyList<string>? OneOfScopes = null)
 {
     /// <summary>
     /// The OAuth token and revocation endpoints: the client sends its credentials in the body or as
@@ -26,6 +27,14 @@ public static class AccessPolicyConventions
     /// <summary>The route needs a valid client_id and a user token holding <paramref name="scope"/>.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AccessPolicy(RequiresClient: true, RequiredScope: scope));
+
+    /// <summary>
+    /// The route needs a valid client_id and a user token holding one of <paramref name="scopes"/>; which one depends on the
+    /// object or a parameter (a public or a private image, an upload with or without project=), so the handler judges it
+    /// (before the parameters, CONTRACT.md §4) and the OpenAPI document declares the scopes as alternatives.
+    /// </summary>
+    public static TBuilder RequireOneOfScopes<TBuilder>(this TBuilder builder, params string[] scopes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AccessPolicy(RequiresClient: true, OneOfScopes: scopes));
 
     /// <summary>The route is open without client_id, like files on a CDN.</summary>
     public static TBuilder AllowWithoutClient<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

@@ -18,6 +18,7 @@ public static class BlursApi
             .WithDescription("bs (in effect), pbs (the pending request), user (who decided bs; null = automatic), requesting_user. " +
                              "private:read on a private image.");
         images.MapPost("/{key}/b", RequestBlurs)
+            .RequireOneOfScopes(Scopes.PublicWrite, Scopes.PrivateWrite)
             .WithName("RequestImageBlurs")
             .WithSummary("Request blurs")
             .WithDescription("Body {\"bs\":[{\"type\":\"useredit\",\"rect\":[x_min,y_min,x_max,y_max]}]}: the complete set wanted. " +

@@ -19,6 +19,7 @@ public static class CommentsApi
             .WithSummary("An image's comments")
             .WithDescription("cms[]: comment, created_at, key, user {username, avatar}; oldest first. private:read on a private image.");
         images.MapPost("/{key}/cm", PostComment)
+            .RequireOneOfScopes(Scopes.PublicWrite, Scopes.PrivateWrite)
             .WithName("PostImageComment")
             .WithSummary("Comment on an image")
             .WithDescription("Body {\"cm\":\"...\"} (JSON) or cm=... (form): 1 to 2000 characters of plain text, stored exactly. " +
@@ -30,6 +31,7 @@ public static class CommentsApi
             .WithSummary("One comment")
             .WithDescription("comment, created_at, key, mkey (the image), user (username). private:read for a comment on a private image.");
         comments.MapDelete("/{key}", DeleteComment)
+            .RequireOneOfScopes(Scopes.PublicWrite, Scopes.PrivateWrite, Scopes.MapillaryAdmin)
             .WithName("DeleteComment")
             .WithSummary("Remove a comment")
             .WithDescription("By its author or the image's owner with the write scope matching the image's visibility, or by an administrator (mapillary:admin).");

@@ -126,6 +126,8 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             return [Requirement(), Requirement((OAuthScheme, []))];
         if (policy.RequiredScope is { } scope)
             return [Requirement((ClientIdScheme, []), (OAuthScheme, [scope]))];
+        if (policy.OneOfScopes is { Count: > 0 } choices)
+            return [.. choices.Select(choice => Requirement((ClientIdScheme, []), (OAuthScheme, [choice])))];
         return [Requirement((ClientIdScheme, [])), Requirement((ClientIdScheme, []), (OAuthScheme, []))];
     }
 

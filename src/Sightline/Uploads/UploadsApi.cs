@@ -21,7 +21,7 @@ public static partial class UploadsApi
         // The scope depends on the project parameter (public:upload, or private:upload with project=KEY), so the
         // route asks only for a client and PostImage judges the scope first thing, before any parameter.
         group.MapPost("/images/{key}", PostImage)
-            .RequireClient()
+            .RequireOneOfScopes(Scopes.PublicUpload, Scopes.PrivateUpload)
             .WithName("UploadImage")
             .WithSummary("Upload a geotagged JPEG")
             .WithDescription("The body is the JPEG (Content-Type image/jpeg). {key} is chosen by the uploader (1-64 of A-Za-z0-9_-) " +
@@ -35,7 +35,7 @@ public static partial class UploadsApi
                              "videos_hash of the same form for a video store that accepts nothing yet. The image pair, passed as " +
                              "query parameters of the upload call, they stand in for the bearer token until the policy expires.");
         group.MapGet("/images/{key}", GetUpload)
-            .RequireClient() // either upload scope will do: judged in GetUpload
+            .RequireOneOfScopes(Scopes.PublicUpload, Scopes.PrivateUpload) // either will do: judged in GetUpload
             .WithName("GetUpload")
             .WithSummary("One upload's state")
             .WithDescription("The upload with this upload key: its image key, state (received, processing, done, failed) and " +
@@ -95,7 +95,7 @@ public static partial class UploadsApi
     public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, HttpRequest request, Caller caller, IUploadStore uploads, UploadReceiver receiver)
     {
         if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicUpload) || token.HasScope(Scopes.PrivateUpload)))
-            throw ApiException.NeedsScope(Scopes.PublicUpload, hasToken: caller.Token is not null);
+            throw ApiException.NeedsScope($"{Scopes.PublicUpload} or {Scopes.PrivateUpload}", hasToken: caller.Token is not null);
         var uploadKey = UploadKey(key);
         var project = request.Query["project"].FirstOrDefault() is { Length: > 0 } given ? given : null;
         if (project is not null && !IProjectStore.IsKeyShaped(project))

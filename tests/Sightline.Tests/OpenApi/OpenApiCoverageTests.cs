@@ -74,6 +74,28 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
     }
 
     [Fact]
+    public async Task EveryOperationNeedsATokenExactlyWhenItsSecuritySaysSo()
+    {
+        // A generated client sends a token where the document asks for one in every alternative, and only there: an operation
+        // whose scope its handler judges (a public or a private image, an upload with or without project=) must still say so.
+        var checkedCount = 0;
+        foreach (var (path, method, operation) in Operations())
+        {
+            var alternatives = operation.GetProperty("security").EnumerateArray().ToList();
+            var needsToken = alternatives.Count > 0 && alternatives.All(a => a.TryGetProperty("oauth2", out _));
+            using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), PathWithExamples(path) + "?client_id=" + fixture.ClientId);
+            if (method is "post" or "put")
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            using var response = await fixture.Server.Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            var refused = response.StatusCode == HttpStatusCode.Unauthorized && body.Contains("\"user_not_authenticated\"");
+            Assert.True(needsToken == refused, $"{method} {path}: security {(needsToken ? "needs" : "does not need")} a token, the server answered {(int)response.StatusCode} {body}");
+            checkedCount++;
+        }
+        Assert.True(checkedCount > 50, $"only {checkedCount} operations were checked");
+    }
+
+    [Fact]
     public async Task EveryDocumentedQueryParameterIsReadByTheServer()
     {
         var checkedCount = 0;
