@@ -20,9 +20,10 @@ public static class StorageMigration
     /// <summary>Folders (and the one object) of the blob store that a server needs.</summary>
     private static readonly string[] BlobPrefixes = ["originals/", "derivatives/", "avatars/"];
 
-    // The PostgreSQL change log of the search index is written by triggers as rows arrive, and each backend keeps its
-    // own record of applied migrations: neither is copied (nor reported as left behind).
-    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "search_changes", "schema_migrations" };
+    // The PostgreSQL change log of the search index is written by triggers as rows arrive, each backend keeps its own
+    // record of applied migrations, and holds on originals live only while an upload or a removal runs (the source is
+    // stopped, so any left are a dead process's): none is copied (nor reported as left behind).
+    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "search_changes", "schema_migrations", "original_holds" };
 
     public sealed record TableCount(string Table, long Rows);
 
