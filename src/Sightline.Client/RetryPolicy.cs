@@ -53,9 +53,17 @@ internal static class RetryPolicy
         };
     }
 
-    // Null falls back to Polly's exponential backoff with jitter, capped at MaxDelay.
-    private static TimeSpan? DelayOf(Outcome<HttpResponseMessage> outcome, SightlineClientOptions options) =>
-        outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } response ? RetryAfterOf(response, options.TimeProvider) : null;
+    // Null falls back to Polly's exponential backoff with jitter, capped at MaxDelay. A 429's wait gets a random spread of
+    // up to a quarter of it (at most a second) on top: the many calls of a burst, refused together, would otherwise all
+    // come back at the same moment and be refused together again.
+    private static TimeSpan? DelayOf(Outcome<HttpResponseMessage> outcome, SightlineClientOptions options)
+    {
+        if (outcome.Result is not { StatusCode: HttpStatusCode.TooManyRequests } response || RetryAfterOf(response, options.TimeProvider) is not { } wait)
+            return null;
+        var spread = Math.Min(wait.TotalMilliseconds / 4, 1000);
+        var delay = wait + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * spread);
+        return delay > options.MaxRetryDelay ? options.MaxRetryDelay : delay;
+    }
 
     /// <summary>The wait a response asks for in <c>Retry-After</c>, as whole seconds or an HTTP date; null when it asks none.</summary>
     public static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider time)

@@ -9,7 +9,7 @@ public sealed partial class SightlineClient
     /// with a project). Answers once the original is stored; thumbnails and sequences follow.
     /// </summary>
     /// <param name="uploadKey">A key the uploader chooses (1-64 of <c>A-Za-z0-9_-</c>): sending the same key again is harmless, so retries are safe.</param>
-    /// <param name="jpeg">The JPEG, read from its current position and left open. A seekable stream is rewound for a retry; another is sent once.</param>
+    /// <param name="jpeg">The JPEG, read from its current position and left open. A seekable stream is rewound for a retry; another is sent once, and a 429 then comes back as its exception (with the wait asked for) instead of a retry.</param>
     /// <param name="options">Position, angle, time, project or signed policy; null for what the EXIF says.</param>
     /// <param name="progress">Told the bytes sent so far, after every chunk (from 0 on each attempt).</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
@@ -21,7 +21,7 @@ public sealed partial class SightlineClient
         ArgumentNullException.ThrowIfNull(jpeg);
         var start = jpeg.CanSeek ? jpeg.Position : 0;
         return SendJsonAsync<UploadAccepted>(HttpMethod.Post, "v2/me/uploads/images/" + Segment(uploadKey, nameof(uploadKey)),
-            options?.ToQuery(), () => Rewound(jpeg, start, "image/jpeg", progress), repeatable: jpeg.CanSeek, cancellationToken);
+            options?.ToQuery(), () => Rewound(jpeg, start, "image/jpeg", progress), repeatable: jpeg.CanSeek, cancellationToken, resendable: jpeg.CanSeek);
     }
 
     /// <summary>Uploads a geotagged JPEG file, as <see cref="UploadImageAsync"/>.</summary>

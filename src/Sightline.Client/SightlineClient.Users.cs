@@ -53,7 +53,7 @@ public sealed partial class SightlineClient
         ArgumentException.ThrowIfNullOrEmpty(mediaType);
         var start = picture.CanSeek ? picture.Position : 0;
         return SendJsonAsync<WriteAcknowledgement>(HttpMethod.Put, "v2/me/avatar", null,
-            () => Rewound(picture, start, mediaType, null), repeatable: picture.CanSeek, cancellationToken);
+            () => Rewound(picture, start, mediaType, null), repeatable: picture.CanSeek, cancellationToken, resendable: picture.CanSeek);
     }
 
     /// <summary>A user's public profile and statistics (<c>GET /v2/u/{user}</c>).</summary>

@@ -29,6 +29,7 @@ public sealed partial class SightlineClient
     private readonly string clientId;
     private readonly ResiliencePipeline<HttpResponseMessage> repeatablePipeline;
     private readonly ResiliencePipeline<HttpResponseMessage> oncePipeline;
+    private readonly ResiliencePipeline<HttpResponseMessage> unretriedPipeline = ResiliencePipeline<HttpResponseMessage>.Empty;
 
     /// <summary>Makes a client over <paramref name="http"/> for the server, application and user named in <paramref name="options"/>.</summary>
     /// <param name="http">The connection to use; its own <see cref="HttpClient.BaseAddress"/> is ignored.</param>
@@ -83,13 +84,16 @@ public sealed partial class SightlineClient
 
     /// <summary>
     /// Sends one call through the retry pipeline and returns the successful answer (the caller disposes it), or throws the
-    /// server's failure. <paramref name="content"/> is called once per attempt, because a request can be sent only once.
+    /// server's failure. <paramref name="content"/> is called once per attempt, because a request can be sent only once;
+    /// a body that cannot be sent twice (<paramref name="resendable"/> false: a forward-only stream) is never retried, not
+    /// even after a 429, whose exception then carries the server's Retry-After for the caller.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, Uri uri, Func<HttpContent?>? content, bool repeatable, CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool bearer = true, string accept = "application/json")
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool bearer = true, string accept = "application/json",
+        bool resendable = true)
     {
-        var pipeline = repeatable ? repeatablePipeline : oncePipeline;
+        var pipeline = !resendable ? unretriedPipeline : repeatable ? repeatablePipeline : oncePipeline;
         var response = await pipeline.ExecuteAsync(
             async token =>
             {
@@ -126,9 +130,10 @@ public sealed partial class SightlineClient
         SendJsonAsync<T>(HttpMethod.Get, path, query, null, repeatable: true, cancellationToken);
 
     internal async Task<T> SendJsonAsync<T>(
-        HttpMethod method, string path, QueryString? query, Func<HttpContent?>? content, bool repeatable, CancellationToken cancellationToken)
+        HttpMethod method, string path, QueryString? query, Func<HttpContent?>? content, bool repeatable, CancellationToken cancellationToken,
+        bool resendable = true)
     {
-        using var response = await SendAsync(method, BuildUri(path, query), content, repeatable, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(method, BuildUri(path, query), content, repeatable, cancellationToken, resendable: resendable).ConfigureAwait(false);
         return await ReadJsonAsync<T>(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -183,7 +188,11 @@ public sealed partial class SightlineClient
         {
             var current = await fetch(page, cancellationToken).ConfigureAwait(false);
             foreach (var item in current.Items)
+            {
+                // A loop cancelled mid-page stops at once, not after the rest of the page it already holds.
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return item;
+            }
             // An empty page that still says "more" would loop forever; stop there too.
             if (!current.More || current.Items.Count == 0)
                 yield break;

@@ -33,8 +33,12 @@ internal sealed class QueryString
     {
         foreach (var (name, value) in pairs)
         {
-            text.Append(started ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+            text.Append(started ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Escaped(value));
             started = true;
         }
     }
+
+    // A space as '+' (the form encoding the server reads in a query too): Uri.ToString() would show "%20" as a space, so
+    // a URL handed to a browser as text (the /connect link's scope) would break at it; '+' itself is sent as "%2B".
+    private static string Escaped(string value) => Uri.EscapeDataString(value).Replace("%20", "+", StringComparison.Ordinal);
 }

@@ -56,6 +56,9 @@ public sealed class ClientOAuthTests(SdkWorld world) : IClassFixture<SdkWorld>
         Assert.Matches("^[A-Za-z0-9_-]{43}$", request.Pkce.Verifier);
         Assert.NotEqual(request.Pkce.Verifier, client.CreateAuthorizationRequest(["user:read"], Redirect).Pkce.Verifier);
         Assert.NotEqual(request.State, client.CreateAuthorizationRequest(["user:read"], Redirect).State);
+        // Handed to a browser as text, the URL is whole: Uri.ToString() shows an escaped space as a space, which breaks a link.
+        Assert.DoesNotContain(' ', request.Url.ToString());
+        Assert.Equal("user:read public:upload", HttpUtility.ParseQueryString(new Uri(request.Url.ToString()).Query)["scope"]);
     }
 
     [Theory]

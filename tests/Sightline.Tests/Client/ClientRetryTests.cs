@@ -160,9 +160,59 @@ public sealed class ClientRetryTests : IAsyncLifetime
         var limited = handler.Exchanges[^1];
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
         Assert.Equal(2, handler.Exchanges.Count);
-        Assert.Equal(limited.RetryAfter, Assert.Single(time.Delays));
+        RecordingTimeProvider.AssertRetryAfterWait(limited.RetryAfter!.Value, Assert.Single(time.Delays));
         // Not a timing bound on the server: only that we did not sit out the Retry-After wait.
         Assert.True(clock.Elapsed < limited.RetryAfter / 2, $"took {clock.Elapsed} with Retry-After {limited.RetryAfter}");
+    }
+
+    [Fact]
+    public async Task CallsRefusedTogetherDoNotAllComeBackTogether()
+    {
+        var clientId = await StartAsync(new Dictionary<string, string?> { ["RateLimit:ApplicationPerMinute"] = "1" });
+        var client = Client(clientId, maxRetryAttempts: 3, maxRetryDelay: TimeSpan.FromMinutes(5));
+        await client.GetStatusAsync();
+        using var cancellation = new CancellationTokenSource();
+        const int Burst = 6;
+        time.DelayStarted = _ =>
+        {
+            if (time.Delays.Count == Burst)
+                cancellation.Cancel();
+        };
+
+        var calls = Enumerable.Range(0, Burst).Select(_ => client.GetStatusAsync(cancellation.Token)).ToList();
+        foreach (var call in calls)
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        var retryAfter = handler.Exchanges[^1].RetryAfter!.Value;
+        Assert.Equal(Burst, time.Delays.Count);
+        Assert.All(time.Delays, delay => RecordingTimeProvider.AssertRetryAfterWait(retryAfter, delay));
+        Assert.True(time.Delays.Distinct().Count() > Burst / 2, $"the waits were {string.Join(", ", time.Delays)}");
+    }
+
+    [Fact]
+    public async Task AForwardOnlyUploadRefusedByTheBudgetIsThrownNotSentAgainEmpty()
+    {
+        // A stream that cannot be rewound cannot be sent twice: a retry after the 429 would send an empty body and turn the
+        // refusal into a misleading parameter_missing. The caller gets the 429 with the wait it asked for instead.
+        var clientId = await StartAsync(new Dictionary<string, string?> { ["RateLimit:ApplicationPerMinute"] = "1" });
+        await server.AddUserAsync("streamer");
+        var token = await server.IssueTokenAsync("streamer", clientId, "public:upload");
+        var client = Client(clientId, maxRetryAttempts: 3, maxRetryDelay: TimeSpan.FromMinutes(5), token: token);
+        await client.GetStatusAsync();
+        var jpeg = Sightline.Tests.Imagery.Photos.Jpeg(new Sightline.Tests.Imagery.PhotoSpec { Lat = 41.9, Lon = 12.5, Taken = new DateTime(2024, 11, 1) });
+        using var stream = new ForwardOnly(jpeg);
+
+        var error = await Assert.ThrowsAsync<SightlineApiException>(() => client.UploadImageAsync("forward-limited", stream));
+
+        Assert.Equal(SightlineErrorCode.TooManyRequests, error.Code);
+        Assert.NotNull(error.RetryAfter);
+        Assert.Equal(2, handler.Exchanges.Count);
+        Assert.Empty(time.Delays);
+    }
+
+    private sealed class ForwardOnly(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 
     [Fact]

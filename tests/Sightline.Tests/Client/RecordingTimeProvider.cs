@@ -14,6 +14,13 @@ public sealed class RecordingTimeProvider : TimeProvider
         get { lock (gate) return delays.ToList(); }
     }
 
+    /// <summary>
+    /// Asserts that <paramref name="delay"/> is the wait a 429's <paramref name="retryAfter"/> asks for plus the client's
+    /// random spread (up to a quarter of it, at most a second), so that a burst refused together does not retry together.
+    /// </summary>
+    public static void AssertRetryAfterWait(TimeSpan retryAfter, TimeSpan delay) =>
+        Assert.InRange(delay, retryAfter, retryAfter + TimeSpan.FromMilliseconds(Math.Min(retryAfter.TotalMilliseconds / 4, 1000)));
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         lock (gate) delays.Add(dueTime);
