@@ -176,8 +176,11 @@ public sealed class MapTiles(SequenceGeometry geometry, IOptions<StacOptions> op
             }
             if (coordinates.Count == 0)
                 continue;
+            // One point (a single photo, or a short sequence snapped to one far out): the tile writer drops a line whose
+            // points coincide and MapLibre would not draw it, so the sequence would vanish from the map (at zoom 6, below
+            // the style's first line zoom, every street's): the shortest line the tile holds, one unit east, as /tiles does.
             if (coordinates.Count == 1)
-                coordinates.Add(coordinates[0].Copy());
+                coordinates.Add(new Coordinate(coordinates[0].X + (tile.Right - tile.Left) / Extent, coordinates[0].Y));
             var attributes = new AttributesTable
             {
                 { "id", shape.Key },

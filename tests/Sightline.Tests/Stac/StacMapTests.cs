@@ -11,6 +11,7 @@ namespace Sightline.Tests.Stac;
 public sealed class StacMapTests(StacArchive archive)
 {
     private const double Lat = 51.0545, Lon = 3.7210; // the demo streets
+    private const int MapTilesGridEnd = Sightline.Stac.MapTiles.GridMaxZoom;
 
     internal static (int X, int Y) TileAt(int zoom, double lat, double lon)
     {
@@ -63,6 +64,16 @@ public sealed class StacMapTests(StacArchive archive)
         var collections = (await archive.GetJsonAsync("/api/collections")).GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToHashSet();
         Assert.All(sequences.Features, f => Assert.Contains((string)f.Attributes["id"], collections));
         Assert.All(sequences.Features, f => Assert.Equal("2024-05-0", ((string)f.Attributes["date"])[..9]));
+
+        // From the zoom where the grid ends, every sequence is a line: at zoom 6 a street snaps to one point, kept as the
+        // shortest line the tile holds (the style draws lines from zoom 6 on; the grid only up to 6).
+        for (var z = MapTilesGridEnd + 1; z <= 14; z++)
+        {
+            var (x, y) = TileAt(z, Lat, Lon);
+            var lines = (await TileAsync("/api/map", z, x, y)).Layers.Single(l => l.Name == "sequences");
+            Assert.True(lines.Features.Count == 4, $"zoom {z}: {lines.Features.Count} lines");
+            Assert.All(lines.Features, f => Assert.True(f.Geometry.NumPoints >= 2 && f.Geometry.Length > 0, $"zoom {z}: {f.Geometry}"));
+        }
 
         var (x17, y17) = TileAt(17, Lat, Lon);
         var pictures = (await TileAsync("/api/map", 17, x17, y17)).Layers.Single(l => l.Name == "pictures");

@@ -39,7 +39,12 @@ public sealed class StacTileFreshnessTests : IAsyncLifetime
                 Lat = Lat + i * 0.00005, Lon = Lon, Ca = 0, Taken = new DateTime(2025, 6, 1, 9, 0, i * 2, DateTimeKind.Utc), Seed = i,
             }))).GetProperty("key").GetString()!;
 
-        var keys = new List<string> { await UploadAsync(0), await UploadAsync(1) };
+        // One photo is a sequence of one: a line from its first photo on, at every zoom that draws lines (not only a point at 15+).
+        var first = await UploadAsync(0);
+        foreach (var z in new[] { 6, 10, 14 })
+            Assert.Single((await LayersAsync(z))["sequences"]);
+
+        var keys = new List<string> { first, await UploadAsync(1) };
         for (var round = 0; round < 2; round++)
         {
             // Each zoom asked twice: the second answer may come from the kept tile and must be the same.
