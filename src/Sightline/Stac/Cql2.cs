@@ -20,7 +20,7 @@ public abstract record Cql2
     public sealed record Like(string Property, string Pattern) : Cql2;
     /// <summary>
     /// A temporal function (lower case, e.g. <c>t_after</c>) of a time property and an instant (<c>From == To</c>) or an interval
-    /// (open ends are null).
+    /// (open ends are null; both ends included: a date as the last millisecond of its day at the end).
     /// </summary>
     public sealed record Temporal(string Op, string Property, long? From, long? To) : Cql2
     {
@@ -100,17 +100,39 @@ public abstract record Cql2
     }
 }
 
-/// <summary>A literal of a CQL2 filter: a number, a string, or an instant (epoch milliseconds).</summary>
+/// <summary>
+/// A literal of a CQL2 filter: a number, a string, or a time (epoch milliseconds): an instant, or a date, which CQL2 makes
+/// "an instant with a granularity of a day" (OGC 21-065 §6): its <see cref="Last"/> millisecond is the day's last.
+/// </summary>
 public readonly record struct Cql2Value(double? Number, string? Text, long? Instant)
 {
+    private const long DayMilliseconds = 86_400_000;
+
+    /// <summary>The last millisecond a date literal covers; null for an instant (which covers one).</summary>
+    public long? Last { get; init; }
+
     public static Cql2Value Of(double number) => new(number, null, null);
     public static Cql2Value Of(string text) => new(null, text, null);
     public static Cql2Value At(long instant) => new(null, null, instant);
 
-    /// <summary>This value as an instant: a timestamp literal, or a string that reads as one (for datetime comparisons).</summary>
-    public long AsInstant(string property) =>
-        Instant ?? (Text is { } text ? Cql2.ParseInstant(text) : null)
-        ?? throw Cql2.Invalid($"compares {property} with something that is not a time: use TIMESTAMP('2024-05-04T09:00:00Z')");
+    /// <summary>A DATE('YYYY-MM-DD') literal: the whole day, UTC; any other time in it is read as an instant, as TIMESTAMP.</summary>
+    public static Cql2Value Date(string text) =>
+        Cql2.ParseInstant(text) is not { } start ? throw Cql2.Invalid($"has a DATE that is not YYYY-MM-DD: {text}")
+        : text.Length == 10 ? At(start) with { Last = start + DayMilliseconds - 1 }
+        : At(start);
+
+    /// <summary>
+    /// This value as the milliseconds it covers, first and last (the same for an instant): a time literal, or a string that
+    /// reads as one (for datetime comparisons), a date-only string as its whole day.
+    /// </summary>
+    public (long First, long Last) AsPeriod(string property)
+    {
+        if (Instant is { } instant)
+            return (instant, Last ?? instant);
+        if (Text is { } text && Cql2.ParseInstant(text) is { } parsed)
+            return (parsed, text.Length == 10 ? parsed + DayMilliseconds - 1 : parsed);
+        throw Cql2.Invalid($"compares {property} with something that is not a time: use TIMESTAMP('2024-05-04T09:00:00Z')");
+    }
 }
 
 /// <summary>Reads CQL2-JSON: <c>{"op": "and", "args": [...]}</c>, properties as <c>{"property": "name"}</c>.</summary>
@@ -154,11 +176,11 @@ internal static class Cql2Json
                     if (interval.ValueKind != JsonValueKind.Array || interval.GetArrayLength() != 2)
                         throw Cql2.Invalid("has an interval that is not [start, end]");
                     var ends = interval.EnumerateArray()
-                        .Select(e => e.ValueKind == JsonValueKind.String && e.GetString() == ".." ? (long?)null : Value(e).AsInstant(property)).ToList();
-                    return new Cql2.Temporal(op, property, ends[0], ends[1]);
+                        .Select(e => e.ValueKind == JsonValueKind.String && e.GetString() == ".." ? ((long, long)?)null : Value(e).AsPeriod(property)).ToList();
+                    return new Cql2.Temporal(op, property, ends[0]?.Item1, ends[1]?.Item2);
                 }
-                var instant = Value(list[1]).AsInstant(property);
-                return new Cql2.Temporal(op, property, instant, instant);
+                var (first, last) = Value(list[1]).AsPeriod(property);
+                return new Cql2.Temporal(op, property, first, last);
             }
             default:
                 throw Cql2.Invalid($"uses the operator '{op}', which this server does not support (and, or, not, =, <>, <, <=, >, >=, between, like, in, isNull and the temporal functions t_after to t_starts)");
@@ -183,7 +205,7 @@ internal static class Cql2Json
         JsonValueKind.Object when element.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String =>
             Cql2Value.At(Cql2.ParseInstant(t.GetString()!) ?? throw Cql2.Invalid($"has a timestamp that is not RFC 3339: {t.GetString()}")),
         JsonValueKind.Object when element.TryGetProperty("date", out var d) && d.ValueKind == JsonValueKind.String =>
-            Cql2Value.At(Cql2.ParseInstant(d.GetString()!) ?? throw Cql2.Invalid($"has a date that is not YYYY-MM-DD: {d.GetString()}")),
+            Cql2Value.Date(d.GetString()!),
         _ => throw Cql2.Invalid("has a value that is not a number, a string, a timestamp or a date"),
     };
 }

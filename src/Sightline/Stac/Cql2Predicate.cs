@@ -89,8 +89,18 @@ public static class Cql2Predicate
         {
             case "datetime":
             {
-                var instant = compare.Value.AsInstant(compare.Property);
-                return (in IndexedImage i) => Holds(op, i.CapturedAt.CompareTo(instant));
+                // Against a date, the photo's time is compared with the day it covers: = within it, < before its first
+                // millisecond, > after its last (for an instant, first and last are the same).
+                var (first, last) = compare.Value.AsPeriod(compare.Property);
+                return op switch
+                {
+                    "=" => (in IndexedImage i) => i.CapturedAt >= first && i.CapturedAt <= last,
+                    "<>" => (in IndexedImage i) => i.CapturedAt < first || i.CapturedAt > last,
+                    "<" => (in IndexedImage i) => i.CapturedAt < first,
+                    "<=" => (in IndexedImage i) => i.CapturedAt <= last,
+                    ">" => (in IndexedImage i) => i.CapturedAt > last,
+                    _ => (in IndexedImage i) => i.CapturedAt >= first,
+                };
             }
             case "view:azimuth":
             {

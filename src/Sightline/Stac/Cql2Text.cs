@@ -93,21 +93,21 @@ internal sealed class Cql2Text(string text)
             Expect(",");
             var to = IntervalEnd(property);
             Expect(")");
-            result = new Cql2.Temporal(op, property, from, to);
+            result = new Cql2.Temporal(op, property, from?.First, to?.Last);
         }
         else
         {
-            var instant = Literal().AsInstant(property);
-            result = new Cql2.Temporal(op, property, instant, instant);
+            var (first, last) = Literal().AsPeriod(property);
+            result = new Cql2.Temporal(op, property, first, last);
         }
         Expect(")");
         return result;
     }
 
-    private long? IntervalEnd(string property)
+    private (long First, long Last)? IntervalEnd(string property)
     {
         var value = Literal();
-        return value.Text == ".." ? null : value.AsInstant(property);
+        return value.Text == ".." ? null : value.AsPeriod(property);
     }
 
     private Cql2 Predicate()
@@ -181,6 +181,8 @@ internal sealed class Cql2Text(string text)
                 if (inner.Kind != Kind.Text)
                     throw Cql2.Invalid($"{token.Value.ToUpperInvariant()} takes a quoted time");
                 Expect(")");
+                if (token.Value.ToUpperInvariant() == "DATE")
+                    return Cql2Value.Date(inner.Value);
                 return Cql2Value.At(Cql2.ParseInstant(inner.Value)
                     ?? throw Cql2.Invalid($"has a {token.Value.ToUpperInvariant()} that is not RFC 3339: {inner.Value}"));
             }

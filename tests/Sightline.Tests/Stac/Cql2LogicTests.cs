@@ -58,6 +58,31 @@ public sealed class Cql2LogicTests
     public void EveryTemporalFunctionTreatsThePhotosTimeAsAnInstant(string filter, bool keeps) =>
         Assert.Equal(keeps, Keeps(filter).Facing);
 
+    // A date is "an instant with a granularity of a day" (OGC 21-065 §6): compared with the photo's time, it is its whole day.
+    [Theory]
+    [InlineData("T_INTERSECTS(datetime, DATE('2023-11-14'))", true)]
+    [InlineData("T_INTERSECTS(datetime, DATE('2023-11-15'))", false)]
+    [InlineData("T_DURING(datetime, DATE('2023-11-14'))", true)]
+    [InlineData("T_EQUALS(datetime, DATE('2023-11-14'))", false)] // an instant is not a day
+    [InlineData("T_AFTER(datetime, DATE('2023-11-13'))", true)]
+    [InlineData("T_BEFORE(datetime, DATE('2023-11-14'))", false)]
+    [InlineData("T_INTERSECTS(datetime, INTERVAL(DATE('2023-11-01'), DATE('2023-11-14')))", true)]
+    [InlineData("datetime = DATE('2023-11-14')", true)]
+    [InlineData("datetime <> DATE('2023-11-14')", false)]
+    [InlineData("datetime < DATE('2023-11-15')", true)]
+    [InlineData("datetime < DATE('2023-11-14')", false)]
+    [InlineData("datetime <= DATE('2023-11-14')", true)]
+    [InlineData("datetime > DATE('2023-11-14')", false)]
+    [InlineData("datetime > DATE('2023-11-13')", true)]
+    [InlineData("datetime >= DATE('2023-11-14')", true)]
+    [InlineData("datetime BETWEEN DATE('2023-11-14') AND DATE('2023-11-14')", true)]
+    [InlineData("datetime IN (DATE('2023-11-10'), DATE('2023-11-14'))", true)]
+    [InlineData("datetime = TIMESTAMP('2023-11-14T22:13:20Z')", true)]
+    [InlineData("datetime > TIMESTAMP('2023-11-14T22:13:19Z')", true)]
+    [InlineData("datetime <= TIMESTAMP('2023-11-14T22:13:19Z')", false)]
+    public void ADateCoversItsWholeDay(string filter, bool keeps) =>
+        Assert.Equal(keeps, Keeps(filter).Facing);
+
     [Fact]
     public void TemporalFunctionsReadTheSameFromCql2Json()
     {
@@ -67,5 +92,9 @@ public sealed class Cql2LogicTests
         using var before = System.Text.Json.JsonDocument.Parse(
             """{"op": "t_metby", "args": [{"property": "datetime"}, {"interval": ["2023-01-01T00:00:00Z", "2023-11-14T22:13:19Z"]}]}""");
         Assert.False(Cql2Predicate.Compile(Cql2.ParseJson(before.RootElement), null!)(Facing));
+        using var day = System.Text.Json.JsonDocument.Parse("""{"op": "=", "args": [{"property": "datetime"}, {"date": "2023-11-14"}]}""");
+        Assert.True(Cql2Predicate.Compile(Cql2.ParseJson(day.RootElement), null!)(Facing));
+        using var during = System.Text.Json.JsonDocument.Parse("""{"op": "t_intersects", "args": [{"property": "datetime"}, {"date": "2023-11-14"}]}""");
+        Assert.True(Cql2Predicate.Compile(Cql2.ParseJson(during.RootElement), null!)(Facing));
     }
 }
