@@ -122,6 +122,14 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
             throw ApiException.Invalid("bbox", "must have latitudes between -90 and 90");
         if (south > north)
             throw ApiException.Invalid("bbox", "must have its south edge below its north edge");
+        if (parts.Length == 6)
+        {
+            if (parts[2] > parts[5])
+                throw ApiException.Invalid("bbox", "must have its lower height before its upper one");
+            // STAC item search: items of 2D geometries, as every photo here, lie at height 0; a box above or below it holds none.
+            if (parts[2] > 0 || parts[5] < 0)
+                return [];
+        }
         // STAC: a west edge east of the east edge crosses the antimeridian.
         return GeoBox.Covering(south, west, north, east);
     }

@@ -25,6 +25,12 @@ public sealed class StacSearchTests(StacArchive archive)
         Assert.Equal(StacArchive.DemoPhotos, stac.Count);
         Assert.Equal(v2, stac);
         Assert.Empty(await SearchAsync("bbox=10,10,11,11"));
+        // A 3D box: the photos (2D) lie at height 0, inside a box from below to above it, outside one wholly above.
+        Assert.Equal(stac, Ids(await SearchAsync("bbox=3.715,51.050,-10,3.730,51.060,100&limit=1000")));
+        Assert.Empty(await SearchAsync("bbox=3.715,51.050,10,3.730,51.060,100&limit=1000"));
+        Assert.Empty((await archive.PostJsonAsync("/api/search", """{"bbox":[3.715,51.050,10,3.730,51.060,100],"limit":1000}""")).GetProperty("features").EnumerateArray());
+        using var upsideDown = await archive.Server.Http.GetAsync("/api/search?bbox=3.715,51.050,100,3.730,51.060,10");
+        await Infrastructure.ContractAssert.Error(upsideDown, "parameter_invalid");
     }
 
     [Fact]
