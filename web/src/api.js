@@ -26,6 +26,29 @@ export function authHeaders() {
   return session.token ? { authorization: `Bearer ${session.token}` } : {};
 }
 
+/** The message of a call that never reached the server (stopped, or the network down): not the browser's "Failed to fetch". */
+export const UNREACHABLE = 'The server cannot be reached: check your connection, then try again.';
+
+/** fetch, with a failure to reach the server turned into an ApiError people can read (status 0, code "unreachable"). */
+export async function reach(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new ApiError(0, 'unreachable', UNREACHABLE);
+  }
+}
+
+/** Whether the server answers at all (after a failure whose cause is unknown, e.g. inside the photo viewer). */
+export async function serverAnswers() {
+  try {
+    await fetch(apiUrl('/v2/status'), { cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** JSON in, JSON out; throws ApiError with the server's code and message. */
 export async function api(path, { method = 'GET', query, body, signal } = {}) {
   const headers = authHeaders();
@@ -34,7 +57,7 @@ export async function api(path, { method = 'GET', query, body, signal } = {}) {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  const response = await fetch(apiUrl(path, query), { method, headers, body: payload, signal });
+  const response = await reach(apiUrl(path, query), { method, headers, body: payload, signal });
   return readJson(response);
 }
 
@@ -42,8 +65,10 @@ export async function readJson(response) {
   let json = null;
   try { json = await response.json(); } catch { /* a body that is not JSON */ }
   if (!response.ok) {
-    if (response.status === 401 && json?.code === 'user_not_authenticated' && session.token && /revoked|valid/.test(json.message ?? ''))
+    if (response.status === 401 && json?.code === 'user_not_authenticated' && session.token && /revoked|valid/.test(json.message ?? '')) {
       session.set(null); // the token was revoked elsewhere (settings page): sign out here too
+      throw new ApiError(401, json.code, 'You were signed out: your sign-in was revoked or has ended. Sign in again, then retry.');
+    }
     throw new ApiError(response.status, json?.code ?? 'error', json?.message ?? `The server answered ${response.status}.`);
   }
   return json;

@@ -3,7 +3,8 @@
 import * as oauth from 'oauth4webapi';
 import { config } from './config.js';
 import { session } from './session.js';
-import { api } from './api.js';
+import { api, ApiError, UNREACHABLE } from './api.js';
+import { toast } from './ui.js';
 
 // org:read and org:write: listing the person's projects and moving their sequences into and out of them (My photos).
 const SCOPES = 'user:read public:write public:upload private:read private:write private:upload org:read org:write';
@@ -16,13 +17,25 @@ const transport = { [oauth.allowInsecureRequests]: location.protocol === 'http:'
 
 let metadata;
 async function authorizationServer() {
-  metadata ??= await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...transport }));
+  let response;
+  try {
+    response = await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...transport });
+  } catch {
+    throw new ApiError(0, 'unreachable', UNREACHABLE); // the server is down or the network is: say so, not "Failed to fetch"
+  }
+  metadata ??= await oauth.processDiscoveryResponse(issuer, response);
   return metadata;
 }
 
 /** Sends the browser to the server's sign-in and consent pages; comes back to /signin/callback. */
 export async function signIn(returnTo = location.pathname + location.search) {
-  const as = await authorizationServer();
+  let as;
+  try {
+    as = await authorizationServer();
+  } catch (error) {
+    toast(error.message, 'error'); // every Sign in button calls this: none may fail in silence
+    return;
+  }
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo }));

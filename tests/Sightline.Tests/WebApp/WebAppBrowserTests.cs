@@ -159,6 +159,51 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     }
 
     [Fact]
+    public async Task BackClosesAPhotoOpenedFromTheMapForwardReopensItAndEscapeClosesIt()
+    {
+        var page = await app.OpenAsync(GhentView);
+        await MapPixels.WaitForMapAsync(page);
+        var line = await MapPixels.ReadAsync(page);
+        Assert.True(line.Count > 0, "no coverage line to click");
+        await page.Mouse.ClickAsync((float)line.X, (float)line.Y);
+        var key = await ShownPhotoAsync(page);
+        await page.WaitForFunctionAsync($"() => location.search.includes('pKey={key}')");
+
+        // The click gave the photo a history entry: Back closes it (and stays on the map), Forward opens it again.
+        await page.GoBackAsync();
+        await page.WaitForFunctionAsync("() => !location.search.includes('pKey') && !document.querySelector('.explore').classList.contains('has-photo')");
+        Assert.Equal(app.Url("/"), page.Url.Split('?')[0]);
+        await page.GoForwardAsync();
+        Assert.Equal(key, await ShownPhotoAsync(page, key));
+        await page.WaitForFunctionAsync("() => document.querySelector('.explore').classList.contains('has-photo')");
+
+        // Escape closes the open panel, innermost first: the filters, then the photo.
+        await page.ClickAsync(".filter-toggle");
+        await page.WaitForSelectorAsync("#filters", new() { State = WaitForSelectorState.Visible });
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForSelectorAsync("#filters", new() { State = WaitForSelectorState.Hidden });
+        Assert.True(await page.EvaluateAsync<bool>("() => document.querySelector('.explore').classList.contains('has-photo')"));
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForFunctionAsync("() => !location.search.includes('pKey') && !document.querySelector('.explore').classList.contains('has-photo')");
+    }
+
+    [Fact]
+    public async Task WithTheServerUnreachableThePageSaysSoRatherThanThatThePhotoDoesNotExist()
+    {
+        var keys = await DemoSequenceAsync();
+        var page = await app.OpenAsync(GhentView);
+        await MapPixels.WaitForMapAsync(page);
+        await page.RouteAsync("**/v2/**", route => route.AbortAsync());
+        await page.RouteAsync("**/.well-known/**", route => route.AbortAsync());
+
+        await page.EvaluateAsync($"() => {{ history.pushState(null, '', '/?pKey={keys[2]}'); dispatchEvent(new PopStateEvent('popstate')); }}");
+        await page.WaitForSelectorAsync("#photo-details .error >> text=cannot be reached");
+        // Sign in needs the server too: the button says why nothing happens.
+        await page.ClickAsync("#sign-in");
+        await page.WaitForSelectorAsync("#toast >> text=cannot be reached");
+    }
+
+    [Fact]
     public async Task NextAndPreviousWalkTheSequence()
     {
         var keys = await DemoSequenceAsync();
@@ -255,6 +300,12 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         Assert.Equal([100, 100, 100], progress);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.upload-thumb img')].every(i => i.complete && i.naturalWidth > 0)");
         await WebAppFixture.ScreenshotAsync(page, "upload");
+
+        // A file that is not a JPEG is said to be left out, not dropped in silence.
+        using var png = Image.Black(8, 8, bands: 3).Cast(Enums.BandFormat.Uchar);
+        await page.SetInputFilesAsync("#upload-files", new FilePayload { Name = "drawing.png", MimeType = "image/png", Buffer = png.PngsaveBuffer() });
+        await page.WaitForSelectorAsync("#toast >> text=drawing.png is not a JPEG photo and was left out");
+        Assert.Equal(3, await page.Locator(".upload-item").CountAsync());
     }
 
     [Fact]

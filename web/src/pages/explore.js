@@ -43,6 +43,27 @@ export class ExplorePage {
     });
     this.element.append(h('section', { class: 'map-pane' }, this.mapElement, this.tools()), this.panel.element);
     this.ready = false;
+    document.addEventListener('keydown', event => this.escape(event));
+  }
+
+  /** Escape closes what is open on this page, innermost first: the place list, the filters, then the photo. */
+  escape(event) {
+    if (event.key !== 'Escape' || event.defaultPrevented || document.body.dataset.page !== 'explore' || event.target.closest?.('dialog')) return;
+    const results = this.element.querySelector('#place-results');
+    const filters = this.element.querySelector('#filters');
+    const toggle = this.element.querySelector('.filter-toggle');
+    if (results && !results.hidden) {
+      results.hidden = true;
+      this.element.querySelector('#place-search')?.setAttribute('aria-expanded', 'false');
+    } else if (filters && !filters.hidden) {
+      filters.hidden = true;
+      toggle?.setAttribute('aria-expanded', 'false');
+      toggle?.focus();
+    } else if (this.photoKey) {
+      this.closePhoto();
+      this.mapElement.querySelector('canvas')?.focus();
+    } else return;
+    event.preventDefault();
   }
 
   /** Called each time the route shows this page. */
@@ -142,27 +163,29 @@ export class ExplorePage {
     const [feature] = this.map.queryRenderedFeatures(box, { layers });
     if (!feature) return;
     if (feature.layer.id === POINT_LAYER) {
-      this.openPhoto(feature.properties.key);
+      this.openPhoto(feature.properties.key, { push: true });
       return;
     }
     const key = nearestPhoto(feature, event.lngLat);
     if (key) {
-      this.openPhoto(key);
+      this.openPhoto(key, { push: true });
       return;
     }
     try {
       const image = await api(`/v2/search/im/s/${encodeURIComponent(feature.properties.key)}`,
         { query: { lat: event.lngLat.lat, lon: event.lngLat.lng } });
-      this.openPhoto(image.key);
+      this.openPhoto(image.key, { push: true });
     } catch (error) {
       toast(error.message, 'error');
     }
   }
 
-  async openPhoto(key, { fly = false } = {}) {
+  /** Opens a photo; <c>push</c> (a person's click on the map) gives it a history entry, so Back closes it again. */
+  async openPhoto(key, { fly = false, push = false } = {}) {
     performance.mark('sightline:photo-key');
     this.photoKey = key;
     this.fly = fly;
+    if (push) this.writePermalink({ push: true });
     // The map shrinks to make room for the photo, but only once the photo is on screen: MapLibre resizes its canvas
     // and redraws the whole map at once when its container changes size, which in a software renderer delays the
     // photo's frame by as much. Until then the map keeps its size, cut off by the photo's pane.
@@ -213,12 +236,13 @@ export class ExplorePage {
     if (this.map && this.position) showCurrent(this.map, this.position, bearing);
   }
 
-  writePermalink() {
+  writePermalink({ push = false } = {}) {
     if (!this.map || location.pathname !== '/') return;
     const c = this.map.getCenter();
     const query = new URLSearchParams({ lat: c.lat.toFixed(6), lon: c.lng.toFixed(6), z: this.map.getZoom().toFixed(2) });
     if (this.photoKey) query.set('pKey', this.photoKey);
-    history.replaceState(history.state, '', `/?${query}`);
+    if (push) history.pushState(null, '', `/?${query}`);
+    else history.replaceState(history.state, '', `/?${query}`);
   }
 
   applyFilters() {
@@ -253,7 +277,7 @@ export class ExplorePage {
     });
     input.addEventListener('keydown', event => {
       if (event.key === 'Enter') results.querySelector('button')?.click();
-      if (event.key === 'Escape') results.hidden = true;
+      if (event.key === 'Escape' && !results.hidden) { results.hidden = true; input.setAttribute('aria-expanded', 'false'); event.preventDefault(); }
       if (event.key === 'ArrowDown') { event.preventDefault(); results.querySelector('button')?.focus(); }
     });
 

@@ -1,7 +1,7 @@
 // The open photo: the viewer, previous/next along its sequence, its details (who, when, sequence, detections,
 // thumbnail sizes), photos nearby, comments, and the community actions (blur request, complaint).
 import { h, mount, toast, formatDate, thumbUrl } from '../ui.js';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, serverAnswers, UNREACHABLE } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
 import { BlurEditor } from './blur-editor.js';
@@ -90,7 +90,10 @@ export class PhotoPanel {
       this.preview.hide();
       this.status.textContent = '';
       this.key = key;
-      mount(this.details, h('p', { class: 'error' }, 'This photo does not exist, or you may not see it.'));
+      // The viewer says only that it failed: a server that does not answer is not a photo that does not exist.
+      const reachable = await serverAnswers();
+      if (this.key !== key) return;
+      mount(this.details, h('p', { class: 'error' }, reachable ? 'This photo does not exist, or you may not see it.' : UNREACHABLE));
       console.warn('moveTo', error);
     }
   }
@@ -191,6 +194,11 @@ export class PhotoPanel {
   commentForm(key) {
     if (!session.token) return h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => signIn() }, 'Sign in'), ' to comment.');
     const text = h('textarea', { id: 'comment-text', name: 'cm', rows: 3, maxlength: 2000, required: true });
+    // Kept as it is typed (this tab only): a sign-in that ends while writing, or the way through the sign-in pages,
+    // does not throw the text away.
+    const draft = `sightline.comment.${key}`;
+    text.value = sessionStorage.getItem(draft) ?? '';
+    text.addEventListener('input', () => sessionStorage.setItem(draft, text.value));
     const form = h('form', { class: 'comment-form' },
       h('label', { for: 'comment-text' }, 'Your comment'), text, h('button', { type: 'submit' }, 'Post comment'));
     form.addEventListener('submit', async event => {
@@ -198,6 +206,7 @@ export class PhotoPanel {
       try {
         await api(`/v2/im/${encodeURIComponent(key)}/cm`, { method: 'POST', body: { cm: text.value } });
         text.value = '';
+        sessionStorage.removeItem(draft);
         toast('Comment posted.');
         this.loadComments(key, this.details.querySelector('.comments'));
       } catch (error) {

@@ -1,7 +1,7 @@
 // Contribute: pick or drop JPEGs (or a whole folder); each file shows its progress, its result (accepted, already
 // uploaded, no GPS position, refused with the server's message), a retry for failures, and its processing state
 // until its thumbnail exists. The upload key is the file's SHA-256, so sending a file twice sends nothing new.
-import { h, mount, thumbUrl } from '../ui.js';
+import { h, mount, thumbUrl, toast } from '../ui.js';
 import { api, apiUrl, authHeaders, ApiError } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
@@ -50,6 +50,10 @@ export class UploadPage {
 
   add(files) {
     const jpegs = files.filter(f => /\.jpe?g$/i.test(f.name) || f.type === 'image/jpeg');
+    const others = files.filter(f => !jpegs.includes(f));
+    // Said, not dropped in silence: the server takes geotagged JPEGs only.
+    if (others.length > 0)
+      toast(`${others.length === 1 ? `${others[0].name} is not a JPEG photo and was` : `${others.length} files are not JPEG photos and were`} left out: only geotagged JPEGs can be uploaded.`, 'error');
     for (const file of jpegs) {
       const item = new UploadItem(file, () => this.pump(), () => this.updateSummary());
       this.rows.append(item.element);
