@@ -131,10 +131,7 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     [Fact]
     public async Task ClickingALineOpensItsPhoto()
     {
-        var page = await app.OpenAsync(GhentView);
-        await MapPixels.WaitForMapAsync(page);
-        var line = await MapPixels.ReadAsync(page);
-        Assert.True(line.Count > 0, "no coverage line to click");
+        var (page, line) = await GhentWithALineAsync();
 
         var searches = new List<string>();
         page.Request += (_, request) => { if (request.Url.Contains("/v2/search/im/s/", StringComparison.Ordinal)) searches.Add(request.Url); };
@@ -161,10 +158,7 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     [Fact]
     public async Task BackClosesAPhotoOpenedFromTheMapForwardReopensItAndEscapeClosesIt()
     {
-        var page = await app.OpenAsync(GhentView);
-        await MapPixels.WaitForMapAsync(page);
-        var line = await MapPixels.ReadAsync(page);
-        Assert.True(line.Count > 0, "no coverage line to click");
+        var (page, line) = await GhentWithALineAsync();
         await page.Mouse.ClickAsync((float)line.X, (float)line.Y);
         var key = await ShownPhotoAsync(page);
         await page.WaitForFunctionAsync($"() => location.search.includes('pKey={key}')");
@@ -529,6 +523,16 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     }
 
     // The key of the photo the viewer shows, once it shows one (or `expected`).
+    /// <summary>The map over the demo's streets, drawn, and where a coverage line is on screen (to click it).</summary>
+    private async Task<(IPage Page, MapPixels.Reading Line)> GhentWithALineAsync()
+    {
+        var page = await app.OpenAsync(GhentView);
+        await MapPixels.WaitForMapAsync(page);
+        var line = await MapPixels.ReadAsync(page);
+        Assert.True(line.Count > 0, "no coverage line to click");
+        return (page, line);
+    }
+
     private static async Task<string> ShownPhotoAsync(IPage page, string? expected = null)
     {
         var condition = expected is null
