@@ -105,7 +105,7 @@ public static class Cql2Predicate
             case "view:azimuth":
             {
                 var number = compare.Value.Number ?? throw Cql2.Invalid("compares view:azimuth with something that is not a number");
-                return (in IndexedImage i) => Holds(op, ((double)i.Ca).CompareTo(number));
+                return (in IndexedImage i) => Holds(op, i.StoredCa.CompareTo(number)); // as stored, as the item shows it
             }
             default:
             {

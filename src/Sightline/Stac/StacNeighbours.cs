@@ -14,7 +14,7 @@ public sealed class StacNeighbours(ISequenceStore sequences, ImageIndex index, S
     private const int MaxRelated = 8;
 
     public async Task<ItemSource> SourceAsync(IndexedImage image) =>
-        new(image.Key, index.SequenceKey(image.SequenceId), image.Lat, image.Lon, image.CompassAngle, image.CapturedAt,
+        new(image.Key, index.SequenceKey(image.SequenceId), image.Lat, image.Lon, image.StoredCompassAngle, image.CapturedAt,
             index.Username(image.UserId), await users.UuidAsync(image.UserId));
 
     /// <summary>The visible sequence and the position of the image in it; null when either is not visible.</summary>

@@ -82,6 +82,27 @@ public sealed class CloseSearchTests(SearchArchive archive)
     }
 
     [Fact]
+    public async Task AnAngleRangeEndingAtAPhotosOwnAngleHoldsIt()
+    {
+        // Most angles with decimals (123.4) have no exact single-precision form; the range is judged on the angle the
+        // API shows, so a range ending exactly there, or wrapping through north to end there, holds the photo.
+        var photos = Public.Where(i => i.Ca is { } ca && (double)(float)ca > ca && ca > 10).Take(5).ToList();
+        Assert.Equal(5, photos.Count);
+        foreach (var photo in photos)
+        {
+            var at = $"lat={F(photo.Lat)}&lon={F(photo.Lon)}&distance=1";
+            var ca = photo.Ca!.Value;
+            foreach (var (min, max) in new[] { (ca, ca), (0, ca), (ca + 10 > 360 ? ca - 10 : ca + 10, ca) })
+            {
+                var walked = await WalkAsync(archive, "/v2/search/im/close", $"{at}&min_ca={F(min)}&max_ca={F(max)}", 50);
+                Assert.Contains(photo.Key, walked.Select(w => w.Key));
+            }
+            var box = $"min_lat={F(photo.Lat)}&max_lat={F(photo.Lat)}&min_lon={F(photo.Lon)}&max_lon={F(photo.Lon)}&min_ca={F(ca)}&max_ca={F(ca)}";
+            Assert.Contains(photo.Key, (await WalkAsync(archive, "/v2/search/im", box, 50)).Select(w => w.Key));
+        }
+    }
+
+    [Fact]
     public async Task ARadiusAboveTheCapIsServedAtTheCap()
     {
         // The spec names no largest distance: old clients asking for a wide circle get the 5,000 m one, nearest first.

@@ -33,6 +33,16 @@ public sealed class Cql2LogicTests
     public void AComparisonWithAMissingDirectionIsUnknown(string filter, bool keepsFacing, bool keepsUndirected) =>
         Assert.Equal((keepsFacing, keepsUndirected), Keeps(filter));
 
+    // 123.4 has no exact single-precision form: the filter compares the angle as the item shows it.
+    [Theory]
+    [InlineData("\"view:azimuth\" = 123.4", true)]
+    [InlineData("\"view:azimuth\" <= 123.4", true)]
+    [InlineData("\"view:azimuth\" > 123.4", false)]
+    [InlineData("\"view:azimuth\" BETWEEN 123.4 AND 123.4", true)]
+    [InlineData("\"view:azimuth\" IN (123.4)", true)]
+    public void AnAngleWithDecimalsIsComparedAsTheItemShowsIt(string filter, bool keeps) =>
+        Assert.Equal(keeps, Cql2Predicate.Compile(Cql2.ParseText(filter), null!)(new IndexedImage { StoredCa = 123.4 }));
+
     // The photo above was taken at 2023-11-14T22:13:20Z: as an interval, it begins and ends at once (OGC 21-065, Table 7).
     [Theory]
     [InlineData("T_AFTER(datetime, INTERVAL('2023-01-01T00:00:00Z', '2023-11-14T22:13:19Z'))", true)]

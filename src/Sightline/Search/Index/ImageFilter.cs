@@ -31,9 +31,10 @@ public sealed record ImageFilter
             return false;
         if (Angles is var (min, max))
         {
-            if (float.IsNaN(image.Ca))
+            // The angle as stored, which is what /v2/im shows: a range ending at a photo's own angle holds it.
+            double ca = image.StoredCa;
+            if (double.IsNaN(ca))
                 return false;
-            double ca = image.Ca;
             if (min <= max ? ca < min || ca > max : ca < min && ca > max)
                 return false;
         }
