@@ -48,6 +48,42 @@ public sealed class SearchIndexLifecycleTests
         Assert.Equal([farKey], await CloseKeysAsync(uploader, 59.3293, 18.0686));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // the deletion and the next photo reach the index in one step
+    public async Task ASequenceWhoseRowIdIsGivenBackIsShownWithItsOwnKey(bool searchBetween)
+    {
+        // The embedded database gives the largest row id back once its row is deleted: the next sequence, and the next
+        // photo, get the deleted one's. Every route must name the new sequence, not the deleted one.
+        await using var server = await TestServer.StartAsync();
+        var uploader = await Uploader.CreateAsync(server, "walker", "public:upload user:read");
+        var gone = await uploader.UploadProcessedAsync("gone", Photo(59.3293, 18.0686, 10, 1));
+        if (searchBetween)
+            Assert.Single(await CloseKeysAsync(uploader, 59.3293, 18.0686));
+        Assert.Equal(HttpStatusCode.OK, (await uploader.SendAsync(HttpMethod.Delete, "/v2/me/uploads/images/gone")).StatusCode);
+        if (searchBetween)
+            Assert.Empty(await CloseKeysAsync(uploader, 59.3293, 18.0686));
+        var next = await uploader.UploadProcessedAsync("next", Photos.Jpeg(new PhotoSpec
+        {
+            Width = 320, Height = 240, Lat = 48.8566, Lon = 2.3522, Ca = 90, Taken = new DateTime(2025, 3, 1, 8, 0, 0), Seed = 2,
+        }));
+        var key = next.GetProperty("key").GetString()!;
+        var sequence = next.GetProperty("sequence_key").GetString()!;
+        Assert.NotEqual(gone.GetProperty("sequence_key").GetString(), sequence);
+
+        var close = (await uploader.GetJsonAsync("/v2/search/im/close?lat=48.8566&lon=2.3522&distance=10")).GetProperty("ims").EnumerateArray().Single();
+        Assert.Equal(key, close.GetProperty("key").GetString());
+        Assert.Equal(sequence, close.GetProperty("sequence_key").GetString());
+        Assert.Equal("walker", close.GetProperty("user").GetString());
+        var item = (await uploader.GetJsonAsync($"/api/search?ids={key}")).GetProperty("features").EnumerateArray().Single();
+        Assert.Equal(sequence, item.GetProperty("collection").GetString());
+        Assert.Equal([key], (await uploader.GetJsonAsync($"/api/search?collections={sequence}")).GetProperty("features").EnumerateArray()
+            .Select(f => f.GetProperty("id").GetString()));
+        var collections = (await uploader.GetJsonAsync("/api/collections")).GetProperty("collections").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetString()).ToList();
+        Assert.Equal([sequence], collections);
+    }
+
     [Fact]
     public async Task ARestartReadsTheSnapshotAndCatchesUpWithTheLog()
     {

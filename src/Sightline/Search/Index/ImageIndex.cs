@@ -132,6 +132,32 @@ public sealed class ImageIndex(
         return key;
     }
 
+    // A row id the database gave back after its row was deleted (SQLite reuses the largest) may name another sequence or
+    // user now: the key and name of the sequence and user of an image new to the index (a reused image id is another key),
+    // or moved to another sequence, are read again before anything follows the change (the tiles draw new sequences with their keys at once).
+    private void ReadNamesAgain(IndexState current, IEnumerable<IndexedImage?> changed)
+    {
+        HashSet<int>? sequencesSeen = null, usersSeen = null;
+        foreach (var row in changed)
+        {
+            if (row is not { } image || (current.TryGet(image.Id, out var before) && before.KeyHigh == image.KeyHigh && before.KeyLow == image.KeyLow
+                                    && before.SequenceId == image.SequenceId && before.UserId == image.UserId))
+                continue;
+            if (image.SequenceId != 0 && (sequencesSeen ??= []).Add(image.SequenceId))
+            {
+                var key = store.SequenceKey(image.SequenceId) ?? "";
+                sequenceKeys[image.SequenceId] = key;
+                sequenceKeysById = Remember(sequenceKeysById, image.SequenceId, key);
+            }
+            if ((usersSeen ??= []).Add(image.UserId))
+            {
+                var name = store.Username(image.UserId) ?? "";
+                usernames[image.UserId] = name;
+                usernamesById = Remember(usernamesById, image.UserId, name);
+            }
+        }
+    }
+
     // The array with value at id, grown (a copy) when id is past its end; ids outside [0, MostIdsById) are not kept.
     private static string?[] Remember(string?[] known, int id, string value)
     {
@@ -180,6 +206,7 @@ public sealed class ImageIndex(
         var updates = ids.ToDictionary(id => id, _ => (IndexedImage?)null);
         foreach (var image in store.Read(ids))
             updates[image.Id] = image;
+        ReadNamesAgain(current, updates.Values);
         var next = current.With(updates, entries[^1].Seq);
         if (next.OverlayCount > Math.Max(options.Value.OverlayLimit, next.BaseCount / 32))
             next = next.Compacted();
