@@ -82,6 +82,9 @@ public sealed class SearchIndexLifecycleTests
         var collections = (await uploader.GetJsonAsync("/api/collections")).GetProperty("collections").EnumerateArray()
             .Select(c => c.GetProperty("id").GetString()).ToList();
         Assert.Equal([sequence], collections);
+        var nav = await uploader.GetJsonAsync($"/v2/nav/im/{key}");
+        Assert.Equal([key], nav.GetProperty("ims").EnumerateArray().Select(i => i.GetProperty("key").GetString()));
+        Assert.Equal([sequence], nav.GetProperty("ss").EnumerateArray().Select(i => i.GetProperty("key").GetString()));
     }
 
     [Fact]
