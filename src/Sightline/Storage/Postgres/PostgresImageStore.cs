@@ -3,7 +3,7 @@ using Sightline.Images;
 
 namespace Sightline.Storage.Postgres;
 
-/// <summary>Reads images for the read endpoints: only processed ones are visible, and none hidden by an upheld complaint.</summary>
+/// <summary>Reads images for the read endpoints: only processed ones are visible, and none hidden by an upheld complaint but to its owner.</summary>
 public sealed class PostgresImageStore(PostgresDatabase database) : IImageStore
 {
     private const string Select =
@@ -15,14 +15,14 @@ public sealed class PostgresImageStore(PostgresDatabase database) : IImageStore
         FROM images i JOIN users u ON u.id = i.user_id LEFT JOIN sequences s ON s.id = i.sequence_id
         """;
 
-    /// <summary>The processed image with this key that <paramref name="viewer"/> may see; null otherwise.</summary>
+    /// <summary>The processed image with this key that <paramref name="viewer"/> may see (its owner sees it hidden too); null otherwise.</summary>
     public async Task<Image?> FindVisibleAsync(string key, Viewer viewer)
     {
         await using var connection = await database.OpenAsync();
         var parameters = Visibility.Parameters(viewer);
         parameters.Add("key", key);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(
-            $"{Select} WHERE i.key = @key AND i.state = 'done' AND i.hidden_at IS NULL AND {Visibility.VisibleCondition("i.project_id")}", parameters);
+            $"{Select} WHERE i.key = @key AND i.state = 'done' AND (i.hidden_at IS NULL OR i.user_id = @ViewerId) AND {Visibility.VisibleCondition("i.project_id")}", parameters);
         return row?.ToImage();
     }
 
@@ -35,7 +35,7 @@ public sealed class PostgresImageStore(PostgresDatabase database) : IImageStore
         var parameters = Visibility.Parameters(viewer);
         parameters.Add("ids", ids.ToArray());
         var rows = await connection.QueryAsync<Row>(
-            $"{Select} WHERE i.id = ANY(@ids) AND i.state = 'done' AND i.hidden_at IS NULL AND {Visibility.VisibleCondition("i.project_id")}", parameters);
+            $"{Select} WHERE i.id = ANY(@ids) AND i.state = 'done' AND (i.hidden_at IS NULL OR i.user_id = @ViewerId) AND {Visibility.VisibleCondition("i.project_id")}", parameters);
         var byId = rows.ToDictionary(r => r.Id);
         return ids.Where(byId.ContainsKey).Select(id => byId[id].ToImage()).ToList();
     }
