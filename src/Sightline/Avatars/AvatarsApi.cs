@@ -61,7 +61,7 @@ public static class AvatarsApi
     {
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
-        var found = await users.FindByUsernameAsync(user) ?? throw ApiException.NotFound($"User '{user}'");
+        var found = await users.FindByUsernameAsync(user) is { DeletedAt: null } live ? live : throw ApiException.NotFound($"User '{user}'");
         var id = found.Avatar is { } avatar && AvatarStore.IsId(avatar) ? avatar : AvatarStore.DefaultId;
         return TypedResults.Redirect($"/{id}/profile.png");
     }

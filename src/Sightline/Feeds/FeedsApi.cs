@@ -48,7 +48,7 @@ public static class FeedsApi
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
         var paging = Paging(request);
-        var found = await users.FindByUsernameAsync(user) ?? throw ApiException.NotFound($"User '{user}'");
+        var found = await users.FindByUsernameAsync(user) is { DeletedAt: null } live ? live : throw ApiException.NotFound($"User '{user}'");
         return TypedResults.Ok(await ReadAsync(paging, found.Id, Viewer.Of(caller), ownFeed: false, feeds));
     }
 

@@ -25,5 +25,5 @@ public sealed class StacUsers(IUserStore users)
     /// </summary>
     public string? Known(long userId) => uuids.TryGetValue(userId, out var uuid) ? uuid : null;
 
-    public Task<User?> FindAsync(string uuid) => users.FindByUuidAsync(uuid);
+    public async Task<User?> FindAsync(string uuid) => await users.FindByUuidAsync(uuid) is { DeletedAt: null } live ? live : null;
 }

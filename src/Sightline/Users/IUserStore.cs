@@ -14,7 +14,7 @@ public interface IUserStore
     /// <summary>By the public uuid that the STAC API names users by.</summary>
     Task<User?> FindByUuidAsync(string uuid);
 
-    /// <summary>Case-insensitive prefix match on usernames, alphabetical.</summary>
+    /// <summary>Case-insensitive prefix match on the usernames of accounts not deleted, alphabetical.</summary>
     Task<IReadOnlyList<User>> SearchByPrefixAsync(string prefix, int limit);
 
     Task<bool> VerifyPasswordAsync(string username, string password);

@@ -22,7 +22,8 @@ public static class UsersApi
     {
         if (!Usernames.IsValid(user))
             throw ApiException.Invalid("user", $"must be a username of {Usernames.Rule}");
-        var found = await users.FindByUsernameAsync(user) ?? throw ApiException.NotFound($"User '{user}'");
+        // A deleted account is no one's profile: its name stays only so its comments can say "deleted user".
+        var found = await users.FindByUsernameAsync(user) is { DeletedAt: null } live ? live : throw ApiException.NotFound($"User '{user}'");
         var avatar = $"{request.Scheme}://{request.Host}/{UserDtos.AvatarPath(found.Avatar)}";
         var counts = await statistics.ForUserAsync(found.Id);
         var processed = totals.For(found.Id);

@@ -27,6 +27,7 @@ public sealed class AccountDeletionTests
         Assert.Contains("--delete-photos", error);
         Assert.Equal(HttpStatusCode.OK, (await staying.SendAsync(HttpMethod.Get, $"/v2/im/{ownKey}")).StatusCode);
 
+        var uuid = (await server.AdminAsync("", "users", "show", "leaving_user")).GetProperty("user_uuid").GetString();
         var deleted = await server.AdminAsync("", "users", "delete", "leaving_user", "--delete-photos");
         Assert.Equal(1, deleted.GetProperty("photos").GetInt32());
         await ContractAssert.Error(await staying.SendAsync(HttpMethod.Get, $"/v2/im/{ownKey}"), "not_found");
@@ -36,6 +37,17 @@ public sealed class AccountDeletionTests
         var only = Assert.Single(comments.RootElement.GetProperty("cms").EnumerateArray());
         Assert.Equal("nice corner", only.GetProperty("comment").GetString());
         Assert.Contains("deleted user", only.GetProperty("user").GetRawText());
+
+        // Nothing public names the account by its left-over name: not the user search, its profile, feed or avatar, nor
+        // the feed of the photo's owner, where its comment is by "deleted user" as on the photo.
+        var leftOver = "deleted-" + uuid;
+        var users = await staying.GetJsonAsync("/v2/search/u?match=de");
+        Assert.DoesNotContain(users.GetProperty("matches").EnumerateArray(), m => m.GetProperty("username").GetString()!.StartsWith("deleted-"));
+        foreach (var path in new[] { $"/v2/u/{leftOver}", $"/v2/u/{leftOver}/feed", $"/v2/u/{leftOver}/profile.png" })
+            await ContractAssert.Error(await staying.SendAsync(HttpMethod.Get, path), "not_found");
+        var feed = await (await staying.SendAsync(HttpMethod.Get, "/v2/u/staying_user/feed")).Content.ReadAsStringAsync();
+        Assert.Contains("deleted user", feed);
+        Assert.DoesNotContain("deleted-", feed);
     }
 
     [Fact]

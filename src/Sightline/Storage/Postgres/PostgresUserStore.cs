@@ -69,7 +69,7 @@ public sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
         var pattern = prefix.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
         await using var connection = await database.OpenAsync();
         var users = await connection.QueryAsync<User>(
-            $@"SELECT {Columns} FROM users WHERE lower(username) LIKE lower(@pattern) ESCAPE '\' ORDER BY lower(username), username LIMIT @limit",
+            $@"SELECT {Columns} FROM users WHERE lower(username) LIKE lower(@pattern) ESCAPE '\' AND deleted_at IS NULL ORDER BY lower(username), username LIMIT @limit",
             new { pattern, limit });
         return users.AsList();
     }

@@ -26,7 +26,8 @@ public sealed class SqliteFeedStore(Database database) : IFeedStore
         var rows = await connection.QueryAsync<Event>(
             $"""
             SELECT e.id AS Version, e.action, e.object, e.object_key AS ObjectKey, e.created_at AS CreatedAt,
-                   actor.username AS Actor, other.username AS OtherUser, i.key AS ImageKey, i.hidden_at IS NOT NULL AS ImageHidden, i.lat AS ImageLat, i.lon AS ImageLon,
+                   CASE WHEN actor.deleted_at IS NULL THEN actor.username ELSE 'deleted user' END AS Actor,
+                   CASE WHEN other.deleted_at IS NULL THEN other.username ELSE 'deleted user' END AS OtherUser, i.key AS ImageKey, i.hidden_at IS NOT NULL AS ImageHidden, i.lat AS ImageLat, i.lon AS ImageLon,
                    e.main_description AS MainDescription, e.detail_description AS DetailDescription
             FROM events e
             JOIN users actor ON actor.id = e.user_id

@@ -69,7 +69,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
         var pattern = prefix.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
         await using var connection = await database.OpenAsync();
         var users = await connection.QueryAsync<User>(
-            $@"SELECT {Columns} FROM users WHERE username LIKE @pattern ESCAPE '\' ORDER BY username LIMIT @limit",
+            $@"SELECT {Columns} FROM users WHERE username LIKE @pattern ESCAPE '\' AND deleted_at IS NULL ORDER BY username LIMIT @limit",
             new { pattern, limit });
         return users.AsList();
     }
