@@ -54,6 +54,8 @@ public static class CommentsApi
         ImageAccess.ImageKey(key);
         if (text.EnumerateRunes().Count() > MaxLength)
             throw ApiException.Invalid("cm", $"must be 1 to {MaxLength} characters long");
+        if (string.IsNullOrWhiteSpace(text))
+            throw ApiException.Invalid("cm", "must hold some text, not only spaces");
         var image = await ImageAccess.WritableImageAsync(scoped, key, caller, images);
         await comments.AddAsync(image, userId, text);
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
@@ -81,7 +83,9 @@ public static class CommentsApi
             if (comment.UserId != userId && comment.ImageOwnerId != userId)
                 throw ApiException.NotFound($"Comment '{key}'");
         }
-        await comments.DeleteAsync(comment);
+        // Of calls racing to remove one comment, one is acknowledged; for the others it was already gone.
+        if (!await comments.DeleteAsync(comment))
+            throw ApiException.NotFound($"Comment '{key}'");
         return TypedResults.Ok(new ImageAccess.Acknowledgement());
     }
 

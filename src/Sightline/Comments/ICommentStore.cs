@@ -13,7 +13,8 @@ public interface ICommentStore
     /// <summary>The comment with this key if its image is processed, not hidden, and visible to <paramref name="viewer"/>.</summary>
     Task<Comment?> FindVisibleAsync(string key, Viewer viewer);
 
-    Task DeleteAsync(Comment comment);
+    /// <summary>Removes the comment and its feed event; false when another call removed it first.</summary>
+    Task<bool> DeleteAsync(Comment comment);
 
     /// <summary>Ids of every image with at least one comment (the candidates of <c>/v2/search/im/cm</c>).</summary>
     Task<HashSet<int>> CommentedImageIdsAsync();

@@ -48,6 +48,8 @@ public static class ComplaintsApi
         ImageAccess.ImageKey(key);
         if (text.EnumerateRunes().Count() > MaxLength)
             throw ApiException.Invalid("cm", $"must be 1 to {MaxLength} characters long");
+        if (string.IsNullOrWhiteSpace(text))
+            throw ApiException.Invalid("cm", "must hold some text, not only spaces");
         var image = await ImagesApi.FindAsync(key, Viewer.Of(caller), images);
         await complaints.FileAsync(image, caller.Token?.UserId, caller.Application!.Id, text);
         return TypedResults.Ok(new ImageAccess.Acknowledgement());

@@ -54,6 +54,28 @@ public sealed class CommentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACommentOrComplaintOfOnlySpacesIsRefused()
+    {
+        foreach (var blank in new[] { "   ", "\n\t " })
+        {
+            Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/cm", new { cm = blank }), "parameter_invalid"));
+            Assert.Contains("cm", await ContractAssert.Error(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/complain", new { cm = blank }), "parameter_invalid"));
+        }
+        Assert.Empty((await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/cm")).GetProperty("cms").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task OfDeletionsRacingForOneCommentOneIsAcknowledged()
+    {
+        await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{publicImage}/cm", new { cm = "going" }));
+        var key = await OnlyCommentKey(cast.Stranger, publicImage);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cast.Stranger.SendAsync(HttpMethod.Delete, $"/v2/cm/{key}")));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == System.Net.HttpStatusCode.OK));
+        foreach (var refused in answers.Where(a => a.StatusCode != System.Net.HttpStatusCode.OK))
+            await ContractAssert.Error(refused, "not_found");
+    }
+
+    [Fact]
     public async Task ACommentRacingThePhotosDeletionIsNotFoundNeverAnInternalError()
     {
         // The handler finds the photo, then the store writes: a deletion in between leaves a comment whose photo is gone,

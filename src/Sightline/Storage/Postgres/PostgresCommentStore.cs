@@ -51,13 +51,14 @@ public sealed class PostgresCommentStore(PostgresDatabase database, TimeProvider
             $"{Select} WHERE c.key = @key AND i.state = 'done' AND i.hidden_at IS NULL AND {Visibility.VisibleCondition("i.project_id")}", parameters);
     }
 
-    public async Task DeleteAsync(Comment comment)
+    public async Task<bool> DeleteAsync(Comment comment)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("DELETE FROM events WHERE object = 'comment' AND object_key = @Key", new { comment.Key }, transaction);
-        await connection.ExecuteAsync("DELETE FROM comments WHERE id = @Id", new { comment.Id }, transaction);
+        var removed = await connection.ExecuteAsync("DELETE FROM comments WHERE id = @Id", new { comment.Id }, transaction) > 0;
         await transaction.CommitAsync();
+        return removed;
     }
 
     /// <summary>Ids of every image with at least one comment (the candidates of <c>/v2/search/im/cm</c>).</summary>
