@@ -128,6 +128,67 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         Assert.True(overlap.GetProperty("mapOnPreview").GetDouble() > 0.95, $"the map draws lines the preview did not: {overlap}");
     }
 
+    private const string Water = "#c9dcea", Land = "#f3f1ec";
+
+    [Fact]
+    public async Task TheOfflineBasemapIsCutAtTheAntimeridianSoTheWorldShowsNoBandsOrLinesAcrossIt()
+    {
+        var page = await app.OpenAsync("/?lat=20&lon=0&z=1.6");
+        await MapPixels.WaitForBasemapAsync(page);
+        await WebAppFixture.ScreenshotAsync(page, "world");
+
+        // Uncut, the rings that cross the antimeridian (Russia's, Fiji's, Antarctica's) were filled as bands the wrong way
+        // round the world: land over the North Atlantic, water over Siberia.
+        await AssertColoursAsync(page, Water, "the North Atlantic", (-30, 58), (-50, 58), (-40, 30));
+        await AssertColoursAsync(page, Land, "Siberia, the Urals, the Congo", (100, 65), (60, 60), (20, 0));
+
+        // A line across the world (a ring's edge from one side of the antimeridian to the other) shows in every column of
+        // the Pacific at the same row: no row of the map is off the water's colour in all of them.
+        var columns = new[] { -175.0, -160, -145, -130, -115 };
+        var latitudes = Enumerable.Range(0, 500).Select(i => 50 - i * 0.21).ToArray(); // 50 N to 55 S, finer than a pixel
+        var sampled = await MapPixels.ColoursAtAsync(page, latitudes.SelectMany(lat => columns.Select(lon => (lon, lat))).ToArray());
+        var crossed = latitudes.Where((lat, row) => sampled.Skip(row * columns.Length).Take(columns.Length).All(c => !IsColour(c, Water))).ToList();
+        Assert.True(crossed.Count == 0, $"a line crosses the Pacific at latitude {string.Join(", ", crossed)}");
+
+        // The file itself: planar, so no edge of a ring or line spans more than half the world's longitudes.
+        var basemapUrl = await page.EvaluateAsync<string>("() => performance.getEntriesByType('resource').map(r => r.name).find(n => n.includes('/assets/basemap-'))");
+        var topology = await app.Server.Http.GetFromJsonAsync<JsonElement>(new Uri(basemapUrl).AbsolutePath);
+        Assert.Equal(["borders", "coast", "land"], topology.GetProperty("objects").EnumerateObject().Select(o => o.Name).Order(StringComparer.Ordinal));
+        var scale = topology.GetProperty("transform").GetProperty("scale")[0].GetDouble();
+        var longest = 0.0;
+        foreach (var arc in topology.GetProperty("arcs").EnumerateArray())
+        {
+            var x = 0L;
+            var previous = double.NaN;
+            foreach (var point in arc.EnumerateArray())
+            {
+                x += point[0].GetInt64(); // delta-encoded, quantized
+                var lon = x * scale;
+                if (!double.IsNaN(previous))
+                    longest = Math.Max(longest, Math.Abs(lon - previous));
+                previous = lon;
+            }
+        }
+        Assert.True(longest <= 180, $"an edge of the basemap spans {longest:F1} degrees of longitude");
+
+        // Closer to the pole (the audit's view of northern Europe and Siberia).
+        var north = await app.OpenAsync("/?lat=60&lon=60&z=2.5");
+        await MapPixels.WaitForBasemapAsync(north);
+        await AssertColoursAsync(north, Water, "the Norwegian Sea", (-5, 68), (-10, 70));
+        await AssertColoursAsync(north, Land, "northern Siberia", (110, 67), (130, 67), (80, 66));
+    }
+
+    private static async Task AssertColoursAsync(IPage page, string expected, string what, params (double Lon, double Lat)[] places)
+    {
+        var colours = await MapPixels.ColoursAtAsync(page, places);
+        Assert.True(colours.All(c => IsColour(c, expected)),
+            $"{what} is not {(expected == Water ? "water" : "land")}: {string.Join(", ", places.Zip(colours, (p, c) => $"{p.Lat},{p.Lon} {c}"))}");
+    }
+
+    // Within a few levels of each channel (a colour blended at an edge is not).
+    private static bool IsColour(string actual, string expected) =>
+        Enumerable.Range(0, 3).All(i => Math.Abs(Convert.ToInt32(actual.Substring(1 + 2 * i, 2), 16) - Convert.ToInt32(expected.Substring(1 + 2 * i, 2), 16)) <= 4);
+
     [Fact]
     public async Task ClickingALineOpensItsPhoto()
     {
