@@ -189,6 +189,22 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     private static bool IsColour(string actual, string expected) =>
         Enumerable.Range(0, 3).All(i => Math.Abs(Convert.ToInt32(actual.Substring(1 + 2 * i, 2), 16) - Convert.ToInt32(expected.Substring(1 + 2 * i, 2), 16)) <= 4);
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(9)]
+    public async Task TheCoverageStaysVisibleZoomedOut(int zoom)
+    {
+        // The demo's four streets in Ghent are a pixel or two long from zoom 9 down: drawn as lines 2 px wide they were a
+        // speck, then nothing. A round-capped wide line is a dot: at least a 5 px disc (about 20 pixels of the colour).
+        var page = await app.OpenAsync($"/?lat=51.0544&lon=3.7209&z={zoom}");
+        await MapPixels.WaitForMapAsync(page);
+        var pixels = await MapPixels.ReadAsync(page);
+        Assert.True(pixels.Count >= 18, $"only {pixels.Count} pixels of the coverage colour at zoom {zoom}");
+        if (zoom == 3)
+            await WebAppFixture.ScreenshotAsync(page, "zoom-3");
+    }
+
     [Fact]
     public async Task ClickingALineOpensItsPhoto()
     {
