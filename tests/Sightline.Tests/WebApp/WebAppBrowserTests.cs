@@ -206,6 +206,66 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
     }
 
     [Fact]
+    public async Task ANewcomerSeesAHintAndHowManyPhotosAreStillBeingProcessedWithoutCoveringTheControls()
+    {
+        // A phone; the server says three photos are still being processed, then none.
+        var page = await app.Chromium.NewPageAsync(375, 740);
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        var processing = 3;
+        await page.RouteAsync(url => new Uri(url).AbsolutePath == "/v2/status", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "application/json",
+            Body = $$"""{"code":"ok","message":"request performed","status":200,"version":"1.0.0","users":1,"images":40,"sequences":4,"images_processing":{{processing}}}""",
+        }));
+        await page.GotoAsync(app.Url("/?lat=51.05440&lon=3.72090&z=15"));
+
+        var hint = page.Locator("#explore-hint");
+        await hint.WaitForAsync();
+        Assert.Contains("Click a line to see its photos", await hint.InnerTextAsync());
+        var notice = page.Locator("#processing-notice");
+        await notice.WaitForAsync();
+        Assert.Equal("3 photos are still being processed", await notice.InnerTextAsync());
+        await MapPixels.WaitForMapAsync(page);
+        await WebAppFixture.ScreenshotAsync(page, "notes-375");
+        foreach (var control in new[] { "#place-search", ".filter-toggle", ".maplibregl-ctrl-bottom-right", ".maplibregl-ctrl-bottom-left" })
+        {
+            Assert.False(await OverlapAsync(page, "#explore-hint", control), $"the hint covers {control}");
+            Assert.False(await OverlapAsync(page, "#processing-notice", control), $"the processing notice covers {control}");
+        }
+        // Asked once the map had drawn its first tiles, not before (the first lines come first).
+        Assert.True(await page.EvaluateAsync<bool>("""
+            () => performance.getEntriesByType('resource').find(r => new URL(r.name).pathname === '/v2/status').startTime
+                  > performance.getEntriesByName('sightline:coverage-tile-loaded')[0].startTime
+            """));
+
+        // Done processing: the notice goes (asked again every 10 s while some are left).
+        processing = 0;
+        await notice.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
+
+        // Dismissed, the hint stays away.
+        await page.ClickAsync("#explore-hint .note-close");
+        await hint.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("#processing-notice", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        Assert.False(await hint.IsVisibleAsync());
+
+        // A newcomer who opens a photo has found out how: no hint after that either.
+        var keys = await DemoSequenceAsync(street: 1);
+        var other = await app.OpenAsync($"/?pKey={keys[1]}");
+        await ShownPhotoAsync(other, keys[1]);
+        Assert.False(await other.Locator("#explore-hint").IsVisibleAsync());
+        Assert.Equal("1", await other.EvaluateAsync<string?>("() => localStorage.getItem('sightline.hint-seen')"));
+    }
+
+    private static Task<bool> OverlapAsync(IPage page, string a, string b) =>
+        page.EvaluateAsync<bool>("""
+            ([a, b]) => {
+              const r = document.querySelector(a).getBoundingClientRect(), s = document.querySelector(b).getBoundingClientRect();
+              return r.width > 0 && s.width > 0 && r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+            }
+            """, new[] { a, b });
+
+    [Fact]
     public async Task ClickingALineOpensItsPhoto()
     {
         var (page, line) = await GhentWithALineAsync();

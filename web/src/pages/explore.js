@@ -10,6 +10,7 @@ import { coveragePreviewFor } from '../map/coverage-preview.js';
 import { previewViewAt, viewOf } from '../map/first-view.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
+import { ExploreNotes } from './explore-notes.js';
 
 // MapLibre (1.07 MB) is a module of its own, fetched with the page (modulepreload) but evaluated only once the first
 // coverage lines are on screen (CoveragePreview, started by the page's first script, first-lines.js: all the view's tiles
@@ -35,6 +36,7 @@ export class ExplorePage {
     this.filters = { user: '', from: null, to: null, project: '', color: 'angle' };
     this.photoKey = null;
     this.element = h('div', { class: 'explore' });
+    this.notes = new ExploreNotes();
     this.mapElement = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of photo coverage' });
     this.panel = new PhotoPanel({
       onImage: image => this.photoShown(image),
@@ -124,6 +126,7 @@ export class ExplorePage {
         .finally(() => whenIdle(async () => {
           if (map.getLayer(LINE_LAYER)) map.queryRenderedFeatures({ layers: [LINE_LAYER] });
           performance.mark('sightline:lines-queried');
+          this.notes.watchProcessing();
           await this.panel.prewarm();
         })));
     });
@@ -219,6 +222,7 @@ export class ExplorePage {
 
   photoShown(image) {
     this.photoKey = image.key;
+    this.notes.hintSeen();
     this.position = { lng: image.lon, lat: image.lat };
     this.lastBearing = image.ca;
     // The map may still be on its way (MapLibre is loaded after the page): it follows the photo once it is there.
@@ -289,7 +293,7 @@ export class ExplorePage {
     });
     return h('div', { class: 'map-tools' },
       h('div', { class: 'search' }, h('label', { for: 'place-search', class: 'visually-hidden' }, 'Search a place'), input, results),
-      toggle, filters);
+      toggle, filters, this.notes.element);
   }
 
   filterForm() {
