@@ -257,6 +257,33 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         Assert.Equal("1", await other.EvaluateAsync<string?>("() => localStorage.getItem('sightline.hint-seen')"));
     }
 
+    [Fact]
+    public async Task PlaceSearchFindsAPlaceByItsEnglishNameSaysWhenNothingIsFoundAndReadsLonLat()
+    {
+        var page = await app.OpenAsync("/?lat=20&lon=0&z=2");
+        await MapPixels.WaitForMapAsync(page);
+        var results = page.Locator("#place-results");
+
+        await page.FillAsync("#place-search", "Ghent");
+        var first = results.Locator("button").First;
+        await first.WaitForAsync();
+        Assert.StartsWith("Gent (Ghent)", await first.InnerTextAsync());
+        await page.PressAsync("#place-search", "Enter");
+        await page.WaitForFunctionAsync("() => { const c = window.sightlineMap.getCenter(); return !window.sightlineMap.isMoving() && Math.abs(c.lat - 51.05) < 0.05 && Math.abs(c.lng - 3.72) < 0.05; }",
+            null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+
+        await page.FillAsync("#place-search", "zzzzqq");
+        await page.WaitForSelectorAsync("#place-results >> text=No place found");
+        Assert.Equal(0, await results.Locator("button").CountAsync());
+
+        // 120 cannot be a latitude: "120.5 -30" is a longitude, then a latitude.
+        await page.FillAsync("#place-search", "120.5 -30");
+        await page.WaitForSelectorAsync("#place-results button >> text=-30, 120.5");
+        await page.PressAsync("#place-search", "Enter");
+        await page.WaitForFunctionAsync("() => { const c = window.sightlineMap.getCenter(); return !window.sightlineMap.isMoving() && Math.abs(c.lat + 30) < 0.01 && Math.abs(c.lng - 120.5) < 0.01; }",
+            null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+    }
+
     private static Task<bool> OverlapAsync(IPage page, string a, string b) =>
         page.EvaluateAsync<bool>("""
             ([a, b]) => {

@@ -272,12 +272,18 @@ export class ExplorePage {
       this.map?.flyTo({ center: [place.lon, place.lat], zoom: place.zoom ?? 11 });
     };
     input.addEventListener('input', async () => {
-      const coordinates = parseCoordinates(input.value);
-      const found = coordinates ? [{ name: `${coordinates.lat}, ${coordinates.lon}`, country: '', ...coordinates, zoom: 17 }] : await searchPlaces(input.value);
+      const text = input.value;
+      const coordinates = parseCoordinates(text);
+      const found = coordinates ? [{ name: `${coordinates.lat}, ${coordinates.lon}`, country: '', ...coordinates, zoom: 17 }] : await searchPlaces(text);
+      if (text !== input.value) return; // typed on meanwhile
       mount(results, found.map((place, i) => h('li', { role: 'option', id: `place-${i}` },
-        h('button', { type: 'button', onclick: () => go(place) }, place.name, place.country ? h('span', { class: 'muted' }, ` ${place.country}`) : null))));
-      results.hidden = found.length === 0;
-      input.setAttribute('aria-expanded', String(found.length > 0));
+        h('button', { type: 'button', onclick: () => go(place) }, place.name,
+          place.alias ? ` (${place.alias})` : null, place.country ? h('span', { class: 'muted' }, ` ${place.country}`) : null))));
+      // Two letters or more that match nothing are said to, rather than leave the list closed in silence.
+      const none = found.length === 0 && text.trim().length >= 2;
+      if (none) mount(results, h('li', { class: 'no-result muted', role: 'option', 'aria-disabled': 'true' }, 'No place found'));
+      results.hidden = found.length === 0 && !none;
+      input.setAttribute('aria-expanded', String(!results.hidden));
     });
     input.addEventListener('keydown', event => {
       if (event.key === 'Enter') results.querySelector('button')?.click();
