@@ -284,6 +284,37 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
             null, new PageWaitForFunctionOptions { PollingInterval = 100 });
     }
 
+    [Fact]
+    public async Task TheUserFilterIgnoresCaseAndSaysWhenThereIsNoSuchUser()
+    {
+        // Zoom 15: lines only, so every pixel of the coverage colour is a line's.
+        var page = await app.OpenAsync("/?lat=51.05440&lon=3.72090&z=15");
+        await MapPixels.WaitForMapAsync(page);
+        var before = await MapPixels.ReadAsync(page);
+        Assert.True(before.Count > 100, $"only {before.Count} line pixels before filtering");
+
+        async Task FilterAsync(string user)
+        {
+            if (!await page.IsVisibleAsync("#filters"))
+                await page.ClickAsync(".filter-toggle");
+            await page.FillAsync("#filters input[name=user]", user);
+            await page.ClickAsync("#filters button[type=submit]");
+            await page.WaitForFunctionAsync("() => window.sightlineMap.getFilter('coverage-lines') !== null");
+            await page.EvaluateAsync("() => new Promise(resolve => { window.sightlineMap.once('idle', () => resolve(true)); window.sightlineMap.triggerRepaint(); })");
+            await MapPixels.WaitForMapAsync(page);
+        }
+
+        // The tiles say "demo"; the API finds "Demo" too, and so do the lines now.
+        await FilterAsync("Demo");
+        var filtered = await MapPixels.ReadAsync(page);
+        Assert.True(filtered.Count > before.Count / 2, $"the filter \"Demo\" hid the demo's lines: {filtered.Count} of {before.Count} pixels left");
+        Assert.False(await page.IsVisibleAsync("#filter-user-message"));
+
+        await FilterAsync("nobody");
+        await page.WaitForSelectorAsync("#filter-user-message >> text=No user named “nobody”.");
+        Assert.Equal(0, (await MapPixels.ReadAsync(page)).Count);
+    }
+
     private static Task<bool> OverlapAsync(IPage page, string a, string b) =>
         page.EvaluateAsync<bool>("""
             ([a, b]) => {

@@ -135,10 +135,13 @@ export function pointColor(mode) {
     '#555'];
 }
 
-/** The tile layer's filter for the user and date filters (tiles carry username and captured_at as strings). */
+/**
+ * The tile layer's filter for the user and date filters (tiles carry username and captured_at as strings). Usernames
+ * compare without case, as the API's searches do ("Demo" is demo), so lines and points agree.
+ */
 export function lineFilter({ user, from, to }) {
   const parts = ['all'];
-  if (user) parts.push(['==', ['get', 'username'], user]);
+  if (user) parts.push(['==', ['downcase', ['to-string', ['get', 'username']]], user.toLowerCase()]);
   if (from) parts.push(['>=', ['to-number', ['get', 'captured_at']], from]);
   if (to) parts.push(['<=', ['to-number', ['get', 'captured_at']], to]);
   return parts.length > 1 ? parts : null;

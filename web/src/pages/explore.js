@@ -309,11 +309,13 @@ export class ExplorePage {
     const to = h('input', { type: 'date', name: 'to' });
     const project = h('input', { type: 'text', name: 'project', placeholder: 'key (signed in)', autocomplete: 'off' });
     const color = h('select', { name: 'color' }, h('option', { value: 'angle' }, 'compass angle'), h('option', { value: 'age' }, 'age'));
+    const userMessage = h('p', { class: 'filter-message', id: 'filter-user-message', role: 'status', hidden: true });
     const form = h('form', { class: 'filters', id: 'filters', hidden: true, 'aria-label': 'Filters' },
-      field('User', user), field('From', from), field('To', to), field('Project', project), field('Colour points by', color),
+      field('User', user), userMessage, field('From', from), field('To', to), field('Project', project), field('Colour points by', color),
       h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Apply'), h('button', { type: 'reset', class: 'secondary' }, 'Clear')));
     form.addEventListener('submit', event => {
       event.preventDefault();
+      this.checkUser(user.value.trim(), userMessage);
       this.filters = {
         user: user.value.trim(), project: project.value.trim(), color: color.value,
         from: from.value ? Date.parse(from.value) : null, to: to.value ? Date.parse(to.value) + 864e5 - 1 : null,
@@ -323,6 +325,20 @@ export class ExplorePage {
     });
     form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
     return form;
+  }
+
+  /** Says so when the user filter names nobody (an empty map otherwise looks like a user without photos). */
+  async checkUser(name, message) {
+    message.hidden = true;
+    if (!name) return;
+    try {
+      await api(`/v2/u/${encodeURIComponent(name)}`);
+    } catch (error) {
+      if (error.status !== 404 && error.status !== 400) return; // unreachable: said elsewhere
+      if (this.filters.user !== name) return; // changed meanwhile
+      message.textContent = `No user named “${name}”.`;
+      message.hidden = false;
+    }
   }
 }
 
