@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { basemapTopology } from './tools/basemap.mjs';
 import { noEvalPlugin } from './tools/no-eval-plugin.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,19 +15,18 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(assets, { recursive: true });
 
 // Files the app fetches at run time rather than bundles: MapLibre's worker (a module of its own), the offline basemap's
-// TopoJSON (Natural Earth through world-atlas) and the gazetteer.
-function copyHashed(source) {
-  const bytes = readFileSync(source);
+// TopoJSON (Natural Earth through world-atlas, cut at the antimeridian: tools/basemap.mjs) and the gazetteer.
+function writeHashed(name, bytes) {
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 10);
-  const ext = extname(source);
-  const name = `${basename(source, ext)}-${hash}${ext}`;
-  writeFileSync(join(assets, name), bytes);
-  return `/assets/${name}`;
+  const ext = extname(name);
+  const hashed = `${basename(name, ext)}-${hash}${ext}`;
+  writeFileSync(join(assets, hashed), bytes);
+  return `/assets/${hashed}`;
 }
+const copyHashed = source => writeHashed(basename(source), readFileSync(source));
 const files = {
   worker: copyHashed(join(here, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs')),
-  land: copyHashed(join(here, 'node_modules/world-atlas/land-50m.json')),
-  countries: copyHashed(join(here, 'node_modules/world-atlas/countries-110m.json')),
+  basemap: writeHashed('basemap.json', basemapTopology(join(here, 'node_modules'))),
   places: copyHashed(join(here, 'src/data/places.json')),
   // The viewer's style (84 KB, its icons inlined) loads with the viewer's code, not with the page.
   viewerStyle: copyHashed(join(here, 'node_modules/mapillary-js/dist/mapillary.css')),

@@ -14,6 +14,15 @@ public interface IImageStatistics
 
     Task<UserCounts> ForUserAsync(long userId);
 
+    /// <summary>
+    /// Public photos received but not processed yet (each has its derivative job until then), counted up to
+    /// <see cref="MaxCountedProcessing"/>: the web app says how many are still to come on a busy new server.
+    /// </summary>
+    Task<long> CountPublicProcessingAsync();
+
+    /// <summary>The most <see cref="CountPublicProcessingAsync"/> counts: /v2/status answers anyone, so its cost is bounded.</summary>
+    public const int MaxCountedProcessing = 100_000;
+
     /// <summary>Every image in any state, private or public (zero only on a new server).</summary>
     Task<long> CountAllAsync();
 }

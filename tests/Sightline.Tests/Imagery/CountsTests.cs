@@ -35,6 +35,21 @@ public sealed class CountsTests : IAsyncLifetime
         var after = await uploader.GetJsonAsync("/v2/status");
         Assert.Equal(3, after.GetProperty("images").GetInt64());
         Assert.Equal(2, after.GetProperty("sequences").GetInt64());
+        Assert.Equal(0, after.GetProperty("images_processing").GetInt64());
+    }
+
+    [Fact]
+    public async Task StatusCountsPhotosReceivedButNotProcessedYet()
+    {
+        // No worker: uploads wait in the queue, as on a busy new server.
+        await using var idle = await TestServer.StartAsync(new Dictionary<string, string?> { ["Processing:Workers"] = "0" });
+        var waiting = await Uploader.CreateAsync(idle, "waiting");
+        await waiting.UploadAsync("w1", Photos.Jpeg(new PhotoSpec { Width = 160, Height = 120, Seed = 1 }), "&lat=50&lon=10&captured_at=1700000000000");
+        await waiting.UploadAsync("w2", Photos.Jpeg(new PhotoSpec { Width = 160, Height = 120, Seed = 2 }), "&lat=50.0005&lon=10&captured_at=1700000010000");
+
+        var status = await waiting.GetJsonAsync("/v2/status");
+        Assert.Equal(2, status.GetProperty("images_processing").GetInt64());
+        Assert.Equal(0, status.GetProperty("images").GetInt64());
     }
 
     [Fact]

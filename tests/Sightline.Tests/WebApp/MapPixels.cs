@@ -34,6 +34,32 @@ public static class MapPixels
         return new Reading(result.GetProperty("count").GetInt32(), result.GetProperty("x").GetDouble(), result.GetProperty("y").GetDouble());
     }
 
+    /// <summary>The colour ("#rrggbb") the map shows at each of <paramref name="places"/> (longitude, latitude).</summary>
+    public static async Task<string[]> ColoursAtAsync(IPage page, params (double Lon, double Lat)[] places) =>
+        await page.EvaluateAsync<string[]>("""
+            places => {
+              const map = window.sightlineMap, canvas = map.getCanvas();
+              const copy = document.createElement('canvas');
+              copy.width = canvas.width; copy.height = canvas.height;
+              const context = copy.getContext('2d');
+              context.drawImage(canvas, 0, 0);
+              const ratio = canvas.width / canvas.clientWidth;
+              return places.map(([lon, lat]) => {
+                const point = map.project([lon, lat]);
+                const [r, g, b] = context.getImageData(Math.round(point.x * ratio), Math.round(point.y * ratio), 1, 1).data;
+                return '#' + [r, g, b].map(c => c.toString(16).padStart(2, '0')).join('');
+              });
+            }
+            """, places.Select(p => new[] { p.Lon, p.Lat }).ToArray());
+
+    /// <summary>Waits until the offline basemap (water, land, coasts, borders) is drawn, with every tile in view.</summary>
+    public static async Task WaitForBasemapAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.sightlineMap?.getLayer('water') && window.sightlineMap.loaded() && window.sightlineMap.areTilesLoaded()",
+            null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+        await page.EvaluateAsync("() => new Promise(resolve => { window.sightlineMap.once('idle', () => resolve(true)); window.sightlineMap.triggerRepaint(); })");
+    }
+
     /// <summary>Waits until the map has loaded its style and every tile in view.</summary>
     public static Task WaitForMapAsync(IPage page) =>
         page.WaitForFunctionAsync("() => window.sightlineMap && window.sightlineMap.getLayer('coverage-lines') && window.sightlineMap.loaded() && window.sightlineMap.areTilesLoaded()",

@@ -128,6 +128,201 @@ public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebApp
         Assert.True(overlap.GetProperty("mapOnPreview").GetDouble() > 0.95, $"the map draws lines the preview did not: {overlap}");
     }
 
+    private const string Water = "#c9dcea", Land = "#f3f1ec";
+
+    [Fact]
+    public async Task TheOfflineBasemapIsCutAtTheAntimeridianSoTheWorldShowsNoBandsOrLinesAcrossIt()
+    {
+        var page = await app.OpenAsync("/?lat=20&lon=0&z=1.6");
+        await MapPixels.WaitForBasemapAsync(page);
+        await WebAppFixture.ScreenshotAsync(page, "world");
+
+        // Uncut, the rings that cross the antimeridian (Russia's, Fiji's, Antarctica's) were filled as bands the wrong way
+        // round the world: land over the North Atlantic, water over Siberia.
+        await AssertColoursAsync(page, Water, "the North Atlantic", (-30, 58), (-50, 58), (-40, 30));
+        await AssertColoursAsync(page, Land, "Siberia, the Urals, the Congo", (100, 65), (60, 60), (20, 0));
+
+        // A line across the world (a ring's edge from one side of the antimeridian to the other) shows in every column of
+        // the Pacific at the same row: no row of the map is off the water's colour in all of them.
+        var columns = new[] { -175.0, -160, -145, -130, -115 };
+        var latitudes = Enumerable.Range(0, 500).Select(i => 50 - i * 0.21).ToArray(); // 50 N to 55 S, finer than a pixel
+        var sampled = await MapPixels.ColoursAtAsync(page, latitudes.SelectMany(lat => columns.Select(lon => (lon, lat))).ToArray());
+        var crossed = latitudes.Where((lat, row) => sampled.Skip(row * columns.Length).Take(columns.Length).All(c => !IsColour(c, Water))).ToList();
+        Assert.True(crossed.Count == 0, $"a line crosses the Pacific at latitude {string.Join(", ", crossed)}");
+
+        // The file itself: planar, so no edge of a ring or line spans more than half the world's longitudes.
+        var basemapUrl = await page.EvaluateAsync<string>("() => performance.getEntriesByType('resource').map(r => r.name).find(n => n.includes('/assets/basemap-'))");
+        var topology = await app.Server.Http.GetFromJsonAsync<JsonElement>(new Uri(basemapUrl).AbsolutePath);
+        Assert.Equal(["borders", "coast", "land"], topology.GetProperty("objects").EnumerateObject().Select(o => o.Name).Order(StringComparer.Ordinal));
+        var scale = topology.GetProperty("transform").GetProperty("scale")[0].GetDouble();
+        var longest = 0.0;
+        foreach (var arc in topology.GetProperty("arcs").EnumerateArray())
+        {
+            var x = 0L;
+            var previous = double.NaN;
+            foreach (var point in arc.EnumerateArray())
+            {
+                x += point[0].GetInt64(); // delta-encoded, quantized
+                var lon = x * scale;
+                if (!double.IsNaN(previous))
+                    longest = Math.Max(longest, Math.Abs(lon - previous));
+                previous = lon;
+            }
+        }
+        Assert.True(longest <= 180, $"an edge of the basemap spans {longest:F1} degrees of longitude");
+
+        // Closer to the pole (the audit's view of northern Europe and Siberia).
+        var north = await app.OpenAsync("/?lat=60&lon=60&z=2.5");
+        await MapPixels.WaitForBasemapAsync(north);
+        await AssertColoursAsync(north, Water, "the Norwegian Sea", (-5, 68), (-10, 70));
+        await AssertColoursAsync(north, Land, "northern Siberia", (110, 67), (130, 67), (80, 66));
+    }
+
+    private static async Task AssertColoursAsync(IPage page, string expected, string what, params (double Lon, double Lat)[] places)
+    {
+        var colours = await MapPixels.ColoursAtAsync(page, places);
+        Assert.True(colours.All(c => IsColour(c, expected)),
+            $"{what} is not {(expected == Water ? "water" : "land")}: {string.Join(", ", places.Zip(colours, (p, c) => $"{p.Lat},{p.Lon} {c}"))}");
+    }
+
+    // Within a few levels of each channel (a colour blended at an edge is not).
+    private static bool IsColour(string actual, string expected) =>
+        Enumerable.Range(0, 3).All(i => Math.Abs(Convert.ToInt32(actual.Substring(1 + 2 * i, 2), 16) - Convert.ToInt32(expected.Substring(1 + 2 * i, 2), 16)) <= 4);
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(9)]
+    public async Task TheCoverageStaysVisibleZoomedOut(int zoom)
+    {
+        // The demo's four streets in Ghent are a pixel or two long from zoom 9 down: drawn as lines 2 px wide they were a
+        // speck, then nothing. A round-capped wide line is a dot: at least a 5 px disc (about 20 pixels of the colour).
+        var page = await app.OpenAsync($"/?lat=51.0544&lon=3.7209&z={zoom}");
+        await MapPixels.WaitForMapAsync(page);
+        var pixels = await MapPixels.ReadAsync(page);
+        Assert.True(pixels.Count >= 18, $"only {pixels.Count} pixels of the coverage colour at zoom {zoom}");
+        if (zoom == 3)
+            await WebAppFixture.ScreenshotAsync(page, "zoom-3");
+    }
+
+    [Fact]
+    public async Task ANewcomerSeesAHintAndHowManyPhotosAreStillBeingProcessedWithoutCoveringTheControls()
+    {
+        // A phone; the server says three photos are still being processed, then none.
+        var page = await app.Chromium.NewPageAsync(375, 740);
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        var processing = 3;
+        await page.RouteAsync(url => new Uri(url).AbsolutePath == "/v2/status", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "application/json",
+            Body = $$"""{"code":"ok","message":"request performed","status":200,"version":"1.0.0","users":1,"images":40,"sequences":4,"images_processing":{{processing}}}""",
+        }));
+        await page.GotoAsync(app.Url("/?lat=51.05440&lon=3.72090&z=15"));
+
+        var hint = page.Locator("#explore-hint");
+        await hint.WaitForAsync();
+        Assert.Contains("Click a line to see its photos", await hint.InnerTextAsync());
+        var notice = page.Locator("#processing-notice");
+        await notice.WaitForAsync();
+        Assert.Equal("3 photos are still being processed", await notice.InnerTextAsync());
+        await MapPixels.WaitForMapAsync(page);
+        await WebAppFixture.ScreenshotAsync(page, "notes-375");
+        foreach (var control in new[] { "#place-search", ".filter-toggle", ".maplibregl-ctrl-bottom-right", ".maplibregl-ctrl-bottom-left" })
+        {
+            Assert.False(await OverlapAsync(page, "#explore-hint", control), $"the hint covers {control}");
+            Assert.False(await OverlapAsync(page, "#processing-notice", control), $"the processing notice covers {control}");
+        }
+        // Asked once the map had drawn its first tiles, not before (the first lines come first).
+        Assert.True(await page.EvaluateAsync<bool>("""
+            () => performance.getEntriesByType('resource').find(r => new URL(r.name).pathname === '/v2/status').startTime
+                  > performance.getEntriesByName('sightline:coverage-tile-loaded')[0].startTime
+            """));
+
+        // Done processing: the notice goes (asked again every 10 s while some are left).
+        processing = 0;
+        await notice.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
+
+        // Dismissed, the hint stays away.
+        await page.ClickAsync("#explore-hint .note-close");
+        await hint.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("#processing-notice", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        Assert.False(await hint.IsVisibleAsync());
+
+        // A newcomer who opens a photo has found out how: no hint after that either.
+        var keys = await DemoSequenceAsync(street: 1);
+        var other = await app.OpenAsync($"/?pKey={keys[1]}");
+        await ShownPhotoAsync(other, keys[1]);
+        Assert.False(await other.Locator("#explore-hint").IsVisibleAsync());
+        Assert.Equal("1", await other.EvaluateAsync<string?>("() => localStorage.getItem('sightline.hint-seen')"));
+    }
+
+    [Fact]
+    public async Task PlaceSearchFindsAPlaceByItsEnglishNameSaysWhenNothingIsFoundAndReadsLonLat()
+    {
+        var page = await app.OpenAsync("/?lat=20&lon=0&z=2");
+        await MapPixels.WaitForMapAsync(page);
+        var results = page.Locator("#place-results");
+
+        await page.FillAsync("#place-search", "Ghent");
+        var first = results.Locator("button").First;
+        await first.WaitForAsync();
+        Assert.StartsWith("Gent (Ghent)", await first.InnerTextAsync());
+        await page.PressAsync("#place-search", "Enter");
+        await page.WaitForFunctionAsync("() => { const c = window.sightlineMap.getCenter(); return !window.sightlineMap.isMoving() && Math.abs(c.lat - 51.05) < 0.05 && Math.abs(c.lng - 3.72) < 0.05; }",
+            null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+
+        await page.FillAsync("#place-search", "zzzzqq");
+        await page.WaitForSelectorAsync("#place-results >> text=No place found");
+        Assert.Equal(0, await results.Locator("button").CountAsync());
+
+        // 120 cannot be a latitude: "120.5 -30" is a longitude, then a latitude.
+        await page.FillAsync("#place-search", "120.5 -30");
+        await page.WaitForSelectorAsync("#place-results button >> text=-30, 120.5");
+        await page.PressAsync("#place-search", "Enter");
+        await page.WaitForFunctionAsync("() => { const c = window.sightlineMap.getCenter(); return !window.sightlineMap.isMoving() && Math.abs(c.lat + 30) < 0.01 && Math.abs(c.lng - 120.5) < 0.01; }",
+            null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+    }
+
+    [Fact]
+    public async Task TheUserFilterIgnoresCaseAndSaysWhenThereIsNoSuchUser()
+    {
+        // Zoom 15: lines only, so every pixel of the coverage colour is a line's.
+        var page = await app.OpenAsync("/?lat=51.05440&lon=3.72090&z=15");
+        await MapPixels.WaitForMapAsync(page);
+        var before = await MapPixels.ReadAsync(page);
+        Assert.True(before.Count > 100, $"only {before.Count} line pixels before filtering");
+
+        async Task FilterAsync(string user)
+        {
+            if (!await page.IsVisibleAsync("#filters"))
+                await page.ClickAsync(".filter-toggle");
+            await page.FillAsync("#filters input[name=user]", user);
+            await page.ClickAsync("#filters button[type=submit]");
+            await page.WaitForFunctionAsync("() => window.sightlineMap.getFilter('coverage-lines') !== null");
+            await page.EvaluateAsync("() => new Promise(resolve => { window.sightlineMap.once('idle', () => resolve(true)); window.sightlineMap.triggerRepaint(); })");
+            await MapPixels.WaitForMapAsync(page);
+        }
+
+        // The tiles say "demo"; the API finds "Demo" too, and so do the lines now.
+        await FilterAsync("Demo");
+        var filtered = await MapPixels.ReadAsync(page);
+        Assert.True(filtered.Count > before.Count / 2, $"the filter \"Demo\" hid the demo's lines: {filtered.Count} of {before.Count} pixels left");
+        Assert.False(await page.IsVisibleAsync("#filter-user-message"));
+
+        await FilterAsync("nobody");
+        await page.WaitForSelectorAsync("#filter-user-message >> text=No user named “nobody”.");
+        Assert.Equal(0, (await MapPixels.ReadAsync(page)).Count);
+    }
+
+    private static Task<bool> OverlapAsync(IPage page, string a, string b) =>
+        page.EvaluateAsync<bool>("""
+            ([a, b]) => {
+              const r = document.querySelector(a).getBoundingClientRect(), s = document.querySelector(b).getBoundingClientRect();
+              return r.width > 0 && s.width > 0 && r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+            }
+            """, new[] { a, b });
+
     [Fact]
     public async Task ClickingALineOpensItsPhoto()
     {

@@ -1,6 +1,7 @@
 // The basemap: a style URL from the server's settings (Viewer:BasemapStyle), or the bundled offline one drawn from
-// Natural Earth's land and country borders (world-atlas TopoJSON), which needs no network beyond this server.
-import { feature, mesh } from 'topojson-client';
+// Natural Earth's land, coasts and country borders (world-atlas, cut at the antimeridian at build time:
+// web/tools/basemap.mjs), which needs no network beyond this server.
+import { feature } from 'topojson-client';
 import { config, files } from '../config.js';
 import { coverageSources, coverageLayers } from './coverage.js';
 
@@ -23,19 +24,19 @@ export function initialStyle() {
 /** Adds the offline land and borders beneath the coverage (no-op with a configured style). */
 export async function addOfflineBasemap(map, beforeLayer) {
   if (config.basemapStyle) return;
-  const [land, countries] = await Promise.all([
-    fetch(files.land).then(r => r.json()),
-    fetch(files.countries).then(r => r.json()),
-  ]);
+  const basemap = await fetch(files.basemap).then(r => r.json());
   performance.mark('sightline:basemap-fetched');
   const attribution = 'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain)';
-  map.addSource('land', { type: 'geojson', data: feature(land, land.objects.land), attribution, tolerance: 0.6 });
-  map.addSource('borders', { type: 'geojson', data: mesh(countries, countries.objects.countries, (a, b) => a !== b), tolerance: 0.6 });
+  const geojson = name => feature(basemap, basemap.objects[name]);
+  map.addSource('land', { type: 'geojson', data: geojson('land'), attribution, tolerance: 0.6 });
+  // The coast as lines of its own: the land's outline would also stroke its cuts along the antimeridian.
+  map.addSource('coast', { type: 'geojson', data: geojson('coast'), tolerance: 0.6 });
+  map.addSource('borders', { type: 'geojson', data: geojson('borders'), tolerance: 0.6 });
   performance.mark('sightline:basemap-decoded');
   const before = map.getLayer(beforeLayer) ? beforeLayer : undefined;
   map.addLayer({ id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': LAND } }, before);
   map.addLayer({
-    id: 'land-outline', type: 'line', source: 'land',
+    id: 'land-outline', type: 'line', source: 'coast',
     paint: { 'line-color': '#b9c9d6', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 10, 1.5] },
   }, before);
   map.addLayer({

@@ -9,9 +9,11 @@ export const SOURCE_LAYER = 'mapillary-sequences';
 export const TILE_MAX_ZOOM = 14;
 export const LINE_COLOR = '#0a7d3b';
 export const LINE_OPACITY = 0.9;
-// The line's width in pixels: [zoom, width] stops, interpolated exponentially (base 1.5) between them.
+// The line's width in pixels: [zoom, width] stops, interpolated exponentially (base 1.5) between them. Wider when zoomed
+// out: a town's streets are then a pixel or two long, and a round-capped line that wide is a dot one can see and click,
+// not a speck that vanishes (the tiles draw every sequence at least a pixel long at every zoom).
 const LINE_WIDTH_BASE = 1.5;
-const LINE_WIDTH_STOPS = [[2, 2], [12, 3], [18, 6]];
+const LINE_WIDTH_STOPS = [[3, 7], [8, 5], [12, 3], [18, 6]];
 const SELECTED = '#d9480f';
 
 /** The coverage's sources, for a style: the server's vector tiles, the photo points, the open photo's marker. */
@@ -133,10 +135,13 @@ export function pointColor(mode) {
     '#555'];
 }
 
-/** The tile layer's filter for the user and date filters (tiles carry username and captured_at as strings). */
+/**
+ * The tile layer's filter for the user and date filters (tiles carry username and captured_at as strings). Usernames
+ * compare without case, as the API's searches do ("Demo" is demo), so lines and points agree.
+ */
 export function lineFilter({ user, from, to }) {
   const parts = ['all'];
-  if (user) parts.push(['==', ['get', 'username'], user]);
+  if (user) parts.push(['==', ['downcase', ['to-string', ['get', 'username']]], user.toLowerCase()]);
   if (from) parts.push(['>=', ['to-number', ['get', 'captured_at']], from]);
   if (to) parts.push(['<=', ['to-number', ['get', 'captured_at']], to]);
   return parts.length > 1 ? parts : null;

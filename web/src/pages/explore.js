@@ -10,6 +10,7 @@ import { coveragePreviewFor } from '../map/coverage-preview.js';
 import { previewViewAt, viewOf } from '../map/first-view.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
+import { ExploreNotes } from './explore-notes.js';
 
 // MapLibre (1.07 MB) is a module of its own, fetched with the page (modulepreload) but evaluated only once the first
 // coverage lines are on screen (CoveragePreview, started by the page's first script, first-lines.js: all the view's tiles
@@ -35,6 +36,7 @@ export class ExplorePage {
     this.filters = { user: '', from: null, to: null, project: '', color: 'angle' };
     this.photoKey = null;
     this.element = h('div', { class: 'explore' });
+    this.notes = new ExploreNotes();
     this.mapElement = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of photo coverage' });
     this.panel = new PhotoPanel({
       onImage: image => this.photoShown(image),
@@ -124,6 +126,7 @@ export class ExplorePage {
         .finally(() => whenIdle(async () => {
           if (map.getLayer(LINE_LAYER)) map.queryRenderedFeatures({ layers: [LINE_LAYER] });
           performance.mark('sightline:lines-queried');
+          this.notes.watchProcessing();
           await this.panel.prewarm();
         })));
     });
@@ -219,6 +222,7 @@ export class ExplorePage {
 
   photoShown(image) {
     this.photoKey = image.key;
+    this.notes.hintSeen();
     this.position = { lng: image.lon, lat: image.lat };
     this.lastBearing = image.ca;
     // The map may still be on its way (MapLibre is loaded after the page): it follows the photo once it is there.
@@ -268,12 +272,18 @@ export class ExplorePage {
       this.map?.flyTo({ center: [place.lon, place.lat], zoom: place.zoom ?? 11 });
     };
     input.addEventListener('input', async () => {
-      const coordinates = parseCoordinates(input.value);
-      const found = coordinates ? [{ name: `${coordinates.lat}, ${coordinates.lon}`, country: '', ...coordinates, zoom: 17 }] : await searchPlaces(input.value);
+      const text = input.value;
+      const coordinates = parseCoordinates(text);
+      const found = coordinates ? [{ name: `${coordinates.lat}, ${coordinates.lon}`, country: '', ...coordinates, zoom: 17 }] : await searchPlaces(text);
+      if (text !== input.value) return; // typed on meanwhile
       mount(results, found.map((place, i) => h('li', { role: 'option', id: `place-${i}` },
-        h('button', { type: 'button', onclick: () => go(place) }, place.name, place.country ? h('span', { class: 'muted' }, ` ${place.country}`) : null))));
-      results.hidden = found.length === 0;
-      input.setAttribute('aria-expanded', String(found.length > 0));
+        h('button', { type: 'button', onclick: () => go(place) }, place.name,
+          place.alias ? ` (${place.alias})` : null, place.country ? h('span', { class: 'muted' }, ` ${place.country}`) : null))));
+      // Two letters or more that match nothing are said to, rather than leave the list closed in silence.
+      const none = found.length === 0 && text.trim().length >= 2;
+      if (none) mount(results, h('li', { class: 'no-result muted', role: 'option', 'aria-disabled': 'true' }, 'No place found'));
+      results.hidden = found.length === 0 && !none;
+      input.setAttribute('aria-expanded', String(!results.hidden));
     });
     input.addEventListener('keydown', event => {
       if (event.key === 'Enter') results.querySelector('button')?.click();
@@ -289,7 +299,7 @@ export class ExplorePage {
     });
     return h('div', { class: 'map-tools' },
       h('div', { class: 'search' }, h('label', { for: 'place-search', class: 'visually-hidden' }, 'Search a place'), input, results),
-      toggle, filters);
+      toggle, filters, this.notes.element);
   }
 
   filterForm() {
@@ -299,11 +309,13 @@ export class ExplorePage {
     const to = h('input', { type: 'date', name: 'to' });
     const project = h('input', { type: 'text', name: 'project', placeholder: 'key (signed in)', autocomplete: 'off' });
     const color = h('select', { name: 'color' }, h('option', { value: 'angle' }, 'compass angle'), h('option', { value: 'age' }, 'age'));
+    const userMessage = h('p', { class: 'filter-message', id: 'filter-user-message', role: 'status', hidden: true });
     const form = h('form', { class: 'filters', id: 'filters', hidden: true, 'aria-label': 'Filters' },
-      field('User', user), field('From', from), field('To', to), field('Project', project), field('Colour points by', color),
+      field('User', user), userMessage, field('From', from), field('To', to), field('Project', project), field('Colour points by', color),
       h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Apply'), h('button', { type: 'reset', class: 'secondary' }, 'Clear')));
     form.addEventListener('submit', event => {
       event.preventDefault();
+      this.checkUser(user.value.trim(), userMessage);
       this.filters = {
         user: user.value.trim(), project: project.value.trim(), color: color.value,
         from: from.value ? Date.parse(from.value) : null, to: to.value ? Date.parse(to.value) + 864e5 - 1 : null,
@@ -313,6 +325,20 @@ export class ExplorePage {
     });
     form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
     return form;
+  }
+
+  /** Says so when the user filter names nobody (an empty map otherwise looks like a user without photos). */
+  async checkUser(name, message) {
+    message.hidden = true;
+    if (!name) return;
+    try {
+      await api(`/v2/u/${encodeURIComponent(name)}`);
+    } catch (error) {
+      if (error.status !== 404 && error.status !== 400) return; // unreachable: said elsewhere
+      if (this.filters.user !== name) return; // changed meanwhile
+      message.textContent = `No user named “${name}”.`;
+      message.hidden = false;
+    }
   }
 }
 

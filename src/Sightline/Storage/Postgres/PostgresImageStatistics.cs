@@ -22,6 +22,16 @@ public sealed class PostgresImageStatistics(PostgresDatabase database) : IImageS
         return new IImageStatistics.UserCounts(pending, histogram.ToList());
     }
 
+    public async Task<long> CountPublicProcessingAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            """
+            SELECT count(*) FROM (SELECT 1 FROM jobs JOIN images ON images.id = jobs.image_id
+                                  WHERE jobs.kind = 'derive' AND images.project_id IS NULL LIMIT @limit) AS pending
+            """, new { limit = IImageStatistics.MaxCountedProcessing });
+    }
+
     public async Task<long> CountAllAsync()
     {
         await using var connection = await database.OpenAsync();
