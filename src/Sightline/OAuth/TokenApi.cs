@@ -38,7 +38,8 @@ public static class TokenApi
         return routes;
     }
 
-    public static async Task<IResult> Exchange(HttpContext context, ITokenStore tokens, ICodeRedemptions redemptions, IOptions<TokenLifetimeOptions> lifetime)
+    public static async Task<IResult> Exchange(HttpContext context, ITokenStore tokens, ICodeRedemptions redemptions, Users.IUserStore users,
+        IOptions<TokenLifetimeOptions> lifetime)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not handle the token request.");
         if (!request.IsAuthorizationCodeGrantType())
@@ -59,6 +60,10 @@ public static class TokenApi
 
         var userId = long.Parse(principal.GetClaim(OpenIddictConstants.Claims.Subject)!, CultureInfo.InvariantCulture);
         var applicationId = long.Parse(principal.GetClaim(ConnectPages.ApplicationClaim)!, CultureInfo.InvariantCulture);
+        // The person may have been disabled or deleted since consenting: the code is spent (claimed above) and buys nothing,
+        // else its token would come alive if the account were ever enabled again.
+        if (await users.FindByIdAsync(userId) is not { DisabledAt: null, DeletedAt: null })
+            return Refuse(OAuthErrors.InvalidGrant, "The authorization code is no longer valid: its account cannot sign in.");
         var scopes = principal.GetScopes().ToList();
         var issued = await tokens.IssueWithIdAsync(userId, applicationId, scopes, lifetime.Value.ExpiresAt(DateTimeOffset.UtcNow));
         if (!await redemptions.AttachTokenAsync(code, issued.Id))
