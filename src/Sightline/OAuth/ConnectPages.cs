@@ -24,6 +24,12 @@ public static class ConnectPages
     /// <summary>Claim in the authorization code naming our application row, so the token endpoint knows whom it issues for.</summary>
     public const string ApplicationClaim = "sl_app";
 
+    /// <summary>
+    /// Claim in the authorization code holding when it was issued, in epoch milliseconds: OpenIddict's own creation date has
+    /// whole seconds, too coarse to tell a code issued just before a revocation at /settings from one issued just after.
+    /// </summary>
+    public const string IssuedAtClaim = "sl_issued_ms";
+
     private static readonly string[] RequestParameters =
         ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "code_challenge", "code_challenge_method"];
 
@@ -112,6 +118,7 @@ public static class ConnectPages
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         identity.SetClaim(OpenIddictConstants.Claims.Subject, userId.ToString(CultureInfo.InvariantCulture));
         identity.SetClaim(ApplicationClaim, application.Id.ToString(CultureInfo.InvariantCulture));
+        identity.SetClaim(IssuedAtClaim, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(scopes);
 
