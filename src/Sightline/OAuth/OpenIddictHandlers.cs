@@ -145,6 +145,10 @@ public static class OpenIddictHandlers
         foreach (var name in TokenFields)
             if (string.IsNullOrEmpty((string?)context.Request.GetParameter(name)) && http.Query[name].FirstOrDefault() is { Length: > 0 } value)
                 context.Request.SetParameter(name, value);
+        // RFC 6749 §4.1.3 defines no scope for the code exchange, and §3.2 says an unrecognized parameter is ignored (CONTRACT.md
+        // §4 too); OpenIddict would refuse it, and simple-oauth2's README sends one. The token gets the scopes the person granted.
+        if (context.Request.IsAuthorizationCodeGrantType())
+            context.Request.Scope = null;
         return default;
     }
 

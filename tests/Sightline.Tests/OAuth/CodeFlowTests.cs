@@ -72,6 +72,26 @@ public sealed class CodeFlowTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(Confidential.ClientId, token)).StatusCode);
     }
 
+    // RFC 6749 §4.1.3 defines no scope for the code exchange, and §3.2 says to ignore unrecognized parameters (CONTRACT.md §4:
+    // unknown parameters are ignored): simple-oauth2's README sends one. It changes nothing: the token has the granted scope.
+    [Theory]
+    [InlineData("user:read")]
+    [InlineData("user:read private:write")]
+    public async Task AScopeSentWithTheCodeExchangeIsIgnored(string scope)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (verifier, challenge) = Browser.NewPkce();
+        var code = await AuthorizeAsync(browser, Confidential, challenge);
+        var form = $"grant_type=authorization_code&code={Uri.EscapeDataString(code)}&redirect_uri={Uri.EscapeDataString(Confidential.RedirectUri)}" +
+                   $"&code_verifier={verifier}&client_id={Confidential.ClientId}&client_secret={Uri.EscapeDataString(Confidential.Secret!)}" +
+                   $"&scope={Uri.EscapeDataString(scope)}";
+        var response = await Server.Http.PostAsync("/v2/oauth/token", new StringContent(form, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        using var json = JsonDocument.Parse(text);
+        Assert.Equal("user:read", json.RootElement.GetProperty("scope").GetString());
+    }
+
     [Fact]
     public async Task MissingCodeVerifierIsRefused()
     {
