@@ -30,8 +30,7 @@ public static class ConnectPages
     /// </summary>
     public const string IssuedAtClaim = "sl_issued_ms";
 
-    private static readonly string[] RequestParameters =
-        ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "code_challenge", "code_challenge_method"];
+    private static readonly IReadOnlyList<string> RequestParameters = ConnectRequests.RequestParameters;
 
     public static IEndpointRouteBuilder MapConnectPages(this IEndpointRouteBuilder routes)
     {
@@ -140,6 +139,9 @@ public static class ConnectPages
         var response = context.GetOpenIddictServerResponse();
         if (request is null)
             return new PageResult(400, "Request refused", "This page is reached from an application's sign-in link.");
+        // Which application, or where to send the answer, is ambiguous: nothing can be sent back (RFC 6749 §4.1.2.1).
+        if (ConnectRequests.RepeatedParameter(context.Request) is { } twice and ("client_id" or "redirect_uri"))
+            return new PageResult(400, "Application link not valid", $"The link that brought you here has {twice} more than once, so it does not say which one is meant.");
         var (application, problem) = await requests.CheckClientAsync(request.ClientId, request.RedirectUri);
         if (application is null)
             return new PageResult(400, "Application link not valid", problem!);

@@ -14,6 +14,20 @@ public sealed class ConnectRequests(IApplicationStore applications)
     public static readonly IReadOnlyList<string> GrantableScopes =
         Scopes.Descriptions.Keys.Where(s => s is not (Scopes.MapillaryUser or Scopes.MapillaryAdmin)).ToList();
 
+    /// <summary>The parameters of an authorization request this server reads (RFC 6749 §4.1.1, §4.2.1, RFC 7636 §4.3).</summary>
+    public static readonly IReadOnlyList<string> RequestParameters =
+        ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "code_challenge", "code_challenge_method"];
+
+    /// <summary>
+    /// The first of <see cref="RequestParameters"/> the request sends more than once (in its query, or its form for a POST),
+    /// or null. RFC 6749 §3.1: request parameters MUST NOT be included more than once; such a request is invalid_request.
+    /// </summary>
+    public static string? RepeatedParameter(HttpRequest http)
+    {
+        var form = HttpMethods.IsPost(http.Method) && http.HasFormContentType ? http.Form : null;
+        return RequestParameters.FirstOrDefault(name => (form is null ? http.Query[name] : form[name]).Count > 1);
+    }
+
     /// <summary>The application when client_id and redirect_uri are both right; otherwise why not, for the person to read.</summary>
     public async Task<(Application? Application, string? Problem)> CheckClientAsync(string? clientId, string? redirectUri)
     {

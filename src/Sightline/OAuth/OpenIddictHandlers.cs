@@ -93,6 +93,11 @@ public static class OpenIddictHandlers
             if (application.ImplicitInQuery && request.ResponseType == ConnectRequests.ResponseTypes.Token
                 && context.Transaction.GetHttpRequest() is { } http)
                 http.HttpContext.Items[LegacyImplicitQueryItem] = true;
+            if (context.Transaction.GetHttpRequest() is { } sent && ConnectRequests.RepeatedParameter(sent) is { } twice)
+            {
+                context.Reject(OAuthErrors.InvalidRequest, $"{twice} was sent more than once: send each parameter once.");
+                return;
+            }
             if (ConnectRequests.CheckFlow(application, request.ResponseType, request.ResponseMode, request.CodeChallenge, request.CodeChallengeMethod,
                     request.GetScopes()) is { } refusal)
             {

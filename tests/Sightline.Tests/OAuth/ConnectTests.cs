@@ -220,6 +220,39 @@ public sealed class ConnectTests : OAuthTestBase
         return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sightline_session=", StringComparison.Ordinal));
     }
 
+    // RFC 6749 §3.1: request parameters MUST NOT be included more than once; §4.1.2.1: such a request is invalid_request.
+    [Theory]
+    [InlineData("state", "two")]
+    [InlineData("scope", "user:email")]
+    [InlineData("response_type", "code")]
+    [InlineData("code_challenge_method", "S256")]
+    [InlineData("code_challenge", "0123456789012345678901234567890123456789abc")]
+    public async Task AParameterSentTwiceIsRefusedByRedirect(string name, string second)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (_, challenge) = Browser.NewPkce();
+        var response = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: challenge) + $"&{name}={Uri.EscapeDataString(second)}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith(RedirectUri + "?", response.Headers.Location!.AbsoluteUri);
+        var parameters = Browser.RedirectParameters(response);
+        Assert.Equal("invalid_request", parameters["error"]);
+        Assert.Contains($"{name} was sent more than once", parameters["error_description"]);
+        Assert.Null(parameters["code"]);
+    }
+
+    [Theory]
+    [InlineData("client_id")]
+    [InlineData("redirect_uri")]
+    public async Task AClientIdOrRedirectUriSentTwiceIsShownAsSuchAndNeverRedirected(string name)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (_, challenge) = Browser.NewPkce();
+        var value = name == "client_id" ? Confidential.ClientId : Uri.EscapeDataString(RedirectUri);
+        var response = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: challenge) + $"&{name}={value}");
+        await AssertErrorPage(response, $"{name} more than once");
+        Assert.DoesNotContain("has no client_id", await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task AssertErrorPage(HttpResponseMessage response, string mentions)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
