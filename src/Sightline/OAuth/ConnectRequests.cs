@@ -61,6 +61,9 @@ public sealed class ConnectRequests(IApplicationStore applications)
             return (OAuthErrors.UnauthorizedClient, "The implicit flow (response_type=token) is not enabled for this application; use response_type=code with PKCE.");
         if (!string.IsNullOrEmpty(codeChallenge) && codeChallengeMethod != "S256")
             return (OAuthErrors.InvalidRequest, "code_challenge_method must be S256; plain is not accepted.");
+        // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters; §4.1's alphabet and lengths bound any challenge.
+        if (!string.IsNullOrEmpty(codeChallenge) && !IsChallengeShaped(codeChallenge))
+            return (OAuthErrors.InvalidRequest, "code_challenge must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~' (RFC 7636).");
         if (responseType == ResponseTypes.Code && !application.HasSecret && string.IsNullOrEmpty(codeChallenge))
             return (OAuthErrors.InvalidRequest, "code_challenge is missing: public clients must use PKCE with S256.");
         var refused = scopes.FirstOrDefault(s => !GrantableScopes.Contains(s));
@@ -68,6 +71,9 @@ public sealed class ConnectRequests(IApplicationStore applications)
             return (OAuthErrors.InvalidScope, $"The scope '{refused}' cannot be granted to applications at /connect.");
         return null;
     }
+
+    private static bool IsChallengeShaped(string challenge) =>
+        challenge.Length is >= 43 and <= 128 && challenge.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
 
     /// <summary>
     /// Whether an answer to this request goes back in the redirect URI's fragment rather than its query: an implicit flow's

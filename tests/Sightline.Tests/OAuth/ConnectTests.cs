@@ -220,6 +220,22 @@ public sealed class ConnectTests : OAuthTestBase
         return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sightline_session=", StringComparison.Ordinal));
     }
 
+    // RFC 7636 §4.2: an S256 challenge is 43 to 128 characters of [A-Za-z0-9-._~]; no verifier could ever match another.
+    [Theory]
+    [InlineData("short")]
+    [InlineData("012345678901234567890123456789012345678901")] // 42
+    [InlineData("0123456789012345678901234567890123456789+/=")]
+    [InlineData("0123456789012345678901234567890123456789%20abc")]
+    public async Task AMalformedCodeChallengeIsRefusedByRedirect(string challenge)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var response = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: Uri.EscapeDataString(challenge)));
+        var parameters = AssertErrorRedirect(response, "invalid_request");
+        Assert.Contains("code_challenge", parameters["error_description"]);
+        var longest = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: new string('a', 129)));
+        AssertErrorRedirect(longest, "invalid_request");
+    }
+
     // RFC 6749 §3.1: request parameters MUST NOT be included more than once; §4.1.2.1: such a request is invalid_request.
     [Theory]
     [InlineData("state", "two")]
