@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -62,11 +63,16 @@ public static class ConnectPages
 
         // The request as the application sent it, so OpenIddict validates the same request again on Allow.
         var hidden = new StringBuilder();
+        var shown = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in RequestParameters)
         {
             if (context.Request.Query[name].FirstOrDefault() is { Length: > 0 } value)
+            {
                 hidden.Append($"<input type=\"hidden\" name=\"{name}\" value=\"{E(value)}\">");
+                shown[name] = value;
+            }
         }
+        hidden.Append($"<input type=\"hidden\" name=\"{ShownRequestField}\" value=\"{E(ConsentProtector(context).Protect(ShownRequest(userId, shown)))}\">");
         var body =
             $"<p><strong>{E(application.Name)}</strong> asks to act for <strong>{E(context.User.Identity!.Name)}</strong>. It will be able to:</p>" +
             $"<ul>{items}</ul>" +
@@ -89,6 +95,10 @@ public static class ConnectPages
         if (SignInPages.UserIdOf(context) is not { } userId)
             return SignInPages.RedirectToSignIn(Path + QueryOf(form));
 
+        // The person consented to the request the page showed: the form's fields must be that request, not a widened one.
+        if (!ShowsTheSameRequest(context, form, userId))
+            return new PageResult(400, "Request refused", "The consent form does not match the request it was shown for. Go back to the application and start again.");
+
         if (form["decision"].FirstOrDefault() != "allow")
         {
             return Results.Forbid(
@@ -102,6 +112,38 @@ public static class ConnectPages
 
         var application = (await applications.FindAsync(request.ClientId!))!;
         return await GrantAsync(context, request, application, userId, tokens, lifetime.Value);
+    }
+
+    /// <summary>Hidden field of the consent form: the request the page showed, for this person, data-protected.</summary>
+    private const string ShownRequestField = "shown_request";
+
+    private static IDataProtector ConsentProtector(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("Sightline.OAuth.ConsentForm");
+
+    private static string ShownRequest(long userId, SortedDictionary<string, string> parameters) =>
+        System.Text.Json.JsonSerializer.Serialize(new { user = userId, parameters });
+
+    // The posted request parameters, each sent once, are exactly those the consent page was rendered with for this person.
+    private static bool ShowsTheSameRequest(HttpContext context, IFormCollection form, long userId)
+    {
+        if (form[ShownRequestField].Count != 1)
+            return false;
+        var posted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in RequestParameters)
+        {
+            if (form[name].Count > 1)
+                return false;
+            if (form[name].FirstOrDefault() is { Length: > 0 } value)
+                posted[name] = value;
+        }
+        try
+        {
+            return ConsentProtector(context).Unprotect(form[ShownRequestField].ToString()) == ShownRequest(userId, posted);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
     }
 
     // The person allowed the request (or it came from the web app): the code or, for the implicit flow, the token.

@@ -220,6 +220,26 @@ public sealed class ConnectTests : OAuthTestBase
         return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sightline_session=", StringComparison.Ordinal));
     }
 
+    // The person consents to what the page listed: the posted request must be the one shown (RFC 6749 §3.3).
+    [Theory]
+    [InlineData("scope", "user:read private:read private:write")]
+    [InlineData("state", "another")]
+    [InlineData("shown_request", "")]
+    public async Task AConsentFormChangedFromWhatThePageShowedIsRefused(string field, string value)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (verifier, challenge) = Browser.NewPkce();
+        var consent = await browser.SignInToConsentAsync(AuthorizeUrl(Confidential, challenge: challenge), Username, Password);
+        var widened = await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "allow", [field] = value });
+        Assert.Equal(HttpStatusCode.BadRequest, widened.StatusCode);
+        Assert.Null(widened.Headers.Location);
+
+        // The form as shown still works, and grants what it listed.
+        var code = Browser.RedirectParameters(await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "allow" }))["code"]!;
+        var response = await ExchangeAsync(Confidential, code, verifier);
+        Assert.Contains("\"scope\":\"user:read\"", await response.Content.ReadAsStringAsync());
+    }
+
     // RFC 7636 §4.2: an S256 challenge is 43 to 128 characters of [A-Za-z0-9-._~]; no verifier could ever match another.
     [Theory]
     [InlineData("short")]
