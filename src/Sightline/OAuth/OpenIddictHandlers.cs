@@ -64,6 +64,11 @@ public static class OpenIddictHandlers
             .SetOrder(OpenIddictServerAspNetCoreHandlers.AttachHttpResponseCode<ApplyTokenResponseContext>.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom));
 
+        options.AddEventHandler<ApplyTokenResponseContext>(handler => handler
+            .UseInlineHandler(ChallengeAsTheRevocationEndpointDoes)
+            .SetOrder(OpenIddictServerAspNetCoreHandlers.AttachWwwAuthenticateHeader<ApplyTokenResponseContext>.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
         options.AddEventHandler<ApplyConfigurationResponseContext>(handler => handler
             .UseInlineHandler(DescribeSightline)
             .SetOrder(int.MinValue + 10)
@@ -245,6 +250,15 @@ public static class OpenIddictHandlers
         context.Response["message"] = description;
         if (context.Transaction.GetHttpRequest()?.HttpContext.Response is { } response)
             response.StatusCode = entry.Status;
+        return default;
+    }
+
+    // OpenIddict's Basic challenge has no realm (RFC 7617 §2 requires one) and repeats the body's fields as auth-params;
+    // the error is in the body, and the challenge is the revocation endpoint's.
+    private static ValueTask ChallengeAsTheRevocationEndpointDoes(ApplyTokenResponseContext context)
+    {
+        if (context.Transaction.GetHttpRequest()?.HttpContext.Response is { } response && response.Headers.WWWAuthenticate.Count > 0)
+            response.Headers.WWWAuthenticate = "Basic realm=\"sightline\"";
         return default;
     }
 

@@ -155,7 +155,10 @@ public sealed class CodeFlowTests : OAuthTestBase
         using var browser = new Browser(Server.BaseAddress);
         var (verifier, challenge) = Browser.NewPkce();
         var code = await AuthorizeAsync(browser, Confidential, challenge);
-        await OAuthError(await ExchangeAsync(Confidential, code, verifier, secret: "not-the-secret", basic: basic), 401, "client_id_invalid", "invalid_client");
+        var response = await ExchangeAsync(Confidential, code, verifier, secret: "not-the-secret", basic: basic);
+        await OAuthError(response, 401, "client_id_invalid", "invalid_client");
+        // RFC 7617 §2: a Basic challenge names its realm; the same one as the revocation endpoint's.
+        Assert.Equal("Basic realm=\"sightline\"", Assert.Single(response.Headers.WwwAuthenticate).ToString());
     }
 
     [Fact]
