@@ -8,7 +8,10 @@ namespace Sightline.Access;
 /// <summary>What the request says about who is calling: the application and the user token, as found in the store.</summary>
 public sealed class Caller
 {
-    /// <summary>The <c>client_id</c> query parameter as sent; null or empty when absent.</summary>
+    /// <summary>
+    /// The <c>client_id</c> query parameter as sent; null or empty when absent. At the OAuth token and revocation endpoints,
+    /// without one in the query, the client_id of the request's credentials (<see cref="CredentialsClientId"/>).
+    /// </summary>
     public string? ClientId { get; private init; }
 
     /// <summary>The enabled application named by <c>client_id</c>; null when missing, unknown or disabled.</summary>
@@ -28,6 +31,9 @@ public sealed class Caller
     public static async ValueTask<Caller> ResolveAsync(HttpContext context, ApplicationCache applications, TokenCache tokens)
     {
         var clientId = context.Request.Query["client_id"].FirstOrDefault();
+        // The OAuth endpoints take the client from its credentials when the query names none (RFC 6749 §2.3.1).
+        if (string.IsNullOrEmpty(clientId) && context.GetEndpoint()?.Metadata.GetOrderedMetadata<AccessPolicy>().LastOrDefault() is { ClientAuthenticatesItself: true })
+            clientId = await CredentialsClientId.FindAsync(context.Request);
         Application? application = null;
         if (RandomKey.IsKeyShaped(clientId))
         {

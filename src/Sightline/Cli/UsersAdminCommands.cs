@@ -32,7 +32,7 @@ public static class UsersAdminCommands
         }));
         yield return show;
 
-        yield return Toggle(input, "disable", "Disable an account: it cannot sign in and its tokens stop working at once", disabled: true);
+        yield return Toggle(input, "disable", "Disable an account: it cannot sign in, and its sign-in sessions and tokens stop working at once", disabled: true);
         yield return Toggle(input, "enable", "Enable a disabled account again (its unrevoked tokens work again)", disabled: false);
 
         var deleteName = UsernameArgument();
@@ -55,7 +55,7 @@ public static class UsersAdminCommands
         yield return delete;
 
         var passwordName = UsernameArgument();
-        var setPassword = new Command("set-password", "Replace an account's password; the new one is read from standard input") { passwordName };
+        var setPassword = new Command("set-password", "Replace an account's password (its sign-in sessions end); the new one is read from standard input") { passwordName };
         setPassword.SetAction(CommandContext.Action(input, async context =>
         {
             var password = (await context.Input.ReadLineAsync())?.TrimEnd('\r', '\n');

@@ -8,6 +8,12 @@ public sealed class ApiException(ErrorCode code, string? message = null) : Excep
 {
     public ErrorCode Code { get; } = code;
 
+    /// <summary>
+    /// For a token that lacks the scope a call needs, that scope (RFC 6750 §3.1 <c>insufficient_scope</c>), or "" when the call
+    /// takes one of several; null for every other failure.
+    /// </summary>
+    public string? LackedScope { get; private init; }
+
     public static ApiException Missing(string parameter) =>
         new(ErrorCode.ParameterMissing, $"{parameter} is required.");
 
@@ -21,5 +27,8 @@ public sealed class ApiException(ErrorCode code, string? message = null) : Excep
     public static ApiException NeedsScope(string scope, bool hasToken) =>
         new(ErrorCode.UserNotAuthenticated, hasToken
             ? $"The token lacks the {scope} scope this call needs."
-            : $"This call needs a user token with the {scope} scope: send 'Authorization: Bearer <token>'.");
+            : $"This call needs a user token with the {scope} scope: send 'Authorization: Bearer <token>'.")
+        {
+            LackedScope = hasToken ? (scope.Contains(' ') ? "" : scope) : null,
+        };
 }

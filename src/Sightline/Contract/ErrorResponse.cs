@@ -16,9 +16,12 @@ public static class ErrorResponse
     ];
 
     public static Task WriteAsync(HttpContext context, ApiException error) =>
-        WriteAsync(context, error.Code, error.Message);
+        WriteAsync(context, error.Code, error.Message, error.LackedScope);
 
-    public static async Task WriteAsync(HttpContext context, ErrorCode code, string? message = null)
+    public static Task WriteAsync(HttpContext context, ErrorCode code, string? message = null) =>
+        WriteAsync(context, code, message, lackedScope: null);
+
+    private static async Task WriteAsync(HttpContext context, ErrorCode code, string? message, string? lackedScope)
     {
         var entry = ErrorCatalogue.Of(code);
         var response = context.Response;
@@ -37,12 +40,28 @@ public static class ErrorResponse
         response.StatusCode = entry.Status;
         response.ContentType = JsonContentType;
         response.Headers.CacheControl = "no-store";
+        if (entry.Status == StatusCodes.Status401Unauthorized)
+            response.Headers.WWWAuthenticate = BearerChallenge(context, code, lackedScope);
 
         var body = Body(code, message);
         response.ContentLength = body.Length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
         await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The challenge every 401 of the API carries (RFC 7235 §3.1, RFC 6750 §3): a token that was sent and refused is
+    /// <c>invalid_token</c>, one lacking the call's scope <c>insufficient_scope</c>; a request that sent none hears no error code.
+    /// </summary>
+    private static string BearerChallenge(HttpContext context, ErrorCode code, string? lackedScope)
+    {
+        const string challenge = "Bearer realm=\"sightline\"";
+        if (lackedScope is not null)
+            return challenge + ", error=\"insufficient_scope\"" + (lackedScope.Length > 0 ? $", scope=\"{lackedScope}\"" : "");
+        if (context.Request.Headers.Authorization.Count > 0 && code is ErrorCode.UserNotAuthenticated or ErrorCode.ClientIdDiffer)
+            return challenge + ", error=\"invalid_token\"";
+        return challenge;
     }
 
     /// <summary>

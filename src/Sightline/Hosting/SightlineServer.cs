@@ -98,7 +98,7 @@ public static class SightlineServer
             .AllowAnyOrigin()
             .AllowAnyHeader()
             .WithMethods("GET", "POST", "PUT", "DELETE")
-            .WithExposedHeaders("RateLimit", "RateLimit-Policy", "Retry-After")
+            .WithExposedHeaders("RateLimit", "RateLimit-Policy", "Retry-After", "WWW-Authenticate")
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
         services.AddV2OpenApi();
 

@@ -27,6 +27,10 @@ public sealed class ClientAuthentication(IApplicationStore applications)
     public static bool IsBasic(string header) =>
         header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && TryParseBasic(header[6..].Trim()) is not null;
 
+    /// <summary>The client_id of an HTTP Basic Authorization header; null when it is not one.</summary>
+    public static string? BasicClientId(string header) =>
+        header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? TryParseBasic(header[6..].Trim())?.ClientId : null;
+
     /// <summary>Verifies an already parsed client_id and secret (OpenIddict parses them at the token endpoint).</summary>
     public async Task<Outcome> VerifyAsync(string? clientId, string? secret)
     {

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -24,8 +25,13 @@ public static class ConnectPages
     /// <summary>Claim in the authorization code naming our application row, so the token endpoint knows whom it issues for.</summary>
     public const string ApplicationClaim = "sl_app";
 
-    private static readonly string[] RequestParameters =
-        ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "code_challenge", "code_challenge_method"];
+    /// <summary>
+    /// Claim in the authorization code holding when it was issued, in epoch milliseconds: OpenIddict's own creation date has
+    /// whole seconds, too coarse to tell a code issued just before a revocation at /settings from one issued just after.
+    /// </summary>
+    public const string IssuedAtClaim = "sl_issued_ms";
+
+    private static readonly IReadOnlyList<string> RequestParameters = ConnectRequests.RequestParameters;
 
     public static IEndpointRouteBuilder MapConnectPages(this IEndpointRouteBuilder routes)
     {
@@ -57,11 +63,16 @@ public static class ConnectPages
 
         // The request as the application sent it, so OpenIddict validates the same request again on Allow.
         var hidden = new StringBuilder();
+        var shown = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in RequestParameters)
         {
             if (context.Request.Query[name].FirstOrDefault() is { Length: > 0 } value)
+            {
                 hidden.Append($"<input type=\"hidden\" name=\"{name}\" value=\"{E(value)}\">");
+                shown[name] = value;
+            }
         }
+        hidden.Append($"<input type=\"hidden\" name=\"{ShownRequestField}\" value=\"{E(ConsentProtector(context).Protect(ShownRequest(userId, shown)))}\">");
         var body =
             $"<p><strong>{E(application.Name)}</strong> asks to act for <strong>{E(context.User.Identity!.Name)}</strong>. It will be able to:</p>" +
             $"<ul>{items}</ul>" +
@@ -84,6 +95,10 @@ public static class ConnectPages
         if (SignInPages.UserIdOf(context) is not { } userId)
             return SignInPages.RedirectToSignIn(Path + QueryOf(form));
 
+        // The person consented to the request the page showed: the form's fields must be that request, not a widened one.
+        if (!ShowsTheSameRequest(context, form, userId))
+            return new PageResult(400, "Request refused", "The consent form does not match the request it was shown for. Go back to the application and start again.");
+
         if (form["decision"].FirstOrDefault() != "allow")
         {
             return Results.Forbid(
@@ -99,6 +114,38 @@ public static class ConnectPages
         return await GrantAsync(context, request, application, userId, tokens, lifetime.Value);
     }
 
+    /// <summary>Hidden field of the consent form: the request the page showed, for this person, data-protected.</summary>
+    private const string ShownRequestField = "shown_request";
+
+    private static IDataProtector ConsentProtector(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("Sightline.OAuth.ConsentForm");
+
+    private static string ShownRequest(long userId, SortedDictionary<string, string> parameters) =>
+        System.Text.Json.JsonSerializer.Serialize(new { user = userId, parameters });
+
+    // The posted request parameters, each sent once, are exactly those the consent page was rendered with for this person.
+    private static bool ShowsTheSameRequest(HttpContext context, IFormCollection form, long userId)
+    {
+        if (form[ShownRequestField].Count != 1)
+            return false;
+        var posted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in RequestParameters)
+        {
+            if (form[name].Count > 1)
+                return false;
+            if (form[name].FirstOrDefault() is { Length: > 0 } value)
+                posted[name] = value;
+        }
+        try
+        {
+            return ConsentProtector(context).Unprotect(form[ShownRequestField].ToString()) == ShownRequest(userId, posted);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
     // The person allowed the request (or it came from the web app): the code or, for the implicit flow, the token.
     private static async Task<IResult> GrantAsync(HttpContext context, OpenIddictRequest request, Application application, long userId, ITokenStore tokens,
         TokenLifetimeOptions lifetime)
@@ -112,6 +159,7 @@ public static class ConnectPages
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         identity.SetClaim(OpenIddictConstants.Claims.Subject, userId.ToString(CultureInfo.InvariantCulture));
         identity.SetClaim(ApplicationClaim, application.Id.ToString(CultureInfo.InvariantCulture));
+        identity.SetClaim(IssuedAtClaim, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(scopes);
 
@@ -133,6 +181,9 @@ public static class ConnectPages
         var response = context.GetOpenIddictServerResponse();
         if (request is null)
             return new PageResult(400, "Request refused", "This page is reached from an application's sign-in link.");
+        // Which application, or where to send the answer, is ambiguous: nothing can be sent back (RFC 6749 §4.1.2.1).
+        if (ConnectRequests.RepeatedParameter(context.Request) is { } twice and ("client_id" or "redirect_uri"))
+            return new PageResult(400, "Application link not valid", $"The link that brought you here has {twice} more than once, so it does not say which one is meant.");
         var (application, problem) = await requests.CheckClientAsync(request.ClientId, request.RedirectUri);
         if (application is null)
             return new PageResult(400, "Application link not valid", problem!);

@@ -14,6 +14,20 @@ public sealed class ConnectRequests(IApplicationStore applications)
     public static readonly IReadOnlyList<string> GrantableScopes =
         Scopes.Descriptions.Keys.Where(s => s is not (Scopes.MapillaryUser or Scopes.MapillaryAdmin)).ToList();
 
+    /// <summary>The parameters of an authorization request this server reads (RFC 6749 §4.1.1, §4.2.1, RFC 7636 §4.3).</summary>
+    public static readonly IReadOnlyList<string> RequestParameters =
+        ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "code_challenge", "code_challenge_method"];
+
+    /// <summary>
+    /// The first of <see cref="RequestParameters"/> the request sends more than once (in its query, or its form for a POST),
+    /// or null. RFC 6749 §3.1: request parameters MUST NOT be included more than once; such a request is invalid_request.
+    /// </summary>
+    public static string? RepeatedParameter(HttpRequest http)
+    {
+        var form = HttpMethods.IsPost(http.Method) && http.HasFormContentType ? http.Form : null;
+        return RequestParameters.FirstOrDefault(name => (form is null ? http.Query[name] : form[name]).Count > 1);
+    }
+
     /// <summary>The application when client_id and redirect_uri are both right; otherwise why not, for the person to read.</summary>
     public async Task<(Application? Application, string? Problem)> CheckClientAsync(string? clientId, string? redirectUri)
     {
@@ -47,6 +61,9 @@ public sealed class ConnectRequests(IApplicationStore applications)
             return (OAuthErrors.UnauthorizedClient, "The implicit flow (response_type=token) is not enabled for this application; use response_type=code with PKCE.");
         if (!string.IsNullOrEmpty(codeChallenge) && codeChallengeMethod != "S256")
             return (OAuthErrors.InvalidRequest, "code_challenge_method must be S256; plain is not accepted.");
+        // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters; §4.1's alphabet and lengths bound any challenge.
+        if (!string.IsNullOrEmpty(codeChallenge) && !IsChallengeShaped(codeChallenge))
+            return (OAuthErrors.InvalidRequest, "code_challenge must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~' (RFC 7636).");
         if (responseType == ResponseTypes.Code && !application.HasSecret && string.IsNullOrEmpty(codeChallenge))
             return (OAuthErrors.InvalidRequest, "code_challenge is missing: public clients must use PKCE with S256.");
         var refused = scopes.FirstOrDefault(s => !GrantableScopes.Contains(s));
@@ -54,6 +71,9 @@ public sealed class ConnectRequests(IApplicationStore applications)
             return (OAuthErrors.InvalidScope, $"The scope '{refused}' cannot be granted to applications at /connect.");
         return null;
     }
+
+    private static bool IsChallengeShaped(string challenge) =>
+        challenge.Length is >= 43 and <= 128 && challenge.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
 
     /// <summary>
     /// Whether an answer to this request goes back in the redirect URI's fragment rather than its query: an implicit flow's

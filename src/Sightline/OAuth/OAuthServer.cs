@@ -44,6 +44,7 @@ public static class OAuthServer
             cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
             cookie.SlidingExpiration = true;
             cookie.LoginPath = SignInPages.Path;
+            cookie.Events.OnValidatePrincipal = SignInPages.ValidateSessionAsync;
         });
 
         services.AddAntiforgery(antiforgery =>

@@ -64,6 +64,11 @@ public static class OpenIddictHandlers
             .SetOrder(OpenIddictServerAspNetCoreHandlers.AttachHttpResponseCode<ApplyTokenResponseContext>.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom));
 
+        options.AddEventHandler<ApplyTokenResponseContext>(handler => handler
+            .UseInlineHandler(ChallengeAsTheRevocationEndpointDoes)
+            .SetOrder(OpenIddictServerAspNetCoreHandlers.AttachWwwAuthenticateHeader<ApplyTokenResponseContext>.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom));
+
         options.AddEventHandler<ApplyConfigurationResponseContext>(handler => handler
             .UseInlineHandler(DescribeSightline)
             .SetOrder(int.MinValue + 10)
@@ -93,6 +98,11 @@ public static class OpenIddictHandlers
             if (application.ImplicitInQuery && request.ResponseType == ConnectRequests.ResponseTypes.Token
                 && context.Transaction.GetHttpRequest() is { } http)
                 http.HttpContext.Items[LegacyImplicitQueryItem] = true;
+            if (context.Transaction.GetHttpRequest() is { } sent && ConnectRequests.RepeatedParameter(sent) is { } twice)
+            {
+                context.Reject(OAuthErrors.InvalidRequest, $"{twice} was sent more than once: send each parameter once.");
+                return;
+            }
             if (ConnectRequests.CheckFlow(application, request.ResponseType, request.ResponseMode, request.CodeChallenge, request.CodeChallengeMethod,
                     request.GetScopes()) is { } refusal)
             {
@@ -145,6 +155,10 @@ public static class OpenIddictHandlers
         foreach (var name in TokenFields)
             if (string.IsNullOrEmpty((string?)context.Request.GetParameter(name)) && http.Query[name].FirstOrDefault() is { Length: > 0 } value)
                 context.Request.SetParameter(name, value);
+        // RFC 6749 §4.1.3 defines no scope for the code exchange, and §3.2 says an unrecognized parameter is ignored (CONTRACT.md
+        // §4 too); OpenIddict would refuse it, and simple-oauth2's README sends one. The token gets the scopes the person granted.
+        if (context.Request.IsAuthorizationCodeGrantType())
+            context.Request.Scope = null;
         return default;
     }
 
@@ -236,6 +250,15 @@ public static class OpenIddictHandlers
         context.Response["message"] = description;
         if (context.Transaction.GetHttpRequest()?.HttpContext.Response is { } response)
             response.StatusCode = entry.Status;
+        return default;
+    }
+
+    // OpenIddict's Basic challenge has no realm (RFC 7617 §2 requires one) and repeats the body's fields as auth-params;
+    // the error is in the body, and the challenge is the revocation endpoint's.
+    private static ValueTask ChallengeAsTheRevocationEndpointDoes(ApplyTokenResponseContext context)
+    {
+        if (context.Transaction.GetHttpRequest()?.HttpContext.Response is { } response && response.Headers.WWWAuthenticate.Count > 0)
+            response.Headers.WWWAuthenticate = "Basic realm=\"sightline\"";
         return default;
     }
 

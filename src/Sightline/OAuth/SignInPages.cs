@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Sightline.Access;
 using Sightline.Users;
 using static Sightline.OAuth.HtmlPage;
@@ -19,6 +20,9 @@ public static class SignInPages
         routes.MapPost("/signout", SignOut).AllowWithoutClient().AnswersWithHtml().WithName("SignOut").ExcludeFromDescription();
         return routes;
     }
+
+    /// <summary>Claim of the session cookie holding the account's <see cref="User.SessionStamp"/> at sign-in.</summary>
+    private const string StampClaim = "sl_session_stamp";
 
     /// <summary>The signed-in person's user id, or null without a valid session.</summary>
     public static long? UserIdOf(HttpContext context) =>
@@ -60,7 +64,10 @@ public static class SignInPages
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, user.Username)],
+            [
+                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, user.Username),
+                new Claim(StampClaim, user.SessionStamp.ToString(CultureInfo.InvariantCulture)),
+            ],
             OAuthServer.SessionScheme);
         await context.SignInAsync(OAuthServer.SessionScheme, new ClaimsPrincipal(identity));
         context.Response.Redirect(returnPath);
@@ -75,8 +82,34 @@ public static class SignInPages
             await ErrorAsync(context, 400, "Sign-out refused", "The form was missing its security token. Reload the page and try again.");
             return;
         }
+        // Deleting the cookie only forgets this browser's copy; moving the stamp ends the session wherever a copy is kept.
+        // The stamp is the account's, so every other browser the person signed in with is signed out too.
+        if (UserIdOf(context) is { } userId)
+            await context.RequestServices.GetRequiredService<IUserStore>().EndSessionsAsync(userId);
         await context.SignOutAsync(OAuthServer.SessionScheme);
         context.Response.Redirect(Path);
+    }
+
+    /// <summary>
+    /// The cookie's validation event, run on every request that reads the session: a session of an account that is gone,
+    /// disabled, or whose stamp has moved on since sign-in (sign-out, password change) is treated as signed out.
+    /// </summary>
+    public static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal;
+        var valid = false;
+        if (long.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var userId))
+        {
+            // A cookie from before session stamps existed carries none: it stands for stamp 0, the stamp every account started with.
+            var stamp = long.TryParse(principal!.FindFirstValue(StampClaim), CultureInfo.InvariantCulture, out var sent) ? sent : 0;
+            var user = await context.HttpContext.RequestServices.GetRequiredService<IUserStore>().FindByIdAsync(userId);
+            valid = user is { DisabledAt: null, DeletedAt: null } && user.SessionStamp == stamp;
+        }
+        if (!valid)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(OAuthServer.SessionScheme);
+        }
     }
 
     private static Task Form(HttpContext context, int status, string returnPath, string username, string? problem)

@@ -38,7 +38,8 @@ public static class TokenApi
         return routes;
     }
 
-    public static async Task<IResult> Exchange(HttpContext context, ITokenStore tokens, ICodeRedemptions redemptions, IOptions<TokenLifetimeOptions> lifetime)
+    public static async Task<IResult> Exchange(HttpContext context, ITokenStore tokens, ICodeRedemptions redemptions, Users.IUserStore users,
+        IOptions<TokenLifetimeOptions> lifetime)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not handle the token request.");
         if (!request.IsAuthorizationCodeGrantType())
@@ -59,6 +60,15 @@ public static class TokenApi
 
         var userId = long.Parse(principal.GetClaim(OpenIddictConstants.Claims.Subject)!, CultureInfo.InvariantCulture);
         var applicationId = long.Parse(principal.GetClaim(ConnectPages.ApplicationClaim)!, CultureInfo.InvariantCulture);
+        // The person may have been disabled or deleted since consenting: the code is spent (claimed above) and buys nothing,
+        // else its token would come alive if the account were ever enabled again.
+        if (await users.FindByIdAsync(userId) is not { DisabledAt: null, DeletedAt: null })
+            return Refuse(OAuthErrors.InvalidGrant, "The authorization code is no longer valid: its account cannot sign in.");
+        // A person who revoked the application's access at /settings after this code was issued voids it too: otherwise the
+        // application would undo the revocation by redeeming a code it already holds. (A token the application revokes
+        // itself, RFC 7009, is no such revocation and voids nothing here.)
+        if (await tokens.GrantRevokedAtAsync(userId, applicationId) is { } revokedAt && IssuedAt(principal) <= revokedAt)
+            return Refuse(OAuthErrors.InvalidGrant, "The authorization code is no longer valid: the person revoked this application's access after it was issued.");
         var scopes = principal.GetScopes().ToList();
         var issued = await tokens.IssueWithIdAsync(userId, applicationId, scopes, lifetime.Value.ExpiresAt(DateTimeOffset.UtcNow));
         if (!await redemptions.AttachTokenAsync(code, issued.Id))
@@ -71,6 +81,12 @@ public static class TokenApi
         context.Response.Headers.Pragma = "no-cache";
         return TypedResults.Json(new TokenResponse(issued.Value, "bearer", string.Join(' ', scopes), lifetime.Value.ExpiresIn));
     }
+
+    // When the code was issued (epoch ms): our own claim, or OpenIddict's whole-second creation date for a code issued before
+    // the claim existed (never later than the truth, so a code issued before a revocation is never taken for a later one).
+    private static long IssuedAt(System.Security.Claims.ClaimsPrincipal code) =>
+        long.TryParse(code.GetClaim(ConnectPages.IssuedAtClaim), CultureInfo.InvariantCulture, out var issued) ? issued
+        : code.GetCreationDate()?.ToUnixTimeMilliseconds() ?? 0;
 
     // OpenIddict writes the error (through OpenIddictHandlers, so it carries both vocabularies).
     private static IResult Refuse(string error, string description) =>

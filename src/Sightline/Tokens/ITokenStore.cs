@@ -30,8 +30,14 @@ public interface ITokenStore
     /// <summary>The applications holding live tokens of <paramref name="userId"/>, by name.</summary>
     Task<IReadOnlyList<Grant>> GrantsOfUserAsync(long userId);
 
-    /// <summary>Revokes every live token of one user for one application; returns how many.</summary>
+    /// <summary>
+    /// The person revokes an application's access: every live token of one user for one application, and the moment is
+    /// recorded (<see cref="GrantRevokedAtAsync"/>); returns how many tokens.
+    /// </summary>
     Task<int> RevokeGrantAsync(long userId, long applicationId);
+
+    /// <summary>When <paramref name="userId"/> last revoked <paramref name="applicationId"/>'s access (epoch ms); null if never.</summary>
+    Task<long?> GrantRevokedAtAsync(long userId, long applicationId);
 
     /// <summary>A token as the admin CLI lists it: never its value, which is not stored.</summary>
     public sealed record TokenListing(long Id, string ClientId, string ApplicationName, string Scopes, long CreatedAt, long? ExpiresAt, long? RevokedAt);

@@ -27,11 +27,14 @@ public interface IUserStore
     /// <summary>Every account, by username (the admin CLI).</summary>
     Task<IReadOnlyList<User>> ListAsync();
 
-    /// <summary>Disables or re-enables an account; false when no such user. Disabling stops its tokens at once.</summary>
+    /// <summary>Disables or re-enables an account; false when no such user. Disabling stops its tokens and sign-in sessions at once.</summary>
     Task<bool> SetDisabledAsync(string username, bool disabled);
 
-    /// <summary>Replaces the password; false when no such user.</summary>
+    /// <summary>Replaces the password and ends the account's sign-in sessions; false when no such user.</summary>
     Task<bool> SetPasswordAsync(string username, string password);
+
+    /// <summary>Ends every sign-in session of the account (<see cref="User.SessionStamp"/> moves on).</summary>
+    Task EndSessionsAsync(long userId);
 
     /// <summary>
     /// Empties a deleted account (its photos are removed before, by <c>AccountDeletion</c>): the row stays for the rows

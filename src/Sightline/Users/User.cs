@@ -17,4 +17,9 @@ public sealed record User
     public long? DisabledAt { get; init; }
     /// <summary>When the account was deleted (epoch ms): the row stays, emptied, for the comments that refer to it.</summary>
     public long? DeletedAt { get; init; }
+    /// <summary>
+    /// Copied into a sign-in session cookie; a session whose stamp is no longer this one is signed out. It moves on sign-out,
+    /// a password change, disabling and deletion.
+    /// </summary>
+    public long SessionStamp { get; init; }
 }

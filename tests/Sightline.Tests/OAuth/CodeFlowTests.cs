@@ -72,6 +72,26 @@ public sealed class CodeFlowTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(Confidential.ClientId, token)).StatusCode);
     }
 
+    // RFC 6749 §4.1.3 defines no scope for the code exchange, and §3.2 says to ignore unrecognized parameters (CONTRACT.md §4:
+    // unknown parameters are ignored): simple-oauth2's README sends one. It changes nothing: the token has the granted scope.
+    [Theory]
+    [InlineData("user:read")]
+    [InlineData("user:read private:write")]
+    public async Task AScopeSentWithTheCodeExchangeIsIgnored(string scope)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (verifier, challenge) = Browser.NewPkce();
+        var code = await AuthorizeAsync(browser, Confidential, challenge);
+        var form = $"grant_type=authorization_code&code={Uri.EscapeDataString(code)}&redirect_uri={Uri.EscapeDataString(Confidential.RedirectUri)}" +
+                   $"&code_verifier={verifier}&client_id={Confidential.ClientId}&client_secret={Uri.EscapeDataString(Confidential.Secret!)}" +
+                   $"&scope={Uri.EscapeDataString(scope)}";
+        var response = await Server.Http.PostAsync("/v2/oauth/token", new StringContent(form, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        using var json = JsonDocument.Parse(text);
+        Assert.Equal("user:read", json.RootElement.GetProperty("scope").GetString());
+    }
+
     [Fact]
     public async Task MissingCodeVerifierIsRefused()
     {
@@ -135,7 +155,10 @@ public sealed class CodeFlowTests : OAuthTestBase
         using var browser = new Browser(Server.BaseAddress);
         var (verifier, challenge) = Browser.NewPkce();
         var code = await AuthorizeAsync(browser, Confidential, challenge);
-        await OAuthError(await ExchangeAsync(Confidential, code, verifier, secret: "not-the-secret", basic: basic), 401, "client_id_invalid", "invalid_client");
+        var response = await ExchangeAsync(Confidential, code, verifier, secret: "not-the-secret", basic: basic);
+        await OAuthError(response, 401, "client_id_invalid", "invalid_client");
+        // RFC 7617 §2: a Basic challenge names its realm; the same one as the revocation endpoint's.
+        Assert.Equal("Basic realm=\"sightline\"", Assert.Single(response.Headers.WwwAuthenticate).ToString());
     }
 
     [Fact]

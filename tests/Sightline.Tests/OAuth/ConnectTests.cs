@@ -220,6 +220,75 @@ public sealed class ConnectTests : OAuthTestBase
         return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sightline_session=", StringComparison.Ordinal));
     }
 
+    // The person consents to what the page listed: the posted request must be the one shown (RFC 6749 §3.3).
+    [Theory]
+    [InlineData("scope", "user:read private:read private:write")]
+    [InlineData("state", "another")]
+    [InlineData("shown_request", "")]
+    public async Task AConsentFormChangedFromWhatThePageShowedIsRefused(string field, string value)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (verifier, challenge) = Browser.NewPkce();
+        var consent = await browser.SignInToConsentAsync(AuthorizeUrl(Confidential, challenge: challenge), Username, Password);
+        var widened = await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "allow", [field] = value });
+        Assert.Equal(HttpStatusCode.BadRequest, widened.StatusCode);
+        Assert.Null(widened.Headers.Location);
+
+        // The form as shown still works, and grants what it listed.
+        var code = Browser.RedirectParameters(await browser.SubmitAsync(consent, new Dictionary<string, string> { ["decision"] = "allow" }))["code"]!;
+        var response = await ExchangeAsync(Confidential, code, verifier);
+        Assert.Contains("\"scope\":\"user:read\"", await response.Content.ReadAsStringAsync());
+    }
+
+    // RFC 7636 §4.2: an S256 challenge is 43 to 128 characters of [A-Za-z0-9-._~]; no verifier could ever match another.
+    [Theory]
+    [InlineData("short")]
+    [InlineData("012345678901234567890123456789012345678901")] // 42
+    [InlineData("0123456789012345678901234567890123456789+/=")]
+    [InlineData("0123456789012345678901234567890123456789%20abc")]
+    public async Task AMalformedCodeChallengeIsRefusedByRedirect(string challenge)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var response = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: Uri.EscapeDataString(challenge)));
+        var parameters = AssertErrorRedirect(response, "invalid_request");
+        Assert.Contains("code_challenge", parameters["error_description"]);
+        var longest = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: new string('a', 129)));
+        AssertErrorRedirect(longest, "invalid_request");
+    }
+
+    // RFC 6749 §3.1: request parameters MUST NOT be included more than once; §4.1.2.1: such a request is invalid_request.
+    [Theory]
+    [InlineData("state", "two")]
+    [InlineData("scope", "user:email")]
+    [InlineData("response_type", "code")]
+    [InlineData("code_challenge_method", "S256")]
+    [InlineData("code_challenge", "0123456789012345678901234567890123456789abc")]
+    public async Task AParameterSentTwiceIsRefusedByRedirect(string name, string second)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (_, challenge) = Browser.NewPkce();
+        var response = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: challenge) + $"&{name}={Uri.EscapeDataString(second)}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith(RedirectUri + "?", response.Headers.Location!.AbsoluteUri);
+        var parameters = Browser.RedirectParameters(response);
+        Assert.Equal("invalid_request", parameters["error"]);
+        Assert.Contains($"{name} was sent more than once", parameters["error_description"]);
+        Assert.Null(parameters["code"]);
+    }
+
+    [Theory]
+    [InlineData("client_id")]
+    [InlineData("redirect_uri")]
+    public async Task AClientIdOrRedirectUriSentTwiceIsShownAsSuchAndNeverRedirected(string name)
+    {
+        using var browser = new Browser(Server.BaseAddress);
+        var (_, challenge) = Browser.NewPkce();
+        var value = name == "client_id" ? Confidential.ClientId : Uri.EscapeDataString(RedirectUri);
+        var response = await browser.GetAsync(AuthorizeUrl(Confidential, challenge: challenge) + $"&{name}={value}");
+        await AssertErrorPage(response, $"{name} more than once");
+        Assert.DoesNotContain("has no client_id", await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task AssertErrorPage(HttpResponseMessage response, string mentions)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

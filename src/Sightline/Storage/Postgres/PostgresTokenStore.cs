@@ -112,9 +112,26 @@ public sealed class PostgresTokenStore(PostgresDatabase database) : ITokenStore
     /// <summary>Revokes every live token of one user for one application; returns how many.</summary>
     public async Task<int> RevokeGrantAsync(long userId, long applicationId)
     {
+        var parameters = new { userId, applicationId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteAsync(
+        await using var transaction = await connection.BeginTransactionAsync();
+        var revoked = await connection.ExecuteAsync(
             "UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND application_id = @applicationId AND revoked_at IS NULL",
-            new { userId, applicationId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+            parameters, transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO oauth_grant_revocations (user_id, application_id, revoked_at) VALUES (@userId, @applicationId, @now)
+            ON CONFLICT (user_id, application_id) DO UPDATE SET revoked_at = excluded.revoked_at
+            """, parameters, transaction);
+        await transaction.CommitAsync();
+        return revoked;
+    }
+
+    public async Task<long?> GrantRevokedAtAsync(long userId, long applicationId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long?>(
+            "SELECT revoked_at FROM oauth_grant_revocations WHERE user_id = @userId AND application_id = @applicationId",
+            new { userId, applicationId });
     }
 }

@@ -14,7 +14,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
     // which usernames exist (the sign-in page is open to anyone).
     private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword(null!, RandomKey.NewSecret()));
 
-    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin, disabled_at AS DisabledAt, deleted_at AS DeletedAt";
+    private const string Columns = "id, uuid, username, email, about, avatar, created_at AS CreatedAt, is_admin AS IsAdmin, disabled_at AS DisabledAt, deleted_at AS DeletedAt, session_stamp AS SessionStamp";
 
     public async Task<User> AddAsync(string username, string email, string password, bool isAdmin = false)
     {
@@ -96,7 +96,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
         await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             disabled
-                ? "UPDATE users SET disabled_at = coalesce(disabled_at, @now) WHERE username = @username"
+                ? "UPDATE users SET disabled_at = coalesce(disabled_at, @now), session_stamp = session_stamp + 1 WHERE username = @username"
                 : "UPDATE users SET disabled_at = NULL WHERE username = @username",
             new { username, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
     }
@@ -110,7 +110,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
         await connection.ExecuteAsync(
             """
             UPDATE users SET username = 'deleted-' || uuid, email = '', password_hash = '', about = '', avatar = NULL,
-                             disabled_at = coalesce(disabled_at, @now), deleted_at = @now
+                             disabled_at = coalesce(disabled_at, @now), deleted_at = @now, session_stamp = session_stamp + 1
             WHERE id = @userId
             """, new { userId, now }, transaction);
         await connection.ExecuteAsync("UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
@@ -125,8 +125,15 @@ public sealed class SqliteUserStore(Database database) : IUserStore
         if (string.IsNullOrEmpty(password))
             throw new ArgumentException("password must not be empty");
         await using var connection = await database.OpenWriterAsync();
-        return await connection.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE username = @username",
+        return await connection.ExecuteAsync("UPDATE users SET password_hash = @hash, session_stamp = session_stamp + 1 WHERE username = @username",
             new { username, hash = Hasher.HashPassword(null!, password) }) > 0;
+    }
+
+    /// <summary>Ends every sign-in session of the account by moving its session stamp.</summary>
+    public async Task EndSessionsAsync(long userId)
+    {
+        await using var connection = await database.OpenWriterAsync();
+        await connection.ExecuteAsync("UPDATE users SET session_stamp = session_stamp + 1 WHERE id = @userId", new { userId });
     }
 
     public async Task<long> CountAsync()
