@@ -50,7 +50,31 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
     {
         operation.Responses ??= new OpenApiResponses();
         foreach (var (status, codes) in Failures(policy, hasRequired))
-            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ErrorResponse(status, codes, document);
+            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ErrorResponse(status, codes, document, policy);
+        foreach (var response in operation.Responses.Values.OfType<OpenApiResponse>())
+            DeclareBudgetFields(response);
+    }
+
+    /// <summary>
+    /// CONTRACT.md §5: every answer to a request with a valid client_id, failures included, carries the application
+    /// budget's RateLimit fields; declared on every response so that a generated client can read them.
+    /// </summary>
+    private static void DeclareBudgetFields(OpenApiResponse response)
+    {
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers["RateLimit-Policy"] = new OpenApiHeader
+        {
+            Description = "Present when the request named a valid client_id: the application's budget, as `\"default\";q=<quota>;w=<window seconds>`.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            Example = JsonValue.Create("\"default\";q=6000;w=60"),
+        };
+        response.Headers["RateLimit"] = new OpenApiHeader
+        {
+            Description = "Present when the request named a valid client_id: what is left of the application's budget, as " +
+                          "`\"default\";r=<remaining>;t=<seconds until it is full again>`.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            Example = JsonValue.Create("\"default\";r=5999;t=1"),
+        };
     }
 
     // CONTRACT.md §1-4 for this route: every call can be malformed, too large, unknown or over budget; the client and
@@ -69,7 +93,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         yield return (500, [ErrorCode.InternalServerError]);
     }
 
-    private static OpenApiResponse ErrorResponse(int status, IReadOnlyList<ErrorCode> codes, OpenApiDocument? document)
+    private static OpenApiResponse ErrorResponse(int status, IReadOnlyList<ErrorCode> codes, OpenApiDocument? document, AccessPolicy policy)
     {
         var entries = codes.Select(ErrorCatalogue.Of).ToList();
         var response = new OpenApiResponse
@@ -93,6 +117,30 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             response.Headers = new Dictionary<string, IOpenApiHeader>
             {
                 ["Retry-After"] = new OpenApiHeader { Description = "Whole seconds until the budget allows another call.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" } },
+            };
+        }
+        if (status == 401)
+        {
+            // Every 401 challenges (RFC 7235 §3.1): the OAuth endpoints, where the client authenticates itself, for HTTP
+            // Basic credentials (RFC 6749 §5.2); every other route for a bearer token (RFC 6750 §3, ErrorResponse.BearerChallenge).
+            response.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["WWW-Authenticate"] = policy.ClientAuthenticatesItself
+                    ? new OpenApiHeader
+                    {
+                        Description = "`Basic realm=\"sightline\"`: the client's credentials were missing or refused.",
+                        Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Example = JsonValue.Create("Basic realm=\"sightline\""),
+                    }
+                    : new OpenApiHeader
+                    {
+                        Description = "`Bearer realm=\"sightline\"`, with `error=\"invalid_token\"` when a token was sent and refused, or " +
+                                      "`error=\"insufficient_scope\", scope=\"<the scope the call needs>\"` when the token lacks it.",
+                        Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Example = JsonValue.Create("Bearer realm=\"sightline\", error=\"invalid_token\""),
+                    },
             };
         }
         return response;

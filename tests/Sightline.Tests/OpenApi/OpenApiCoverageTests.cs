@@ -96,6 +96,49 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
     }
 
     [Fact]
+    public async Task EveryResponseDeclaresTheHeadersTheServerSends()
+    {
+        // Each operation called without any credentials: its 401 carries the challenge its document declares (Basic where
+        // the client authenticates itself, Bearer elsewhere); called with the client_id, the answer (whatever its status)
+        // carries the RateLimit fields that every declared response names.
+        var checkedCount = 0;
+        foreach (var (path, method, operation) in Operations())
+        {
+            var responses = operation.GetProperty("responses");
+            Assert.All(responses.EnumerateObject(), r =>
+            {
+                Assert.True(r.Value.TryGetProperty("headers", out var headers) && headers.TryGetProperty("RateLimit", out _) &&
+                            headers.TryGetProperty("RateLimit-Policy", out _), $"{method} {path} {r.Name} does not declare the RateLimit fields");
+            });
+            var declared = responses.GetProperty("401").GetProperty("headers").GetProperty("WWW-Authenticate");
+            Assert.True(declared.GetProperty("required").GetBoolean());
+            var scheme = declared.GetProperty("example").GetString()!.Split(' ')[0];
+
+            using (var anonymous = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), PathWithExamples(path)))
+            {
+                if (method is "post" or "put")
+                    anonymous.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                using var answer = await fixture.Server.Http.SendAsync(anonymous);
+                if (answer.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    var challenge = answer.Headers.WwwAuthenticate.Single();
+                    Assert.True(challenge.Scheme == scheme, $"{method} {path}: the 401 challenges with {challenge}, the document declares {scheme}");
+                    checkedCount++;
+                }
+            }
+            using (var named = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), PathWithExamples(path) + "?client_id=" + fixture.ClientId))
+            {
+                if (method is "post" or "put")
+                    named.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                using var answer = await fixture.Server.Http.SendAsync(named);
+                Assert.True(answer.Headers.Contains("RateLimit") && answer.Headers.Contains("RateLimit-Policy"),
+                    $"{method} {path} answered {(int)answer.StatusCode} without the RateLimit fields");
+            }
+        }
+        Assert.True(checkedCount > 40, $"only {checkedCount} challenges were checked");
+    }
+
+    [Fact]
     public async Task EveryDocumentedQueryParameterIsReadByTheServer()
     {
         var checkedCount = 0;
