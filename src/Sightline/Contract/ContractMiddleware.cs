@@ -42,6 +42,11 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
             await ErrorResponse.WriteAsync(context, ErrorCode.ParameterInvalid, "The request body is not valid JSON of the expected shape.");
             return;
         }
+        catch (InvalidDataException error) when (!context.Response.HasStarted && RequestBodyMiddleware.IsMalformedForm(error))
+        {
+            await ErrorResponse.WriteAsync(context, ErrorCode.ParameterInvalid, "The request body is not percent-encoded UTF-8 text.");
+            return;
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return; // the caller went away; nobody is left to answer

@@ -17,12 +17,77 @@ public sealed class RequestBodyMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false })
+        {
             context.Request.Body = new GuardedBody(context.Request.Body, context);
+            if (IsUrlEncodedForm(context.Request))
+                context.Request.Body = new CheckedFormBody(context.Request.Body);
+        }
         if (context.Request.HasFormContentType)
             context.Features.Set<IFormFeature>(new VettedForm(new FormFeature(context.Request, context.RequestServices
                 .GetService<Microsoft.Extensions.Options.IOptions<FormOptions>>()?.Value ?? new FormOptions()), context));
         return next(context);
     }
+
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A urlencoded form body checked as it is read (<see cref="Access.QueryEncoding"/> in its form mode): the framework
+    /// decodes invalid UTF-8 to U+FFFD without complaint, so a comment of <c>cm=%FF%FE</c> would be stored as two replacement
+    /// characters where the same bytes in the query are refused. The refusal is an <see cref="InvalidDataException"/>, which
+    /// <see cref="VettedForm"/> answers as the form's parameter_invalid, whoever reads the form; once refused, it stays refused
+    /// (a reader that buffered the body and rewinds meets the same refusal).
+    /// </summary>
+    private sealed class CheckedFormBody(Stream inner) : Stream
+    {
+        private readonly Access.QueryEncoding check = new(form: true);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Checked(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!check.WellFormed)
+                throw Refusal();
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            return Checked(buffer.Span[..read]);
+        }
+
+        private int Checked(ReadOnlySpan<byte> read)
+        {
+            if (!(read.IsEmpty ? check.End() : check.Feed(read)))
+                throw Refusal();
+            return read.Length;
+        }
+
+        private static InvalidDataException Refusal()
+        {
+            var refusal = new InvalidDataException("The form is not percent-encoded UTF-8 text.");
+            refusal.Data[typeof(CheckedFormBody)] = true;
+            return refusal;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> is the refusal of a urlencoded body that is not percent-encoded UTF-8 text. The form
+    /// readers answer it as their malformed form; any other reader of such a body (none reads one today) meets
+    /// ContractMiddleware's parameter_invalid.
+    /// </summary>
+    public static bool IsMalformedForm(Exception error) => error is InvalidDataException && error.Data.Contains(typeof(CheckedFormBody));
 
     private sealed class VettedForm(FormFeature inner, HttpContext context) : IFormFeature
     {

@@ -114,6 +114,33 @@ public sealed class CommentTests : IAsyncLifetime
         Assert.Equal("form & <text>", list.GetProperty("cms")[0].GetProperty("comment").GetString());
     }
 
+    [Theory]
+    [InlineData("cm=%FF%FE")]
+    [InlineData("cm=caf%C3")]
+    [InlineData("cm=%C3%28x")]
+    [InlineData("cm=%ED%A0%80")] // a UTF-16 surrogate's bytes
+    [InlineData("cm=a%00b")]
+    [InlineData("cm=a%1Bb")]
+    public async Task AFormBodyThatIsNotUtf8TextIsRefusedAndNothingIsStored(string body)
+    {
+        var content = new ByteArrayContent(Encoding.ASCII.GetBytes(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        var message = await ContractAssert.Error(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", content), "parameter_invalid");
+        Assert.Contains("body", message);
+        Assert.Empty((await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/cm")).GetProperty("cms").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AFormBodyKeepsLineBreaksRawUtf8AndALonePercentSign()
+    {
+        // As curl -d sends it: raw UTF-8, a '%' that escapes nothing (the WHATWG form parser keeps it), and escaped line breaks.
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("cm=Caf\u00e9+50% off%0D%0Anext line%09tab+%E2%9C%93"));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        await Member.AcknowledgedAsync(await cast.Stranger.SendAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", content));
+        var list = await cast.Stranger.GetJsonAsync($"/v2/im/{publicImage}/cm");
+        Assert.Equal("Caf\u00e9 50% off\r\nnext line\ttab \u2713", list.GetProperty("cms")[0].GetProperty("comment").GetString());
+    }
+
     [Fact]
     public async Task CommentsListOldestFirst()
     {
