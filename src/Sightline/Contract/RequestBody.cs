@@ -92,14 +92,15 @@ public static class RequestBody
         var bytes = await ReadCappedAsync(request, cancellation);
         if (bytes.Length == 0)
             return EmptyObject; // a chunked body that turned out empty is no body, as IsAbsent says for the others
-        var json = ParseJson(bytes, () => ApiException.Invalid("body", "is not well-formed JSON (UTF-8, every string whole text)"));
+        var json = ParseJson(bytes, () => ApiException.Invalid("body", "is not well-formed JSON (UTF-8, every string whole text without control characters)"));
         return json.ValueKind == JsonValueKind.Object ? json : throw ApiException.Invalid("body", "must be a JSON object");
     }
 
     /// <summary>
     /// JSON a caller sent (a body, or a parameter holding JSON), or the given refusal when it is not well-formed. Well-formed
     /// includes its text: <see cref="JsonDocument"/> accepts a string of invalid UTF-8 or a lone surrogate escape
-    /// (<c>"\ud800"</c>) and only fails when a handler reads it, which must not be a 500.
+    /// (<c>"\ud800"</c>) and only fails when a handler reads it, which must not be a 500; and a string holding a control
+    /// character other than tab and line breaks (<c>"\u0000"</c>) is refused as a query or a form holding one is.
     /// </summary>
     public static JsonElement ParseJson(ReadOnlyMemory<byte> utf8, Func<ApiException> malformed)
     {
@@ -118,6 +119,16 @@ public static class RequestBody
     public static JsonElement ParseJson(string text, Func<ApiException> malformed) =>
         ParseJson(System.Text.Encoding.UTF8.GetBytes(text), malformed);
 
+    // As in a query or a form (Access.QueryEncoding): no control character but tab and line breaks. PostgreSQL cannot
+    // store U+0000 in text at all, so a NUL accepted here was a 500 on that backend and stored on SQLite.
+    private static bool IsPlainText(string text)
+    {
+        foreach (var c in text)
+            if (char.IsControl(c) && c is not ('\t' or '\r' or '\n'))
+                return false;
+        return true;
+    }
+
     private static bool IsText(JsonElement element)
     {
         try
@@ -125,8 +136,7 @@ public static class RequestBody
             switch (element.ValueKind)
             {
                 case JsonValueKind.String:
-                    _ = element.GetString();
-                    return true;
+                    return IsPlainText(element.GetString()!);
                 case JsonValueKind.Array:
                     foreach (var item in element.EnumerateArray())
                         if (!IsText(item))
@@ -134,7 +144,7 @@ public static class RequestBody
                     return true;
                 case JsonValueKind.Object:
                     foreach (var property in element.EnumerateObject())
-                        if (property.Name is null || !IsText(property.Value))
+                        if (property.Name is null || !IsPlainText(property.Name) || !IsText(property.Value))
                             return false;
                     return true;
                 default:

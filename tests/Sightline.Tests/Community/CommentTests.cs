@@ -220,6 +220,9 @@ public sealed class CommentTests : IAsyncLifetime
     [InlineData("""{"cm":42}""", "parameter_invalid", "cm")]
     [InlineData("""{"cm":"unterminated""", "parameter_invalid", "body")]
     [InlineData("""["cm"]""", "parameter_invalid", "body")]
+    [InlineData("""{"cm":"a\u0000b"}""", "parameter_invalid", "body")] // PostgreSQL cannot store U+0000: it was a 500 there
+    [InlineData("""{"cm":"bell\u0007"}""", "parameter_invalid", "body")]
+    [InlineData("""{"cm\u0000":"x"}""", "parameter_invalid", "body")]
     public async Task BadCommentBodiesAreRefusedNamingTheParameter(string body, string code, string parameter)
     {
         var message = await ContractAssert.Error(await cast.Stranger.SendJsonAsync(HttpMethod.Post, $"/v2/im/{publicImage}/cm", body), code);
