@@ -19,4 +19,10 @@ public sealed class SearchOptions
     public int OverlayLimit { get; set; } = 65_536;
     /// <summary>How often a running server saves the index snapshot and trims the change log (0: only at a clean stop).</summary>
     public double SnapshotMinutes { get; set; } = 15;
+    /// <summary>
+    /// Change log entries kept behind a saved snapshot when the log is trimmed: other nodes on the same database (or a
+    /// second server on the same data folder) apply the log when they next search, and one that is further behind than
+    /// this reads the whole table again.
+    /// </summary>
+    public int RetainedChanges { get; set; } = 100_000;
 }

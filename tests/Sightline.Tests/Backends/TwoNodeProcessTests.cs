@@ -314,3 +314,61 @@ public sealed class NodeCrashTests(ShortLeaseNodes nodes) : IClassFixture<ShortL
         Assert.Empty(missing);
     }
 }
+
+/// <summary>Two nodes that trim the search change log right up to their snapshot: nothing kept for the other node.</summary>
+public sealed class TrimmingNodes : ProcessNodes
+{
+    protected override void Configure(Dictionary<string, string> environment)
+    {
+        environment["Search__RetainedChanges"] = "0";
+        environment["RateLimit__ApplicationPerMinute"] = "6000";
+    }
+}
+
+/// <summary>
+/// A node that stops cleanly trims the search change log; the other node, which applies the log only when it next searches,
+/// must still come to see every image (the docs audit: a second server on the same data folder made the first lose 53 photos
+/// from search, status, stats, tiles and STAC for good).
+/// </summary>
+public sealed class TrimmedChangeLogTests(TrimmingNodes nodes) : IClassFixture<TrimmingNodes>
+{
+    [Fact]
+    public async Task APhotoProcessedWhileTheOtherNodeTrimmedTheLogIsFoundByThisOne()
+    {
+        var (clientId, token) = await TwoNodeProcessTests.UserWithTokenAsync(nodes, "trim_uploader", "public:upload user:read");
+        var close = $"/v2/search/im/close?lat=41.3851&lon=2.1734&distance=100&client_id={clientId}";
+        Assert.Empty(await KeysAsync(nodes.A, close)); // A's index is loaded and current
+
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/trimmed?client_id={clientId}")
+        {
+            Content = new ByteArrayContent(Photos.Jpeg(new PhotoSpec
+            {
+                Width = 640, Height = 480, Lat = 41.3851, Lon = 2.1734, Taken = new DateTime(2024, 7, 1, 12, 0, 0), Seed = 41,
+            })),
+        };
+        upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var acknowledged = await nodes.B.Http.SendAsync(upload);
+        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        var key = JsonDocument.Parse(await acknowledged.Content.ReadAsStringAsync()).RootElement.GetProperty("image_key").GetString()!;
+
+        // Only B is asked until the photo is processed and in B's index; A does not search meanwhile.
+        var clock = Stopwatch.StartNew();
+        while (!(await KeysAsync(nodes.B, close)).Contains(key) && clock.Elapsed < TimeSpan.FromSeconds(120))
+            await Task.Delay(200);
+        Assert.Contains(key, await KeysAsync(nodes.B, close));
+        await nodes.B.StopAsync(); // saves the snapshot and trims the log behind it
+
+        Assert.Contains(key, await KeysAsync(nodes.A, close));
+        using var status = await nodes.A.Http.GetAsync($"/v2/status?client_id={clientId}");
+        Assert.True(JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement.GetProperty("images").GetInt64() >= 1);
+    }
+
+    private static async Task<List<string?>> KeysAsync(ServerProcess node, string path)
+    {
+        using var answer = await node.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        return JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("ims").EnumerateArray()
+            .Select(i => i.GetProperty("key").GetString()).ToList();
+    }
+}

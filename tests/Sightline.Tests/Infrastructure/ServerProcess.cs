@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Sightline.Tests.Infrastructure;
 
@@ -120,6 +121,20 @@ public sealed class ServerProcess : IAsyncDisposable
             process.WaitForExit();
         }
         catch (InvalidOperationException) { }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    /// <summary>SIGTERM: the node stops as a service manager stops it (it saves its search snapshot on the way out).</summary>
+    public async Task StopAsync()
+    {
+        if (process.HasExited)
+            return;
+        Assert.Equal(0, SendSignal(process.Id, 15));
+        // A guard against a node that hangs on its way out, not an assertion about speed.
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(guard.Token);
     }
 
     public ValueTask DisposeAsync()

@@ -65,7 +65,10 @@ public sealed class ChangeLogTrimTests
     [Fact]
     public async Task TheChangeLogIsTrimmedWhileRunning()
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Search:SnapshotMinutes"] = "0.01" });
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Search:SnapshotMinutes"] = "0.01", ["Search:RetainedChanges"] = "0",
+        });
         var uploader = await Uploader.CreateAsync(server, "trimmer");
         await uploader.UploadProcessedAsync("one", Photos.Jpeg(new PhotoSpec { Lat = 45, Lon = 5, Taken = new DateTime(2024, 1, 1) }));
         var deadline = DateTime.UtcNow.AddSeconds(60); // a safety net, not a timing assertion
@@ -75,6 +78,25 @@ public sealed class ChangeLogTrimTests
             await Task.Delay(100);
         }
         Assert.True(File.Exists(Path.Combine(server.DataDirectory, "search-index.bin")));
+    }
+
+    [Fact]
+    public async Task TheLastChangesStayInTheLogForOtherNodes()
+    {
+        // Another node (or a second server on the folder) applies the log when it next searches: trimming keeps
+        // Search:RetainedChanges entries behind the snapshot (TrimmedChangeLogTests shows what a node does when it is further behind).
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Search:SnapshotMinutes"] = "0.01" });
+        var uploader = await Uploader.CreateAsync(server, "keeper");
+        await uploader.UploadProcessedAsync("one", Photos.Jpeg(new PhotoSpec { Lat = 45, Lon = 5, Taken = new DateTime(2024, 1, 1) }));
+        var snapshot = Path.Combine(server.DataDirectory, "search-index.bin");
+        var deadline = DateTime.UtcNow.AddSeconds(60); // a safety net, not a timing assertion
+        while (!File.Exists(snapshot))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no snapshot was saved while the server ran");
+            await Task.Delay(100);
+        }
+        await Task.Delay(1500); // a few more saving rounds (every 0.6 s)
+        Assert.True(ChangeLogEntries(server.DataDirectory) > 0);
     }
 
     private static long ChangeLogEntries(string data)

@@ -192,7 +192,8 @@ public sealed class ImageIndex(
         lock (gate)
         {
             savedChange = saving.LastChange;
-            changes.PruneImageChanges(savedChange);
+            // Not up to the snapshot: the other nodes apply the log when they next search, and may be behind this one.
+            changes.PruneImageChanges(savedChange - options.Value.RetainedChanges);
         }
     }
 
@@ -200,6 +201,11 @@ public sealed class ImageIndex(
     {
         var current = state;
         var entries = changes.ImageChangesAfter(current.LastChange);
+        if ((entries.Count == 0 || entries[0].Seq > current.LastChange + 1) && MissedChanges(current.LastChange))
+        {
+            RebuildLocked(current);
+            return;
+        }
         if (entries.Count == 0)
             return;
         var ids = entries.Select(e => e.ImageId).Distinct().ToList();
@@ -215,6 +221,38 @@ public sealed class ImageIndex(
         // took the version as applied and dropped the changes recorded after it as old (the photo missing from the map).
         Changed?.Invoke(new IndexChange(current, next, updates));
         state = next;
+    }
+    // Whether entries after `applied` were trimmed from the log before this index read them: another node (or a second
+    // server on the same data folder) trimmed further than RetainedChanges behind it. Asked only when the entries after
+    // `applied` do not follow on from it (a sequence may also skip numbers of rolled-back transactions).
+    private bool MissedChanges(long applied)
+    {
+        var first = changes.FirstImageChange();
+        return first == 0 ? changes.LastImageChange() > applied : first > applied + 1;
+    }
+
+    // The table read again, as at a start without a usable snapshot; those following the index hear every image as changed.
+    private void RebuildLocked(IndexState current)
+    {
+        var clock = Stopwatch.StartNew();
+        var (all, count, scannedChange) = store.ReadAll();
+        var rebuilt = IndexState.FromBase(all, count, scannedChange);
+        var rows = new Dictionary<int, IndexedImage?>(count);
+        var collect = new RowCollector(rows, null);
+        current.VisitAll(ref collect);
+        collect = new RowCollector(rows, rebuilt);
+        rebuilt.VisitAll(ref collect);
+        ReadNamesAgain(current, rows.Values);
+        Changed?.Invoke(new IndexChange(current, rebuilt, rows));
+        state = rebuilt;
+        logger.LogWarning("search index: changes {From}..{To} were trimmed from the change log before this node applied them; " +
+                          "read {Count} images from the table again in {Milliseconds} ms", current.LastChange + 1, scannedChange, count, clock.ElapsedMilliseconds);
+    }
+
+    // First pass (no version): every image of the old version, as gone; second pass: every image of the new one, as it is.
+    private readonly struct RowCollector(Dictionary<int, IndexedImage?> rows, IndexState? rebuilt) : IndexState.IMatchVisitor
+    {
+        public void Visit(in IndexedImage image) => rows[image.Id] = rebuilt is null ? null : image;
     }
 }
 
