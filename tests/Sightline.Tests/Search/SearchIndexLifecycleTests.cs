@@ -87,6 +87,9 @@ public sealed class SearchIndexLifecycleTests
         Assert.Equal([sequence], nav.GetProperty("ss").EnumerateArray().Select(i => i.GetProperty("key").GetString()));
     }
 
+    // The log trimmed right up to each snapshot (by default Search:RetainedChanges entries stay for other nodes).
+    private static readonly Dictionary<string, string?> TrimToSnapshot = new() { ["Search:RetainedChanges"] = "0" };
+
     [Fact]
     public async Task ARestartReadsTheSnapshotAndCatchesUpWithTheLog()
     {
@@ -95,7 +98,7 @@ public sealed class SearchIndexLifecycleTests
         {
             List<string> before;
             string clientId;
-            await using (var first = await TestServer.StartAsync(dataDirectory: data))
+            await using (var first = await TestServer.StartAsync(TrimToSnapshot, dataDirectory: data))
             {
                 (clientId, _) = await first.AddClientAsync();
                 await first.AddUserAsync("writer");
@@ -108,7 +111,7 @@ public sealed class SearchIndexLifecycleTests
             File.Copy(IndexSnapshot.PathIn(data), IndexSnapshot.PathIn(data) + ".old");
 
             // Nothing written since: the snapshot alone is the index.
-            await using (var again = await TestServer.StartAsync(dataDirectory: data))
+            await using (var again = await TestServer.StartAsync(TrimToSnapshot, dataDirectory: data))
             {
                 Assert.Contains(again.Logs.Entries, e => e.Message.Contains("from snapshot"));
                 Assert.Equal(before, await BoxKeysAsync(again, clientId));
@@ -116,7 +119,7 @@ public sealed class SearchIndexLifecycleTests
 
             // Written while no server runs: the log carries it into the restarted index.
             Insert(data, "writer", 5, 10.5);
-            await using (var second = await TestServer.StartAsync(dataDirectory: data))
+            await using (var second = await TestServer.StartAsync(TrimToSnapshot, dataDirectory: data))
             {
                 Assert.Contains(second.Logs.Entries, e => e.Message.Contains("from snapshot"));
                 var after = await BoxKeysAsync(second, clientId);
@@ -129,7 +132,7 @@ public sealed class SearchIndexLifecycleTests
             File.Move(IndexSnapshot.PathIn(data) + ".old", IndexSnapshot.PathIn(data), overwrite: true);
             Execute(data, "UPDATE images SET state = 'failed' WHERE id IN (SELECT id FROM images ORDER BY id LIMIT 10)");
             Execute(data, "DELETE FROM search_changes");
-            await using (var third = await TestServer.StartAsync(dataDirectory: data))
+            await using (var third = await TestServer.StartAsync(TrimToSnapshot, dataDirectory: data))
             {
                 Assert.Contains(third.Logs.Entries, e => e.Message.Contains("from table scan"));
                 Assert.Equal(95, (await BoxKeysAsync(third, clientId)).Count);
