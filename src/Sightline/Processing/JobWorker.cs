@@ -24,7 +24,43 @@ public sealed class JobWorker(
         var swept = await SweepOrphanedOriginalsAsync();
         if (swept > 0)
             logger.LogInformation("Removed {Count} originals no upload refers to (left by a crash between storing and recording them)", swept);
+        await FinishRemovalsAsync();
         await base.StartAsync(cancellation);
+    }
+
+    // A process killed between committing a deletion and removing its original leaves the file and its removal hold: once
+    // the hold has expired, the original is removed here if nothing needs it (the durability audit found one such file
+    // still there after 15 restarts). At start, and every minute (the holds table is small, unlike a listing of originals).
+    private async Task FinishRemovalsAsync()
+    {
+        var hashes = await uploads.DropExpiredRemovalHoldsAsync();
+        if (hashes.Count == 0)
+            return;
+        var removals = await uploads.HoldUnusedAsync(hashes);
+        foreach (var removal in removals)
+            await files.RemoveOriginalAsync(removal);
+        if (removals.Count > 0)
+            logger.LogInformation("Removed {Count} originals whose deletion a stopped process had not finished", removals.Count);
+    }
+
+    private async Task FinishRemovalsPeriodicallyAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await FinishRemovalsAsync();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Could not finish the removal of originals; trying again in a minute");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
     }
 
     // A crash between the original's rename and the upload's commit leaves a file nobody refers to. Only files older
@@ -60,7 +96,8 @@ public sealed class JobWorker(
     // second job in hand (issue 14): while one photo is rendered on a photo thread, the other's thumbnails are written and
     // fsynced and its rows committed, so the photo threads (as many as workers) never wait for the disk or the database.
     protected override Task ExecuteAsync(CancellationToken stopping) =>
-        Task.WhenAll(Enumerable.Range(0, 2 * Math.Max(0, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping)));
+        Task.WhenAll(Enumerable.Range(0, 2 * Math.Max(0, options.Value.Workers)).Select(_ => Task.Run(() => RunAsync(stopping), stopping))
+            .Append(FinishRemovalsPeriodicallyAsync(stopping)));
 
     // Set by any worker that processed a photo; the first to find the queue empty afterwards gives the memory back.
     private int processedSinceRelease;

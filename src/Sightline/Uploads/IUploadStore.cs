@@ -81,6 +81,13 @@ public interface IUploadStore
     /// </summary>
     Task<IReadOnlyList<OriginalHold>> HoldUnusedAsync(IReadOnlyCollection<string> contentHashes);
 
+    /// <summary>
+    /// Drops the removal holds older than <see cref="RemovalHoldLifetime"/> (their process died between committing a
+    /// deletion and removing the original) and returns their content hashes, for the caller to finish through
+    /// <see cref="HoldUnusedAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<string>> DropExpiredRemovalHoldsAsync();
+
     Task<IReadOnlyDictionary<string, long>> CountByStateAsync(long userId);
 
     Task<IReadOnlyList<Failure>> RecentFailuresAsync(long userId, int limit);

@@ -122,6 +122,30 @@ public sealed class OriginalHoldTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARemovalItsProcessDidNotFinishIsHandedOverOnceItsHoldExpired()
+    {
+        // Killed between committing the deletion and removing the file: the hold stays, and so would the original.
+        var (abandoned, reuploaded, young) = (Hash('4'), Hash('5'), Hash('6'));
+        await AddAsync("abandoned", abandoned);
+        Assert.NotNull((await uploads.DeleteAsync(userId, "abandoned"))!.Original);
+        await AddAsync("reuploaded", reuploaded);
+        Assert.NotNull((await uploads.DeleteAsync(userId, "reuploaded"))!.Original);
+        await using (var connection = await open())
+            await connection.ExecuteAsync("UPDATE original_holds SET since = since - @age",
+                new { age = (long)IUploadStore.RemovalHoldLifetime.TotalMilliseconds + 1 });
+        await AddAsync("young", young);
+        Assert.NotNull((await uploads.DeleteAsync(userId, "young"))!.Original); // a live process's removal, still under way
+
+        var expired = await uploads.DropExpiredRemovalHoldsAsync();
+        Assert.Equal([abandoned, reuploaded], expired.Order(StringComparer.Ordinal));
+        await AddAsync("again", reuploaded); // the same bytes uploaded once more before the file is removed: kept
+        var removals = await uploads.HoldUnusedAsync(expired);
+        Assert.Equal([abandoned], removals.Select(r => r.ContentHash));
+        Assert.Empty(await uploads.DropExpiredRemovalHoldsAsync());
+        Assert.Null(await uploads.HoldForUploadAsync(young));
+    }
+
+    [Fact]
     public async Task HoldsOfAProcessThatDiedExpire()
     {
         var (removedEarlier, uploadedEarlier) = (Hash('2'), Hash('3'));

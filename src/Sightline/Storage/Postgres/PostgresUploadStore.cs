@@ -87,6 +87,14 @@ public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSeque
         return new OriginalHold(id, contentHash);
     }
 
+    public async Task<IReadOnlyList<string>> DropExpiredRemovalHoldsAsync()
+    {
+        var expired = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)IUploadStore.RemovalHoldLifetime.TotalMilliseconds;
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>(
+            "DELETE FROM original_holds WHERE removal = true AND since < @expired RETURNING content_hash", new { expired })).Distinct().ToList();
+    }
+
     public async Task<IReadOnlyList<OriginalHold>> HoldUnusedAsync(IReadOnlyCollection<string> contentHashes)
     {
         await using var connection = await database.OpenAsync();

@@ -166,6 +166,14 @@ public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler
         return new Removed(upload, original);
     }
 
+    public async Task<IReadOnlyList<string>> DropExpiredRemovalHoldsAsync()
+    {
+        var expired = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)IUploadStore.RemovalHoldLifetime.TotalMilliseconds;
+        await using var connection = await database.OpenWriterAsync();
+        return (await connection.QueryAsync<string>(
+            "DELETE FROM original_holds WHERE removal = 1 AND since < @expired RETURNING content_hash", new { expired })).Distinct().ToList();
+    }
+
     public async Task<IReadOnlyList<OriginalHold>> HoldUnusedAsync(IReadOnlyCollection<string> contentHashes)
     {
         await using var connection = await database.OpenWriterAsync();
