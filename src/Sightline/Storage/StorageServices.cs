@@ -82,6 +82,7 @@ public static class StorageServices
         services.AddSingleton<CommitWatch>();
         services.AddSingleton<IChangeFeed>(provider => provider.GetRequiredService<CommitWatch>());
         services.AddSingleton<SqliteSequenceAssembler>();
+        services.AddSingleton<SqliteNodeSlot>();
         services.AddSingleton<IJobQueue, SqliteJobQueue>();
         services.AddSingleton<ISettingStore, SqliteSettingStore>();
         services.AddSingleton<IDataProtectionKeyStore, SqliteDataProtectionKeyStore>();

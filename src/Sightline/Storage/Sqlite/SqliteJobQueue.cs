@@ -6,10 +6,11 @@ namespace Sightline.Storage.Sqlite;
 
 /// <summary>
 /// The job queue in SQLite. A job is claimed by flipping it to 'processing' with a lease inside a write transaction
-/// (SQLite has one writer, so no two workers claim the same job); one node owns the file, so jobs its previous run
-/// left 'processing' are put back at start.
+/// (SQLite has one writer, so no two workers claim the same job). Each claim names the claiming server's
+/// <see cref="SqliteNodeSlot"/>, so that at start a server puts back only what a dead server left half-done (its own
+/// previous run, or another that died), never the jobs a second live server on the same data folder is working on.
 /// </summary>
-public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler sequences, TimeProvider clock) : IJobQueue
+public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler sequences, SqliteNodeSlot slot, TimeProvider clock) : IJobQueue
 {
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -17,17 +18,29 @@ public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler se
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var processing = await connection.QueryAsync<(long Id, string? Claim)>(
+            "SELECT id, claim FROM jobs WHERE state = 'processing'", transaction: transaction);
+        var abandoned = processing.Where(job => !(ClaimingSlot(job.Claim) is { } number && number != slot.Number && slot.IsHeld(number)))
+            .Select(job => job.Id).ToList();
+        if (abandoned.Count == 0)
+            return 0;
+        await connection.ExecuteAsync(
+            "UPDATE images SET state = 'received' WHERE state = 'processing' AND id IN (SELECT image_id FROM jobs WHERE id IN @abandoned)",
+            new { abandoned }, transaction);
         var jobs = await connection.ExecuteAsync(
-            "UPDATE jobs SET state = 'queued', lease_until = NULL, claim = NULL WHERE state = 'processing'", transaction: transaction);
-        await connection.ExecuteAsync("UPDATE images SET state = 'received' WHERE state = 'processing'", transaction: transaction);
+            "UPDATE jobs SET state = 'queued', lease_until = NULL, claim = NULL WHERE id IN @abandoned", new { abandoned }, transaction);
         await transaction.CommitAsync();
         return jobs;
     }
 
+    // "<slot>:<random>"; a claim without a slot (made before slots) names none, and its job is put back as before.
+    private static int? ClaimingSlot(string? claim) =>
+        claim?.IndexOf(':') is > 0 and var colon && int.TryParse(claim.AsSpan(0, colon), out var number) ? number : null;
+
     public async Task<IJobQueue.Job?> ClaimAsync(TimeSpan lease, CancellationToken cancellation)
     {
         var now = Now;
-        var claim = RandomKey.New();
+        var claim = $"{slot.Number}:{RandomKey.New()}";
         await using var connection = await database.OpenWriterAsync(cancellation);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellation);
         var claimed = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, string Kind)?>(
