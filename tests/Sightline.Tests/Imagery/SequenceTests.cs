@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Sightline.Tests.Infrastructure;
 
@@ -25,14 +26,25 @@ public sealed class SequenceTests : IAsyncLifetime
     public async Task DisposeAsync() => await server.DisposeAsync();
 
     // Photos without EXIF position or time; the query gives both, so each test states its geometry plainly.
-    private async Task<JsonElement> PhotoAsync(double lat, double lon, long capturedAt, double ca = 90)
+    // ca null: the photo has no direction of its own and faces its sequence's way of travel.
+    private async Task<JsonElement> PhotoAsync(double lat, double lon, long capturedAt, double? ca = 90)
     {
         var bytes = Photos.Jpeg(new PhotoSpec { Width = 160, Height = 120, Seed = ++seed });
-        var query = string.Create(CultureInfo.InvariantCulture, $"&lat={lat}&lon={lon}&captured_at={capturedAt}&ca={ca}");
+        var query = string.Create(CultureInfo.InvariantCulture, $"&lat={lat}&lon={lon}&captured_at={capturedAt}");
+        if (ca is { } angle)
+            query += string.Create(CultureInfo.InvariantCulture, $"&ca={angle}");
         return await uploader.UploadProcessedAsync($"p{seed}", bytes, query);
     }
 
     private static string SequenceOf(JsonElement image) => image.GetProperty("sequence_key").GetString()!;
+    private static string KeyOf(JsonElement image) => image.GetProperty("key").GetString()!;
+
+    private async Task<(string[] Keys, double[] Cas)> ReadSequenceAsync(string key)
+    {
+        var sequence = await uploader.GetJsonAsync($"/v2/s/{key}");
+        return (sequence.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray(),
+            sequence.GetProperty("cas").EnumerateArray().Select(c => c.GetDouble()).ToArray());
+    }
 
     [Fact]
     public async Task PhotosExactlyFiveMinutesApartShareASequence()
@@ -115,6 +127,111 @@ public sealed class SequenceTests : IAsyncLifetime
         await ContractAssert.Error(await uploader.SendAsync(HttpMethod.Get, $"/v2/s/{SequenceOf(last)}"), "not_found");
         var search = await uploader.GetJsonAsync("/v2/search/s?min_lat=49.9&max_lat=50.1&min_lon=3.9&max_lon=4.1");
         Assert.Equal(SequenceOf(first), Assert.Single(search.GetProperty("ss").EnumerateArray()).GetProperty("key").GetString());
+    }
+
+    [Fact]
+    public async Task APhotoFarAwayInsideASequencesTimeSpanStartsAnotherSequence()
+    {
+        // The audit's repro (finding 7): two photos 35 m apart in Gent, then one of the same second in the South Atlantic.
+        const long t = 1_748_772_000_000;
+        var e1 = await PhotoAsync(51.03, 3.7, t, ca: null);
+        var e2 = await PhotoAsync(51.03, 3.7005, t + 5000, ca: null);
+        var o1 = await PhotoAsync(-40, -30, t, ca: null);
+
+        Assert.Equal(SequenceOf(e1), SequenceOf(e2));
+        Assert.NotEqual(SequenceOf(e1), SequenceOf(o1));
+        var (gentKeys, gentCas) = await ReadSequenceAsync(SequenceOf(e1));
+        Assert.Equal([KeyOf(e1), KeyOf(e2)], gentKeys);
+        Assert.All(gentCas, ca => Assert.InRange(ca, 89.9, 90.1)); // east, along the street, not towards the Atlantic
+        var (oceanKeys, oceanCas) = await ReadSequenceAsync(SequenceOf(o1));
+        Assert.Equal([KeyOf(o1)], oceanKeys);
+        Assert.Equal([0.0], oceanCas);
+        Assert.InRange((await uploader.GetJsonAsync("/v2/u/walker")).GetProperty("distance_all").GetInt64(), 34, 36);
+    }
+
+    // Two cameras of one account recording at once, 2 km apart, each photo 20 s and about 40 m after its camera's last:
+    // camera "north" walks north in one street, "east" walks east in another, their photos 10 s apart in between.
+    private static List<(string Camera, double Lat, double Lon, long CapturedAt)> TwoCameras() =>
+        Enumerable.Range(0, 8).SelectMany(step => new[]
+        {
+            ("north", 51.05 + step * 0.00036, 3.72, Start + step * 20_000L),
+            ("east", 51.05, 3.75 + step * 0.00057, Start + step * 20_000L + 10_000),
+        }).ToList();
+
+    private async Task AssertTwoCamerasAsync(List<(string Camera, double Lat, double Lon, long CapturedAt)> arrivals)
+    {
+        var uploaded = new List<(string Camera, long CapturedAt, JsonElement Image)>();
+        foreach (var (camera, lat, lon, capturedAt) in arrivals)
+            uploaded.Add((camera, capturedAt, await PhotoAsync(lat, lon, capturedAt, ca: null)));
+        // Read back after the last upload: a bridge may have merged a sequence a photo was first put in.
+        var sequences = new Dictionary<string, string>();
+        foreach (var (camera, expectedCa) in new[] { ("north", 0.0), ("east", 90.0) })
+        {
+            var photos = uploaded.Where(u => u.Camera == camera).OrderBy(u => u.CapturedAt).ToList();
+            var current = await Task.WhenAll(photos.Select(p => uploader.GetJsonAsync($"/v2/im/{KeyOf(p.Image)}")));
+            var key = Assert.Single(current.Select(SequenceOf).Distinct());
+            sequences[camera] = key;
+            var (keys, cas) = await ReadSequenceAsync(key);
+            Assert.Equal(photos.Select(p => KeyOf(p.Image)), keys);
+            Assert.All(cas, ca => Assert.InRange(ca, expectedCa - 0.5, expectedCa + 0.5));
+        }
+        Assert.NotEqual(sequences["north"], sequences["east"]);
+        var status = await uploader.GetJsonAsync("/v2/status");
+        Assert.Equal(2, status.GetProperty("sequences").GetInt64());
+    }
+
+    [Fact]
+    public async Task TwoCamerasRecordingAtOnceInTwoPlacesMakeTwoSequences() =>
+        await AssertTwoCamerasAsync(TwoCameras());
+
+    [Fact]
+    public async Task TwoCamerasRecordingAtOnceMakeTwoSequencesWhateverTheArrivalOrder()
+    {
+        var arrivals = TwoCameras().ToArray();
+        new Random(20261203).Shuffle(arrivals);
+        await AssertTwoCamerasAsync([.. arrivals]);
+        Assert.NotEqual(TwoCameras().Select(a => a.CapturedAt), arrivals.Select(a => a.CapturedAt)); // the seed does shuffle
+    }
+
+    [Fact]
+    public async Task AClosePhotoInsideASpanJoinsThoughAnotherCamerasPhotosAreBetween()
+    {
+        var first = await PhotoAsync(50, 4, Start);
+        await PhotoAsync(50.02, 4, Start + 10_000); // another camera of the same account, 2.2 km north
+        await PhotoAsync(50.02, 4, Start + 30_000);
+        var last = await PhotoAsync(50, 4.0006, Start + 40_000);
+        Assert.Equal(SequenceOf(first), SequenceOf(last));
+        var middle = await PhotoAsync(50, 4.0003, Start + 20_000);
+        Assert.Equal(SequenceOf(first), SequenceOf(middle));
+        Assert.Equal([KeyOf(first), KeyOf(middle), KeyOf(last)], (await ReadSequenceAsync(SequenceOf(first))).Keys);
+    }
+
+    [Fact]
+    public async Task APhotoInsideASpanCloseToOnlyOneNeighbourStartsAnotherSequence()
+    {
+        // It would put a hop over the limit into the sequence; it does not split the sequence either.
+        var first = await PhotoAsync(50, 4, Start);
+        var last = await PhotoAsync(50 + Under100Meters, 4, Start + 60_000);
+        var aside = await PhotoAsync(50 - Under100Meters, 4, Start + 30_000); // 99 m from the first, 198 m from the last
+        Assert.NotEqual(SequenceOf(first), SequenceOf(aside));
+        Assert.Equal([KeyOf(first), KeyOf(last)], (await ReadSequenceAsync(SequenceOf(first))).Keys);
+    }
+
+    [Fact]
+    public async Task AfterADeletionAPhotoJoinsByTheNeighboursLeft()
+    {
+        // 60 m steps: the first and the last are 120 m apart, joined only through the middle one.
+        var first = await PhotoAsync(50, 4, Start);
+        var middle = await PhotoAsync(50.00054, 4, Start + 20_000);
+        var last = await PhotoAsync(50.00108, 4, Start + 40_000);
+        Assert.Equal(HttpStatusCode.OK, (await uploader.SendAsync(HttpMethod.Delete, $"/v2/me/uploads/images/{KeyOf(middle)}")).StatusCode);
+        Assert.Equal([KeyOf(first), KeyOf(last)], (await ReadSequenceAsync(SequenceOf(first))).Keys); // not split
+
+        var back = await PhotoAsync(50.00054, 4, Start + 20_000);
+        Assert.Equal(SequenceOf(first), SequenceOf(back));
+        var aside = await PhotoAsync(49.99946, 4, Start + 10_000); // 60 m from the first, 120 m from the one back
+        Assert.NotEqual(SequenceOf(first), SequenceOf(aside));
+        Assert.Equal([KeyOf(first), KeyOf(back), KeyOf(last)], (await ReadSequenceAsync(SequenceOf(first))).Keys);
     }
 
     [Fact]

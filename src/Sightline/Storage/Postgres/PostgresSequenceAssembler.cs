@@ -1,23 +1,20 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Sightline.Search.Index;
 using Sightline.Sequences;
 
 namespace Sightline.Storage.Postgres;
 
 /// <summary>
 /// Puts a newly processed image into one of its owner's sequences, inside the caller's transaction.
-/// A photo inside a sequence's time span joins it; otherwise it joins the sequence of the neighbour in
-/// time that is close enough (within the gap limits), the earlier one first; otherwise it starts a new one.
-/// A late photo close to both neighbours when they are in two sequences bridges them: the later sequence is merged
-/// into the earlier one, which keeps its key; the later key is gone (not_found). Sequences are never split.
+/// It joins a sequence only when it is within the gap limits of each of its neighbours in time in that sequence
+/// (<see cref="SequenceChoice"/> decides among them; this reads them); otherwise it starts a new one.
+/// A late photo after one sequence's last photo and before another's first, close to both, bridges them: the later
+/// sequence is merged into the earlier one, which keeps its key; the later key is gone (not_found). Sequences are never split.
 /// </summary>
 public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
 {
     private readonly SequenceOptions limits = options.Value;
-
-    private sealed record Neighbour(long SequenceId, double Lat, double Lon, long CapturedAt);
 
     /// <summary>Returns the id of the sequence the image now belongs to.</summary>
     public async Task<long> AssignAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long imageId)
@@ -25,36 +22,44 @@ public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
         var image = await connection.QuerySingleAsync<(long UserId, long? ProjectId, double Lat, double Lon, long CapturedAt)>(
             "SELECT user_id, project_id, lat, lon, captured_at FROM images WHERE id = @imageId", new { imageId }, transaction);
 
-        // Neighbours among the owner's finished images; ties in time count as "before" so equal times stay together.
-        var before = await connection.QuerySingleOrDefaultAsync<Neighbour>(
+        // The owner's sequences (of the same project) with a finished photo within the time limit: no other can take it.
+        var gap = (long)Math.Ceiling(limits.MaxGapSeconds * 1000);
+        var nearby = await connection.QueryAsync<long>(
             """
-            SELECT sequence_id AS SequenceId, lat, lon, captured_at AS CapturedAt FROM images
-            WHERE user_id = @UserId AND project_id IS NOT DISTINCT FROM @ProjectId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId AND captured_at <= @CapturedAt
-            ORDER BY captured_at DESC, id DESC LIMIT 1
-            """, new { image.UserId, image.ProjectId, image.CapturedAt, imageId }, transaction);
-        var after = await connection.QuerySingleOrDefaultAsync<Neighbour>(
-            """
-            SELECT sequence_id AS SequenceId, lat, lon, captured_at AS CapturedAt FROM images
-            WHERE user_id = @UserId AND project_id IS NOT DISTINCT FROM @ProjectId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId AND captured_at > @CapturedAt
-            ORDER BY captured_at, id LIMIT 1
-            """, new { image.UserId, image.ProjectId, image.CapturedAt, imageId }, transaction);
+            SELECT DISTINCT sequence_id FROM images
+            WHERE user_id = @UserId AND project_id IS NOT DISTINCT FROM @ProjectId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId
+              AND captured_at BETWEEN @from AND @to
+            ORDER BY sequence_id
+            """, new { image.UserId, image.ProjectId, imageId, from = image.CapturedAt - gap, to = image.CapturedAt + gap }, transaction);
+        var candidates = new List<SequenceChoice.Candidate>();
+        foreach (var candidate in nearby)
+        {
+            // Its photos either side of this one in sequence order (captured_at, id), as the readers list them.
+            var place = new { sequenceId = candidate, imageId, image.CapturedAt };
+            var before = await connection.QuerySingleOrDefaultAsync<SequenceChoice.Neighbour>(
+                """
+                SELECT id, lat, lon, captured_at AS CapturedAt FROM images
+                WHERE sequence_id = @sequenceId AND state = 'done' AND id <> @imageId
+                  AND (captured_at < @CapturedAt OR (captured_at = @CapturedAt AND id < @imageId))
+                ORDER BY captured_at DESC, id DESC LIMIT 1
+                """, place, transaction);
+            var after = await connection.QuerySingleOrDefaultAsync<SequenceChoice.Neighbour>(
+                """
+                SELECT id, lat, lon, captured_at AS CapturedAt FROM images
+                WHERE sequence_id = @sequenceId AND state = 'done' AND id <> @imageId
+                  AND (captured_at > @CapturedAt OR (captured_at = @CapturedAt AND id > @imageId))
+                ORDER BY captured_at, id LIMIT 1
+                """, place, transaction);
+            candidates.Add(new SequenceChoice.Candidate(candidate, before, after));
+        }
 
-        long? chosen = null;
-        if (before is not null && after is not null && before.SequenceId == after.SequenceId)
-            chosen = before.SequenceId; // inside that sequence's time span
-        else if (before is not null && after is not null && IsClose(before, image.Lat, image.Lon, image.CapturedAt)
-                 && IsClose(after, image.Lat, image.Lon, image.CapturedAt))
+        var (chosen, merged) = SequenceChoice.Choose(candidates, image.Lat, image.Lon, image.CapturedAt, limits);
+        if (merged is { } later && chosen is { } earlier)
         {
             // The photo closes the gap that cut one walk in two (issue 13): one sequence again, under the earlier key.
-            await connection.ExecuteAsync("UPDATE images SET sequence_id = @into WHERE sequence_id = @from",
-                new { into = before.SequenceId, from = after.SequenceId }, transaction);
-            await connection.ExecuteAsync("DELETE FROM sequences WHERE id = @from", new { from = after.SequenceId }, transaction);
-            chosen = before.SequenceId;
+            await connection.ExecuteAsync("UPDATE images SET sequence_id = @earlier WHERE sequence_id = @later", new { earlier, later }, transaction);
+            await connection.ExecuteAsync("DELETE FROM sequences WHERE id = @later", new { later }, transaction);
         }
-        else if (before is not null && IsClose(before, image.Lat, image.Lon, image.CapturedAt))
-            chosen = before.SequenceId;
-        else if (after is not null && IsClose(after, image.Lat, image.Lon, image.CapturedAt))
-            chosen = after.SequenceId;
 
         var sequenceId = chosen ?? await connection.ExecuteScalarAsync<long>(
             "INSERT INTO sequences (key, user_id, project_id, created_at) VALUES (@key, @UserId, @ProjectId, @now) RETURNING id",
@@ -94,8 +99,4 @@ public sealed class PostgresSequenceAssembler(IOptions<SequenceOptions> options)
         foreach (var (id, course) in TravelDirection.Changed(before, photo, after))
             await connection.ExecuteAsync("UPDATE images SET course = @course WHERE id = @id", new { id, course }, transaction);
     }
-
-    private bool IsClose(Neighbour neighbour, double lat, double lon, long capturedAt) =>
-        Math.Abs(capturedAt - neighbour.CapturedAt) <= limits.MaxGapSeconds * 1000
-        && Geodesy.DistanceMeters(neighbour.Lat, neighbour.Lon, lat, lon) <= limits.MaxGapMeters;
 }
