@@ -42,7 +42,7 @@ public static class ImportCommand
             using (var quick = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) })
             {
                 quick.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
-                if (await ImportPreflight.CheckAsync(quick, context.Value(clientId), context.Value(project) is not null, CancellationToken.None) is { } problem)
+                if (await ImportPreflight.CheckAsync(quick, context.Value(clientId), context.Value(project), CancellationToken.None) is { } problem)
                     return context.Fail(problem);
             }
             var importer = new PhotoImporter(http, context.Value(clientId), context.Value(project), track, context.Value(jobs), offset);
