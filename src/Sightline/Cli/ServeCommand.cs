@@ -22,6 +22,8 @@ public static class ServeCommand
         {
             if (StartupProblems.NativeLibraries() is { } missing)
                 return context.Fail(missing);
+            if (StartupProblems.Urls(context.Value(urls)) is { } badUrl)
+                return context.Fail(badUrl);
             // The host's own "Hosting failed to start" is a stack trace; the one line below says it instead.
             var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls), StorageServices.CommandSettings.Value),
                 logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
