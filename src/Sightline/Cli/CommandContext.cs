@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sightline.Storage;
 
@@ -22,6 +23,9 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
         Description = "Print one JSON object on the last line",
         Recursive = true,
     };
+
+    /// <summary>JSON for a terminal or a script: "'" stays "'", not \u0027 (nothing here is embedded in HTML).</summary>
+    public static readonly JsonSerializerOptions JsonForPeople = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public TextReader Input { get; } = input;
     public TextWriter Output => parse.InvocationConfiguration.Output;

@@ -17,6 +17,11 @@ public static class ImportCommand
         var project = new Option<string?>("--project") { Description = "Upload privately into this project" };
         var gpx = new Option<string?>("--gpx") { Description = "GPX track to geotag photos that have no GPS position" };
         var jobs = new Option<int>("--jobs") { Description = "Parallel uploads", DefaultValueFactory = _ => 4 };
+        jobs.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => int.TryParse(t.Value, out var n) && n < 1))
+                result.AddError("--jobs must be a whole number from 1 up");
+        });
         var timeOffset = new Option<string?>("--time-offset")
         {
             Description = "Seconds to add to every capture time, for a camera clock that was wrong (e.g. -3600 when it ran an hour ahead)",
