@@ -9,7 +9,7 @@ namespace Sightline.Cli;
 /// What an admin command shares: the data folder, the <c>--json</c> switch and the streams,
 /// and the rule that failures are a message, a non-zero exit and, with --json, an error object.
 /// </summary>
-public sealed class CommandContext(ParseResult parse, TextReader input)
+public sealed class CommandContext(ParseResult parse, TextReader input, bool createsInstallation = false)
 {
     public static readonly Option<string> DataOption = new("--data")
     {
@@ -44,7 +44,17 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
     /// over the data folder), with the schema up to date.
     /// </summary>
     public T Store<T>() where T : notnull =>
-        (storage ??= StorageServices.Open(DataDirectory)).GetRequiredService<T>();
+        (storage ??= OpenStorage()).GetRequiredService<T>();
+
+    // Only serve (and bench-data) make a new installation: an admin command on a mistyped --data would otherwise
+    // create an empty one and report on, or add to, it.
+    private ServiceProvider OpenStorage()
+    {
+        var embedded = string.IsNullOrWhiteSpace(StorageServices.Configuration()["Storage:Database"]);
+        if (embedded && !createsInstallation && DataFolderBackup.MissingInstallation(DataDirectory) is { } missing)
+            throw new StorageConfigurationException(missing, aboutDataFolder: true);
+        return StorageServices.Open(DataDirectory);
+    }
 
     /// <summary>Prints the human line, and with --json the result object on the last line.</summary>
     public int Succeed(string human, object result)
@@ -64,10 +74,12 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
     }
 
     /// <summary>Runs an admin action, turning the domain's ArgumentException into a clean failure.</summary>
-    public static Func<ParseResult, CancellationToken, Task<int>> Action(TextReader input, Func<CommandContext, Task<int>> body) =>
+    /// <param name="createsInstallation">The command may start a new installation in an empty --data folder.</param>
+    public static Func<ParseResult, CancellationToken, Task<int>> Action(
+        TextReader input, Func<CommandContext, Task<int>> body, bool createsInstallation = false) =>
         async (parse, _) =>
         {
-            var context = new CommandContext(parse, input);
+            var context = new CommandContext(parse, input, createsInstallation);
             try
             {
                 return await body(context);
