@@ -56,6 +56,9 @@ public sealed class CommandContext(ParseResult parse, TextReader input, bool cre
         return StorageServices.Open(DataDirectory);
     }
 
+    /// <summary>"1 photo", "2 photos": a count for a human line (the nouns here take an s).</summary>
+    public static string Counted(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     /// <summary>Prints the human line, and with --json the result object on the last line.</summary>
     public int Succeed(string human, object result)
     {
@@ -69,7 +72,7 @@ public sealed class CommandContext(ParseResult parse, TextReader input, bool cre
     {
         Error.WriteLine($"error: {message}");
         if (Json)
-            Output.WriteLine(JsonSerializer.Serialize(new { error = message }));
+            Output.WriteLine(JsonSerializer.Serialize(new { error = message }, JsonForPeople));
         return 1;
     }
 

@@ -137,4 +137,27 @@ public sealed class AdminCommandTests : IDisposable
         Assert.True(LastLine(output).TryGetProperty("error", out _));
         Assert.False(Directory.Exists(typo));
     }
+
+    [Fact]
+    public async Task CountsAreSingularForOne()
+    {
+        var (_, output, _) = await Run("", "complaints", "list");
+        Assert.StartsWith("0 complaints", output);
+        (_, output, _) = await Run("", "images", "selected");
+        Assert.StartsWith("0 images selected", output);
+        Assert.Equal("1 photo", CommandContextCounted(1));
+        Assert.Equal("2 photos", CommandContextCounted(2));
+    }
+
+    private static string CommandContextCounted(long count) => Sightline.Cli.CommandContext.Counted(count, "photo");
+
+    [Fact]
+    public async Task JsonErrorsKeepApostrophesReadable()
+    {
+        var (exit, output, _) = await Run("", "users", "show", "nobody");
+        Assert.NotEqual(0, exit);
+        var line = output.TrimEnd().Split('\n')[^1];
+        Assert.Contains("'nobody'", line);
+        Assert.DoesNotContain("\\u0027", line);
+    }
 }
