@@ -12,8 +12,8 @@ public static class BackupCommand
         var backup = new Command("backup", "Copy the data folder consistently, while the server runs: the database (SQLite online backup), then the files") { to };
         backup.SetAction(CommandContext.Action(input, async context =>
         {
-            if (!DataFolderBackup.HoldsInstallation(context.DataDirectory))
-                return context.Fail($"{Path.GetFullPath(context.DataDirectory)} holds no Sightline database");
+            if (DataFolderBackup.MissingInstallation(context.DataDirectory) is { } missing)
+                return context.Fail(missing);
             var summary = await DataFolderBackup.BackupAsync(new Sightline.Storage.Sqlite.Database(context.DataDirectory), context.Value(to));
             return context.Succeed(
                 $"backed up {summary.Images} images and {summary.Users} users ({summary.Files} files, {summary.Bytes / 1_000_000.0:0.0} MB) to {Path.GetFullPath(context.Value(to))}",

@@ -21,7 +21,7 @@ public static class BenchDataCommand
             return Task.FromResult(context.Succeed(
                 $"wrote {report.Images:N0} images in {report.Sequences:N0} sequences in {report.Elapsed.TotalSeconds:F1} s; query points in {report.PointsFile}",
                 new { images = report.Images, sequences = report.Sequences, seconds = Math.Round(report.Elapsed.TotalSeconds, 1), points = report.PointsFile }));
-        }));
+        }, createsInstallation: true));
         return command;
     }
 }
@@ -36,6 +36,8 @@ public static class BenchIndexCommand
         var command = new Command("bench-index", "Measure search queries in process on a bench-data folder") { queries, rtree };
         command.SetAction(CommandContext.Action(input, context =>
         {
+            if (Storage.DataFolderBackup.MissingInstallation(context.DataDirectory) is { } missing)
+                return Task.FromResult(context.Fail(missing));
             new Search.Bench.IndexBenchmark(new Storage.Sqlite.Database(context.DataDirectory), context.Output).Run(context.Value(queries), context.Value(rtree));
             return Task.FromResult(0);
         }));

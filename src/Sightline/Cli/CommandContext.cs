@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sightline.Storage;
 
@@ -8,7 +9,7 @@ namespace Sightline.Cli;
 /// What an admin command shares: the data folder, the <c>--json</c> switch and the streams,
 /// and the rule that failures are a message, a non-zero exit and, with --json, an error object.
 /// </summary>
-public sealed class CommandContext(ParseResult parse, TextReader input)
+public sealed class CommandContext(ParseResult parse, TextReader input, bool createsInstallation = false)
 {
     public static readonly Option<string> DataOption = new("--data")
     {
@@ -22,6 +23,9 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
         Description = "Print one JSON object on the last line",
         Recursive = true,
     };
+
+    /// <summary>JSON for a terminal or a script: "'" stays "'", not \u0027 (nothing here is embedded in HTML).</summary>
+    public static readonly JsonSerializerOptions JsonForPeople = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public TextReader Input { get; } = input;
     public TextWriter Output => parse.InvocationConfiguration.Output;
@@ -40,7 +44,20 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
     /// over the data folder), with the schema up to date.
     /// </summary>
     public T Store<T>() where T : notnull =>
-        (storage ??= StorageServices.Open(DataDirectory)).GetRequiredService<T>();
+        (storage ??= OpenStorage()).GetRequiredService<T>();
+
+    // Only serve (and bench-data) make a new installation: an admin command on a mistyped --data would otherwise
+    // create an empty one and report on, or add to, it.
+    private ServiceProvider OpenStorage()
+    {
+        var embedded = string.IsNullOrWhiteSpace(StorageServices.Configuration()["Storage:Database"]);
+        if (embedded && !createsInstallation && DataFolderBackup.MissingInstallation(DataDirectory) is { } missing)
+            throw new StorageConfigurationException(missing, aboutDataFolder: true);
+        return StorageServices.Open(DataDirectory);
+    }
+
+    /// <summary>"1 photo", "2 photos": a count for a human line (the nouns here take an s).</summary>
+    public static string Counted(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>Prints the human line, and with --json the result object on the last line.</summary>
     public int Succeed(string human, object result)
@@ -55,15 +72,17 @@ public sealed class CommandContext(ParseResult parse, TextReader input)
     {
         Error.WriteLine($"error: {message}");
         if (Json)
-            Output.WriteLine(JsonSerializer.Serialize(new { error = message }));
+            Output.WriteLine(JsonSerializer.Serialize(new { error = message }, JsonForPeople));
         return 1;
     }
 
     /// <summary>Runs an admin action, turning the domain's ArgumentException into a clean failure.</summary>
-    public static Func<ParseResult, CancellationToken, Task<int>> Action(TextReader input, Func<CommandContext, Task<int>> body) =>
+    /// <param name="createsInstallation">The command may start a new installation in an empty --data folder.</param>
+    public static Func<ParseResult, CancellationToken, Task<int>> Action(
+        TextReader input, Func<CommandContext, Task<int>> body, bool createsInstallation = false) =>
         async (parse, _) =>
         {
-            var context = new CommandContext(parse, input);
+            var context = new CommandContext(parse, input, createsInstallation);
             try
             {
                 return await body(context);

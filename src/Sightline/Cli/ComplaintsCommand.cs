@@ -19,7 +19,7 @@ public static class ComplaintsCommand
             var complaints = await context.Store<IComplaintStore>().ListAsync(wanted == "all" ? null : wanted, 10_000, 0);
             foreach (var c in complaints)
                 context.Output.WriteLine($"{c.Key}  image {c.ImageKey}  {c.State}  by {c.Username ?? "(no user)"}: {c.Text.ReplaceLineEndings(" ")}");
-            return context.Succeed($"{complaints.Count} complaints", new
+            return context.Succeed(CommandContext.Counted(complaints.Count, "complaint"), new
             {
                 complaints = complaints.Select(c => new { key = c.Key, mkey = c.ImageKey, cm = c.Text, user = c.Username, state = c.State }),
             });

@@ -23,7 +23,7 @@ public static class ImagesCommand
             var selected = await context.Store<IImageStore>().SelectedKeysAsync();
             foreach (var key in selected)
                 context.Output.WriteLine(key);
-            return context.Succeed($"{selected.Count} selected images", new { keys = selected });
+            return context.Succeed($"{CommandContext.Counted(selected.Count, "image")} selected", new { keys = selected });
         }));
         return new Command("images", "Curate images") { select, unselect, list };
     }
@@ -37,6 +37,6 @@ public static class ImagesCommand
                 return context.Fail(selected
                     ? $"no public, processed, visible image '{key}'"
                     : $"image '{key}' is not selected");
-        return context.Succeed($"{keys.Length} images {(selected ? "selected" : "unselected")}", new { keys });
+        return context.Succeed($"{CommandContext.Counted(keys.Length, "image")} {(selected ? "selected" : "unselected")}", new { keys });
     }
 }

@@ -17,6 +17,11 @@ public static class ImportCommand
         var project = new Option<string?>("--project") { Description = "Upload privately into this project" };
         var gpx = new Option<string?>("--gpx") { Description = "GPX track to geotag photos that have no GPS position" };
         var jobs = new Option<int>("--jobs") { Description = "Parallel uploads", DefaultValueFactory = _ => 4 };
+        jobs.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => int.TryParse(t.Value, out var n) && n < 1))
+                result.AddError("--jobs must be a whole number from 1 up");
+        });
         var timeOffset = new Option<string?>("--time-offset")
         {
             Description = "Seconds to add to every capture time, for a camera clock that was wrong (e.g. -3600 when it ran an hour ahead)",
@@ -42,7 +47,7 @@ public static class ImportCommand
             using (var quick = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) })
             {
                 quick.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
-                if (await ImportPreflight.CheckAsync(quick, context.Value(clientId), context.Value(project) is not null, CancellationToken.None) is { } problem)
+                if (await ImportPreflight.CheckAsync(quick, context.Value(clientId), context.Value(project), CancellationToken.None) is { } problem)
                     return context.Fail(problem);
             }
             var importer = new PhotoImporter(http, context.Value(clientId), context.Value(project), track, context.Value(jobs), offset);

@@ -22,8 +22,8 @@ public static class MigrateStorageCommand
         command.SetAction(CommandContext.Action(input, async context =>
         {
             var folder = Path.GetFullPath(context.Value(from));
-            if (!DataFolderBackup.HoldsInstallation(folder))
-                return context.Fail($"{folder} holds no Sightline database");
+            if (DataFolderBackup.MissingInstallation(folder) is { } missing)
+                return context.Fail(missing);
             var environment = StorageServices.Configuration();
             // The source is always the embedded backends of --from, whatever Storage__* says in the environment.
             var sourceSettings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

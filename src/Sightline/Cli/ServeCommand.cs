@@ -22,6 +22,8 @@ public static class ServeCommand
         {
             if (StartupProblems.NativeLibraries() is { } missing)
                 return context.Fail(missing);
+            if (StartupProblems.Urls(context.Value(urls)) is { } badUrl)
+                return context.Fail(badUrl);
             // The host's own "Hosting failed to start" is a stack trace; the one line below says it instead.
             var app = SightlineServer.Build(new SightlineServer.Settings(context.DataDirectory, context.Value(urls), StorageServices.CommandSettings.Value),
                 logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
@@ -38,20 +40,23 @@ public static class ServeCommand
             {
                 return context.Fail(problem);
             }
+            var output = SightlineServer.IsJsonLogging(app.Configuration)
+                ? new Observability.LogLineWriter(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Start"))
+                : context.Output;
             app.Lifetime.ApplicationStarted.Register(() =>
             {
                 foreach (var address in SightlineServer.ListeningAddresses(app))
                 {
-                    context.Output.WriteLine($"Sightline listening on {address}");
-                    context.Output.WriteLine(app.Services.GetRequiredService<WebApp.WebAppAssets>().IsBuilt
+                    output.WriteLine($"Sightline listening on {address}");
+                    output.WriteLine(app.Services.GetRequiredService<WebApp.WebAppAssets>().IsBuilt
                         ? $"  web app: open {address}/ in a browser"
                         : "  web app: not in this build (Node.js was missing at build time); the API answers as usual");
-                    context.Output.WriteLine($"  try: curl '{address}/v2/status?client_id={demoClientId}'");
+                    output.WriteLine($"  try: curl '{address}/v2/status?client_id={demoClientId}'");
                 }
-                context.Output.WriteLine($"demo client_id: {demoClientId}");
-                context.Output.Flush();
+                output.WriteLine($"demo client_id: {demoClientId}");
+                output.Flush();
                 if (context.Value(demo))
-                    _ = LoadDemoAsync(demoClientId, app, context.Output);
+                    _ = LoadDemoAsync(demoClientId, app, output);
             });
             try
             {

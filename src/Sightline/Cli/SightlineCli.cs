@@ -28,12 +28,17 @@ public static class SightlineCli
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error) =>
-        Create(input).Parse(args).InvokeAsync(new InvocationConfiguration
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    {
+        var parse = Create(input).Parse(args);
+        if (ParseErrors.Any(parse))
+            return ParseErrors.Report(parse, output, error);
+        return await parse.InvokeAsync(new InvocationConfiguration
         {
             Output = output,
             Error = error,
             // The web host's own lifetime handles SIGTERM and Ctrl-C with a graceful shutdown.
             ProcessTerminationTimeout = null,
         });
+    }
 }

@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
 
 namespace Sightline.Cli;
 
@@ -34,13 +36,50 @@ public static class StartupProblems
         _ => null,
     };
 
-    /// <summary>The address to listen on is taken or not valid.</summary>
+    /// <summary>
+    /// A --urls entry that cannot be listened on whatever the machine: not a URL, another scheme, a port out of range.
+    /// Checked before the host is built, whose own errors say "Invalid url" or "(Parameter 'port')".
+    /// </summary>
+    public static string? Urls(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            BindingAddress address;
+            try
+            {
+                address = BindingAddress.Parse(url);
+            }
+            catch (FormatException)
+            {
+                return $"cannot listen on {url}: it is not a URL such as http://127.0.0.1:5080 (separate several with ';')";
+            }
+            if (!address.IsUnixPipe && address.Scheme is not ("http" or "https"))
+                return $"cannot listen on {url}: the scheme must be http or https";
+            if (!address.IsUnixPipe && address.Port is < 0 or > 65535)
+                return $"cannot listen on {url}: the port must be between 0 and 65535";
+        }
+        return null;
+    }
+
+    /// <summary>The address to listen on is taken, not this machine's, or needs what is not configured.</summary>
     public static string? Listening(Exception error, string urls)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is AddressInUseException)
-                return $"cannot listen on {urls}: the address is already in use (another Sightline, or another program, holds the port); stop it or choose --urls";
+            switch (e)
+            {
+                case AddressInUseException:
+                    return $"cannot listen on {urls}: the address is already in use (another Sightline, or another program, holds the port); stop it or choose --urls";
+                case SocketException { SocketErrorCode: SocketError.AddressNotAvailable }:
+                    return $"cannot listen on {urls}: that address is not one of this machine's; use one of its own addresses, 127.0.0.1 or 0.0.0.0";
+                case SocketException { SocketErrorCode: SocketError.AccessDenied }:
+                    return $"cannot listen on {urls}: permission denied (ports below 1024 need privileges); choose a port from 1024 up";
+                case SocketException socket:
+                    return $"cannot listen on {urls}: {OneLine(socket.Message)}";
+                case InvalidOperationException when e.Message.Contains("HTTPS", StringComparison.Ordinal):
+                    return $"cannot listen on {urls}: https needs a server certificate and none is configured; " +
+                           "listen on http behind a TLS proxy (docs/operations.md) or configure Kestrel:Certificates:Default";
+            }
         }
         return error is IOException && error.Message.Contains("bind", StringComparison.OrdinalIgnoreCase)
             ? $"cannot listen on {urls} ({OneLine(error.Message)}); choose another --urls"

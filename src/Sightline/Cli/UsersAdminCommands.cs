@@ -44,13 +44,15 @@ public static class UsersAdminCommands
             var user = await store.FindByUsernameAsync(context.Value(deleteName));
             if (user is null)
                 return context.Fail($"no user named '{context.Value(deleteName)}'");
-            if (!context.Value(confirm))
-                return context.Fail($"deleting {user.Username} also deletes their photos for good: repeat with --delete-photos to confirm");
-            var blobs = context.Store<Storage.IBlobStore>();
             var uploads = context.Store<Uploads.IUploadStore>();
+            // Confirmation is asked only when there is something to lose, and says how much.
+            var photoCount = (await uploads.KeysOfUserAsync(user.Id)).Count;
+            if (photoCount > 0 && !context.Value(confirm))
+                return context.Fail($"deleting {user.Username} also deletes their {CommandContext.Counted(photoCount, "photo")} for good: repeat with --delete-photos to confirm");
+            var blobs = context.Store<Storage.IBlobStore>();
             var deletion = new Me.AccountDeletion(store, uploads, new Images.ImageFiles(blobs, uploads), blobs);
             var photos = await deletion.DeleteAsync(user.Id);
-            return context.Succeed($"deleted user {user.Username} and {photos} photos", new { username = user.Username, deleted = true, photos });
+            return context.Succeed($"deleted user {user.Username} and {CommandContext.Counted(photos, "photo")}", new { username = user.Username, deleted = true, photos });
         }));
         yield return delete;
 

@@ -109,17 +109,20 @@ public sealed class ContractMiddleware(RequestDelegate next, ILogger<ContractMid
         if (response.ContentType is { } type && type != ErrorResponse.JsonContentType
             && type.Replace(" ", "").Equals("application/json;charset=utf-8", StringComparison.OrdinalIgnoreCase))
             response.ContentType = ErrorResponse.JsonContentType;
-        var status = response.StatusCode;
-        if (ErrorCatalogue.AllowedStatuses.Contains(status))
-            return Task.CompletedTask;
-        response.StatusCode = status switch
-        {
-            < 300 => 200,
-            < 400 => 302,
-            403 or 405 => 404,
-            < 500 => 400,
-            _ => 500,
-        };
+        response.StatusCode = StatusThatLeaves(response.StatusCode);
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The status a response set to <paramref name="status"/> leaves with: the contract's whitelist, applied when the
+    /// response starts (so the access log, which may finish first, asks here rather than reading a 204 that never left).
+    /// </summary>
+    public static int StatusThatLeaves(int status) => ErrorCatalogue.AllowedStatuses.Contains(status) ? status : status switch
+    {
+        < 300 => 200,
+        < 400 => 302,
+        403 or 405 => 404,
+        < 500 => 400,
+        _ => 500,
+    };
 }

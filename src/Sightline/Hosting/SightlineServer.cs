@@ -34,6 +34,10 @@ namespace Sightline.Hosting;
 /// <summary>Builds the Sightline web server: services, the contract's middleware order, and every endpoint group.</summary>
 public static class SightlineServer
 {
+    /// <summary><c>Logging:Format=json</c>: every console line, the start banner included, is one JSON object.</summary>
+    public static bool IsJsonLogging(IConfiguration configuration) =>
+        string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+
     public sealed record Settings(string DataDirectory, string Urls, IReadOnlyDictionary<string, string?>? Configuration = null);
 
     public static WebApplication Build(Settings settings, Action<ILoggingBuilder>? configureLogging = null)
@@ -53,8 +57,12 @@ public static class SightlineServer
         if (settings.Configuration is not null)
             builder.Configuration.AddInMemoryCollection(settings.Configuration);
         // Logging:Format=json: one JSON object per line on the console, for log shippers (issue 13).
-        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
-            builder.Logging.AddJsonConsole();
+        if (IsJsonLogging(builder.Configuration))
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; // ISO 8601; without a format the formatter writes none
+                json.UseUtcTimestamp = true;
+            });
         configureLogging?.Invoke(builder.Logging);
         builder.AddSightlineMetrics();
 

@@ -10,7 +10,7 @@ namespace Sightline.Import;
 public static class ImportPreflight
 {
     /// <summary>Null when the import may go on; otherwise the reason, as one sentence.</summary>
-    public static async Task<string?> CheckAsync(HttpClient http, string clientId, bool toProject, CancellationToken cancellation)
+    public static async Task<string?> CheckAsync(HttpClient http, string clientId, string? project, CancellationToken cancellation)
     {
         var client = Uri.EscapeDataString(clientId);
         try
@@ -18,10 +18,19 @@ public static class ImportPreflight
             using var status = await http.GetAsync($"/v2/status?client_id={client}", cancellation);
             if (status.StatusCode != HttpStatusCode.OK)
                 return await ExplainAsync(status, "the server refused the client_id", cancellation);
-            using var uploads = await http.GetAsync($"/v2/me/uploads/status?client_id={client}", cancellation);
-            if (uploads.StatusCode != HttpStatusCode.OK)
-                return await ExplainAsync(uploads, toProject ? "the token cannot upload into projects" : "the token cannot upload", cancellation);
-            return null;
+            if (project is null)
+            {
+                // Public uploads need public:upload, which this call asks for.
+                using var uploads = await http.GetAsync($"/v2/me/uploads/status?client_id={client}", cancellation);
+                return uploads.StatusCode == HttpStatusCode.OK ? null : await ExplainAsync(uploads, "the token cannot upload", cancellation);
+            }
+            // Uploads into a project need private:upload, which asking for an upload with project=KEY needs too: an
+            // upload key no one uses then answers not_found, and a token without that scope user_not_authenticated.
+            using var probe = await http.GetAsync(
+                $"/v2/me/uploads/images/{ProbeKey}?project={Uri.EscapeDataString(project)}&client_id={client}", cancellation);
+            if (probe.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound)
+                return null;
+            return await ExplainAsync(probe, "the token cannot upload into projects", cancellation);
         }
         catch (HttpRequestException e)
         {
@@ -33,6 +42,8 @@ public static class ImportPreflight
         }
     }
 
+    private const string ProbeKey = "sightline-import-preflight";
+
     private static async Task<string> ExplainAsync(HttpResponseMessage response, string fallback, CancellationToken cancellation)
     {
         var (code, message) = await ErrorOf(response, cancellation);
@@ -42,6 +53,7 @@ public static class ImportPreflight
                 $"--client-id is not a registered, enabled application on this server ({message})",
             "client_id_differ" => $"--token was issued to another application than --client-id ({message})",
             "user_not_authenticated" => $"--token is not valid on this server, was revoked, or lacks the upload scope ({message})",
+            "parameter_invalid" => $"--project is not a project key ({message})",
             "too_many_requests" => $"the server is rate limiting this client; retry after {response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 60} s",
             _ => $"{fallback}: {(int)response.StatusCode} {code} {message}".TrimEnd(),
         };

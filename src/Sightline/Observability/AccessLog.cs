@@ -26,11 +26,14 @@ public sealed class AccessLogMiddleware(RequestDelegate next, ILoggerFactory log
         finally
         {
             context.Response.Body = counting.Inner;
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            // A group's own route ("/v2/status" mapped as "") reads "/v2/status/" in RawText: logged as it is called.
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } pattern
+                ? pattern.Length > 1 ? pattern.TrimEnd('/') : pattern
+                : "(no route)";
             var caller = context.Features.Get<Caller>();
             logger.LogInformation(
                 "{Method} {Route} {Status} {DurationMs:0.0} ms client_id={ClientId} user={UserId} bytes={Bytes}",
-                context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                context.Request.Method, route, Contract.ContractMiddleware.StatusThatLeaves(context.Response.StatusCode), Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 caller?.Application?.ClientId ?? "-", caller?.Token?.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                 counting.Written);
         }

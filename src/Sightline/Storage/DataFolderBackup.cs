@@ -19,6 +19,10 @@ public static class DataFolderBackup
     /// <summary>True when <paramref name="dataDirectory"/> holds an embedded installation's database.</summary>
     public static bool HoldsInstallation(string dataDirectory) => File.Exists(Path.Combine(dataDirectory, Database.FileName));
 
+    /// <summary>Null when <paramref name="dataDirectory"/> holds an embedded installation; otherwise the one line saying it does not.</summary>
+    public static string? MissingInstallation(string dataDirectory) =>
+        HoldsInstallation(dataDirectory) ? null : $"{Path.GetFullPath(dataDirectory)} holds no Sightline database";
+
     public sealed record Summary(long Images, long Users, long Files, long Bytes);
 
     public static async Task<Summary> BackupAsync(Database source, string target, CancellationToken cancellation = default)

@@ -39,7 +39,8 @@ public static partial class UploadsApi
             .WithName("GetUpload")
             .WithSummary("One upload's state")
             .WithDescription("The upload with this upload key: its image key, state (received, processing, done, failed) and " +
-                             "failure reason. Lets an upload tool resume without sending bytes twice.");
+                             "failure reason. Lets an upload tool resume without sending bytes twice. Either upload scope will do; with " +
+                             "project=KEY, private:upload, as the upload into that project needs.");
         group.MapDelete("/images/{key}", DeleteUpload)
             .WithName("DeleteUpload")
             .WithSummary("Withdraw an upload")
@@ -94,10 +95,13 @@ public static partial class UploadsApi
 
     public static async Task<Ok<UploadDtos.UploadState>> GetUpload(string key, HttpRequest request, Caller caller, IUploadStore uploads, UploadReceiver receiver)
     {
-        if (caller.Token is not { } token || !(token.HasScope(Scopes.PublicUpload) || token.HasScope(Scopes.PrivateUpload)))
-            throw ApiException.NeedsScope($"{Scopes.PublicUpload} or {Scopes.PrivateUpload}", hasToken: caller.Token is not null);
-        var uploadKey = UploadKey(key);
+        // With project=KEY the question is the one a POST into that project asks, so it needs the same scope: an importer
+        // learns up front that its token cannot upload into projects. Without it, either upload scope will do.
         var project = request.Query["project"].FirstOrDefault() is { Length: > 0 } given ? given : null;
+        var allowed = project is null ? [Scopes.PublicUpload, Scopes.PrivateUpload] : new[] { Scopes.PrivateUpload };
+        if (caller.Token is not { } token || !allowed.Any(token.HasScope))
+            throw ApiException.NeedsScope(string.Join(" or ", allowed), hasToken: caller.Token is not null);
+        var uploadKey = UploadKey(key);
         if (project is not null && !IProjectStore.IsKeyShaped(project))
             throw ApiException.Invalid("project", $"must be a project key of {IProjectStore.KeyRule}");
         var upload = await uploads.FindAsync(token.UserId, uploadKey) ?? throw ApiException.NotFound($"Upload '{key}'");

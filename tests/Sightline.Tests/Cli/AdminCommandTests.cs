@@ -8,6 +8,9 @@ public sealed class AdminCommandTests : IDisposable
 {
     private readonly string data = Path.Combine(Path.GetTempPath(), "sightline-cli", Guid.NewGuid().ToString("N"));
 
+    // An installation, as the first 'sightline serve' leaves it: admin commands refuse a folder without one.
+    public AdminCommandTests() => Sightline.Storage.StorageServices.Open(data).Dispose();
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -115,5 +118,46 @@ public sealed class AdminCommandTests : IDisposable
         var (exit, _, error) = await Run("", "clients", "disable", "AAAAAAAAAAAAAAAAAAAAAA");
         Assert.NotEqual(0, exit);
         Assert.Contains("AAAAAAAAAAAAAAAAAAAAAA", error);
+    }
+
+    [Theory]
+    [InlineData("users", "list")]
+    [InlineData("clients", "add", "--name", "X", "--redirect-uri", "https://x.example/cb")]
+    [InlineData("tokens", "list", "--user", "maria")]
+    [InlineData("projects", "add", "--key", "survey", "--name", "Survey", "--owner", "maria")]
+    [InlineData("complaints", "list")]
+    [InlineData("images", "select", "AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("bench-index")]
+    public async Task AnAdminCommandRefusesAFolderWithoutAnInstallationAndCreatesNothing(params string[] args)
+    {
+        var typo = data + "-typo";
+        var (exit, output, error) = await TestServer.RunCliAsync("pw\n", [.. args, "--data", typo, "--json"]);
+        Assert.NotEqual(0, exit);
+        Assert.Equal($"error: {Path.GetFullPath(typo)} holds no Sightline database", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.True(LastLine(output).TryGetProperty("error", out _));
+        Assert.False(Directory.Exists(typo));
+    }
+
+    [Fact]
+    public async Task CountsAreSingularForOne()
+    {
+        var (_, output, _) = await Run("", "complaints", "list");
+        Assert.StartsWith("0 complaints", output);
+        (_, output, _) = await Run("", "images", "selected");
+        Assert.StartsWith("0 images selected", output);
+        Assert.Equal("1 photo", CommandContextCounted(1));
+        Assert.Equal("2 photos", CommandContextCounted(2));
+    }
+
+    private static string CommandContextCounted(long count) => Sightline.Cli.CommandContext.Counted(count, "photo");
+
+    [Fact]
+    public async Task JsonErrorsKeepApostrophesReadable()
+    {
+        var (exit, output, _) = await Run("", "users", "show", "nobody");
+        Assert.NotEqual(0, exit);
+        var line = output.TrimEnd().Split('\n')[^1];
+        Assert.Contains("'nobody'", line);
+        Assert.DoesNotContain("\\u0027", line);
     }
 }

@@ -46,7 +46,27 @@ public sealed partial class ServeProcessTests : IDisposable
         }
     }
 
-    private async Task<(Process Process, string Address, string ClientId)> StartAsync()
+    [Fact]
+    public async Task JsonLoggingWritesEveryLineTheBannerIncludedAsJsonWithAnIsoUtcTimestamp()
+    {
+        var lines = new List<string>();
+        var (process, _, clientId) = await StartAsync(json: true, lines);
+        using (process)
+        {
+            Kill(process.Id, SigTerm);
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)));
+        }
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            using var entry = System.Text.Json.JsonDocument.Parse(line); // every line, not only the framework's
+            var timestamp = entry.RootElement.GetProperty("Timestamp").GetString()!;
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", timestamp);
+        }
+        Assert.Contains(lines, line => line.Contains($"demo client_id: {clientId}"));
+    }
+
+    private async Task<(Process Process, string Address, string ClientId)> StartAsync(bool json = false, List<string>? lines = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -55,6 +75,8 @@ public sealed partial class ServeProcessTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (json)
+            start.Environment["Logging__Format"] = "json";
         var process = Process.Start(start)!;
         _ = process.StandardError.ReadToEndAsync();
         string? address = null;
@@ -64,6 +86,9 @@ public sealed partial class ServeProcessTests : IDisposable
         {
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException("sightline serve exited before it was ready");
+            lines?.Add(line);
+            if (json && line.StartsWith('{'))
+                line = System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("Message").GetString()!;
             if (ListeningLine().Match(line) is { Success: true } listening)
                 address = listening.Groups[1].Value;
             if (DemoLine().Match(line) is { Success: true } demo)

@@ -106,4 +106,24 @@ public sealed class ImportTests : IAsyncLifetime
         Assert.Contains("--token is not valid on this server", result.Output + result.Error);
         Assert.DoesNotContain("photo.jpg", result.Output + result.Error);
     }
+
+    [Fact]
+    public async Task WithAProjectThePreflightAsksForPrivateUploadNotPublicUpload()
+    {
+        Write("day1/photo.jpg", Photo(1));
+        await server.AdminAsync("", "projects", "add", "--key", "site-survey", "--name", "Site survey", "--owner", "importer");
+
+        // The importer's public:upload token cannot upload into the project: refused up front, in one line.
+        var refused = await ImportAsync("--project", "site-survey");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("private:upload", refused.Error);
+        Assert.Single(refused.Error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("photo.jpg", refused.Output + refused.Error);
+
+        // The token the help asks for (private:upload, no public:upload) passes the preflight and uploads.
+        token = await server.IssueTokenAsync("importer", clientId, "private:upload");
+        var imported = await ImportAsync("--project", "site-survey");
+        Assert.True(imported.ExitCode == 0, imported.Output + imported.Error);
+        Assert.Equal(1, Summary(imported.Output).GetProperty("uploaded").GetInt32());
+    }
 }

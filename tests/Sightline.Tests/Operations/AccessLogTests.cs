@@ -27,6 +27,24 @@ public sealed class AccessLogTests
     }
 
     [Fact]
+    public async Task ACorsPreflightIsLoggedWithTheStatusTheClientReceivedAndStatusWithoutATrailingSlash()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Logging:AccessLog"] = "true" });
+        var (clientId, _) = await server.AddClientAsync();
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, $"/v2/status?client_id={clientId}");
+        preflight.Headers.Add("Origin", "https://x.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        using var response = await server.Http.SendAsync(preflight);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        (await server.Http.GetAsync($"/v2/status?client_id={clientId}")).Dispose();
+
+        var messages = server.Logs.Entries.Select(e => e.Message).ToList();
+        var options = Assert.Single(messages, m => m.StartsWith("OPTIONS ", StringComparison.Ordinal));
+        Assert.Contains(" 200 ", options);
+        Assert.Contains(messages, m => m.StartsWith("GET /v2/status 200 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OffByDefault()
     {
         await using var server = await TestServer.StartAsync();

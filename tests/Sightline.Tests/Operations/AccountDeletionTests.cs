@@ -10,6 +10,16 @@ namespace Sightline.Tests.Operations;
 public sealed class AccountDeletionTests
 {
     [Fact]
+    public async Task AnAccountWithoutPhotosIsDeletedWithoutTheFlag()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.AddUserAsync("no_photos");
+        var (exit, output, error) = await TestServer.RunCliAsync("", "users", "delete", "no_photos", "--data", server.DataDirectory);
+        Assert.True(exit == 0, error);
+        Assert.Contains("deleted user no_photos and 0 photos", output);
+    }
+
+    [Fact]
     public async Task DeletionNeedsTheFlagThenTakesThePhotosAndLeavesTheCommentsAsDeletedUser()
     {
         await using var server = await TestServer.StartAsync();
@@ -25,6 +35,7 @@ public sealed class AccountDeletionTests
         var (exit, _, error) = await TestServer.RunCliAsync("", "users", "delete", "leaving_user", "--data", server.DataDirectory);
         Assert.NotEqual(0, exit);
         Assert.Contains("--delete-photos", error);
+        Assert.Contains("their 1 photo for good", error); // says what it would delete
         Assert.Equal(HttpStatusCode.OK, (await staying.SendAsync(HttpMethod.Get, $"/v2/im/{ownKey}")).StatusCode);
 
         var uuid = (await server.AdminAsync("", "users", "show", "leaving_user")).GetProperty("user_uuid").GetString();

@@ -36,4 +36,20 @@ public sealed class StartupProblemTests : IDisposable
         Assert.Contains("data folder", line);
         Assert.DoesNotContain("   at ", error);
     }
+
+    [Theory]
+    [InlineData("notaurl", "not a URL")]
+    [InlineData("ftp://127.0.0.1:5080", "scheme must be http or https")]
+    [InlineData("http://127.0.0.1:99999", "port must be between 0 and 65535")]
+    [InlineData("http://192.0.2.1:5080", "not one of this machine's")] // TEST-NET-1: never a local address
+    [InlineData("https://127.0.0.1:0", "needs a server certificate")]
+    public async Task AUrlThatCannotBeListenedOnIsOneLineNamingItAndANonZeroExit(string url, string reason)
+    {
+        var (exit, _, error) = await TestServer.RunCliAsync("", "serve", "--data", data, "--urls", url);
+        Assert.NotEqual(0, exit);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: cannot listen on {url}: ", line);
+        Assert.Contains(reason, line);
+        Assert.DoesNotContain("Exception", error);
+    }
 }
