@@ -82,7 +82,8 @@ public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequence
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
-        // The images lock (0001_schema.sql) first: sequence assembly reads the owner's other images, so two completions
+        await LockJobFirstAsync(connection, transaction, job);
+        // Then the images lock (0001_schema.sql): sequence assembly reads the owner's other images, so two completions
         // must not interleave (SQLite has one writer and gets this for free).
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(5167687400001)", transaction: transaction);
         var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
@@ -100,6 +101,7 @@ public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequence
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        await LockJobFirstAsync(connection, transaction, job);
         await connection.ExecuteAsync("UPDATE images SET state = 'failed', failure = @reason, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, reason, now = Now }, transaction);
         await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id", new { job.Id }, transaction);
@@ -110,6 +112,7 @@ public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequence
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        await LockJobFirstAsync(connection, transaction, job);
         var switched = await connection.ExecuteAsync(
             "UPDATE images SET derivative_version = @next WHERE id = @ImageId AND derivative_version = @DerivativeVersion",
             new { next, job.ImageId, job.DerivativeVersion }, transaction);
@@ -121,6 +124,12 @@ public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequence
         await transaction.CommitAsync();
         return switched == 1;
     }
+
+    // Locks in one order everywhere: a job's row, then the images lock (which the trigger on an image's update takes) and
+    // the image, as a claim and an upload's deletion take them, so that two transactions never hold one each while
+    // waiting for the other (a deadlock PostgreSQL breaks by failing one).
+    private static Task LockJobFirstAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IJobQueue.Job job) =>
+        connection.ExecuteAsync("SELECT id FROM jobs WHERE id = @Id FOR UPDATE", new { job.Id }, transaction);
 
     public async Task DropAsync(IJobQueue.Job job)
     {
