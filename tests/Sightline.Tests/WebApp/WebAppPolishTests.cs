@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Sightline.Tests.WebApp;
+
+// The finishing touches a demanding user asked for (audit of the web app): the server's own pages look like the app, the
+// API's documents are linked, filters live in the address, error toasts speak plainly, the keyboard reaches photos, and a
+// slow network shows that something is loading.
+public sealed partial class WebAppBrowserTests
+{
+    [Fact]
+    public async Task TheSignInPageLooksLikeTheAppOnAPhoneAndShowsItsErrorAboveTheForm()
+    {
+        var page = await app.Chromium.NewPageAsync(390, 844);
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        var violations = await WatchForPolicyViolationsAsync(page);
+        await page.GotoAsync(app.Url("/signin"));
+
+        // The app's top bar, colours and font (the style is allowed by the page's policy: unstyled, the bar is transparent).
+        Assert.Equal("rgb(20, 32, 43)", await page.EvalOnSelectorAsync<string>("header.topbar", "e => getComputedStyle(e).backgroundColor"));
+        Assert.Equal("/", await page.GetAttributeAsync("header.topbar a.brand", "href"));
+        Assert.Equal("Sightline", (await page.InnerTextAsync("header.topbar a.brand")).Trim());
+        Assert.StartsWith("system-ui", await page.EvalOnSelectorAsync<string>("body", "e => getComputedStyle(e).fontFamily"));
+        Assert.Equal("rgb(10, 125, 59)", await page.EvalOnSelectorAsync<string>("button[type=submit]", "e => getComputedStyle(e).backgroundColor"));
+        Assert.Equal("Username", await page.InnerTextAsync("label[for=username]"));
+        Assert.Equal("Password", await page.InnerTextAsync("label[for=password]"));
+        // Readable on a phone: the viewport is the device's, nothing scrolls sideways, the fields fill the column.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"), "the sign-in page scrolls sideways on a phone");
+        Assert.True(await page.EvalOnSelectorAsync<double>("#username", "e => e.getBoundingClientRect().width") > 300, "the username field is narrow on a phone");
+
+        await page.FillAsync("#username", "nobody-at-all");
+        await page.FillAsync("#password", "not the password");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("main .error >> text=Wrong username or password.");
+        Assert.Equal("rgb(180, 35, 24)", await page.EvalOnSelectorAsync<string>(".error", "e => getComputedStyle(e).color"));
+        var gap = await page.EvaluateAsync<double>("() => document.querySelector('form').getBoundingClientRect().top - document.querySelector('.error').getBoundingClientRect().bottom");
+        Assert.InRange(gap, 0, 40);
+        await WebAppFixture.ScreenshotAsync(page, "signin-phone");
+
+        // The server's error pages have the same look and a way back.
+        var refused = await page.GotoAsync(app.Url("/connect"));
+        Assert.Equal(400, refused!.Status);
+        Assert.Equal("rgb(20, 32, 43)", await page.EvalOnSelectorAsync<string>("header.topbar", "e => getComputedStyle(e).backgroundColor"));
+        Assert.True(await page.IsVisibleAsync("main .error"));
+        Assert.True(await page.IsVisibleAsync("main a[href='/']"));
+        Assert.Empty(await violations());
+    }
+}
