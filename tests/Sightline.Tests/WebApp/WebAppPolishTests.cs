@@ -4,8 +4,7 @@ using Microsoft.Playwright;
 namespace Sightline.Tests.WebApp;
 
 // The finishing touches a demanding user asked for (audit of the web app): the server's own pages look like the app, the
-// API's documents are linked, filters live in the address, error toasts speak plainly, the keyboard reaches photos, and a
-// slow network shows that something is loading.
+// API's documents are linked, filters live in the address, and error toasts speak plainly.
 public sealed partial class WebAppBrowserTests
 {
     [Fact]
@@ -44,5 +43,28 @@ public sealed partial class WebAppBrowserTests
         Assert.True(await page.IsVisibleAsync("main .error"));
         Assert.True(await page.IsVisibleAsync("main a[href='/']"));
         Assert.Empty(await violations());
+    }
+
+    [Fact]
+    public async Task TheTopBarLinksToTheApiDocumentsAndApplicationRegistrationTheServerServes()
+    {
+        var page = await app.OpenAsync("/?lat=51.05440&lon=3.72090&z=15");
+        await page.ClickAsync("#devlinks summary");
+        await page.WaitForSelectorAsync("#devlinks ul", new() { State = WaitForSelectorState.Visible });
+        var links = await page.EvalOnSelectorAllAsync<string[]>("#devlinks a", "links => links.map(a => a.getAttribute('href'))");
+        Assert.Equal(["/openapi/v2.json", "/api", "/openapi/stac.json", "/settings/applications", "/settings"], links);
+        // Each is a page or document of this server (the registration and settings pages ask to sign in first).
+        foreach (var link in links)
+        {
+            var answer = await page.APIRequest.GetAsync(app.Url(link));
+            Assert.True(answer.Status == 200, $"{link} answered {answer.Status}");
+        }
+        Assert.Contains("\"openapi\"", await (await page.APIRequest.GetAsync(app.Url("/openapi/v2.json"))).TextAsync());
+
+        // A menu: Escape closes it and gives the focus back to its button.
+        await page.FocusAsync("#devlinks a");
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForSelectorAsync("#devlinks ul", new() { State = WaitForSelectorState.Hidden });
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement === document.querySelector('#devlinks summary')"));
     }
 }
