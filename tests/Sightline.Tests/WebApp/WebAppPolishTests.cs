@@ -67,4 +67,22 @@ public sealed partial class WebAppBrowserTests
         await page.WaitForSelectorAsync("#devlinks ul", new() { State = WaitForSelectorState.Hidden });
         Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement === document.querySelector('#devlinks summary')"));
     }
+
+    [Fact]
+    public async Task AnErrorToastSaysInPlainWordsWhatTheApiRefusedAndKeepsItsCode()
+    {
+        var keys = await DemoSequenceAsync(street: 1);
+        var page = await app.OpenAsync($"/?pKey={keys[5]}");
+        await WebAppFixture.SignInAsync(page, WebAppFixture.Bob);
+        await ShownPhotoAsync(page, keys[5]);
+        // The field stops at 2000 characters; past its limit (a script, an old browser) the API refuses the comment.
+        await page.EvalOnSelectorAsync("#comment-text", "e => e.removeAttribute('maxlength')");
+        await page.FillAsync("#comment-text", new string('a', 2001));
+        await page.ClickAsync(".comment-form button[type=submit]");
+
+        var toast = await page.WaitForSelectorAsync("#toast .toast.error");
+        Assert.Equal("Your comment must be 1 to 2000 characters long.", (await toast!.InnerTextAsync()).Trim());
+        Assert.Equal("parameter_invalid", await toast.GetAttributeAsync("data-code"));
+        Assert.Equal("parameter_invalid: cm must be 1 to 2000 characters long.", await toast.GetAttributeAsync("title"));
+    }
 }

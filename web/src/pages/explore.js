@@ -1,7 +1,7 @@
 // Explore: the coverage map, place search, filters, and the photo viewer with its details; the address bar keeps a
 // permalink (/?lat=..&lon=..&z=..&pKey=..) that reopens the same view.
 import { files } from '../config.js';
-import { h, mount, toast } from '../ui.js';
+import { h, mount, toast, toastError } from '../ui.js';
 import { api } from '../api.js';
 import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
@@ -179,7 +179,7 @@ export class ExplorePage {
         { query: { lat: event.lngLat.lat, lon: event.lngLat.lng } });
       this.openPhoto(image.key, { push: true });
     } catch (error) {
-      toast(error.message, 'error');
+      toastError(error);
     }
   }
 
