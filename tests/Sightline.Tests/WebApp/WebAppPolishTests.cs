@@ -69,6 +69,50 @@ public sealed partial class WebAppBrowserTests
     }
 
     [Fact]
+    public async Task FiltersAreKeptInTheAddressAndASharedLinkOpensTheMapFilteredTheSameWay()
+    {
+        // Zoom 15: lines only, so every pixel of the coverage colour is a line's.
+        const string view = "/?lat=51.05440&lon=3.72090&z=15";
+        var page = await app.OpenAsync(view);
+        await MapPixels.WaitForMapAsync(page);
+        var all = (await MapPixels.ReadAsync(page)).Count;
+        Assert.True(all > 100, $"only {all} line pixels without filters");
+
+        // Applying filters writes them into the address, replacing it (no history entry per change).
+        var entries = await page.EvaluateAsync<int>("() => history.length");
+        await page.ClickAsync(".filter-toggle");
+        await page.FillAsync("#filters input[name=user]", "demo");
+        await page.FillAsync("#filters input[name=from]", "2024-05-05");
+        await page.FillAsync("#filters input[name=to]", "2024-05-05");
+        await page.ClickAsync("#filters button[type=submit]");
+        await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('to') === '2024-05-05'");
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query);
+        Assert.Equal("demo", query["user"]);
+        Assert.Equal("2024-05-05", query["from"]);
+        Assert.NotNull(query["lat"]);
+        Assert.Equal(entries, await page.EvaluateAsync<int>("() => history.length"));
+
+        // The shared address: the fields show the filters, and the map draws only the lines they leave (the one street
+        // photographed on 5 May 2024 of the demo's four).
+        var shared = await app.OpenAsync(new Uri(page.Url).PathAndQuery);
+        await shared.WaitForFunctionAsync("() => window.sightlineMap?.getLayer('coverage-lines') && window.sightlineMap.getFilter('coverage-lines') !== null");
+        Assert.Equal("demo", await shared.InputValueAsync("#filters input[name=user]"));
+        Assert.Equal("2024-05-05", await shared.InputValueAsync("#filters input[name=from]"));
+        Assert.Equal("2024-05-05", await shared.InputValueAsync("#filters input[name=to]"));
+        await MapPixels.WaitForMapAsync(shared);
+        var filtered = (await MapPixels.ReadAsync(shared)).Count;
+        Assert.True(filtered > 0 && filtered < all * 0.6, $"{filtered} line pixels of {all} with the shared filters");
+
+        // Points (zoom 16 and more) are asked for with the same filters.
+        var points = shared.WaitForRequestAsync(r => r.Url.Contains("/v2/search/im?", StringComparison.Ordinal));
+        await shared.EvaluateAsync("() => { window.sightlineMap.jumpTo({ zoom: 17 }); }");
+        var asked = System.Web.HttpUtility.ParseQueryString(new Uri((await points).Url).Query);
+        Assert.Equal("demo", asked["user"]);
+        Assert.NotNull(asked["start_time"]);
+        Assert.NotNull(asked["end_time"]);
+    }
+
+    [Fact]
     public async Task AnErrorToastSaysInPlainWordsWhatTheApiRefusedAndKeepsItsCode()
     {
         var keys = await DemoSequenceAsync(street: 1);
