@@ -120,6 +120,7 @@ public sealed partial class WebAppBrowserTests
         await WebAppFixture.SignInAsync(page, WebAppFixture.Bob);
         await ShownPhotoAsync(page, keys[5]);
         // The field stops at 2000 characters; past its limit (a script, an old browser) the API refuses the comment.
+        await page.WaitForSelectorAsync("#comment-text");
         await page.EvalOnSelectorAsync("#comment-text", "e => e.removeAttribute('maxlength')");
         await page.FillAsync("#comment-text", new string('a', 2001));
         await page.ClickAsync(".comment-form button[type=submit]");
