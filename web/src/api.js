@@ -4,10 +4,11 @@ import { session } from './session.js';
 
 /** A failure of the API, with the contract's code and its message (written for people; shown as is). */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, { plain = false } = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.plain = plain; // the app's own words for people, not the API's message
   }
 }
 
@@ -35,7 +36,7 @@ export async function reach(url, init) {
     return await fetch(url, init);
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
-    throw new ApiError(0, 'unreachable', UNREACHABLE);
+    throw new ApiError(0, 'unreachable', UNREACHABLE, { plain: true });
   }
 }
 
@@ -67,7 +68,7 @@ export async function readJson(response) {
   if (!response.ok) {
     if (response.status === 401 && json?.code === 'user_not_authenticated' && session.token && /revoked|valid/.test(json.message ?? '')) {
       session.set(null); // the token was revoked elsewhere (settings page): sign out here too
-      throw new ApiError(401, json.code, 'You were signed out: your sign-in was revoked or has ended. Sign in again, then retry.');
+      throw new ApiError(401, json.code, 'You were signed out: your sign-in was revoked or has ended. Sign in again, then retry.', { plain: true });
     }
     throw new ApiError(response.status, json?.code ?? 'error', json?.message ?? `The server answered ${response.status}.`);
   }
@@ -77,6 +78,6 @@ export async function readJson(response) {
 /** A file the API serves to signed-in readers only (private thumbnails): fetched with the token, as an object URL. */
 export async function fetchBlobUrl(path) {
   const response = await fetch(path, { headers: authHeaders() });
-  if (!response.ok) throw new ApiError(response.status, 'not_found', 'The file is not available.');
+  if (!response.ok) throw new ApiError(response.status, 'not_found', 'The file is not available.', { plain: true });
   return URL.createObjectURL(await response.blob());
 }

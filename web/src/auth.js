@@ -4,7 +4,7 @@ import * as oauth from 'oauth4webapi';
 import { config } from './config.js';
 import { session } from './session.js';
 import { api, ApiError, UNREACHABLE } from './api.js';
-import { toast } from './ui.js';
+import { toastError } from './ui.js';
 
 // org:read and org:write: listing the person's projects and moving their sequences into and out of them (My photos).
 const SCOPES = 'user:read public:write public:upload private:read private:write private:upload org:read org:write';
@@ -21,7 +21,7 @@ async function authorizationServer() {
   try {
     response = await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...transport });
   } catch {
-    throw new ApiError(0, 'unreachable', UNREACHABLE); // the server is down or the network is: say so, not "Failed to fetch"
+    throw new ApiError(0, 'unreachable', UNREACHABLE, { plain: true }); // the server is down or the network is: say so, not "Failed to fetch"
   }
   metadata ??= await oauth.processDiscoveryResponse(issuer, response);
   return metadata;
@@ -33,7 +33,7 @@ export async function signIn(returnTo = location.pathname + location.search) {
   try {
     as = await authorizationServer();
   } catch (error) {
-    toast(error.message, 'error'); // every Sign in button calls this: none may fail in silence
+    toastError(error); // every Sign in button calls this: none may fail in silence
     return;
   }
   const verifier = oauth.generateRandomCodeVerifier();

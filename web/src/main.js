@@ -91,6 +91,15 @@ document.addEventListener('click', event => {
   navigate(link.pathname + link.search);
 });
 window.addEventListener('popstate', route);
+// The API menu of the top bar closes as a menu does: on Escape (focus back on it) and on a click elsewhere.
+const devlinks = document.getElementById('devlinks');
+document.addEventListener('click', event => { if (devlinks?.open && !devlinks.contains(event.target)) devlinks.open = false; });
+devlinks?.addEventListener('keydown', event => {
+  if (event.key !== 'Escape' || !devlinks.open) return;
+  devlinks.open = false;
+  devlinks.querySelector('summary').focus();
+  event.preventDefault();
+});
 session.onChange(renderAccount);
 renderAccount();
 route();

@@ -1,6 +1,8 @@
 // DOM building without innerHTML: every string becomes a text node or an attribute value, so text from the API
 // (comments, usernames, server messages) is always shown exactly as written, never run.
 
+import { plainMessage, technicalDetail } from './errors.js';
+
 /** Creates an element; props: attributes, `class`, `on<event>` listeners, and DOM properties for non-string values. */
 export function h(tag, props, ...children) {
   const element = document.createElement(tag);
@@ -29,13 +31,18 @@ export function mount(element, ...children) {
   return element;
 }
 
-/** A short message for screen readers and eyes, in the page's live region. */
-export function toast(message, kind = 'info') {
+/** A short message for screen readers and eyes, in the page's live region; `title` adds detail on hover. */
+export function toast(message, kind = 'info', { title, code } = {}) {
   const box = document.getElementById('toast');
   if (!box) return;
-  const item = h('div', { class: `toast ${kind}` }, message);
+  const item = h('div', { class: `toast ${kind}`, title, 'data-code': code }, message);
   box.append(item);
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
+}
+
+/** A failure as an error toast in plain words (errors.js), the API's code and message kept in its title. */
+export function toastError(error, fields) {
+  toast(plainMessage(error, fields), 'error', { title: technicalDetail(error), code: error?.code });
 }
 
 export function formatDate(ms) {

@@ -115,12 +115,14 @@ public static class SignInPages
     private static Task Form(HttpContext context, int status, string returnPath, string username, string? problem)
     {
         var body =
-            (problem is null ? "" : $"<p class=\"error\">{E(problem)}</p>") +
+            (problem is null ? "" : $"<p class=\"error\" role=\"alert\" id=\"signin-problem\">{E(problem)}</p>") +
             $"<form method=\"post\" action=\"{Path}\">{CsrfInput(context)}" +
             $"<input type=\"hidden\" name=\"return\" value=\"{E(returnPath)}\">" +
             $"<label for=\"username\">Username</label><input type=\"text\" id=\"username\" name=\"username\" value=\"{E(username)}\" autocomplete=\"username\" required>" +
             "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>" +
-            "<button type=\"submit\">Sign in</button></form>";
+            "<button type=\"submit\">Sign in</button></form>" +
+            // Accounts are made with the server's command line (sightline users add): there is no page to sign up on.
+            "<p class=\"muted\">No account? This server's administrator creates them. <a href=\"/\">Back to the map</a></p>";
         return WriteAsync(context, status, "Sign in", body);
     }
 

@@ -12,7 +12,7 @@ namespace Sightline.Tests.WebApp;
 /// tiles, the viewer opens and walks photos, people sign in with PKCE, upload, comment, request blurs that an administrator
 /// approves, and a private photo stays hidden from a stranger. Screenshots of each screen go to Chromium.ScreenshotDirectory.
 /// </summary>
-public sealed class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebAppFixture>
+public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebAppFixture>
 {
     // Over the demo's streets in Ghent.
     private const string GhentView = "/?lat=51.05440&lon=3.72090&z=17";

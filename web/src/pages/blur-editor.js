@@ -1,6 +1,6 @@
 // A blur request: the person draws rectangles over the photo (mouse, touch or pen; or keyboard: a centred box moved
 // with the arrow keys), and the request is sent as the complete set wanted (existing blurs plus the new ones).
-import { h, mount, toast, thumbUrl } from '../ui.js';
+import { h, mount, toast, toastError, thumbUrl } from '../ui.js';
 import { api, fetchBlobUrl } from '../api.js';
 
 export class BlurEditor {
@@ -32,7 +32,7 @@ export class BlurEditor {
     try {
       image.src = await fetchBlobUrl(thumbUrl(this.key, 1024));
     } catch (error) {
-      toast(error.message, 'error');
+      toastError(error, BLUR_FIELDS);
     }
     this.listen();
   }
@@ -87,7 +87,7 @@ export class BlurEditor {
       toast('Blur request sent; a moderator will review it.');
       return true;
     } catch (error) {
-      toast(error.message, 'error');
+      toastError(error, BLUR_FIELDS);
       return false;
     }
   }
@@ -103,3 +103,11 @@ export function place(element, rect) {
   });
   return element;
 }
+
+// The blur request's one parameter, the rectangles drawn, in the person's terms.
+const BLUR_FIELDS = {
+  bs: rest => {
+    const most = /at most (\d+)/.exec(rest);
+    return most ? `Draw at most ${most[1]} rectangles at a time.` : 'The rectangles drawn were not accepted: draw them again.';
+  },
+};

@@ -1,7 +1,7 @@
 // Explore: the coverage map, place search, filters, and the photo viewer with its details; the address bar keeps a
 // permalink (/?lat=..&lon=..&z=..&pKey=..) that reopens the same view.
 import { files } from '../config.js';
-import { h, mount, toast } from '../ui.js';
+import { h, mount, toast, toastError } from '../ui.js';
 import { api } from '../api.js';
 import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
@@ -70,6 +70,7 @@ export class ExplorePage {
 
   /** Called each time the route shows this page. */
   show(params) {
+    this.restoreFilters(params);
     if (!this.mapCreated) this.mapCreated = this.createMap(params);
     else {
       this.mapCreated.then(() => {
@@ -179,7 +180,7 @@ export class ExplorePage {
         { query: { lat: event.lngLat.lat, lon: event.lngLat.lng } });
       this.openPhoto(image.key, { push: true });
     } catch (error) {
-      toast(error.message, 'error');
+      toastError(error);
     }
   }
 
@@ -245,6 +246,7 @@ export class ExplorePage {
     const c = this.map.getCenter();
     const query = new URLSearchParams({ lat: c.lat.toFixed(6), lon: c.lng.toFixed(6), z: this.map.getZoom().toFixed(2) });
     if (this.photoKey) query.set('pKey', this.photoKey);
+    for (const [name, value] of Object.entries(this.filterQuery())) query.set(name, value);
     if (push) history.pushState(null, '', `/?${query}`);
     else history.replaceState(history.state, '', `/?${query}`);
   }
@@ -313,18 +315,47 @@ export class ExplorePage {
     const form = h('form', { class: 'filters', id: 'filters', hidden: true, 'aria-label': 'Filters' },
       field('User', user), userMessage, field('From', from), field('To', to), field('Project', project), field('Colour points by', color),
       h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Apply'), h('button', { type: 'reset', class: 'secondary' }, 'Clear')));
+    this.filterFields = { user, from, to, project, color, userMessage };
     form.addEventListener('submit', event => {
       event.preventDefault();
       this.checkUser(user.value.trim(), userMessage);
-      this.filters = {
-        user: user.value.trim(), project: project.value.trim(), color: color.value,
-        from: from.value ? Date.parse(from.value) : null, to: to.value ? Date.parse(to.value) + 864e5 - 1 : null,
-      };
+      this.filters = filtersOf(this.filterFields);
       if (this.filters.project && !session.token) toast('Sign in to see a project’s photos.', 'error');
       this.applyFilters();
+      this.writePermalink();
     });
     form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
     return form;
+  }
+
+  /** The filters in the address's terms (only those set): user, from and to (days, as the date fields give them), project, color. */
+  filterQuery() {
+    const f = this.filterFields, query = {};
+    if (!f) return query;
+    if (this.filters.user) query.user = this.filters.user;
+    if (this.filters.from !== null && f.from.value) query.from = f.from.value;
+    if (this.filters.to !== null && f.to.value) query.to = f.to.value;
+    if (this.filters.project) query.project = this.filters.project;
+    if (this.filters.color !== 'angle') query.color = this.filters.color;
+    return query;
+  }
+
+  /** Takes the filters from an address (a shared link), into the form's fields and onto the map. */
+  restoreFilters(params) {
+    const f = this.filterFields;
+    const day = value => /^\d{4}-\d{2}-\d{2}$/.test(value ?? '') && !Number.isNaN(Date.parse(value)) ? value : '';
+    const wanted = {
+      user: (params.get('user') ?? '').trim(), from: day(params.get('from')), to: day(params.get('to')),
+      project: (params.get('project') ?? '').trim(), color: params.get('color') === 'age' ? 'age' : 'angle',
+    };
+    // A link without filters keeps the ones set here (the map's own links, e.g. from a profile, carry none).
+    if (!wanted.user && !wanted.from && !wanted.to && !wanted.project && wanted.color === 'angle') return;
+    for (const name of ['user', 'from', 'to', 'project', 'color']) f[name].value = wanted[name];
+    const filters = filtersOf(f);
+    if (JSON.stringify(filters) === JSON.stringify(this.filters)) return;
+    this.filters = filters;
+    this.checkUser(filters.user, f.userMessage);
+    if (this.ready) this.applyFilters();
   }
 
   /** Says so when the user filter names nobody (an empty map otherwise looks like a user without photos). */
@@ -340,6 +371,14 @@ export class ExplorePage {
       message.hidden = false;
     }
   }
+}
+
+/** The filters the form's fields say: the user and project as typed (trimmed), the days as times (from midnight to the end of the day). */
+function filtersOf({ user, from, to, project, color }) {
+  return {
+    user: user.value.trim(), project: project.value.trim(), color: color.value,
+    from: from.value ? Date.parse(from.value) : null, to: to.value ? Date.parse(to.value) + 864e5 - 1 : null,
+  };
 }
 
 // Safari has no requestIdleCallback: a short timeout stands in for it there.

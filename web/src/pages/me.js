@@ -1,7 +1,7 @@
 // My photos: the signed-in person's sequences and photos, public or of one of their projects, each photo with delete (the
 // upload API's DELETE takes the image key of one of the caller's uploads, wherever they were uploaded from) and each
 // sequence with "Move to" (PUT /v2/s/{key}/project): into one of their projects (GET /v2/me/projects) or out to public.
-import { h, mount, toast, formatDate, thumbUrl } from '../ui.js';
+import { h, mount, toast, toastError, formatDate, thumbUrl } from '../ui.js';
 import { api, fetchBlobUrl } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
@@ -44,7 +44,7 @@ export class MePage {
       this.projects = (await api('/v2/me/projects')).projects;
     } catch (error) {
       this.projects = null;
-      if (error.code !== 'user_not_authenticated') toast(error.message, 'error');
+      if (error.code !== 'user_not_authenticated') toastError(error);
     }
   }
 
@@ -89,7 +89,7 @@ export class MePage {
         // It no longer belongs to what is shown: the list and photos are read again from the server.
         await this.load(this.shown());
       } catch (error) {
-        toast(error.message, 'error');
+        toastError(error);
         move.disabled = false;
       }
     });
@@ -109,7 +109,7 @@ export class MePage {
           item.remove();
           toast('Photo deleted.');
         } catch (error) {
-          toast(error.message, 'error');
+          toastError(error);
         }
       } }, 'Delete');
     const item = h('li', {}, h('a', { href: `/?pKey=${encodeURIComponent(im.key)}`, 'data-link': true }, img),

@@ -1,6 +1,6 @@
 // Moderation (administrators): pending blur requests with the requested rectangles drawn over the photo, approve or
 // reject; complaints, uphold (hides the photo) or dismiss. Each decision shows at once.
-import { h, mount, toast, formatDate, thumbUrl } from '../ui.js';
+import { h, mount, toast, toastError, formatDate, thumbUrl } from '../ui.js';
 import { api, fetchBlobUrl } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
@@ -50,7 +50,7 @@ export class ModeratePage {
         mount(item, h('p', {}, `${label}: photo ${im.key}.`));
         toast(`Blur request ${label.toLowerCase()}.`);
       } catch (error) {
-        toast(error.message, 'error');
+        toastError(error);
       }
     };
     return mount(item, frame, h('div', {},
@@ -70,7 +70,7 @@ export class ModeratePage {
             await api(`/v2/complaints/${encodeURIComponent(c.key)}`, { method: 'POST', query: { decision } });
             mount(item, h('p', {}, `Complaint ${decision === 'uphold' ? 'upheld: the photo is hidden' : 'dismissed'}.`));
           } catch (error) {
-            toast(error.message, 'error');
+            toastError(error);
           }
         };
         const img = h('img', { alt: '', width: 160 });

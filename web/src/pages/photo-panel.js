@@ -1,6 +1,6 @@
 // The open photo: the viewer, previous/next along its sequence, its details (who, when, sequence, detections,
 // thumbnail sizes), photos nearby, comments, and the community actions (blur request, complaint).
-import { h, mount, toast, formatDate, thumbUrl } from '../ui.js';
+import { h, mount, toast, toastError, formatDate, thumbUrl } from '../ui.js';
 import { api, ApiError, serverAnswers, UNREACHABLE } from '../api.js';
 import { session } from '../session.js';
 import { signIn } from '../auth.js';
@@ -210,7 +210,7 @@ export class PhotoPanel {
         toast('Comment posted.');
         this.loadComments(key, this.details.querySelector('.comments'));
       } catch (error) {
-        toast(error.message, 'error');
+        toastError(error, { cm: 'Your comment' });
       }
     });
     return form;
@@ -227,7 +227,7 @@ export class PhotoPanel {
         complaint.value = '';
         toast('Complaint sent to the moderators.');
       } catch (error) {
-        toast(error.message, 'error');
+        toastError(error, { cm: 'Your complaint', key: () => 'You have already complained about this photo: a moderator will review that complaint.' });
       }
     });
     const blur = session.token
