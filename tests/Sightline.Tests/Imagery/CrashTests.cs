@@ -109,6 +109,8 @@ public sealed class CrashTests
 
     private static async Task<(string ClientId, string Token)> SetUpUserAsync(string data)
     {
+        // An installation, as the first 'sightline serve' leaves it: admin commands refuse a folder without one.
+        Sightline.Storage.StorageServices.Open(data).Dispose();
         async Task<JsonElement> Admin(string stdin, params string[] args)
         {
             var (exit, output, error) = await TestServer.RunCliAsync(stdin, [.. args, "--data", data, "--json"]);

@@ -45,7 +45,9 @@ public sealed class StartupProblemTests : IDisposable
     [InlineData("https://127.0.0.1:0", "needs a server certificate")]
     public async Task AUrlThatCannotBeListenedOnIsOneLineNamingItAndANonZeroExit(string url, string reason)
     {
-        var (exit, _, error) = await TestServer.RunCliAsync("", "serve", "--data", data, "--urls", url);
+        // A guard, not a timing assertion: a server that did start (say, https on a machine with a development
+        // certificate) fails the test instead of hanging it.
+        var (exit, _, error) = await TestServer.RunCliAsync("", "serve", "--data", data, "--urls", url).WaitAsync(TimeSpan.FromMinutes(2));
         Assert.NotEqual(0, exit);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"error: cannot listen on {url}: ", line);
