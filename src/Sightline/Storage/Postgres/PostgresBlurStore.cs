@@ -89,6 +89,12 @@ public sealed class PostgresBlurStore(PostgresDatabase database, TimeProvider cl
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        // An approval re-queues the image's re-derivation, whose completion holds the job and then updates the image and
+        // its blurs, and an upload's deletion holds the jobs and the images lock when it removes the request and the
+        // blurs: both deadlocked with an approval that took the request and the blurs first (LockOrderTests). So the
+        // locks of PostgresLocks' order first; the request is read under them (gone with a photo deleted meanwhile).
+        await PostgresLocks.JobsOfImageAsync(connection, transaction, image.Id);
+        await PostgresLocks.ImagesAsync(connection, transaction);
         var request = await connection.QuerySingleOrDefaultAsync<(long Id, long UserId, string Rects)?>(
             "SELECT id, user_id, rects FROM blur_requests WHERE image_id = @Id AND state = 'pending'", new { image.Id }, transaction);
         if (request is not { } pending)

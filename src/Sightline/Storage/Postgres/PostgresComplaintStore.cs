@@ -50,6 +50,10 @@ public sealed class PostgresComplaintStore(PostgresDatabase database, PostgresSe
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        // The images lock first (PostgresLocks): an upheld complaint hides its image, and an upload's deletion holds that
+        // lock when it removes the image's complaints; taking the complaints first deadlocked with it (LockOrderTests).
+        // The complaint is read under the lock: with a photo deleted meanwhile it is gone, and its event could not be written.
+        await PostgresLocks.ImagesAsync(connection, transaction);
         var complaint = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, long? UserId)?>(
             "SELECT id, image_id, user_id FROM complaints WHERE key = @key AND state = 'open'", new { key }, transaction);
         if (complaint is not { } open)

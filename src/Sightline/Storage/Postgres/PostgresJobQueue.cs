@@ -83,9 +83,9 @@ public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequence
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
         await LockJobFirstAsync(connection, transaction, job);
-        // Then the images lock (0001_schema.sql): sequence assembly reads the owner's other images, so two completions
-        // must not interleave (SQLite has one writer and gets this for free).
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(5167687400001)", transaction: transaction);
+        // Then the images lock: sequence assembly reads the owner's other images, so two completions must not interleave
+        // (SQLite has one writer and gets this for free).
+        await PostgresLocks.ImagesAsync(connection, transaction);
         var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
         if (exists == 0)
             return false;
@@ -125,11 +125,10 @@ public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequence
         return switched == 1;
     }
 
-    // Locks in one order everywhere: a job's row, then the images lock (which the trigger on an image's update takes) and
-    // the image, as a claim and an upload's deletion take them, so that two transactions never hold one each while
-    // waiting for the other (a deadlock PostgreSQL breaks by failing one).
+    // The job's row before the images lock (which the trigger on its image's update takes), as a claim takes them: the
+    // order of PostgresLocks.
     private static Task LockJobFirstAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IJobQueue.Job job) =>
-        connection.ExecuteAsync("SELECT id FROM jobs WHERE id = @Id FOR UPDATE", new { job.Id }, transaction);
+        PostgresLocks.JobAsync(connection, transaction, job.Id);
 
     public async Task DropAsync(IJobQueue.Job job)
     {

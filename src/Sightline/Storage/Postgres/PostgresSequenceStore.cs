@@ -50,11 +50,11 @@ public sealed class PostgresSequenceStore(PostgresDatabase database, IImageStore
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
-        // The images lock (0001_schema.sql) first, as sequence assembly takes it (PostgresJobQueue.CompleteAsync): an image
+        // The images lock (PostgresLocks) first, as sequence assembly takes it (PostgresJobQueue.CompleteAsync): an image
         // being assembled meanwhile joins the sequence either before the move (and moves with it) or after it (and
         // then finds its neighbours by their new project). The images' project_id feeds the search change log, from
         // which the search index, tiles, STAC and the caches built on them learn of the move.
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(5167687400001)", transaction: transaction);
+        await PostgresLocks.ImagesAsync(connection, transaction);
         var moved = await connection.ExecuteAsync(
             "UPDATE sequences SET project_id = @to WHERE id = @sequenceId AND project_id IS NOT DISTINCT FROM @from",
             new { sequenceId, from, to }, transaction);

@@ -178,12 +178,12 @@ public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSeque
         var upload = await FindAsync(connection, transaction, userId, uploadKey);
         if (upload is null)
             return null;
-        // The image's job rows first, in the order a worker's claim takes its locks (the job, then the images lock through
-        // the trigger on its image's update, 0001_schema.sql): the images lock first while a claim held the job and waited
-        // for it was a deadlock that PostgreSQL broke by failing one side, a deletion answered 500 (UploadTests' race).
-        await connection.ExecuteAsync("SELECT id FROM jobs WHERE image_id = @ImageId ORDER BY id FOR UPDATE", new { upload.ImageId }, transaction);
+        // The image's job rows first, in the order a worker's claim takes its locks (PostgresLocks): the images lock first
+        // while a claim held the job and waited for it was a deadlock that PostgreSQL broke by failing one side, a
+        // deletion answered 500 (UploadTests' race).
+        await PostgresLocks.JobsOfImageAsync(connection, transaction, upload.ImageId);
         // The images lock, as sequence assembly takes it: the neighbours' courses are rewritten below.
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(5167687400001)", transaction: transaction);
+        await PostgresLocks.ImagesAsync(connection, transaction);
         var (sequenceId, capturedAt) = await connection.QuerySingleAsync<(long? SequenceId, long CapturedAt)>(
             "SELECT sequence_id, captured_at FROM images WHERE id = @ImageId", new { upload.ImageId }, transaction);
         await connection.ExecuteAsync("DELETE FROM uploads WHERE id = @Id", new { upload.Id }, transaction);
