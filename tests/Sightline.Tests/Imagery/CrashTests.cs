@@ -3,13 +3,15 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Sightline.Tests.Infrastructure;
 
 namespace Sightline.Tests.Imagery;
 
 /// <summary>
 /// Kills a real server process with SIGKILL in the middle of a stream of uploads, restarts it over the same
-/// data folder, and checks that every acknowledged upload is served and nothing half-made is visible.
+/// data folder, and checks that every acknowledged upload is served and nothing half-made is visible. The process, the
+/// admin commands and the restarted server share the backend the test run selects (PostgreSQL, S3), as an installation's do.
 /// </summary>
 public sealed class CrashTests
 {
@@ -22,14 +24,15 @@ public sealed class CrashTests
         try
         {
             Directory.CreateDirectory(data);
-            var (clientId, token) = await SetUpUserAsync(data);
+            var backend = await TestServer.BackendAsync(data);
+            var (clientId, token) = await SetUpUserAsync(data, backend);
             var photos = Enumerable.Range(0, 60).Select(i => Photos.NoisyJpeg(new PhotoSpec
             {
                 Width = 1200, Height = 900, Lat = 40 + i * 0.0001, Lon = -3.7, Taken = new DateTime(2024, 2, 2, 9, 0, 0).AddSeconds(i * 2),
             })).ToArray();
             var acknowledged = new ConcurrentDictionary<int, string>();
 
-            using (var process = StartServerProcess(data, out var address))
+            using (var process = StartServerProcess(data, backend, out var address))
             using (var http = new HttpClient { BaseAddress = address })
             {
                 using var enough = new CancellationTokenSource();
@@ -92,7 +95,7 @@ public sealed class CrashTests
         }
         finally
         {
-            TestServer.DeleteData(data);
+            await TestServer.DeleteDataAndBackendAsync(data);
         }
     }
 
@@ -107,10 +110,10 @@ public sealed class CrashTests
         return request;
     }
 
-    private static async Task<(string ClientId, string Token)> SetUpUserAsync(string data)
+    private static async Task<(string ClientId, string Token)> SetUpUserAsync(string data, IReadOnlyDictionary<string, string?> backend)
     {
         // An installation, as the first 'sightline serve' leaves it: admin commands refuse a folder without one.
-        Sightline.Storage.StorageServices.Open(data).Dispose();
+        Sightline.Storage.StorageServices.Open(data, new ConfigurationBuilder().AddInMemoryCollection(backend).Build()).Dispose();
         async Task<JsonElement> Admin(string stdin, params string[] args)
         {
             var (exit, output, error) = await TestServer.RunCliAsync(stdin, [.. args, "--data", data, "--json"]);
@@ -126,7 +129,7 @@ public sealed class CrashTests
     }
 
     // The real server binary, built next to the tests, in its own process so SIGKILL hits only it.
-    private static Process StartServerProcess(string data, out Uri address)
+    private static Process StartServerProcess(string data, IReadOnlyDictionary<string, string?> backend, out Uri address)
     {
         var server = Path.Combine(AppContext.BaseDirectory, "sightline.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -137,6 +140,9 @@ public sealed class CrashTests
         };
         foreach (var arg in new[] { server, "serve", "--data", data, "--urls", "http://127.0.0.1:0" })
             start.ArgumentList.Add(arg);
+        // As an operator configures it (Storage__Database, Storage__Blobs...).
+        foreach (var (name, value) in backend)
+            start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

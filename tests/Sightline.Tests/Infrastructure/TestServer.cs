@@ -194,17 +194,34 @@ public sealed class TestServer : IAsyncDisposable
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (ownsData)
-        {
-            DeleteData(DataDirectory);
-            Backends.TryRemove(Path.GetFullPath(DataDirectory), out _);
-            if (Provisioned.TryRemove(Path.GetFullPath(DataDirectory), out var backend) && backend.ContainsKey("Storage:Database"))
-                await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(DataDirectory));
-        }
+            await DeleteDataAndBackendAsync(DataDirectory);
     }
 
     public static void DeleteData(string dataDirectory)
     {
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>
+    /// The storage settings (<c>Storage:*</c>) of the backend this test run gives <paramref name="dataDirectory"/>,
+    /// provisioned on the first call, as a server started over the folder gets them; admin commands against the folder
+    /// get them too. For a test that runs <c>sightline serve</c> in a process of its own over the folder.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string?>> BackendAsync(string dataDirectory)
+    {
+        var storage = (await BackendConfigurationAsync(dataDirectory)).Where(s => s.Key.StartsWith("Storage:", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
+        Backends[Path.GetFullPath(dataDirectory)] = storage;
+        return storage;
+    }
+
+    /// <summary>Deletes a data folder and the database this test run made for it, if any.</summary>
+    public static async Task DeleteDataAndBackendAsync(string dataDirectory)
+    {
+        DeleteData(dataDirectory);
+        Backends.TryRemove(Path.GetFullPath(dataDirectory), out _);
+        if (Provisioned.TryRemove(Path.GetFullPath(dataDirectory), out var backend) && backend.ContainsKey("Storage:Database"))
+            await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(dataDirectory));
     }
 }
 
