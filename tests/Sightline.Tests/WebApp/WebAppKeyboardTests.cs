@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -27,6 +28,33 @@ public sealed partial class WebAppBrowserTests
         await page.Keyboard.PressAsync("Alt+ArrowDown");
         Assert.Equal(keys[1], await ShownPhotoAsync(page, keys[1]));
         Assert.True(await FocusedOnTheViewerAsync(page), "the viewer lost the focus");
+    }
+
+    [Fact]
+    public async Task EnterOnTheMapFocusedByTabOpensThePhotoNearestItsCentre()
+    {
+        var page = await app.OpenAsync(GhentView);
+        await MapPixels.WaitForMapAsync(page);
+        const string onTheMap = "() => document.activeElement === window.sightlineMap.getCanvas()";
+        for (var i = 0; i < 25 && !await page.EvaluateAsync<bool>(onTheMap); i++)
+            await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>(onTheMap), "Tab does not reach the map");
+        // Said to a screen reader and shown on screen while it has the focus.
+        Assert.Contains("Enter opens the photo nearest its centre", await page.EvalOnSelectorAsync<string>(".maplibregl-canvas", "c => c.getAttribute('aria-label')"));
+        Assert.True(await page.IsVisibleAsync("#map-key-hint"), "no hint on screen while the map has the keyboard's focus");
+        Assert.Contains("Enter opens the photo nearest the centre", await page.InnerTextAsync("#map-key-hint"));
+
+        var centre = await page.EvaluateAsync<JsonElement>("() => window.sightlineMap.getCenter()");
+        var nearest = await app.Server.Http.GetFromJsonAsync<JsonElement>(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"/v2/search/im/close?client_id={app.DemoClientId}&lat={centre.GetProperty("lat").GetDouble()}&lon={centre.GetProperty("lng").GetDouble()}&distance=5000&limit=1"));
+        var expected = nearest.GetProperty("ims")[0].GetProperty("key").GetString()!;
+
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal(expected, await ShownPhotoAsync(page, expected));
+        await page.WaitForFunctionAsync($"() => new URLSearchParams(location.search).get('pKey') === '{expected}'");
+        // The map keeps the focus (Enter again opens the photo then nearest); the hint goes with the focus.
+        await page.Keyboard.PressAsync("Tab");
+        await page.WaitForSelectorAsync("#map-key-hint", new() { State = WaitForSelectorState.Hidden });
     }
 
     private static Task<bool> FocusedOnTheViewerAsync(IPage page) =>

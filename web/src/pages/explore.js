@@ -18,6 +18,7 @@ import { ExploreNotes } from './explore-notes.js';
 // would hold the preview's drawing and frame as long.
 const PREVIEW_WAIT_MS = 400;
 const PANE_WAIT_MS = 300;
+const NEAREST_MAX_METRES = 5000; // the server's largest search radius
 let maplibre;
 function loadMapLibre() {
   maplibre ??= import('maplibre-gl').then(module => {
@@ -43,7 +44,11 @@ export class ExplorePage {
       onBearing: bearing => this.bearing(bearing),
       onClose: () => this.closePhoto(),
     });
-    this.element.append(h('section', { class: 'map-pane' }, this.mapElement, this.tools()), this.panel.element);
+    // Shown while the map has the keyboard's focus: what Enter opens, and where the map's centre is.
+    this.keyHint = h('div', { class: 'map-keys', hidden: true },
+      h('span', { class: 'map-crosshair' }),
+      h('p', { class: 'map-key-hint', id: 'map-key-hint' }, 'Enter opens the photo nearest the centre (+). Arrow keys move the map, + and − zoom.'));
+    this.element.append(h('section', { class: 'map-pane' }, this.mapElement, this.keyHint, this.tools()), this.panel.element);
     this.ready = false;
     document.addEventListener('keydown', event => this.escape(event));
   }
@@ -146,6 +151,41 @@ export class ExplorePage {
       if (key) this.panel.preview.prefetch(key);
     });
     map.on('click', event => this.clicked(event));
+    this.openByKeyboard(map);
+  }
+
+  /**
+   * A keyboard cannot point at a line: Enter on the focused map opens the photo nearest its centre, as the map's name
+   * says, and a hint with a crosshair at the centre while it has the keyboard's focus (a click focuses it too: no hint).
+   */
+  openByKeyboard(map) {
+    const canvas = map.getCanvas();
+    canvas.setAttribute('aria-label', 'Map of photo coverage: arrow keys move it, plus and minus zoom, Enter opens the photo nearest its centre');
+    canvas.setAttribute('aria-describedby', 'map-key-hint');
+    canvas.addEventListener('focus', () => { this.keyHint.hidden = !canvas.matches(':focus-visible'); });
+    canvas.addEventListener('blur', () => { this.keyHint.hidden = true; });
+    canvas.addEventListener('keydown', event => {
+      if (event.key !== 'Enter' || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      this.openNearestPhoto();
+    });
+  }
+
+  /** Opens the photo nearest the map's centre that the filters leave, within the view (up to the search's 5 km). */
+  async openNearestPhoto() {
+    const centre = this.map.getCenter().wrap();
+    const reach = Math.min(NEAREST_MAX_METRES, Math.ceil(centre.distanceTo(this.map.getBounds().getNorthEast())));
+    const f = this.filters;
+    try {
+      const found = await api('/v2/search/im/close', {
+        query: { lat: centre.lat, lon: centre.lng, distance: reach, limit: 1, user: f.user, start_time: f.from, end_time: f.to, project: f.project },
+      });
+      const key = found.ims[0]?.key;
+      if (key) this.openPhoto(key, { push: true });
+      else toast('No photo near the centre of the map: move it over a line (arrow keys) or zoom out (−), then press Enter.');
+    } catch (error) {
+      toastError(error);
+    }
   }
 
   // A first visit starts over the newest sequence rather than over the whole world.
