@@ -57,6 +57,27 @@ public sealed partial class WebAppBrowserTests
         await page.WaitForSelectorAsync("#map-key-hint", new() { State = WaitForSelectorState.Hidden });
     }
 
+    [Fact]
+    public async Task AFilteredLinksPreviewDrawsOnlyTheLinesTheFiltersLeave()
+    {
+        // The one street of the demo's four photographed on 5 May 2024; zoom 15: lines only.
+        var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        await page.AddInitScriptAsync(KeepThePreviewsCanvas);
+        await page.GotoAsync(app.Url("/?lat=51.05440&lon=3.72090&z=15&from=2024-05-05&to=2024-05-05&user=DEMO"));
+        await page.WaitForFunctionAsync("() => performance.getEntriesByName('sightline:preview-lines-drawn').length > 0");
+        await MapPixels.WaitForMapAsync(page);
+        await page.WaitForFunctionAsync("() => !document.querySelector('.coverage-preview')", null, new() { PollingInterval = 100 });
+
+        // Unfiltered, the preview drew all four streets where the map draws one.
+        await AssertThePreviewMatchesTheMapAsync(page, minimumPixels: 20);
+        var all = await app.OpenAsync("/?lat=51.05440&lon=3.72090&z=15");
+        await MapPixels.WaitForMapAsync(all);
+        var filtered = (await MapPixels.ReadAsync(page)).Count;
+        var unfiltered = (await MapPixels.ReadAsync(all)).Count;
+        Assert.True(filtered > 0 && filtered < unfiltered * 0.6, $"{filtered} line pixels of {unfiltered} with the link's filters");
+    }
+
     private static Task<bool> FocusedOnTheViewerAsync(IPage page) =>
         page.EvaluateAsync<bool>("() => document.activeElement?.getAttribute('aria-label')?.startsWith('Photo viewer') === true");
 }

@@ -3,11 +3,11 @@
 // initial view itself, as soon as its small first script runs, and draws their lines in a 2D canvas beneath the map's:
 // the same tiles (the zoom MapLibre covers the view with, the same URLs, which MapLibre's worker then finds in the HTTP
 // cache), the same projection, colour, opacity, width, round caps and joins, each tile clipped to its square as the map
-// clips it. The map's own lines land on top of these; the preview is removed once the map has drawn every tile in view,
-// or as soon as the map moves.
+// clips it, only the lines the address's filters leave, as the map's layer filters them. The map's own lines land on top
+// of these; the preview is removed once the map has drawn every tile in view, or as soon as the map moves.
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { LINE_COLOR, LINE_OPACITY, SOURCE_LAYER, TILE_MAX_ZOOM, lineWidthAt, tileUrl } from './coverage.js';
+import { LINE_COLOR, LINE_OPACITY, SOURCE_LAYER, TILE_MAX_ZOOM, lineMatches, lineWidthAt, tileUrl } from './coverage.js';
 import { previewViewAt } from './first-view.js';
 
 const TILE_SIZE = 512; // a vector source's tile size, in pixels at its own zoom
@@ -15,9 +15,10 @@ const TILE_SIZE = 512; // a vector source's tile size, in pixels at its own zoom
 export class CoveragePreview {
   /**
    * Starts drawing the view (`center` [lon, lat], `zoom`) into a canvas laid over `container`'s top left corner,
-   * beneath what the container holds later (the map's canvas).
+   * beneath what the container holds later (the map's canvas): the lines that pass `filters` (see lineFilter).
    */
-  constructor(container, { center, zoom }) {
+  constructor(container, { center, zoom, filters = {} }) {
+    this.filters = filters;
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'coverage-preview';
     this.canvas.setAttribute('aria-hidden', 'true');
@@ -81,7 +82,7 @@ export class CoveragePreview {
       context.clip();
       for (let i = 0; i < layer.length; i++) {
         const feature = layer.feature(i);
-        if (feature.type !== 2) continue; // lines only
+        if (feature.type !== 2 || !lineMatches(this.filters, feature.properties)) continue; // lines, those the filters leave
         context.beginPath();
         for (const line of feature.loadGeometry()) {
           line.forEach((point, j) => {
@@ -140,8 +141,8 @@ export function startFirstLines(container, location) {
 }
 
 /**
- * The preview for Explore's map in `container` at view { center, zoom }: the first script's, moved into the map's
- * container, when it was started for this same address; else a new one.
+ * The preview for Explore's map in `container` at view { center, zoom, filters }: the first script's, moved into the
+ * map's container, when it was started for this same address; else a new one.
  */
 export function coveragePreviewFor(container, view) {
   const started = first;

@@ -7,7 +7,7 @@ import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
 import { addCoverage, markFirstCoverageTile, lineFilter, nearestPhoto, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
 import { coveragePreviewFor } from '../map/coverage-preview.js';
-import { previewViewAt, viewOf } from '../map/first-view.js';
+import { filterDay, previewViewAt, viewOf } from '../map/first-view.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
 import { ExploreNotes } from './explore-notes.js';
@@ -93,13 +93,14 @@ export class ExplorePage {
     // The view is known from the address (a permalink's, else the default view over the world, where a first visit
     // starts before it moves to the newest photos): its lines go on screen from the tiles before MapLibre is even
     // evaluated, from the preview the page's first script started.
-    const preview = previewViewAt(location) ? coveragePreviewFor(this.mapElement, view) : null;
+    // The filters are the address's (restoreFilters), or those set before: the preview and the map's first lines have them.
+    const preview = previewViewAt(location) ? coveragePreviewFor(this.mapElement, { ...view, filters: this.filters }) : null;
     if (preview) await preview.shown(PREVIEW_WAIT_MS);
     const { Map: MapLibre, NavigationControl, AttributionControl } = await loadMapLibre();
     performance.mark('sightline:map-construct');
     const map = new MapLibre({
       container: this.mapElement,
-      style: initialStyle(),
+      style: initialStyle(this.filters),
       center: [view.center[0], view.center[1]],
       zoom: view.zoom,
       attributionControl: false,
@@ -383,9 +384,8 @@ export class ExplorePage {
   /** Takes the filters from an address (a shared link), into the form's fields and onto the map. */
   restoreFilters(params) {
     const f = this.filterFields;
-    const day = value => /^\d{4}-\d{2}-\d{2}$/.test(value ?? '') && !Number.isNaN(Date.parse(value)) ? value : '';
     const wanted = {
-      user: (params.get('user') ?? '').trim(), from: day(params.get('from')), to: day(params.get('to')),
+      user: (params.get('user') ?? '').trim(), from: filterDay(params.get('from')), to: filterDay(params.get('to')),
       project: (params.get('project') ?? '').trim(), color: params.get('color') === 'age' ? 'age' : 'angle',
     };
     // A link without filters keeps the ones set here (the map's own links, e.g. from a profile, carry none).
