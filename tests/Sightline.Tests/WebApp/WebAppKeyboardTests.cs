@@ -78,6 +78,34 @@ public sealed partial class WebAppBrowserTests
         Assert.True(filtered > 0 && filtered < unfiltered * 0.6, $"{filtered} line pixels of {unfiltered} with the link's filters");
     }
 
+    [Theory]
+    [InlineData("/?lat=51.05440&lon=3.72090&z=15")] // the preview's sign, from the page's first script
+    [InlineData("/?pKey=")] // a photo's address: no preview, the map's own sign
+    public async Task OnASlowNetworkTheMapSaysItIsLoadingUntilItsLinesCome(string address)
+    {
+        if (address.EndsWith('='))
+            address += (await DemoSequenceAsync(street: 2))[3];
+        var page = await app.Chromium.NewPageAsync();
+        page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
+        // Every tile, those preloaded with the page too, 2.5 s late.
+        await page.RouteAsync(url => new Uri(url).AbsolutePath.StartsWith("/tiles/", StringComparison.Ordinal), async route =>
+        {
+            await Task.Delay(2500);
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(app.Url(address));
+
+        var sign = page.Locator(".map-loading");
+        await sign.WaitForAsync(new() { State = WaitForSelectorState.Visible });
+        Assert.Equal("Loading map…", await sign.InnerTextAsync());
+        Assert.Equal("status", await sign.GetAttributeAsync("role"));
+        await WebAppFixture.ScreenshotAsync(page, "map-loading");
+        await sign.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await MapPixels.WaitForMapAsync(page);
+        Assert.True((await MapPixels.ReadAsync(page)).Count > 0, "no lines once the sign went");
+        Assert.Equal(0, await page.Locator(".map-loading").CountAsync());
+    }
+
     private static Task<bool> FocusedOnTheViewerAsync(IPage page) =>
         page.EvaluateAsync<bool>("() => document.activeElement?.getAttribute('aria-label')?.startsWith('Photo viewer') === true");
 }

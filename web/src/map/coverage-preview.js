@@ -9,6 +9,7 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { LINE_COLOR, LINE_OPACITY, SOURCE_LAYER, TILE_MAX_ZOOM, lineMatches, lineWidthAt, tileUrl } from './coverage.js';
 import { previewViewAt } from './first-view.js';
+import { loadingSign } from './loading-sign.js';
 
 const TILE_SIZE = 512; // a vector source's tile size, in pixels at its own zoom
 
@@ -30,6 +31,8 @@ export class CoveragePreview {
       return;
     }
     container.prepend(this.canvas);
+    // Timed from the page's start (time 0): the first lines are late after 300 ms of the page, not of this script.
+    this.sign = loadingSign(container, undefined, 0);
     this.drawn = this.draw(width, height, center, zoom).catch(error => {
       console.warn('coverage preview', error);
       return false;
@@ -95,6 +98,7 @@ export class CoveragePreview {
       }
       context.restore();
       this.anyDrawn ||= drawn;
+      if (drawn) this.loaded();
     }));
     if (drawn && !this.removed) requestAnimationFrame(() => performance.mark('sightline:preview-lines-drawn'));
     return drawn;
@@ -110,7 +114,10 @@ export class CoveragePreview {
       await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
   }
 
-  /** Hands over to `map`: removed once the map has drawn all its tiles (idle), or when it moves or resizes. */
+  /**
+   * Hands over to `map`: removed once the map has drawn all its tiles (idle), or when it moves or resizes; the loading
+   * sign stays until lines are drawn or the map has loaded its view (idle), wherever it moved to.
+   */
   handOver(map) {
     const remove = () => {
       map.off('movestart', remove);
@@ -119,6 +126,13 @@ export class CoveragePreview {
     map.on('movestart', remove);
     map.once('resize', remove);
     map.once('idle', remove);
+    if (this.sign) map.once('idle', () => this.loaded());
+  }
+
+  /** The first lines are on screen (or the map has loaded its view): the loading sign goes, for good. */
+  loaded() {
+    this.sign?.remove();
+    this.sign = null;
   }
 
   remove() {
@@ -149,6 +163,7 @@ export function coveragePreviewFor(container, view) {
   first = null;
   if (started && started.search === location.search && !started.preview.removed) {
     container.prepend(started.preview.canvas);
+    if (started.preview.sign) container.append(started.preview.sign);
     return started.preview;
   }
   started?.preview.remove();

@@ -7,6 +7,7 @@ import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
 import { addCoverage, markFirstCoverageTile, lineFilter, nearestPhoto, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
 import { coveragePreviewFor } from '../map/coverage-preview.js';
+import { loadingSign } from '../map/loading-sign.js';
 import { filterDay, previewViewAt, viewOf } from '../map/first-view.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
@@ -112,6 +113,10 @@ export class ExplorePage {
     performance.mark('sightline:map-constructed');
     markFirstCoverageTile(map);
     preview?.handOver(map);
+    // Without a preview (a photo's address) the map's own loading sign, gone once it has loaded its view: in the map's
+    // pane, the part of the map on screen (the map keeps its full width until the photo is shown, cut off by its pane).
+    const sign = preview ? null : loadingSign(this.mapElement.parentElement);
+    if (sign) map.once('idle', () => sign.remove());
     this.map = map;
     window.sightlineMap = map; // for the end-to-end tests and the bench: the map's state, read only
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
@@ -216,12 +221,16 @@ export class ExplorePage {
       this.openPhoto(key, { push: true });
       return;
     }
+    // The photo's pane opens once its key is known: until then a slow search shows a sign of its own.
+    const sign = loadingSign(this.mapElement.parentElement, 'Loading photo…');
     try {
       const image = await api(`/v2/search/im/s/${encodeURIComponent(feature.properties.key)}`,
         { query: { lat: event.lngLat.lat, lon: event.lngLat.lng } });
       this.openPhoto(image.key, { push: true });
     } catch (error) {
       toastError(error);
+    } finally {
+      sign.remove();
     }
   }
 
