@@ -14,11 +14,12 @@ const BORDER = '#a7a29a';
  * with the coverage in it from the start, so that the map asks for the first coverage tiles while it is still setting
  * up (compiling its shaders) rather than after its load event. The offline style starts with no layer beneath the
  * coverage: the map's container shows the land colour through the canvas (style.css), which saves a shader program
- * before the first line. Water, land and borders come once the coverage is drawn (see addOfflineBasemap).
+ * before the first line. Water, land and borders come once the coverage is drawn (see addOfflineBasemap). The lines have
+ * the address's `filters` from the start: a shared filtered link never draws the others first.
  */
-export function initialStyle() {
+export function initialStyle(filters) {
   if (config.basemapStyle) return config.basemapStyle;
-  return { version: 8, sources: coverageSources(), layers: coverageLayers() };
+  return { version: 8, sources: coverageSources(), layers: coverageLayers(filters) };
 }
 
 /** Adds the offline land and borders beneath the coverage (no-op with a configured style). */

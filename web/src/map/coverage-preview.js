@@ -3,21 +3,23 @@
 // initial view itself, as soon as its small first script runs, and draws their lines in a 2D canvas beneath the map's:
 // the same tiles (the zoom MapLibre covers the view with, the same URLs, which MapLibre's worker then finds in the HTTP
 // cache), the same projection, colour, opacity, width, round caps and joins, each tile clipped to its square as the map
-// clips it. The map's own lines land on top of these; the preview is removed once the map has drawn every tile in view,
-// or as soon as the map moves.
+// clips it, only the lines the address's filters leave, as the map's layer filters them. The map's own lines land on top
+// of these; the preview is removed once the map has drawn every tile in view, or as soon as the map moves.
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { LINE_COLOR, LINE_OPACITY, SOURCE_LAYER, TILE_MAX_ZOOM, lineWidthAt, tileUrl } from './coverage.js';
+import { LINE_COLOR, LINE_OPACITY, SOURCE_LAYER, TILE_MAX_ZOOM, lineMatches, lineWidthAt, tileUrl } from './coverage.js';
 import { previewViewAt } from './first-view.js';
+import { loadingSign } from './loading-sign.js';
 
 const TILE_SIZE = 512; // a vector source's tile size, in pixels at its own zoom
 
 export class CoveragePreview {
   /**
    * Starts drawing the view (`center` [lon, lat], `zoom`) into a canvas laid over `container`'s top left corner,
-   * beneath what the container holds later (the map's canvas).
+   * beneath what the container holds later (the map's canvas): the lines that pass `filters` (see lineFilter).
    */
-  constructor(container, { center, zoom }) {
+  constructor(container, { center, zoom, filters = {} }) {
+    this.filters = filters;
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'coverage-preview';
     this.canvas.setAttribute('aria-hidden', 'true');
@@ -29,6 +31,8 @@ export class CoveragePreview {
       return;
     }
     container.prepend(this.canvas);
+    // Timed from the page's start (time 0): the first lines are late after 300 ms of the page, not of this script.
+    this.sign = loadingSign(container, undefined, 0);
     this.drawn = this.draw(width, height, center, zoom).catch(error => {
       console.warn('coverage preview', error);
       return false;
@@ -81,7 +85,7 @@ export class CoveragePreview {
       context.clip();
       for (let i = 0; i < layer.length; i++) {
         const feature = layer.feature(i);
-        if (feature.type !== 2) continue; // lines only
+        if (feature.type !== 2 || !lineMatches(this.filters, feature.properties)) continue; // lines, those the filters leave
         context.beginPath();
         for (const line of feature.loadGeometry()) {
           line.forEach((point, j) => {
@@ -94,6 +98,7 @@ export class CoveragePreview {
       }
       context.restore();
       this.anyDrawn ||= drawn;
+      if (drawn) this.loaded();
     }));
     if (drawn && !this.removed) requestAnimationFrame(() => performance.mark('sightline:preview-lines-drawn'));
     return drawn;
@@ -109,7 +114,10 @@ export class CoveragePreview {
       await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
   }
 
-  /** Hands over to `map`: removed once the map has drawn all its tiles (idle), or when it moves or resizes. */
+  /**
+   * Hands over to `map`: removed once the map has drawn all its tiles (idle), or when it moves or resizes; the loading
+   * sign stays until lines are drawn or the map has loaded its view (idle), wherever it moved to.
+   */
   handOver(map) {
     const remove = () => {
       map.off('movestart', remove);
@@ -118,6 +126,13 @@ export class CoveragePreview {
     map.on('movestart', remove);
     map.once('resize', remove);
     map.once('idle', remove);
+    if (this.sign) map.once('idle', () => this.loaded());
+  }
+
+  /** The first lines are on screen (or the map has loaded its view): the loading sign goes, for good. */
+  loaded() {
+    this.sign?.remove();
+    this.sign = null;
   }
 
   remove() {
@@ -140,14 +155,15 @@ export function startFirstLines(container, location) {
 }
 
 /**
- * The preview for Explore's map in `container` at view { center, zoom }: the first script's, moved into the map's
- * container, when it was started for this same address; else a new one.
+ * The preview for Explore's map in `container` at view { center, zoom, filters }: the first script's, moved into the
+ * map's container, when it was started for this same address; else a new one.
  */
 export function coveragePreviewFor(container, view) {
   const started = first;
   first = null;
   if (started && started.search === location.search && !started.preview.removed) {
     container.prepend(started.preview.canvas);
+    if (started.preview.sign) container.append(started.preview.sign);
     return started.preview;
   }
   started?.preview.remove();

@@ -31,11 +31,12 @@ export function coverageSources() {
   };
 }
 
-/** The coverage's layers, drawn above any basemap. */
-export function coverageLayers() {
+/** The coverage's layers, drawn above any basemap; the lines with `filters` (see lineFilter) from the start. */
+export function coverageLayers(filters = {}) {
+  const filter = lineFilter(filters);
   return [
     {
-      id: LINE_LAYER, type: 'line', source: 'coverage', 'source-layer': SOURCE_LAYER,
+      id: LINE_LAYER, type: 'line', source: 'coverage', 'source-layer': SOURCE_LAYER, ...(filter ? { filter } : {}),
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: {
         'line-color': LINE_COLOR,
@@ -145,6 +146,15 @@ export function lineFilter({ user, from, to }) {
   if (from) parts.push(['>=', ['to-number', ['get', 'captured_at']], from]);
   if (to) parts.push(['<=', ['to-number', ['get', 'captured_at']], to]);
   return parts.length > 1 ? parts : null;
+}
+
+/** Whether a tile's line (its feature's `properties`) passes lineFilter(`filters`): the same test, for the preview's 2D canvas. */
+export function lineMatches({ user, from, to }, properties) {
+  if (user && String(properties.username ?? '').toLowerCase() !== user.toLowerCase()) return false;
+  const captured = Number(properties.captured_at ?? 0); // as MapLibre's to-number: a line without one is at 0
+  if (from && !(captured >= from)) return false;
+  if (to && !(captured <= to)) return false;
+  return true;
 }
 
 let pointsRequest;

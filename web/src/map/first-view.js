@@ -14,9 +14,31 @@ export function viewOf(params) {
     : { center: [DEFAULT_VIEW.lon, DEFAULT_VIEW.lat], zoom: DEFAULT_VIEW.z };
 }
 
-/** The view Explore draws a coverage preview of at `location`: every visit of / but one that opens a photo. */
+/** A day of the address's filters (`from`, `to`: YYYY-MM-DD), or '' when it is none. */
+export function filterDay(value) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value ?? '') && !Number.isNaN(Date.parse(value)) ? value : '';
+}
+
+/**
+ * The filters of an address's query that the coverage lines honour: { user, from, to }, the user as written (trimmed),
+ * the days as times (from the first day's midnight to the end of the last), null when not set. Explore's form reads the
+ * same (pages/explore.js).
+ */
+export function lineFiltersOf(params) {
+  const from = filterDay(params.get('from')), to = filterDay(params.get('to'));
+  return {
+    user: (params.get('user') ?? '').trim(),
+    from: from ? Date.parse(from) : null,
+    to: to ? Date.parse(to) + 864e5 - 1 : null,
+  };
+}
+
+/**
+ * The view Explore draws a coverage preview of at `location`, with the address's filters (`filters`, as lineFiltersOf):
+ * every visit of / but one that opens a photo.
+ */
 export function previewViewAt(location) {
   if (location.pathname !== '/') return null;
   const params = new URLSearchParams(location.search);
-  return params.get('pKey') ? null : viewOf(params);
+  return params.get('pKey') ? null : { ...viewOf(params), filters: lineFiltersOf(params) };
 }

@@ -7,7 +7,8 @@ import { session } from '../session.js';
 import { initialStyle, addOfflineBasemap } from '../map/basemap.js';
 import { addCoverage, markFirstCoverageTile, lineFilter, nearestPhoto, refreshPoints, showCurrent, pointColor, LINE_LAYER, POINT_LAYER } from '../map/coverage.js';
 import { coveragePreviewFor } from '../map/coverage-preview.js';
-import { previewViewAt, viewOf } from '../map/first-view.js';
+import { loadingSign } from '../map/loading-sign.js';
+import { filterDay, previewViewAt, viewOf } from '../map/first-view.js';
 import { searchPlaces, parseCoordinates } from '../places.js';
 import { PhotoPanel } from './photo-panel.js';
 import { ExploreNotes } from './explore-notes.js';
@@ -18,6 +19,7 @@ import { ExploreNotes } from './explore-notes.js';
 // would hold the preview's drawing and frame as long.
 const PREVIEW_WAIT_MS = 400;
 const PANE_WAIT_MS = 300;
+const NEAREST_MAX_METRES = 5000; // the server's largest search radius
 let maplibre;
 function loadMapLibre() {
   maplibre ??= import('maplibre-gl').then(module => {
@@ -43,7 +45,11 @@ export class ExplorePage {
       onBearing: bearing => this.bearing(bearing),
       onClose: () => this.closePhoto(),
     });
-    this.element.append(h('section', { class: 'map-pane' }, this.mapElement, this.tools()), this.panel.element);
+    // Shown while the map has the keyboard's focus: what Enter opens, and where the map's centre is.
+    this.keyHint = h('div', { class: 'map-keys', hidden: true },
+      h('span', { class: 'map-crosshair' }),
+      h('p', { class: 'map-key-hint', id: 'map-key-hint' }, 'Enter opens the photo nearest the centre (+). Arrow keys move the map, + and − zoom.'));
+    this.element.append(h('section', { class: 'map-pane' }, this.mapElement, this.keyHint, this.tools()), this.panel.element);
     this.ready = false;
     document.addEventListener('keydown', event => this.escape(event));
   }
@@ -88,13 +94,14 @@ export class ExplorePage {
     // The view is known from the address (a permalink's, else the default view over the world, where a first visit
     // starts before it moves to the newest photos): its lines go on screen from the tiles before MapLibre is even
     // evaluated, from the preview the page's first script started.
-    const preview = previewViewAt(location) ? coveragePreviewFor(this.mapElement, view) : null;
+    // The filters are the address's (restoreFilters), or those set before: the preview and the map's first lines have them.
+    const preview = previewViewAt(location) ? coveragePreviewFor(this.mapElement, { ...view, filters: this.filters }) : null;
     if (preview) await preview.shown(PREVIEW_WAIT_MS);
     const { Map: MapLibre, NavigationControl, AttributionControl } = await loadMapLibre();
     performance.mark('sightline:map-construct');
     const map = new MapLibre({
       container: this.mapElement,
-      style: initialStyle(),
+      style: initialStyle(this.filters),
       center: [view.center[0], view.center[1]],
       zoom: view.zoom,
       attributionControl: false,
@@ -106,6 +113,10 @@ export class ExplorePage {
     performance.mark('sightline:map-constructed');
     markFirstCoverageTile(map);
     preview?.handOver(map);
+    // Without a preview (a photo's address) the map's own loading sign, gone once it has loaded its view: in the map's
+    // pane, the part of the map on screen (the map keeps its full width until the photo is shown, cut off by its pane).
+    const sign = preview ? null : loadingSign(this.mapElement.parentElement);
+    if (sign) map.once('idle', () => sign.remove());
     this.map = map;
     window.sightlineMap = map; // for the end-to-end tests and the bench: the map's state, read only
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
@@ -146,6 +157,41 @@ export class ExplorePage {
       if (key) this.panel.preview.prefetch(key);
     });
     map.on('click', event => this.clicked(event));
+    this.openByKeyboard(map);
+  }
+
+  /**
+   * A keyboard cannot point at a line: Enter on the focused map opens the photo nearest its centre, as the map's name
+   * says, and a hint with a crosshair at the centre while it has the keyboard's focus (a click focuses it too: no hint).
+   */
+  openByKeyboard(map) {
+    const canvas = map.getCanvas();
+    canvas.setAttribute('aria-label', 'Map of photo coverage: arrow keys move it, plus and minus zoom, Enter opens the photo nearest its centre');
+    canvas.setAttribute('aria-describedby', 'map-key-hint');
+    canvas.addEventListener('focus', () => { this.keyHint.hidden = !canvas.matches(':focus-visible'); });
+    canvas.addEventListener('blur', () => { this.keyHint.hidden = true; });
+    canvas.addEventListener('keydown', event => {
+      if (event.key !== 'Enter' || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      this.openNearestPhoto();
+    });
+  }
+
+  /** Opens the photo nearest the map's centre that the filters leave, within the view (up to the search's 5 km). */
+  async openNearestPhoto() {
+    const centre = this.map.getCenter().wrap();
+    const reach = Math.min(NEAREST_MAX_METRES, Math.ceil(centre.distanceTo(this.map.getBounds().getNorthEast())));
+    const f = this.filters;
+    try {
+      const found = await api('/v2/search/im/close', {
+        query: { lat: centre.lat, lon: centre.lng, distance: reach, limit: 1, user: f.user, start_time: f.from, end_time: f.to, project: f.project },
+      });
+      const key = found.ims[0]?.key;
+      if (key) this.openPhoto(key, { push: true });
+      else toast('No photo near the centre of the map: move it over a line (arrow keys) or zoom out (−), then press Enter.');
+    } catch (error) {
+      toastError(error);
+    }
   }
 
   // A first visit starts over the newest sequence rather than over the whole world.
@@ -175,12 +221,16 @@ export class ExplorePage {
       this.openPhoto(key, { push: true });
       return;
     }
+    // The photo's pane opens once its key is known: until then a slow search shows a sign of its own.
+    const sign = loadingSign(this.mapElement.parentElement, 'Loading photo…');
     try {
       const image = await api(`/v2/search/im/s/${encodeURIComponent(feature.properties.key)}`,
         { query: { lat: event.lngLat.lat, lon: event.lngLat.lng } });
       this.openPhoto(image.key, { push: true });
     } catch (error) {
       toastError(error);
+    } finally {
+      sign.remove();
     }
   }
 
@@ -343,9 +393,8 @@ export class ExplorePage {
   /** Takes the filters from an address (a shared link), into the form's fields and onto the map. */
   restoreFilters(params) {
     const f = this.filterFields;
-    const day = value => /^\d{4}-\d{2}-\d{2}$/.test(value ?? '') && !Number.isNaN(Date.parse(value)) ? value : '';
     const wanted = {
-      user: (params.get('user') ?? '').trim(), from: day(params.get('from')), to: day(params.get('to')),
+      user: (params.get('user') ?? '').trim(), from: filterDay(params.get('from')), to: filterDay(params.get('to')),
       project: (params.get('project') ?? '').trim(), color: params.get('color') === 'age' ? 'age' : 'angle',
     };
     // A link without filters keeps the ones set here (the map's own links, e.g. from a profile, carry none).

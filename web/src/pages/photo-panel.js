@@ -8,12 +8,14 @@ import { BlurEditor } from './blur-editor.js';
 import { PhotoPreview } from './photo-preview.js';
 import { files } from '../config.js';
 
+const VIEWER_LABEL = 'Photo viewer: arrow keys move to nearby photos, Alt with up and down arrows along the sequence';
+
 export class PhotoPanel {
   constructor({ onImage, onBearing, onClose }) {
     this.onImage = onImage;
     this.onClose = onClose;
     this.onBearing = onBearing;
-    this.viewerElement = h('div', { class: 'viewer', id: 'viewer', tabindex: '0', 'aria-label': 'Photo viewer: arrow keys move to nearby photos, Alt with up and down arrows along the sequence' });
+    this.viewerElement = h('div', { class: 'viewer', id: 'viewer' });
     this.prev = h('button', { type: 'button', class: 'nav-button', id: 'photo-prev', 'aria-label': 'Previous photo in the sequence', disabled: true, onclick: () => this.step(-1) }, '‹ Previous');
     this.next = h('button', { type: 'button', class: 'nav-button', id: 'photo-next', 'aria-label': 'Next photo in the sequence', disabled: true, onclick: () => this.step(1) }, 'Next ›');
     this.closeButton = h('button', { type: 'button', class: 'nav-button close', 'aria-label': 'Close the photo', onclick: () => this.onClose() }, '✕');
@@ -46,7 +48,7 @@ export class PhotoPanel {
     if (this.viewer) return;
     const { PhotoViewer } = await this.loadViewer();
     if (this.viewer) return;
-    this.viewer = new PhotoViewer(this.viewerElement);
+    this.viewer = new PhotoViewer(this.viewerElement, VIEWER_LABEL);
     performance.mark('sightline:viewer-constructed');
     this.viewer.on('image', event => this.imageShown(event.image.id));
     this.viewer.on('bearing', event => this.onBearing(event.bearing));

@@ -5,7 +5,8 @@ import { SightlineDataProvider } from './provider.js';
 import { api } from '../api.js';
 
 export class PhotoViewer {
-  constructor(container) {
+  /** A viewer in `container`, whose one tab stop is named `label`. */
+  constructor(container, label) {
     this.provider = new SightlineDataProvider();
     this.viewer = new Viewer({
       container,
@@ -27,9 +28,26 @@ export class PhotoViewer {
         zoom: true,
       },
     });
+    this.keyboardFocus(container, label);
     this.sequences = new Map();
     this.current = null;
     window.sightlineViewer = this; // for the end-to-end tests and the bench: the viewer's state, read only
+  }
+
+  /**
+   * mapillary-js reads its keys (the arrows, Alt with them) on its canvas's container, not on the viewer's element, so
+   * that container is the viewer's one tab stop, named: a tab stop on the viewer's element heard no key. Its canvas,
+   * focusable too (and nameless), is focused by a click only, and its keys reach the container.
+   */
+  keyboardFocus(container, label) {
+    const keys = container.querySelector('.mapillary-interactive');
+    if (!keys) return;
+    keys.tabIndex = 0;
+    keys.setAttribute('role', 'application'); // a screen reader passes the arrow keys on to it
+    keys.setAttribute('aria-label', label);
+    const untab = () => keys.querySelectorAll('canvas[tabindex="0"]').forEach(canvas => { canvas.tabIndex = -1; });
+    untab();
+    new MutationObserver(untab).observe(keys, { childList: true });
   }
 
   on(type, handler) { this.viewer.on(type, handler); }
