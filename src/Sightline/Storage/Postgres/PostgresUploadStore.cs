@@ -171,19 +171,41 @@ public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSeque
     }
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
+    /// <remarks>
+    /// Of deletions racing for one upload (a double click, a retry, by upload key and by image key) one removes it and the
+    /// others find nothing (null: not_found): the upload is read again, and its row locked, once the locks of
+    /// <see cref="PostgresLocks"/>' order are held, because the first read, which names the image whose job rows come
+    /// first in that order, may be of an upload another deletion is removing (it answered 500 on the image row it no
+    /// longer found).
+    /// </remarks>
     public async Task<Removed?> DeleteAsync(long userId, string uploadKey)
     {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
-        var upload = await FindAsync(connection, transaction, userId, uploadKey);
-        if (upload is null)
-            return null;
-        // The image's job rows first, in the order a worker's claim takes its locks (PostgresLocks): the images lock first
-        // while a claim held the job and waited for it was a deadlock that PostgreSQL broke by failing one side, a
-        // deletion answered 500 (UploadTests' race).
-        await PostgresLocks.JobsOfImageAsync(connection, transaction, upload.ImageId);
-        // The images lock, as sequence assembly takes it: the neighbours' courses are rewritten below.
-        await PostgresLocks.ImagesAsync(connection, transaction);
+        while (true)
+        {
+            await using var connection = await database.OpenAsync();
+            await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+            var seen = await FindAsync(connection, transaction, userId, uploadKey);
+            if (seen is null)
+                return null;
+            // The image's job rows first, in the order a worker's claim takes its locks (PostgresLocks): the images lock first
+            // while a claim held the job and waited for it was a deadlock that PostgreSQL broke by failing one side, a
+            // deletion answered 500 (UploadTests' race).
+            await PostgresLocks.JobsOfImageAsync(connection, transaction, seen.ImageId);
+            // The images lock, as sequence assembly takes it: the neighbours' courses are rewritten below.
+            await PostgresLocks.ImagesAsync(connection, transaction);
+            var upload = await connection.QuerySingleOrDefaultAsync<Upload>(
+                $"{SelectUpload} WHERE up.user_id = @userId AND up.upload_key = @uploadKey FOR UPDATE OF up", new { userId, uploadKey }, transaction);
+            if (upload is null)
+                return null;
+            // Deleted and uploaded again under its key meanwhile: the job rows held are another image's; once more in order.
+            if (upload.ImageId != seen.ImageId)
+                continue;
+            return await DeleteLockedAsync(connection, transaction, upload);
+        }
+    }
+
+    private async Task<Removed> DeleteLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Upload upload)
+    {
         var (sequenceId, capturedAt) = await connection.QuerySingleAsync<(long? SequenceId, long CapturedAt)>(
             "SELECT sequence_id, captured_at FROM images WHERE id = @ImageId", new { upload.ImageId }, transaction);
         await connection.ExecuteAsync("DELETE FROM uploads WHERE id = @Id", new { upload.Id }, transaction);
