@@ -83,6 +83,41 @@ public sealed class BlurTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OfApprovalsAndRejectionsRacingForOneRequestOneIsAcknowledgedAndTheBlursAgree()
+    {
+        // Two moderators in /moderate at once: each round one pending request, four approvals and four rejections at once.
+        // On PostgreSQL (no single writer) all of them were acknowledged once, and a rejected request's blurs were in effect.
+        var path = $"/v2/im/{publicImage}/b";
+        var inEffect = Array.Empty<double>();
+        var failures = new List<string>();
+        for (var round = 0; round < 4; round++)
+        {
+            double[] rect = [0.1 + round * 0.1, 0.1, 0.15 + round * 0.1, 0.2];
+            await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync(path, Request(("useredit", rect))));
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                cast.Admin.SendAsync(i % 2 == 0 ? HttpMethod.Post : HttpMethod.Delete, $"/v2/b/{publicImage}")));
+            var won = answers.Select((a, i) => (Answer: a, Approve: i % 2 == 0)).Where(a => a.Answer.StatusCode == System.Net.HttpStatusCode.OK).ToList();
+            foreach (var refused in answers.Where(a => a.StatusCode != System.Net.HttpStatusCode.OK))
+                await ContractAssert.Error(refused, "not_found");
+            var record = await cast.Stranger.GetJsonAsync(path);
+            var bs = record.GetProperty("bs").EnumerateArray().SelectMany(b => b.GetProperty("rect").EnumerateArray().Select(n => n.GetDouble())).ToArray();
+            if (won.Count != 1)
+                failures.Add($"round {round}: {won.Count(w => w.Approve)} approvals and {won.Count(w => !w.Approve)} rejections acknowledged");
+            else
+            {
+                if (won[0].Approve)
+                    inEffect = rect;
+                if (!bs.SequenceEqual(inEffect))
+                    failures.Add($"round {round}: {(won[0].Approve ? "approved" : "rejected")}, but the blurs in effect are [{string.Join(",", bs)}]");
+            }
+            if (record.GetProperty("pbs").GetArrayLength() != 0)
+                failures.Add($"round {round}: still pending");
+            inEffect = bs;
+        }
+        Assert.True(failures.Count == 0, string.Join(" | ", failures));
+    }
+
+    [Fact]
     public async Task NestedCornerPairsAreNormalizedToAFlatRectangle()
     {
         await Member.AcknowledgedAsync(await cast.Stranger.SendJsonAsync(HttpMethod.Post, $"/v2/im/{publicImage}/b",

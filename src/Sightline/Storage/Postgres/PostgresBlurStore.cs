@@ -92,16 +92,19 @@ public sealed class PostgresBlurStore(PostgresDatabase database, TimeProvider cl
         // An approval re-queues the image's re-derivation, whose completion holds the job and then updates the image and
         // its blurs, and an upload's deletion holds the jobs and the images lock when it removes the request and the
         // blurs: both deadlocked with an approval that took the request and the blurs first (LockOrderTests). So the
-        // locks of PostgresLocks' order first; the request is read under them (gone with a photo deleted meanwhile).
+        // locks of PostgresLocks' order first; the request is decided under them (gone with a photo deleted meanwhile).
         await PostgresLocks.JobsOfImageAsync(connection, transaction, image.Id);
         await PostgresLocks.ImagesAsync(connection, transaction);
+        // Of decisions racing for one request (two moderators at once) exactly one finds it pending: the update is the
+        // claim, and one that waited on its row sees it decided once the other commits (all were acknowledged when a
+        // read decided, and a rejected request's blurs could be in effect).
         var request = await connection.QuerySingleOrDefaultAsync<(long Id, long UserId, string Rects)?>(
-            "SELECT id, user_id, rects FROM blur_requests WHERE image_id = @Id AND state = 'pending'", new { image.Id }, transaction);
+            """
+            UPDATE blur_requests SET state = @state, decided_by = @adminId, decided_at = @now
+            WHERE image_id = @Id AND state = 'pending' RETURNING id, user_id, rects
+            """, new { state = approve ? "approved" : "rejected", adminId, now, image.Id }, transaction);
         if (request is not { } pending)
             return false;
-        await connection.ExecuteAsync(
-            "UPDATE blur_requests SET state = @state, decided_by = @adminId, decided_at = @now WHERE id = @Id",
-            new { state = approve ? "approved" : "rejected", adminId, now, pending.Id }, transaction);
         if (approve)
         {
             await SetCurrentAsync(connection, transaction, image.Id, pending.Rects, adminId, now);
