@@ -65,6 +65,30 @@ public sealed class ComplaintTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OfUpholdingsAndDismissalsRacingForOneComplaintOneIsAcknowledgedAndThePhotoAgrees()
+    {
+        // Two moderators at once: on PostgreSQL (no single writer) both decisions were acknowledged, and the complaint read
+        // "dismissed" while the photo was hidden by the upholding.
+        var failures = new List<string>();
+        for (var round = 0; round < 4; round++)
+        {
+            var photo = await cast.PublicImageAsync(10 + round);
+            await Member.AcknowledgedAsync(await cast.Stranger.PostJsonAsync($"/v2/im/{photo}/complain", new { cm = "a face is visible" }));
+            var key = (await QueueAsync()).Single(c => c.GetProperty("mkey").GetString() == photo).GetProperty("key").GetString()!;
+            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+                cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{key}?decision={(i % 2 == 0 ? "uphold" : "dismiss")}")));
+            foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
+                await ContractAssert.Error(refused, "not_found");
+            var won = Enumerable.Range(0, 6).Where(i => answers[i].StatusCode == HttpStatusCode.OK).Select(i => i % 2 == 0 ? "upheld" : "dismissed").ToList();
+            var state = (await QueueAsync("all")).Single(c => c.GetProperty("key").GetString() == key).GetProperty("state").GetString();
+            using var seen = await cast.Stranger.Anonymous().SendAsync(HttpMethod.Get, $"/v2/im/{photo}");
+            if (won.Count != 1 || won[0] != state || (state == "upheld") != (seen.StatusCode == HttpStatusCode.NotFound))
+                failures.Add($"round {round}: acknowledged [{string.Join(",", won)}], complaint {state}, photo {(int)seen.StatusCode}");
+        }
+        Assert.True(failures.Count == 0, string.Join(" | ", failures));
+    }
+
+    [Fact]
     public async Task UpheldComplaintHidesTheImageEverywhere()
     {
         var status = await cast.Stranger.GetJsonAsync("/v2/status");

@@ -52,18 +52,24 @@ public sealed class PostgresComplaintStore(PostgresDatabase database, PostgresSe
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
         // The images lock first (PostgresLocks): an upheld complaint hides its image, and an upload's deletion holds that
         // lock when it removes the image's complaints; taking the complaints first deadlocked with it (LockOrderTests).
-        // The complaint is read under the lock: with a photo deleted meanwhile it is gone, and its event could not be written.
+        // The complaint is claimed under the lock: with a photo deleted meanwhile it is gone, and its event could not be written.
         await PostgresLocks.ImagesAsync(connection, transaction);
+        var state = decision == ComplaintDecision.Uphold ? "upheld" : "dismissed";
+        // Of decisions racing for one complaint (two moderators at once) exactly one finds it open: the update is the claim,
+        // and one that waited on its row sees it resolved once the other commits (both were acknowledged when a read
+        // decided, and the complaint could read "dismissed" about a photo the upholding hid).
         var complaint = await connection.QuerySingleOrDefaultAsync<(long Id, long ImageId, long? UserId)?>(
-            "SELECT id, image_id, user_id FROM complaints WHERE key = @key AND state = 'open'", new { key }, transaction);
+            """
+            UPDATE complaints SET state = @state, resolved_by = @moderatorId, resolved_at = @now
+            WHERE key = @key AND state = 'open' RETURNING id, image_id, user_id
+            """, new { state, moderatorId, now, key }, transaction);
         if (complaint is not { } open)
             return false;
-        var state = decision == ComplaintDecision.Uphold ? "upheld" : "dismissed";
         // Upholding one settles every open complaint about the image: it is hidden, which is what they all asked.
-        var scope = decision == ComplaintDecision.Uphold ? "image_id = @ImageId AND state = 'open'" : "id = @Id";
-        await connection.ExecuteAsync(
-            $"UPDATE complaints SET state = @state, resolved_by = @moderatorId, resolved_at = @now WHERE {scope}",
-            new { state, moderatorId, now, open.ImageId, open.Id }, transaction);
+        if (decision == ComplaintDecision.Uphold)
+            await connection.ExecuteAsync(
+                "UPDATE complaints SET state = @state, resolved_by = @moderatorId, resolved_at = @now WHERE image_id = @ImageId AND state = 'open'",
+                new { state, moderatorId, now, open.ImageId }, transaction);
         if (decision == ComplaintDecision.Uphold
             && await connection.ExecuteAsync("UPDATE images SET hidden_at = @now WHERE id = @ImageId AND hidden_at IS NULL",
                 new { now, open.ImageId }, transaction) > 0)
