@@ -65,6 +65,26 @@ public sealed class ComplaintTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OfOneUsersComplaintsSentAtOnceAboutOneImageOneIsFiled()
+    {
+        // A double-submitting client: on PostgreSQL (no single writer) several were filed, duplicates in the moderators' queue.
+        var failures = new List<string>();
+        for (var round = 0; round < 4; round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                cast.Stranger.PostJsonAsync($"/v2/im/{image}/complain", new { cm = $"round {round}, copy {i}" })));
+            foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
+                Assert.Contains("key", await ContractAssert.Error(refused, "parameter_invalid"));
+            var open = await QueueAsync();
+            if (answers.Count(a => a.StatusCode == HttpStatusCode.OK) != 1 || open.Length != 1)
+                failures.Add($"round {round}: {answers.Count(a => a.StatusCode == HttpStatusCode.OK)} acknowledged, {open.Length} open");
+            foreach (var complaint in open)
+                await Member.AcknowledgedAsync(await cast.Admin.SendAsync(HttpMethod.Post, $"/v2/complaints/{complaint.GetProperty("key").GetString()}?decision=dismiss"));
+        }
+        Assert.True(failures.Count == 0, string.Join(" | ", failures));
+    }
+
+    [Fact]
     public async Task OfUpholdingsAndDismissalsRacingForOneComplaintOneIsAcknowledgedAndThePhotoAgrees()
     {
         // Two moderators at once: on PostgreSQL (no single writer) both decisions were acknowledged, and the complaint read

@@ -46,6 +46,30 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public void DuplicateOpenComplaintsFiledBeforeTheOneOpenIndexAreClosedSoItCanBeMade()
+    {
+        var database = new Database(data);
+        database.Migrate();
+        using (var connection = database.Open())
+        {
+            // A database from before 0192, where one user's complaint sent at once had been filed three times.
+            connection.Execute(
+                """
+                DROP INDEX complaints_one_open_per_user; DELETE FROM schema_migrations WHERE version = 192; PRAGMA foreign_keys = OFF;
+                INSERT INTO complaints (key, image_id, user_id, application_id, body, state, created_at) VALUES
+                    ('first', 1, 7, 1, 'x', 'open', 100), ('second', 1, 7, 1, 'x', 'open', 100), ('third', 1, 7, 1, 'x', 'open', 101),
+                    ('other-image', 2, 7, 1, 'x', 'open', 100), ('anonymous', 1, NULL, 1, 'x', 'open', 100), ('anonymous-too', 1, NULL, 1, 'x', 'open', 100);
+                """);
+        }
+        database.Migrate();
+        using var check = database.Open();
+        Assert.Equal(["anonymous", "anonymous-too", "first", "other-image"],
+            check.Query<string>("SELECT key FROM complaints WHERE state = 'open' ORDER BY key").ToArray());
+        Assert.Equal(["second", "third"], check.Query<string>("SELECT key FROM complaints WHERE state = 'dismissed' AND resolved_by IS NULL ORDER BY key").ToArray());
+        Assert.Equal(1, check.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE name = 'complaints_one_open_per_user'"));
+    }
+
+    [Fact]
     public void DatabaseFromBeforeTheLedgerIsNotMigratedTwice()
     {
         var database = new Database(data);
