@@ -45,14 +45,14 @@ public static class UsersAdminCommands
             if (user is null)
                 return context.Fail($"no user named '{context.Value(deleteName)}'");
             var uploads = context.Store<Uploads.IUploadStore>();
-            // Confirmation is asked only when there is something to lose, and says how much.
-            var photoCount = (await uploads.KeysOfUserAsync(user.Id)).Count;
-            if (photoCount > 0 && !context.Value(confirm))
-                return context.Fail($"deleting {user.Username} also deletes their {CommandContext.Counted(photoCount, "photo")} for good: repeat with --delete-photos to confirm");
             var blobs = context.Store<Storage.IBlobStore>();
             var deletion = new Me.AccountDeletion(store, uploads, new Images.ImageFiles(blobs, uploads), blobs);
-            var photos = await deletion.DeleteAsync(user.Id);
-            return context.Succeed($"deleted user {user.Username} and {CommandContext.Counted(photos, "photo")}", new { username = user.Username, deleted = true, photos });
+            // Confirmation is asked only when there is something to lose, and says how much (counted as the account would be
+            // erased, so a photo uploaded meanwhile counts).
+            var outcome = await deletion.DeleteAsync(user, withPhotos: context.Value(confirm));
+            if (!outcome.Deleted)
+                return context.Fail($"deleting {user.Username} also deletes their {CommandContext.Counted(outcome.Photos, "photo")} for good: repeat with --delete-photos to confirm");
+            return context.Succeed($"deleted user {user.Username} and {CommandContext.Counted(outcome.Photos, "photo")}", new { username = user.Username, deleted = true, photos = outcome.Photos });
         }));
         yield return delete;
 

@@ -38,7 +38,7 @@ public static class AccountDeletionPages
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (!string.Equals(form["confirm"].FirstOrDefault()?.Trim(), user.Username, StringComparison.OrdinalIgnoreCase))
             return new PageResult(400, "Delete your account", "", Form(context, "Type your username exactly to confirm."));
-        var photos = await deletion.DeleteAsync(userId);
+        var photos = (await deletion.DeleteAsync(user, withPhotos: true)).Photos;
         await context.SignOutAsync(OAuthServer.SessionScheme);
         return new PageResult(200, "Account deleted", "",
             $"<p>Your account and {photos} photos were deleted. Your comments stay, shown as written by “deleted user”.</p>");

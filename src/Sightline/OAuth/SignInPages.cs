@@ -49,16 +49,17 @@ public static class SignInPages
         var password = form["password"].FirstOrDefault() ?? "";
         var address = context.Connection.RemoteIpAddress;
 
-        if (await throttle.RetryAfterAsync(username, address) is { } wait)
+        var (wait, user) = await throttle.AttemptAsync(username, address,
+            async () => username.Length > 0 && await users.VerifyPasswordAsync(username, password) ? await users.FindByUsernameAsync(username) : null,
+            context.RequestAborted);
+        if (wait is { } seconds)
         {
-            context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-            await Form(context, 429, returnPath, username, $"Too many failed sign-ins. Try again in {wait} seconds.");
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await Form(context, 429, returnPath, username, $"Too many failed sign-ins. Try again in {seconds} seconds.");
             return;
         }
-        var user = username.Length > 0 && await users.VerifyPasswordAsync(username, password) ? await users.FindByUsernameAsync(username) : null;
         if (user is null)
         {
-            await throttle.RecordFailureAsync(username, address);
             await Form(context, 401, returnPath, username, "Wrong username or password.");
             return;
         }

@@ -59,9 +59,7 @@ public static class ProjectsApi
 
         // Someone else's sequence, or one private to a project its owner has left, is "not found", like any object the
         // caller may not reach: a private sequence's existence is never revealed.
-        var sequence = await sequences.FindOwnedAsync(key, userId);
-        if (sequence is null || (sequence.ProjectId is { } current && !await projects.IsMemberAsync(current, userId)))
-            throw ApiException.NotFound($"Sequence '{key}'");
+        var sequence = await OwnSequenceAsync(key, userId, sequences, projects);
         long? target = null;
         if (projectKey is not null)
         {
@@ -70,8 +68,28 @@ public static class ProjectsApi
                 throw ApiException.NotFound($"Project '{projectKey}'");
             target = project.Id;
         }
-        if (sequence.ProjectId != target && !await sequences.MoveToProjectAsync(sequence.Id, sequence.ProjectId, target))
-            throw ApiException.NotFound($"Sequence '{key}'"); // merged into another or moved by a concurrent call: ask again
-        return TypedResults.Ok(new ImageAccess.Acknowledgement());
+        // A move is a swap from the project the sequence was read in: when a concurrent move (the owner's double click, or
+        // "Move to" in two tabs) changed it first, the sequence is read and judged again, so the owner is never told their
+        // sequence does not exist. Each failed swap means another move succeeded: the bound is reached only by more moves
+        // at once than any owner makes.
+        for (var attempt = 1; ; attempt++)
+        {
+            // Moving a sequence where it already is changes nothing (docs/imagery.md).
+            if (sequence.ProjectId == target || await sequences.MoveToProjectAsync(sequence.Id, sequence.ProjectId, target))
+                return TypedResults.Ok(new ImageAccess.Acknowledgement());
+            if (attempt == MoveAttempts)
+                throw ApiException.NotFound($"Sequence '{key}'");
+            sequence = await OwnSequenceAsync(key, userId, sequences, projects); // or merged into another meanwhile: not found
+        }
+    }
+
+    private const int MoveAttempts = 16;
+
+    private static async Task<ISequenceStore.Owned> OwnSequenceAsync(string key, long userId, ISequenceStore sequences, IProjectStore projects)
+    {
+        var sequence = await sequences.FindOwnedAsync(key, userId);
+        if (sequence is null || (sequence.ProjectId is { } current && !await projects.IsMemberAsync(current, userId)))
+            throw ApiException.NotFound($"Sequence '{key}'");
+        return sequence;
     }
 }

@@ -59,7 +59,8 @@ public interface IUploadStore
     /// <summary>
     /// Records the upload, its image (state received) and the job that will process it, and gives back the upload's
     /// <paramref name="hold"/> on its original, in one transaction. When the key is already taken (a concurrent retry),
-    /// returns the upload that holds it instead (the hold is given back all the same).
+    /// returns the upload that holds it instead (the hold is given back all the same). Refuses (401 <c>user_not_authenticated</c>)
+    /// when the account was disabled or deleted meanwhile: account deletion relies on it to find every photo it must delete.
     /// </summary>
     Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo, OriginalHold hold);
 

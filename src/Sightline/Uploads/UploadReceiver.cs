@@ -14,7 +14,7 @@ namespace Sightline.Uploads;
 /// is sent only after both are on disk, and the slow work is left to the job queue.
 /// </summary>
 public sealed class UploadReceiver(
-    IUploadStore uploads, IProjectStore projects, ScratchFiles scratch, IBlobStore blobs, JobSignal signal, IOptions<UploadOptions> options)
+    IUploadStore uploads, IProjectStore projects, ScratchFiles scratch, IBlobStore blobs, ImageFiles files, JobSignal signal, IOptions<UploadOptions> options)
 {
     private readonly UploadOptions limits = options.Value;
 
@@ -61,6 +61,14 @@ public sealed class UploadReceiver(
         {
             await blobs.AddFileAsync(ImageFiles.OriginalKey(hash), temp.Path, cancellation);
             upload = await uploads.AddAsync(userId, uploadKey, photo, hold);
+        }
+        catch (ApiException)
+        {
+            // Refused (the account went meanwhile): the file put for it goes too, unless another upload has the same bytes.
+            await uploads.ReleaseAsync(hold);
+            foreach (var removal in await uploads.HoldUnusedAsync([hash]))
+                await files.RemoveOriginalAsync(removal);
+            throw;
         }
         catch
         {

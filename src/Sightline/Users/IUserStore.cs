@@ -37,9 +37,15 @@ public interface IUserStore
     Task EndSessionsAsync(long userId);
 
     /// <summary>
-    /// Empties a deleted account (its photos are removed before, by <c>AccountDeletion</c>): the row stays for the rows
-    /// that refer to it, without name, email, password or picture, and its tokens are revoked. Comments then show
-    /// "deleted user". Returns the avatar id the account had, so its picture can be removed too.
+    /// What <see cref="EraseAsync"/> did: nothing while the account still has photos (<see cref="PhotosLeft"/> of them),
+    /// else erased it; <see cref="Avatar"/> is the picture id it had, so its file can be removed too.
     /// </summary>
-    Task<string?> EraseAsync(long userId);
+    public sealed record Erasure(long PhotosLeft, string? Avatar);
+
+    /// <summary>
+    /// Empties a deleted account, only once it has no photo left (they are removed before, by <c>AccountDeletion</c>;
+    /// counted in the same transaction, so an upload recorded meanwhile is counted): the row stays for the rows that refer
+    /// to it, without name, email, password or picture, and its tokens are revoked. Comments then show "deleted user".
+    /// </summary>
+    Task<Erasure> EraseAsync(long userId);
 }

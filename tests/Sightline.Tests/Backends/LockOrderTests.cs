@@ -89,13 +89,13 @@ public sealed class LockOrderTests : IAsyncLifetime
             var user = await Uploader.CreateAsync(server, $"leaving_{round}", "public:upload");
             for (var photo = 0; photo < 4; photo++)
                 await user.UploadAsync($"p{photo}", Photo(round * 10 + photo));
-            var userId = (await Store<IUserStore>().FindByUsernameAsync($"leaving_{round}"))!.Id;
+            var leaving = (await Store<IUserStore>().FindByUsernameAsync($"leaving_{round}"))!;
             async Task WorkAsync()
             {
                 while (await Jobs.ClaimAsync(Lease, CancellationToken.None) is { } job)
                     await Jobs.CompleteAsync(job);
             }
-            if (await RaceAsync(() => Store<AccountDeletion>().DeleteAsync(userId), () => Task.WhenAll(WorkAsync(), WorkAsync())) is { } failure)
+            if (await RaceAsync(() => Store<AccountDeletion>().DeleteAsync(leaving, withPhotos: true), () => Task.WhenAll(WorkAsync(), WorkAsync())) is { } failure)
                 failures.Add($"round {round}: {failure}");
             while (await Jobs.ClaimAsync(Lease, CancellationToken.None) is { } left)
                 await Jobs.DropAsync(left);

@@ -44,6 +44,25 @@ public sealed class SignInThrottleTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.Redirect, (await TrySignIn(browser, Username, Password)).StatusCode);
     }
 
+    [Fact]
+    public async Task AWrongPasswordBurstGetsExactlyTheAccountsFailures()
+    {
+        // Twenty wrong passwords for one account at once: exactly its 3 failures are checked (401), the rest refused (429).
+        // Before, every attempt looked at the count before any failure was recorded, and more got through.
+        using var browser = new Browser(Server.BaseAddress);
+        var page = await (await browser.GetAsync("/signin")).Content.ReadAsStringAsync();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, 20).Select(async _ =>
+        {
+            await start.Task;
+            using var response = await browser.SubmitAsync(page, new Dictionary<string, string> { ["username"] = Username, ["password"] = "wrong password" });
+            return (int)response.StatusCode;
+        }).ToArray();
+        start.SetResult();
+        var statuses = await Task.WhenAll(attempts);
+        Assert.Equal((3, 17), (statuses.Count(s => s == 401), statuses.Count(s => s == 429)));
+    }
+
     private static async Task<HttpResponseMessage> TrySignIn(Browser browser, string username, string password)
     {
         var page = await (await browser.GetAsync("/signin")).Content.ReadAsStringAsync();

@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Sightline.Images;
+using Sightline.Storage;
 using Sightline.Tests.Imagery;
 using Sightline.Tests.Infrastructure;
 
@@ -83,5 +87,63 @@ public sealed class AccountDeletionTests
         var signIn = await (await again.GetAsync("/signin")).Content.ReadAsStringAsync();
         var refused = await again.SubmitAsync(signIn, new Dictionary<string, string> { ["username"] = "self_deleter", ["password"] = "correct horse battery staple" });
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task PhotosUploadedWhileTheAccountIsDeletedGoWithIt()
+    {
+        // Uploads keep coming while `users delete --delete-photos` runs: each is refused (401, as for a revoked token) or
+        // deleted with the rest. Before, the photos recorded after the deletion listed the account's went on being served
+        // as by "deleted-<uuid>", and nobody could delete them any more.
+        await using var server = await TestServer.StartAsync();
+        var leaving = await Uploader.CreateAsync(server, "racing_user", "public:upload");
+        var watcher = await Uploader.CreateAsync(server, "watching_user", "public:upload user:read");
+        var photos = Enumerable.Range(0, 150).Select(i => Photos.Jpeg(new PhotoSpec
+        {
+            Width = 160, Height = 120, Lat = 45.5, Lon = 6.2 + i * 1e-5, Taken = new DateTime(2025, 5, 1, 9, 0, 0).AddSeconds(i), Seed = i,
+        })).ToArray();
+        var acknowledged = new ConcurrentBag<string>();
+        for (var i = 0; i < 20; i++)
+            acknowledged.Add(await leaving.UploadAsync($"race-{i}", photos[i]));
+        var next = 20;
+        var refused = 0;
+        // Each writer uploads until it is refused: its last acknowledged upload overlapped the deletion.
+        async Task UploadUntilRefusedAsync()
+        {
+            while (Interlocked.Increment(ref next) - 1 is var i && i < photos.Length)
+            {
+                using var response = await leaving.PostAsync($"race-{i}", photos[i]);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    await ContractAssert.Error(response, "user_not_authenticated");
+                    Interlocked.Increment(ref refused);
+                    return;
+                }
+                acknowledged.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("image_key").GetString()!);
+            }
+        }
+        var writers = Enumerable.Range(0, 3).Select(_ => Task.Run(UploadUntilRefusedAsync)).ToArray();
+        while (acknowledged.Count < 30)
+            await Task.Delay(10);
+        var deleted = await server.AdminAsync("", "users", "delete", "racing_user", "--delete-photos");
+        await Task.WhenAll(writers);
+        Assert.True(refused == writers.Length, $"{photos.Length} uploads were not enough to outlast the deletion");
+
+        // Once a photo uploaded afterwards is processed, so are (or were) those queued before it: none may come back.
+        var later = await watcher.UploadAsync("later", Photos.Jpeg(new PhotoSpec { Lat = 10, Lon = 10, Taken = new DateTime(2025, 5, 2), Seed = 1 }));
+        await watcher.WaitUntilProcessedAsync(later);
+        var blobs = (IBlobStore)server.Services.GetService(typeof(IBlobStore))!;
+        var left = new List<string>();
+        foreach (var key in acknowledged)
+        {
+            using var response = await watcher.SendAsync(HttpMethod.Get, $"/v2/im/{key}");
+            if (response.StatusCode != HttpStatusCode.NotFound || await blobs.ExistsAsync(ImageFiles.ThumbnailKey(key, 320)))
+                left.Add(key);
+        }
+        Assert.True(left.Count == 0, $"{left.Count} of {acknowledged.Count} acknowledged photos ({deleted.GetProperty("photos")} deleted) outlived their account");
+        for (var i = 0; i < photos.Length; i++)
+            Assert.False(await blobs.ExistsAsync(ImageFiles.OriginalKey(Convert.ToHexStringLower(SHA256.HashData(photos[i])))), $"the original of race-{i} is still stored");
+        Assert.Empty((await watcher.GetJsonAsync("/v2/search/im/close?lat=45.5&lon=6.2&distance=1000")).GetProperty("ims").EnumerateArray());
+        Assert.Empty((await watcher.GetJsonAsync("/api/search?bbox=6.19,45.49,6.21,45.51&limit=1000")).GetProperty("features").EnumerateArray());
     }
 }

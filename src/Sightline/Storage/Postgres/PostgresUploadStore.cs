@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Uploads;
 
@@ -135,6 +136,12 @@ public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSeque
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
+        // An account disabled or deleted since the request was let in records nothing more: account deletion lists the photos
+        // to delete once it has disabled the account, and erases it only when none is left. The row stays locked until the
+        // commit, so neither can pass an upload being recorded.
+        if (await connection.ExecuteScalarAsync<int?>(
+                "SELECT 1 FROM users WHERE id = @userId AND disabled_at IS NULL AND deleted_at IS NULL FOR SHARE", new { userId }, transaction) is null)
+            throw AccountGone();
         await connection.ExecuteAsync("DELETE FROM original_holds WHERE id = @Id", new { hold.Id }, transaction);
         if (await FindAsync(connection, transaction, userId, uploadKey) is { } existing)
         {
@@ -169,6 +176,9 @@ public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSeque
         return new Upload(id, uploadKey, photo.ContentHash, imageId, imageKey, 1, ImageStates.Name(Images.ImageState.Received), null, photo.ProjectId,
             photo.Lat, photo.Lon, photo.Ca, photo.CapturedAt);
     }
+
+    private static ApiException AccountGone() =>
+        new(ErrorCode.UserNotAuthenticated, "The account was disabled or deleted while the photo was being received: it was not recorded.");
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
     /// <remarks>

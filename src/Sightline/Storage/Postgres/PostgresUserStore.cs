@@ -101,12 +101,17 @@ public sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
             new { username, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
     }
 
-    public async Task<string?> EraseAsync(long userId)
+    public async Task<IUserStore.Erasure> EraseAsync(long userId)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var avatar = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId }, transaction);
+        // The row lock waits for an upload being recorded (it holds the row FOR SHARE) and makes the next one see the
+        // account deleted, so the count below is final.
+        var avatar = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId FOR UPDATE", new { userId }, transaction);
+        var photos = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM uploads WHERE user_id = @userId", new { userId }, transaction);
+        if (photos > 0)
+            return new IUserStore.Erasure(photos, null);
         await connection.ExecuteAsync(
             """
             UPDATE users SET username = 'deleted-' || uuid, email = '', password_hash = '', about = '', avatar = NULL,
@@ -116,7 +121,7 @@ public sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
         await connection.ExecuteAsync("UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
             new { userId, now }, transaction);
         await transaction.CommitAsync();
-        return avatar;
+        return new IUserStore.Erasure(0, avatar);
     }
 
     /// <summary>Replaces the password; false when no such user.</summary>

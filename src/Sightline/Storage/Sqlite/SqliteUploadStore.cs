@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Sightline.Contract;
 using Sightline.Images;
 using Sightline.Uploads;
 
@@ -87,6 +88,11 @@ public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        // An account disabled or deleted since the request was let in records nothing more: account deletion lists the photos
+        // to delete once it has disabled the account, and erases it only when none is left.
+        if (await connection.ExecuteScalarAsync<int?>(
+                "SELECT 1 FROM users WHERE id = @userId AND disabled_at IS NULL AND deleted_at IS NULL", new { userId }, transaction) is null)
+            throw AccountGone();
         await connection.ExecuteAsync("DELETE FROM original_holds WHERE id = @Id", new { hold.Id }, transaction);
         if (await FindAsync(connection, transaction, userId, uploadKey) is { } existing)
         {
@@ -127,6 +133,9 @@ public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<string>("SELECT upload_key FROM uploads WHERE user_id = @userId ORDER BY id", new { userId })).AsList();
     }
+
+    private static ApiException AccountGone() =>
+        new(ErrorCode.UserNotAuthenticated, "The account was disabled or deleted while the photo was being received: it was not recorded.");
 
     /// <summary>Removes an upload and its image (rows only); returns what was removed so its files can go too.</summary>
     public async Task<Removed?> DeleteAsync(long userId, string uploadKey)

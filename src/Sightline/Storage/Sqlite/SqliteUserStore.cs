@@ -101,12 +101,16 @@ public sealed class SqliteUserStore(Database database) : IUserStore
             new { username, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
     }
 
-    public async Task<string?> EraseAsync(long userId)
+    public async Task<IUserStore.Erasure> EraseAsync(long userId)
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Alone among writers (BEGIN IMMEDIATE): no upload is recorded between the count and the update.
         var avatar = await connection.ExecuteScalarAsync<string?>("SELECT avatar FROM users WHERE id = @userId", new { userId }, transaction);
+        var photos = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM uploads WHERE user_id = @userId", new { userId }, transaction);
+        if (photos > 0)
+            return new IUserStore.Erasure(photos, null);
         await connection.ExecuteAsync(
             """
             UPDATE users SET username = 'deleted-' || uuid, email = '', password_hash = '', about = '', avatar = NULL,
@@ -116,7 +120,7 @@ public sealed class SqliteUserStore(Database database) : IUserStore
         await connection.ExecuteAsync("UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
             new { userId, now }, transaction);
         await transaction.CommitAsync();
-        return avatar;
+        return new IUserStore.Erasure(0, avatar);
     }
 
     /// <summary>Replaces the password; false when no such user.</summary>
