@@ -19,6 +19,7 @@ public static class StacOpenApi
     public static void Configure(OpenApiOptions options)
     {
         options.ShouldInclude = description => description.RelativePath is { } path && (path == "api" || path.StartsWith("api/", StringComparison.Ordinal));
+        SchemaIds.Apply(options);
         options.AddDocumentTransformer(DescribeDocument);
         options.AddOperationTransformer(DeclareOperation);
     }

@@ -36,7 +36,7 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
     {
         Assert.DoesNotContain("\"type\":[\"integer\",\"string\"]", Compact(fixture.DocumentText));
         Assert.DoesNotContain("\"type\":[\"number\",\"string\"]", Compact(fixture.DocumentText));
-        var image = fixture.Document.GetProperty("components").GetProperty("schemas").GetProperty("Summary").GetProperty("properties");
+        var image = fixture.Document.GetProperty("components").GetProperty("schemas").GetProperty("ImageSummary").GetProperty("properties");
         Assert.Equal("number", image.GetProperty("lat").GetProperty("type").GetString());
         Assert.Equal("integer", image.GetProperty("captured_at").GetProperty("type").GetString());
     }

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using Sightline.Tests.Imagery;
+using Sightline.Tests.Infrastructure;
+
+namespace Sightline.Tests.OpenApi;
+
+/// <summary>
+/// Real answers judged by the schemas the served document declares for them (what schemathesis' response_schema_conformance
+/// and Dredd do): a search, a sequence and its GeoJSON, an image's GeoJSON, the navigation cell and the user search, over a
+/// server holding one uploader's sequence of three photos.
+/// </summary>
+public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : IClassFixture<ResponseSchemaTests.Fixture>
+{
+    private const double Lat = 51.0541, Lon = 3.7218;
+    private const string Box = "min_lat=51.05&max_lat=51.06&min_lon=3.71&max_lon=3.73";
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public TestServer Server { get; private set; } = null!;
+        public Uploader Walker { get; private set; } = null!;
+        public IReadOnlyList<string> Images { get; private set; } = [];
+        public string Sequence { get; private set; } = null!;
+        public EvaluationOptions Options { get; private set; } = null!;
+        /// <summary>The served documents by name (v2, stac), each registered at <see cref="DocumentUri"/>.</summary>
+        public Dictionary<string, JsonNode> Documents { get; } = new(StringComparer.Ordinal);
+
+        public async Task InitializeAsync()
+        {
+            Server = await TestServer.StartAsync();
+            Walker = await Uploader.CreateAsync(Server, "schemawalker");
+            var images = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                var image = await Walker.UploadProcessedAsync($"schema-{i}", Photos.Jpeg(new PhotoSpec
+                {
+                    Lat = Lat + i * 0.00005, Lon = Lon, Ca = 10 * i, Taken = new DateTime(2025, 6, 1, 9, 0, i * 2, DateTimeKind.Utc), Seed = i,
+                }));
+                images.Add(image.GetProperty("key").GetString()!);
+            }
+            Images = images;
+            Sequence = (await Walker.GetJsonAsync($"/v2/im/{images[0]}")).GetProperty("sequence_key").GetString()!;
+            Options = new EvaluationOptions { OutputFormat = OutputFormat.List };
+            foreach (var name in new[] { "v2", "stac" })
+            {
+                Documents[name] = JsonNode.Parse(await Server.Http.GetStringAsync($"/openapi/{name}.json"))!;
+                Options.SchemaRegistry.Register(new JsonNodeBaseDocument(Documents[name], DocumentUri(name)));
+            }
+        }
+
+        public Task DisposeAsync() => Server.DisposeAsync().AsTask();
+    }
+
+    private static Uri DocumentUri(string name) => new($"https://sightline.test/openapi/{name}.json");
+
+    [Fact]
+    public Task ABoxSearchAnswerMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/search/im", $"/v2/search/im?{Box}");
+
+    [Fact]
+    public Task ACloseSearchAnswerMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/search/im/close", $"/v2/search/im/close?lat={Lat}&lon={Lon}&distance=100");
+
+    [Fact]
+    public Task ASequenceMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/s/{key}", $"/v2/s/{fixture.Sequence}");
+
+    [Fact]
+    public Task ASequenceSearchAnswerMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/search/s", $"/v2/search/s?{Box}");
+
+    [Fact]
+    public Task ASequenceAsGeoJsonMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/s/{key}/geojson", $"/v2/s/{fixture.Sequence}/geojson");
+
+    [Fact]
+    public Task ASequenceSearchAsGeoJsonMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/search/s/geojson", $"/v2/search/s/geojson?{Box}");
+
+    [Fact]
+    public Task AnImageAsGeoJsonMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/im/{key}/geojson", $"/v2/im/{fixture.Images[1]}/geojson");
+
+    [Fact]
+    public Task ANavigationCellMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/nav/im/{key}", $"/v2/nav/im/{fixture.Images[0]}");
+
+    [Fact]
+    public Task AUserSearchAnswerForAUserWithoutAvatarMatchesItsSchema() =>
+        AssertMatchesAsync("/v2/search/u", "/v2/search/u?match=schema");
+
+    /// <summary>
+    /// The server's answer to <paramref name="url"/> (a GET with the walker's token) must have <paramref name="status"/> and a
+    /// media type the operation declares for it, and be valid against the schema declared for that status and type.
+    /// </summary>
+    private async Task AssertMatchesAsync(string path, string url, HttpStatusCode status = HttpStatusCode.OK, string document = "v2")
+    {
+        using var response = await fixture.Walker.SendAsync(HttpMethod.Get, url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{url}: {(int)response.StatusCode} {body}");
+        var code = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mediaType = response.Content.Headers.ContentType!.MediaType!;
+        var content = fixture.Documents[document]["paths"]![path]!["get"]!["responses"]![code]!["content"];
+        Assert.True(content?[mediaType]?["schema"] is not null, $"GET {path} declares no schema for {code} {mediaType}: {content?.ToJsonString()}");
+
+        var pointer = string.Join("/", new[] { "paths", path, "get", "responses", code, "content", mediaType, "schema" }
+            .Select(segment => Uri.EscapeDataString(segment.Replace("~", "~0").Replace("/", "~1"))));
+        var schema = JsonSchema.FromText(JsonSerializer.Serialize(new Dictionary<string, string> { ["$ref"] = $"{DocumentUri(document)}#/{pointer}" }));
+        var result = schema.Evaluate(JsonNode.Parse(body), fixture.Options);
+        var errors = (result.Details ?? []).Where(d => d.Errors is not null)
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Key} {e.Value}"));
+        Assert.True(result.IsValid, $"GET {url} does not match its declared schema:\n{string.Join("\n", errors.Take(20))}\n{body[..Math.Min(body.Length, 600)]}");
+    }
+}
