@@ -30,7 +30,8 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         DescribePath(operation);
         operation.Security = Security(policy, context.Document);
 
-        var hasRequired = operation.Parameters?.Any(p => p.Required) == true || operation.RequestBody is not null;
+        var hasRequired = operation.Parameters?.Any(p => p.Required) == true || operation.RequestBody is not null ||
+                          table.Value.GetValueOrDefault($"{description.HttpMethod} {path}")?.Any(p => p.CanBeMissing) == true;
         operation.Responses ??= new OpenApiResponses();
         if (path == "/v2/u/{user}/profile.png")
         {
@@ -78,7 +79,8 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
     }
 
     // CONTRACT.md §1-4 for this route: every call can be malformed, too large, unknown or over budget; the client and
-    // token checks apply where the access policy says so.
+    // token checks apply where the access policy says so. parameter_missing wherever something can be left out: a required
+    // parameter, a body, or a parameter that goes with others (a box edge without the other three).
     private static IEnumerable<(int Status, IReadOnlyList<ErrorCode> Codes)> Failures(AccessPolicy policy, bool hasRequired)
     {
         yield return (400, hasRequired ? [ErrorCode.ParameterMissing, ErrorCode.ParameterInvalid] : [ErrorCode.ParameterInvalid]);
@@ -215,13 +217,18 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             Name = parameter.Name,
             In = ParameterLocation.Query,
             Required = parameter.Required,
-            Description = parameter.Description,
+            Description = parameter.With is { Count: > 0 } others
+                ? $"{parameter.Description} Only with {Names(others)}: sent without one of them, the call is parameter_missing naming it.".TrimStart()
+                : parameter.Description,
             Schema = parameter.Repeatable ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = schema } : schema,
             Style = parameter.Repeatable ? ParameterStyle.Form : null,
             Explode = parameter.Repeatable,
             Example = parameter.Repeatable ? new JsonArray(parameter.Example.DeepClone()) : parameter.Example.DeepClone(),
         };
     }
+
+    private static string Names(IReadOnlyList<string> names) =>
+        names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
 
     // The small write bodies are read by hand (RequestBody), so the generator sees none: the same fields as a JSON
     // object or as a form (spec §5 item 5).

@@ -59,7 +59,7 @@ public static class StacOpenApi
         if (key == "POST /api/reports")
             operation.RequestBody = ReportBody();
         var policy = description.ActionDescriptor.EndpointMetadata.OfType<AccessPolicy>().LastOrDefault() ?? AccessPolicy.Public;
-        V2Operations.DeclareFailures(operation, policy, declared.Any(p => p.Required) || key == "POST /api/reports", context.Document);
+        V2Operations.DeclareFailures(operation, policy, declared.Any(p => p.CanBeMissing) || operation.RequestBody is not null, context.Document);
         // Open to everyone; a token, when sent, widens what the caller may see.
         operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
         return Task.CompletedTask;
@@ -88,8 +88,9 @@ public static class StacOpenApi
             new QueryParameter("collections", "string", "Sequence keys, comma-separated.") { Example = "s8Hq2Lw0Pz4Nc7Ty1Rb5Ux", Invalid = "no*key" },
             new QueryParameter("sortby", "string", "Fields to sort by, comma-separated, each with an optional + or - prefix: datetime, id.") { Example = "-datetime", Invalid = "colour" },
             new QueryParameter("place_position", "string", "lon,lat of a place: only photos looking at it, nearest first (Panoramax).") { Example = "3.7218,51.0541", Invalid = "east" },
-            new QueryParameter("place_distance", "string", "min-max metres from the place (with place_position).") { Example = "3-15" },
-            new QueryParameter("place_fov_tolerance", "number", "How far off the camera's axis the place may be, in degrees (with place_position).") { Minimum = 2, Maximum = 180, Example = 30 },
+            new QueryParameter("place_distance", "string", "min-max metres from the place.") { Example = "3-15", With = ["place_position"] },
+            new QueryParameter("place_fov_tolerance", "number", "How far off the camera's axis the place may be, in degrees.")
+                { Minimum = 2, Maximum = 180, Example = 30, With = ["place_position"] },
         ]).ToList();
         return new Dictionary<string, IReadOnlyList<QueryParameter>>(StringComparer.Ordinal)
         {

@@ -91,6 +91,15 @@ public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : I
     public Task AUserSearchAnswerForAUserWithoutAvatarMatchesItsSchema() =>
         AssertMatchesAsync("/v2/search/u", "/v2/search/u?match=schema");
 
+    [Fact]
+    public async Task AnIncompleteBoxIsAMissingParameterItsOperationDeclares()
+    {
+        // One edge of the box: the other three are missing (CONTRACT.md §3), on an operation without a required parameter.
+        await AssertMatchesAsync("/v2/search/im", "/v2/search/im?min_lat=51.05", HttpStatusCode.BadRequest);
+        await AssertMatchesAsync("/v2/search/s/geojson", "/v2/search/s/geojson?max_lon=3.73", HttpStatusCode.BadRequest);
+        await AssertMatchesAsync("/api/search", "/api/search?place_distance=3-15", HttpStatusCode.BadRequest, "stac");
+    }
+
     /// <summary>
     /// The server's answer to <paramref name="url"/> (a GET with the walker's token) must have <paramref name="status"/> and a
     /// media type the operation declares for it, and be valid against the schema declared for that status and type.
