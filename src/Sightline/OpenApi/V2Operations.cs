@@ -27,6 +27,8 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         DeclareQuery(operation, table.Value.GetValueOrDefault($"{description.HttpMethod} {path}") ?? []);
         if (V2Parameters.Bodies.GetValueOrDefault($"{description.HttpMethod} {path}") is { } body)
             operation.RequestBody = DeclareBody(body);
+        else if (V2Bodies.For($"{description.HttpMethod} {path}") is { } read)
+            operation.RequestBody = read;
         DescribePath(operation);
         operation.Security = Security(policy, context.Document);
 

@@ -171,9 +171,9 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
         var checkedCount = 0;
         foreach (var (path, method, operation) in Operations())
         {
-            if (!operation.TryGetProperty("requestBody", out var body))
+            // The JSON bodies; files and OAuth forms are the upload's, the avatar's and the OAuth tests' business.
+            if (!operation.TryGetProperty("requestBody", out var body) || !body.GetProperty("content").TryGetProperty("application/json", out var json))
                 continue;
-            var json = body.GetProperty("content").GetProperty("application/json");
             var example = json.GetProperty("example").GetRawText();
             var (status, answer) = await SendBodyAsync(method, path, example);
             Assert.False(status == HttpStatusCode.BadRequest, $"{method} {path}: the example body {example} was refused: {answer}");

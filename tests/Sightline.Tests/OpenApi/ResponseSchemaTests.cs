@@ -11,7 +11,7 @@ namespace Sightline.Tests.OpenApi;
 /// Real answers judged by the media types and schemas the served documents declare for them (what schemathesis'
 /// response_schema_conformance and Dredd do): the v2 searches, a sequence and its GeoJSON, an image's GeoJSON, the navigation
 /// cell, the user search, the missing-parameter 400s, the files, and the STAC API's answers, over a server holding one
-/// uploader's sequence of three photos.
+/// uploader's sequence of three photos; and the request bodies the server reads, declared with their media types.
 /// </summary>
 public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : IClassFixture<ResponseSchemaTests.Fixture>
 {
@@ -124,6 +124,20 @@ public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : I
         await AssertMatchesAsync("/{key}/thumb-{size}.jpg", $"/{fixture.Images[0]}/thumb-320.jpg");
         await AssertMatchesAsync("/tiles/{z}/{x}/{y}.mapbox", "/tiles/15/16722/10962.mapbox");
         await AssertMatchesAsync("/{id}/profile.png", "/default/profile.png");
+    }
+
+    [Fact]
+    public void EveryBodyTheServerReadsIsDeclaredWithItsMediaTypes()
+    {
+        string[] MediaTypes(string path, string method) =>
+            fixture.Documents["v2"]["paths"]![path]![method]!["requestBody"]?["content"]?.AsObject().Select(c => c.Key).Order().ToArray() ?? [];
+        Assert.Equal(["image/jpeg"], MediaTypes("/v2/me/uploads/images/{key}", "post"));
+        Assert.Equal(["image/jpeg", "image/png"], MediaTypes("/v2/me/avatar", "post"));
+        Assert.Equal(["image/jpeg", "image/png"], MediaTypes("/v2/me/avatar", "put"));
+        Assert.Equal(["application/json"], MediaTypes("/v2/im/{key}/b", "post"));
+        Assert.Equal(["application/json"], MediaTypes("/v2/im/{key}/or/{package}", "put"));
+        Assert.Equal(["application/x-www-form-urlencoded"], MediaTypes("/v2/oauth/token", "post"));
+        Assert.Equal(["application/x-www-form-urlencoded"], MediaTypes("/v2/oauth/revoke", "post"));
     }
 
     /// <summary>
