@@ -172,8 +172,10 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             return requirement;
         }
 
+        // The OAuth endpoints: the client authenticates itself (HTTP Basic, or the same credentials as form fields, which no
+        // security scheme can name); never anonymous.
         if (policy.ClientAuthenticatesItself)
-            return [Requirement((ClientCredentialsScheme, [])), Requirement()];
+            return [Requirement((ClientCredentialsScheme, []))];
         if (!policy.RequiresClient)
             return [Requirement(), Requirement((OAuthScheme, []))];
         if (policy.RequiredScope is { } scope)

@@ -15,9 +15,9 @@ public static class V2Parameters
 {
     private const string KeyPattern = "^[A-Za-z0-9_-]{22}$";
 
-    private static QueryParameter Time(string name, string what) =>
+    private static QueryParameter Time(string name, string what, long example) =>
         new(name, "integer", $"Captured {what} this time, in milliseconds since the Unix epoch (UTC).")
-        { Format = "int64", Minimum = 0, Example = 1714809600000, Invalid = "yesterday" };
+        { Format = "int64", Minimum = 0, Example = example, Invalid = "yesterday" };
 
     private static QueryParameter Flag(string name, string what) =>
         new(name, "boolean", what + " Needs a user token. true/false or 1/0.") { Example = false, Invalid = "maybe", Default = false };
@@ -28,8 +28,9 @@ public static class V2Parameters
     /// <summary>F: who and when.</summary>
     public static readonly IReadOnlyList<QueryParameter> Filters =
     [
-        Time("start_time", "at or after"),
-        Time("end_time", "at or before"),
+        // Taken together, the examples are a range that holds the demo's photos (May 2024).
+        Time("start_time", "at or after", 1714521600000),
+        Time("end_time", "at or before", 1717200000000),
         new("project", "string", "Only this project's images (needs private:read and membership); without it, public images outside projects.")
             { Pattern = "^[A-Za-z0-9_-]{1,64}$", Example = "survey", Invalid = "Not A Key!" },
         Flag("hidden", "Include the caller's own hidden images."),
