@@ -50,10 +50,11 @@ public static class SchemaIds
     }
 
     // A property left out of the body when it is null (JsonIgnore WhenWritingNull, e.g. distance outside close searches, a
-    // user's avatar when there is none) is optional: a strict client must not demand it.
+    // user's avatar when there is none) is optional: a strict client must not demand it. The type's schema is met either on
+    // its own or as the value of another type's property (then JsonPropertyInfo is that property): both are judged.
     private static Task OptionalWhenOmitted(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellation)
     {
-        if (context.JsonPropertyInfo is not null || schema.Required is not { Count: > 0 } required)
+        if (context.JsonTypeInfo.Kind != JsonTypeInfoKind.Object || schema.Required is not { Count: > 0 } required)
             return Task.CompletedTask;
         foreach (var property in context.JsonTypeInfo.Properties)
         {

@@ -31,7 +31,7 @@ public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : I
         public async Task InitializeAsync()
         {
             Server = await TestServer.StartAsync();
-            Walker = await Uploader.CreateAsync(Server, "schemawalker");
+            Walker = await Uploader.CreateAsync(Server, "schemawalker", "public:upload public:write");
             var images = new List<string>();
             for (var i = 0; i < 3; i++)
             {
@@ -43,6 +43,9 @@ public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : I
             }
             Images = images;
             Sequence = (await Walker.GetJsonAsync($"/v2/im/{images[0]}")).GetProperty("sequence_key").GetString()!;
+            using var comment = await Walker.SendAsync(HttpMethod.Post, $"/v2/im/{images[2]}/cm",
+                new StringContent("""{"cm":"A new sign."}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, comment.StatusCode);
             Options = new EvaluationOptions { OutputFormat = OutputFormat.List };
             foreach (var name in new[] { "v2", "stac" })
             {
@@ -87,6 +90,14 @@ public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : I
     [Fact]
     public Task ANavigationCellMatchesItsSchema() =>
         AssertMatchesAsync("/v2/nav/im/{key}", $"/v2/nav/im/{fixture.Images[0]}");
+
+    [Fact]
+    public async Task ACommentedImagesSearchMatchesItsSchema()
+    {
+        // GeoJSON features whose properties leave out what they do not hold (blurs, rects, boundary).
+        await AssertMatchesAsync("/v2/search/im/geojson/cm", $"/v2/search/im/geojson/cm?{Box}");
+        await AssertMatchesAsync("/v2/search/im/cm", $"/v2/search/im/cm?{Box}");
+    }
 
     [Fact]
     public Task AUserSearchAnswerForAUserWithoutAvatarMatchesItsSchema() =>
