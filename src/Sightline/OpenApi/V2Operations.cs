@@ -110,7 +110,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
                     // The catalogue's body, with the codes this status can carry on this operation.
                     Schema = new OpenApiSchema
                     {
-                        AllOf = [new OpenApiSchemaReference(ErrorSchema, document), ErrorBody(entries.Select(e => e.Code).ToList())],
+                        AllOf = [new OpenApiSchemaReference(ErrorSchema, document), ErrorBody(entries.Select(e => e.Code).ToList(), policy.ClientAuthenticatesItself)],
                     },
                     Example = new JsonObject { ["code"] = entries[0].Code, ["message"] = entries[0].DefaultMessage },
                 },
@@ -150,17 +150,29 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         return response;
     }
 
-    /// <summary>The catalogue's failure body, <c>{"code","message"}</c>, limited to <paramref name="codes"/>.</summary>
-    public static OpenApiSchema ErrorBody(IReadOnlyList<string> codes) => new()
+    /// <summary>
+    /// The catalogue's failure body, <c>{"code","message"}</c>, limited to <paramref name="codes"/>; at the OAuth endpoints
+    /// (<paramref name="oauth"/>) also RFC 6749 §5.2's <c>error</c> and <c>error_description</c> (CONTRACT.md §6).
+    /// </summary>
+    public static OpenApiSchema ErrorBody(IReadOnlyList<string> codes, bool oauth = false)
     {
-        Type = JsonSchemaType.Object,
-        Required = new HashSet<string> { "code", "message" },
-        Properties = new Dictionary<string, IOpenApiSchema>
+        var body = new OpenApiSchema
         {
-            ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = codes.Select(c => (JsonNode)JsonValue.Create(c)!).ToList() },
-            ["message"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One English sentence naming what to fix." },
-        },
-    };
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "code", "message" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = codes.Select(c => (JsonNode)JsonValue.Create(c)!).ToList() },
+                ["message"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One English sentence naming what to fix." },
+            },
+        };
+        if (oauth)
+        {
+            body.Properties["error"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 6749 §5.2's error code, e.g. invalid_client." };
+            body.Properties["error_description"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The same sentence as message." };
+        }
+        return body;
+    }
 
     private static List<OpenApiSecurityRequirement> Security(AccessPolicy policy, OpenApiDocument? document)
     {

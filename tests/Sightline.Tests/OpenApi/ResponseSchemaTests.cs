@@ -138,6 +138,17 @@ public sealed class ResponseSchemaTests(ResponseSchemaTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task AnOAuthErrorDeclaresEveryFieldItCarries()
+    {
+        // CONTRACT.md §6: code and message, and RFC 6749's error and error_description beside them.
+        using var response = await fixture.Server.Http.PostAsync("/v2/oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = "x" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        var declared = fixture.Documents["v2"]["paths"]!["/v2/oauth/revoke"]!["post"]!["responses"]!["401"]!["content"]!["application/json"]!["schema"]!["allOf"]![1]!["properties"]!.AsObject();
+        Assert.All(body.Select(field => field.Key), field => Assert.True(declared.ContainsKey(field), $"{field} is sent but not declared"));
+    }
+
+    [Fact]
     public void EveryBodyTheServerReadsIsDeclaredWithItsMediaTypes()
     {
         string[] MediaTypes(string path, string method) =>
