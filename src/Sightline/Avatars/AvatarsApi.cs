@@ -29,6 +29,7 @@ public static class AvatarsApi
         routes.MapGet("/{id}/profile.png", GetAvatarFile)
             .AllowWithoutClient()
             .WithTags("Avatars")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png")
             .WithName("GetProfilePictureFile")
             .WithSummary("A profile picture")
             .WithDescription("The 256×256 PNG; 'default' is the picture of users without one.");

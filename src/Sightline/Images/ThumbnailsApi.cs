@@ -14,6 +14,7 @@ public static class ThumbnailsApi
         routes.MapGet("/{key}/thumb-{size}.jpg", GetThumbnail)
             .AllowWithoutClient()
             .WithTags("Image files")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg")
             .WithName("GetThumbnail")
             .WithSummary("An image file")
             .WithDescription("The image scaled to 320, 640, 1024 or 2048 pixels wide (never upscaled), upright, without metadata.");

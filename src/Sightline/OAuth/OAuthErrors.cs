@@ -60,7 +60,9 @@ public static class OAuthErrors
         response.ContentType = ErrorResponse.JsonContentType;
         response.Headers.CacheControl = "no-store";
         response.Headers.Pragma = "no-cache";
-        if (error == InvalidClient && context.Request.Headers.Authorization.Count > 0)
+        // Every 401 challenges (RFC 7235 §3.1), as the token endpoint's do: RFC 6749 §5.2 demands it where the client tried
+        // HTTP Basic, and a client that sent its credentials in the form (or none) learns the scheme it may use instead.
+        if (entry.Status == StatusCodes.Status401Unauthorized)
             response.Headers.WWWAuthenticate = "Basic realm=\"sightline\"";
         var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {

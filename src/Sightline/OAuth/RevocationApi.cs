@@ -19,6 +19,7 @@ public static class RevocationApi
             .AcceptClientCredentials()
             .WithMetadata(OAuthErrors.Failures)
             .WithTags("OAuth")
+            .Produces<Community.ImageAccess.Acknowledgement>()
             .WithName("RevokeToken")
             .WithSummary("Revokes an access token (RFC 7009)")
             .WithDescription("Form field token; the client authenticates as at the token endpoint. Unknown tokens are answered with 200 too.");
@@ -49,7 +50,7 @@ public static class RevocationApi
         // a token of another application is left alone (§2.1).
         await tokens.RevokeForApplicationAsync(token, application.Id);
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsJsonAsync(new { code = "ok", message = "request performed", status = 200 }, ContractJson.Options);
+        await context.Response.WriteAsJsonAsync(new Community.ImageAccess.Acknowledgement(), ContractJson.Options);
     }
 
     // Every call carries client_id in its query (spec §1.2), as at the token endpoint: a field the form lacks is read from there.

@@ -32,6 +32,7 @@ public static class TokenApi
             .AcceptClientCredentials()
             .WithMetadata(OAuthErrors.Failures)
             .WithTags("OAuth")
+            .Produces<TokenResponse>()
             .WithName("ExchangeCode")
             .WithSummary("Exchanges an authorization code for an access token")
             .WithDescription("Form fields grant_type=authorization_code, code, redirect_uri, client_id, client_secret (or HTTP Basic) and code_verifier.");

@@ -24,6 +24,14 @@ public sealed record QueryParameter(string Name, string Type, string Description
     public bool Repeatable { get; init; }
     /// <summary>A body field whose null (or empty) value means something, e.g. "no project".</summary>
     public bool Nullable { get; init; }
+    /// <summary>
+    /// The parameters this one is only read with (the box's four edges, an angle range's two ends): sent without one of
+    /// them, the call is <c>parameter_missing</c> naming it, though neither is required on its own.
+    /// </summary>
+    public IReadOnlyList<string>? With { get; init; }
+
+    /// <summary>Whether leaving this parameter out, or one it goes with, can be <c>parameter_missing</c>.</summary>
+    public bool CanBeMissing => Required || With is { Count: > 0 };
 
     public QueryParameter AsRequired() => this with { Required = true };
 

@@ -56,6 +56,7 @@ public static class V2Document
         services.AddOpenApi(Name, options =>
         {
             options.ShouldInclude = description => description.RelativePath is { } path && Covers(path);
+            SchemaIds.Apply(options);
             options.AddDocumentTransformer(DescribeDocument);
             options.AddOperationTransformer<V2Operations>();
         });

@@ -27,10 +27,13 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         DeclareQuery(operation, table.Value.GetValueOrDefault($"{description.HttpMethod} {path}") ?? []);
         if (V2Parameters.Bodies.GetValueOrDefault($"{description.HttpMethod} {path}") is { } body)
             operation.RequestBody = DeclareBody(body);
+        else if (V2Bodies.For($"{description.HttpMethod} {path}") is { } read)
+            operation.RequestBody = read;
         DescribePath(operation);
         operation.Security = Security(policy, context.Document);
 
-        var hasRequired = operation.Parameters?.Any(p => p.Required) == true || operation.RequestBody is not null;
+        var hasRequired = operation.Parameters?.Any(p => p.Required) == true || operation.RequestBody is not null ||
+                          table.Value.GetValueOrDefault($"{description.HttpMethod} {path}")?.Any(p => p.CanBeMissing) == true;
         operation.Responses ??= new OpenApiResponses();
         if (path == "/v2/u/{user}/profile.png")
         {
@@ -78,7 +81,8 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
     }
 
     // CONTRACT.md §1-4 for this route: every call can be malformed, too large, unknown or over budget; the client and
-    // token checks apply where the access policy says so.
+    // token checks apply where the access policy says so. parameter_missing wherever something can be left out: a required
+    // parameter, a body, or a parameter that goes with others (a box edge without the other three).
     private static IEnumerable<(int Status, IReadOnlyList<ErrorCode> Codes)> Failures(AccessPolicy policy, bool hasRequired)
     {
         yield return (400, hasRequired ? [ErrorCode.ParameterMissing, ErrorCode.ParameterInvalid] : [ErrorCode.ParameterInvalid]);
@@ -106,7 +110,7 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
                     // The catalogue's body, with the codes this status can carry on this operation.
                     Schema = new OpenApiSchema
                     {
-                        AllOf = [new OpenApiSchemaReference(ErrorSchema, document), ErrorBody(entries.Select(e => e.Code).ToList())],
+                        AllOf = [new OpenApiSchemaReference(ErrorSchema, document), ErrorBody(entries.Select(e => e.Code).ToList(), policy.ClientAuthenticatesItself)],
                     },
                     Example = new JsonObject { ["code"] = entries[0].Code, ["message"] = entries[0].DefaultMessage },
                 },
@@ -146,17 +150,29 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
         return response;
     }
 
-    /// <summary>The catalogue's failure body, <c>{"code","message"}</c>, limited to <paramref name="codes"/>.</summary>
-    public static OpenApiSchema ErrorBody(IReadOnlyList<string> codes) => new()
+    /// <summary>
+    /// The catalogue's failure body, <c>{"code","message"}</c>, limited to <paramref name="codes"/>; at the OAuth endpoints
+    /// (<paramref name="oauth"/>) also RFC 6749 §5.2's <c>error</c> and <c>error_description</c> (CONTRACT.md §6).
+    /// </summary>
+    public static OpenApiSchema ErrorBody(IReadOnlyList<string> codes, bool oauth = false)
     {
-        Type = JsonSchemaType.Object,
-        Required = new HashSet<string> { "code", "message" },
-        Properties = new Dictionary<string, IOpenApiSchema>
+        var body = new OpenApiSchema
         {
-            ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = codes.Select(c => (JsonNode)JsonValue.Create(c)!).ToList() },
-            ["message"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One English sentence naming what to fix." },
-        },
-    };
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "code", "message" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = codes.Select(c => (JsonNode)JsonValue.Create(c)!).ToList() },
+                ["message"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One English sentence naming what to fix." },
+            },
+        };
+        if (oauth)
+        {
+            body.Properties["error"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 6749 §5.2's error code, e.g. invalid_client." };
+            body.Properties["error_description"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The same sentence as message." };
+        }
+        return body;
+    }
 
     private static List<OpenApiSecurityRequirement> Security(AccessPolicy policy, OpenApiDocument? document)
     {
@@ -168,8 +184,10 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             return requirement;
         }
 
+        // The OAuth endpoints: the client authenticates itself (HTTP Basic, or the same credentials as form fields, which no
+        // security scheme can name); never anonymous.
         if (policy.ClientAuthenticatesItself)
-            return [Requirement((ClientCredentialsScheme, [])), Requirement()];
+            return [Requirement((ClientCredentialsScheme, []))];
         if (!policy.RequiresClient)
             return [Requirement(), Requirement((OAuthScheme, []))];
         if (policy.RequiredScope is { } scope)
@@ -215,13 +233,18 @@ public sealed class V2Operations(IServiceProvider services) : IOpenApiOperationT
             Name = parameter.Name,
             In = ParameterLocation.Query,
             Required = parameter.Required,
-            Description = parameter.Description,
+            Description = parameter.With is { Count: > 0 } others
+                ? $"{parameter.Description} Only with {Names(others)}: sent without one of them, the call is parameter_missing naming it.".TrimStart()
+                : parameter.Description,
             Schema = parameter.Repeatable ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = schema } : schema,
             Style = parameter.Repeatable ? ParameterStyle.Form : null,
             Explode = parameter.Repeatable,
             Example = parameter.Repeatable ? new JsonArray(parameter.Example.DeepClone()) : parameter.Example.DeepClone(),
         };
     }
+
+    private static string Names(IReadOnlyList<string> names) =>
+        names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
 
     // The small write bodies are read by hand (RequestBody), so the generator sees none: the same fields as a JSON
     // object or as a form (spec §5 item 5).

@@ -15,9 +15,9 @@ public static class V2Parameters
 {
     private const string KeyPattern = "^[A-Za-z0-9_-]{22}$";
 
-    private static QueryParameter Time(string name, string what) =>
+    private static QueryParameter Time(string name, string what, long example) =>
         new(name, "integer", $"Captured {what} this time, in milliseconds since the Unix epoch (UTC).")
-        { Format = "int64", Minimum = 0, Example = 1714809600000, Invalid = "yesterday" };
+        { Format = "int64", Minimum = 0, Example = example, Invalid = "yesterday" };
 
     private static QueryParameter Flag(string name, string what) =>
         new(name, "boolean", what + " Needs a user token. true/false or 1/0.") { Example = false, Invalid = "maybe", Default = false };
@@ -28,8 +28,9 @@ public static class V2Parameters
     /// <summary>F: who and when.</summary>
     public static readonly IReadOnlyList<QueryParameter> Filters =
     [
-        Time("start_time", "at or after"),
-        Time("end_time", "at or before"),
+        // Taken together, the examples are a range that holds the demo's photos (May 2024).
+        Time("start_time", "at or after", 1714521600000),
+        Time("end_time", "at or before", 1717200000000),
         new("project", "string", "Only this project's images (needs private:read and membership); without it, public images outside projects.")
             { Pattern = "^[A-Za-z0-9_-]{1,64}$", Example = "survey", Invalid = "Not A Key!" },
         Flag("hidden", "Include the caller's own hidden images."),
@@ -37,14 +38,16 @@ public static class V2Parameters
         new("user", "string", "Only this username's images.") { Pattern = "^[A-Za-z0-9_-]{2,32}$", Example = "demo", Invalid = "no spaces allowed" },
     ];
 
+    /// <summary>The parameters of <paramref name="group"/>, each sent only with all the others.</summary>
+    private static IReadOnlyList<QueryParameter> AllOrNone(params QueryParameter[] group) =>
+        [.. group.Select(p => p with { With = group.Where(o => o.Name != p.Name).Select(o => o.Name).ToList() })];
+
     /// <summary>B: the box (all four or none).</summary>
-    public static readonly IReadOnlyList<QueryParameter> Box =
-    [
-        Degrees("min_lat", -90, 90, "South edge of the box, degrees; with max_lat, min_lon and max_lon.", 51.05),
+    public static readonly IReadOnlyList<QueryParameter> Box = AllOrNone(
+        Degrees("min_lat", -90, 90, "South edge of the box, degrees.", 51.05),
         Degrees("max_lat", -90, 90, "North edge of the box, degrees.", 51.06),
         Degrees("min_lon", -180, 180, "West edge of the box, degrees.", 3.715),
-        Degrees("max_lon", -180, 180, "East edge of the box, degrees.", 3.726),
-    ];
+        Degrees("max_lon", -180, 180, "East edge of the box, degrees.", 3.726));
 
     /// <summary>C: the circle.</summary>
     public static IReadOnlyList<QueryParameter> Circle(SearchOptions limits) =>
@@ -53,8 +56,9 @@ public static class V2Parameters
         Degrees("lon", -180, 180, "Longitude of the centre, degrees.", 3.7218).AsRequired(),
         new("distance", "number", $"Radius in metres, default {limits.DefaultRadiusMeters}; one above {limits.MaxRadiusMeters} is served at {limits.MaxRadiusMeters}.")
             { Minimum = 0, Default = limits.DefaultRadiusMeters, Example = 50, Invalid = "-1" },
-        Degrees("min_ca", 0, 360, "Lowest camera angle, degrees (with max_ca; a minimum above the maximum wraps through north).", 0),
-        Degrees("max_ca", 0, 360, "Highest camera angle, degrees (with min_ca).", 90),
+        .. AllOrNone(
+            Degrees("min_ca", 0, 360, "Lowest camera angle, degrees (a minimum above the maximum wraps through north).", 0),
+            Degrees("max_ca", 0, 360, "Highest camera angle, degrees.", 90)),
     ];
 
     /// <summary>P: paging.</summary>
@@ -114,11 +118,9 @@ public static class V2Parameters
             new("cname", "string", "A country's English name in lower case; the whole world when absent.") { Example = "belgium", Invalid = "atlantis" },
             .. Paging(10, Stats.StatsApi.MaxLimit, paged: false),
         ];
-        IReadOnlyList<QueryParameter> point =
-        [
-            Degrees("lat", -90, 90, "Latitude of the point to be close to (with lon).", 51.0541),
-            Degrees("lon", -180, 180, "Longitude of the point to be close to (with lat).", 3.7218),
-        ];
+        var point = AllOrNone(
+            Degrees("lat", -90, 90, "Latitude of the point to be close to.", 51.0541),
+            Degrees("lon", -180, 180, "Longitude of the point to be close to.", 3.7218));
         IReadOnlyList<QueryParameter> upload =
         [
             Degrees("lat", -90, 90, "Latitude, overriding or filling in the EXIF GPS position.", 51.0541),

@@ -86,6 +86,8 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
             query = query with { Collections = List("collections", collections) };
         if (Get("filter") is { } filter)
             query = query with { Filter = Filter(filter, Get("filter-lang")) };
+        else if (Get("filter-lang") is { } language)
+            FilterLanguage(language); // judged without a filter too, as the document's enum says
         if (Get("place_position") is { } position)
             query = query with { Place = Place(position, Get("place_distance"), Get("place_fov_tolerance")) };
         else if (Get("place_distance") is not null || Get("place_fov_tolerance") is not null)
@@ -260,12 +262,14 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
         return items;
     }
 
-    private static Cql2 Filter(string text, string? language) => language switch
+    private static Cql2 Filter(string text, string? language) => FilterLanguage(language ?? "cql2-text") switch
     {
-        null or "cql2-text" => Cql2.ParseText(text),
         "cql2-json" => Cql2.ParseJson(ParseJson(text)),
-        _ => throw ApiException.Invalid("filter-lang", "must be cql2-text or cql2-json"),
+        _ => Cql2.ParseText(text),
     };
+
+    private static string FilterLanguage(string language) =>
+        language is "cql2-text" or "cql2-json" ? language : throw ApiException.Invalid("filter-lang", "must be cql2-text or cql2-json");
 
     private static JsonElement ParseJson(string text) =>
         RequestBody.ParseJson(text, () => ApiException.Invalid("filter", "must be CQL2-JSON when filter-lang is cql2-json"));

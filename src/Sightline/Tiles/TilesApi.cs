@@ -20,6 +20,7 @@ public static class TilesApi
         routes.MapGet("/tiles/{z}/{x}/{y}.mapbox", GetTile)
             .AllowWithoutClient()
             .WithTags("Vector tiles")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/vnd.mapbox-vector-tile")
             .WithName("GetTile")
             .WithSummary("A vector tile of sequences")
             .WithDescription($"Mapbox Vector Tile, zoom 0 to {MaxZoom}, extent 4096, one layer '{LayerName}' of LineStrings with string " +

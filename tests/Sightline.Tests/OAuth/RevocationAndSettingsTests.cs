@@ -39,6 +39,25 @@ public sealed class RevocationAndSettingsTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(Confidential.ClientId, token)).StatusCode);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryRefusedClientIsChallengedAsAtTheTokenEndpoint(bool basic)
+    {
+        // RFC 6749 §5.2 and the document's 401: invalid_client carries WWW-Authenticate, whether the client sent Basic
+        // credentials, form fields, or nothing at all.
+        var token = await Server.IssueTokenAsync(Username, Confidential.ClientId, "user:read");
+        foreach (var response in new[]
+                 {
+                     await RevokeAsync(token, Confidential.ClientId, "wrong", basic),
+                     await Server.Http.PostAsync("/v2/oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token })),
+                 })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("Basic realm=\"sightline\"", Assert.Single(response.Headers.WwwAuthenticate).ToString());
+        }
+    }
+
     [Fact]
     public async Task RevocationReadsTheClientIdFromTheQueryAsEveryCallSendsIt()
     {

@@ -36,7 +36,7 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
     {
         Assert.DoesNotContain("\"type\":[\"integer\",\"string\"]", Compact(fixture.DocumentText));
         Assert.DoesNotContain("\"type\":[\"number\",\"string\"]", Compact(fixture.DocumentText));
-        var image = fixture.Document.GetProperty("components").GetProperty("schemas").GetProperty("Summary").GetProperty("properties");
+        var image = fixture.Document.GetProperty("components").GetProperty("schemas").GetProperty("ImageSummary").GetProperty("properties");
         Assert.Equal("number", image.GetProperty("lat").GetProperty("type").GetString());
         Assert.Equal("integer", image.GetProperty("captured_at").GetProperty("type").GetString());
     }
@@ -171,9 +171,9 @@ public sealed class OpenApiCoverageTests(OpenApiDocumentServer fixture) : IClass
         var checkedCount = 0;
         foreach (var (path, method, operation) in Operations())
         {
-            if (!operation.TryGetProperty("requestBody", out var body))
+            // The JSON bodies; files and OAuth forms are the upload's, the avatar's and the OAuth tests' business.
+            if (!operation.TryGetProperty("requestBody", out var body) || !body.GetProperty("content").TryGetProperty("application/json", out var json))
                 continue;
-            var json = body.GetProperty("content").GetProperty("application/json");
             var example = json.GetProperty("example").GetRawText();
             var (status, answer) = await SendBodyAsync(method, path, example);
             Assert.False(status == HttpStatusCode.BadRequest, $"{method} {path}: the example body {example} was refused: {answer}");

@@ -147,6 +147,17 @@ public sealed class StacFilterTests(StacArchive archive)
     }
 
     [Fact]
+    public async Task AnUnknownFilterLanguageIsRefusedWithOrWithoutAFilter()
+    {
+        // The document's enum holds without a filter too (a fuzzer's negative case): cql2-text and cql2-json only.
+        foreach (var query in new[] { "filter-lang=not_a_value", "filter-lang=not_a_value&filter=" + Uri.EscapeDataString("id = 'x'") })
+            await ContractAssert.Error(await archive.Server.Http.GetAsync("/api/search?" + query), "parameter_invalid");
+        await ContractAssert.Error(await archive.Server.Http.PostAsync("/api/search",
+            new StringContent("""{"bbox":[3.71,51.05,3.73,51.06],"limit":5,"filter-lang":12345}""", System.Text.Encoding.UTF8, "application/json")), "parameter_invalid");
+        Assert.Equal(HttpStatusCode.OK, (await archive.Server.Http.GetAsync("/api/search?filter-lang=cql2-json")).StatusCode);
+    }
+
+    [Fact]
     public async Task BetweenLikeAndTDuringFollowCql2()
     {
         var all = await AllAsync();
