@@ -66,6 +66,9 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
     {
         string? Get(string name) => fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
+        // Missing before invalid (CONTRACT.md §4): a place's distance or angle without the place, whatever else is wrong.
+        if (Get("place_position") is null && (Get("place_distance") is not null || Get("place_fov_tolerance") is not null))
+            throw ApiException.Missing("place_position");
         var query = new ItemQuery { Limit = Options.DefaultLimit };
         if (Get("bbox") is { } bbox)
             query = query with { Areas = Box(bbox) };
@@ -90,8 +93,6 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
             FilterLanguage(language); // judged without a filter too, as the document's enum says
         if (Get("place_position") is { } position)
             query = query with { Place = Place(position, Get("place_distance"), Get("place_fov_tolerance")) };
-        else if (Get("place_distance") is not null || Get("place_fov_tolerance") is not null)
-            throw ApiException.Missing("place_position");
         query = query with { Order = Order(Get("sortby"), query.Place is not null) };
         query = query with { Limit = Parameters.Limit(Get("limit"), Options.MaxLimit, Options.DefaultLimit), Offset = Token(Get("token")) };
         if ((long)query.Offset + query.Limit > Options.MaxOffset + (long)Options.MaxLimit)

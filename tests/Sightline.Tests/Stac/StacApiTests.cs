@@ -259,6 +259,17 @@ public sealed class StacApiTests(StacArchive archive)
         Assert.DoesNotContain("E+308", message);
     }
 
+    // CONTRACT.md §4: parameter_missing before parameter_invalid, so a place's distance without the place is named first
+    // even when another parameter is malformed too.
+    [Theory]
+    [InlineData("/api/search?place_distance=3-30&bbox=a,b,c,d")]
+    [InlineData("/api/search?place_fov_tolerance=30&datetime=yesterday&filter=nonsense")]
+    public async Task APlaceDistanceWithoutThePlaceIsMissingBeforeAnythingIsInvalid(string path)
+    {
+        using var response = await archive.Server.Http.GetAsync(path);
+        Assert.StartsWith("place_position", await Infrastructure.ContractAssert.Error(response, "parameter_missing"));
+    }
+
     [Fact]
     public async Task AReportBecomesAComplaintInTheModeratorsQueue()
     {

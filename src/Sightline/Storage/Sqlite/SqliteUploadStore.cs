@@ -169,8 +169,10 @@ public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler
         var upload = await FindAsync(connection, transaction, userId, uploadKey);
         if (upload is null)
             return null;
-        await connection.ExecuteAsync("UPDATE uploads SET original_present = 0 WHERE id = @Id", new { upload.Id }, transaction);
-        var original = upload.OriginalPresent != 0 ? await HoldIfUnusedAsync(connection, transaction, upload.ContentHash) : null;
+        // Only the request that turned the flag off holds the original for removal: two at once must not both remove it.
+        var forgotten = await connection.ExecuteAsync(
+            "UPDATE uploads SET original_present = 0 WHERE id = @Id AND original_present = 1", new { upload.Id }, transaction);
+        var original = forgotten == 1 ? await HoldIfUnusedAsync(connection, transaction, upload.ContentHash) : null;
         await transaction.CommitAsync();
         return new Removed(upload, original);
     }
