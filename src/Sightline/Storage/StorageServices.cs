@@ -81,7 +81,7 @@ public static class StorageServices
         services.AddSingleton<OperationsStore, SqliteOperationsStore>();
         services.AddSingleton<CommitWatch>();
         services.AddSingleton<IChangeFeed>(provider => provider.GetRequiredService<CommitWatch>());
-        services.AddSingleton<SqliteSequenceAssembler>();
+        services.AddSingleton<SequenceAssembler>();
         services.AddSingleton<SqliteNodeSlot>();
         services.AddSingleton<IJobQueue, SqliteJobQueue>();
         services.AddSingleton<ISettingStore, SqliteSettingStore>();
@@ -114,7 +114,7 @@ public static class StorageServices
         services.AddSingleton<OperationsStore, PostgresOperationsStore>();
         services.AddSingleton<PostgresChangeFeed>();
         services.AddSingleton<IChangeFeed>(provider => provider.GetRequiredService<PostgresChangeFeed>());
-        services.AddSingleton<PostgresSequenceAssembler>();
+        services.AddSingleton<SequenceAssembler>();
         services.AddSingleton<PostgresJobNodes>();
         services.AddSingleton<IJobQueue, PostgresJobQueue>();
         services.AddSingleton<ISettingStore, PostgresSettingStore>();

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sightline.Images;
 using Sightline.Sequences;
+using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 using Sightline.Tests.Infrastructure;
 using Sightline.Uploads;
@@ -33,7 +34,7 @@ public sealed class SqliteNodeSlotTests : IDisposable
     [Fact]
     public async Task AServerPutsBackOnlyTheJobsOfServersThatAreGone()
     {
-        var assembler = new SqliteSequenceAssembler(Options.Create(new SequenceOptions()));
+        var assembler = new SequenceAssembler(Options.Create(new SequenceOptions()));
         var uploads = new SqliteUploadStore(database, assembler);
         var userId = (await new SqliteUserStore(database).AddAsync("slots", "slots@example.org", "correct horse battery staple")).Id;
         foreach (var (key, hash) in new[] { ("one", new string('a', 64)), ("two", new string('b', 64)) })

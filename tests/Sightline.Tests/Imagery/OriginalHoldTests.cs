@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sightline.Images;
 using Sightline.Sequences;
 using Sightline.Storage.Postgres;
+using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 using Sightline.Tests.Infrastructure;
 using Sightline.Uploads;
@@ -30,7 +31,7 @@ public sealed class OriginalHoldTests : IAsyncLifetime
         if (PostgresPeer.Selected)
         {
             postgres = new PostgresDatabase(await PostgresPeer.EnsureDatabaseAsync(PostgresPeer.DatabaseName(data)));
-            uploads = new PostgresUploadStore(postgres, new PostgresSequenceAssembler(sequenceOptions));
+            uploads = new PostgresUploadStore(postgres, new SequenceAssembler(sequenceOptions));
             userId = (await new PostgresUserStore(postgres).AddAsync("holder", "holder@example.org", "correct horse battery staple")).Id;
             open = async () => await postgres.OpenAsync();
         }
@@ -38,7 +39,7 @@ public sealed class OriginalHoldTests : IAsyncLifetime
         {
             var database = new Database(data);
             database.Migrate();
-            uploads = new SqliteUploadStore(database, new SqliteSequenceAssembler(sequenceOptions));
+            uploads = new SqliteUploadStore(database, new SequenceAssembler(sequenceOptions));
             userId = (await new SqliteUserStore(database).AddAsync("holder", "holder@example.org", "correct horse battery staple")).Id;
             open = async () => await database.OpenAsync();
         }

@@ -7,7 +7,7 @@ using Sightline.Complaints;
 namespace Sightline.Storage.Postgres;
 
 /// <summary>Files, lists and resolves complaints; upholding one hides the image (and resolves its other open complaints).</summary>
-public sealed class PostgresComplaintStore(PostgresDatabase database, PostgresSequenceAssembler sequences, TimeProvider clock) : IComplaintStore
+public sealed class PostgresComplaintStore(PostgresDatabase database, SequenceAssembler sequences, TimeProvider clock) : IComplaintStore
 {
     private const string Select =
         """

@@ -10,7 +10,7 @@ namespace Sightline.Storage.Postgres;
 /// is claimed again when its node is gone (its session lock was released: the process died) or, failing that, when its
 /// lease has run out (a node whose host vanished without closing its connection).
 /// </summary>
-public sealed class PostgresJobQueue(PostgresDatabase database, PostgresSequenceAssembler sequences, PostgresJobNodes nodes, TimeProvider clock) : IJobQueue
+public sealed class PostgresJobQueue(PostgresDatabase database, SequenceAssembler sequences, PostgresJobNodes nodes, TimeProvider clock) : IJobQueue
 {
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -13,7 +13,7 @@ using Removed = Sightline.Uploads.IUploadStore.Removed;
 namespace Sightline.Storage.Postgres;
 
 /// <summary>Records uploads and the images they make, and answers the uploader's bookkeeping questions.</summary>
-public sealed class PostgresUploadStore(PostgresDatabase database, PostgresSequenceAssembler sequences) : IUploadStore
+public sealed class PostgresUploadStore(PostgresDatabase database, SequenceAssembler sequences) : IUploadStore
 {
     private const string SelectUpload =
         """

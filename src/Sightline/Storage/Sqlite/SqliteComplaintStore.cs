@@ -7,7 +7,7 @@ using Sightline.Complaints;
 namespace Sightline.Storage.Sqlite;
 
 /// <summary>Files, lists and resolves complaints; upholding one hides the image (and resolves its other open complaints).</summary>
-public sealed class SqliteComplaintStore(Database database, SqliteSequenceAssembler sequences, TimeProvider clock) : IComplaintStore
+public sealed class SqliteComplaintStore(Database database, SequenceAssembler sequences, TimeProvider clock) : IComplaintStore
 {
     private const string Select =
         """

@@ -10,7 +10,7 @@ namespace Sightline.Storage.Sqlite;
 /// <see cref="SqliteNodeSlot"/>, so that at start a server puts back only what a dead server left half-done (its own
 /// previous run, or another that died), never the jobs a second live server on the same data folder is working on.
 /// </summary>
-public sealed class SqliteJobQueue(Database database, SqliteSequenceAssembler sequences, SqliteNodeSlot slot, TimeProvider clock) : IJobQueue
+public sealed class SqliteJobQueue(Database database, SequenceAssembler sequences, SqliteNodeSlot slot, TimeProvider clock) : IJobQueue
 {
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -13,7 +13,7 @@ using Removed = Sightline.Uploads.IUploadStore.Removed;
 namespace Sightline.Storage.Sqlite;
 
 /// <summary>Records uploads and the images they make, and answers the uploader's bookkeeping questions.</summary>
-public sealed class SqliteUploadStore(Database database, SqliteSequenceAssembler sequences) : IUploadStore
+public sealed class SqliteUploadStore(Database database, SequenceAssembler sequences) : IUploadStore
 {
     private const string SelectUpload =
         """

@@ -1,23 +1,25 @@
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sightline.Sequences;
 
-namespace Sightline.Storage.Sqlite;
+namespace Sightline.Storage;
 
 /// <summary>
 /// Puts a newly processed image into one of its owner's sequences, inside the caller's transaction.
 /// It joins a sequence only when it is within the gap limits of each of its neighbours in time in that sequence
 /// (<see cref="SequenceChoice"/> decides among them; this reads them); otherwise it starts a new one.
+/// One for both backends: its SQL is the same in SQLite and PostgreSQL, and the images lock the PostgreSQL callers take
+/// before they call it serialises it as SQLite's single writer does.
 /// A late photo after one sequence's last photo and before another's first, close to both, bridges them: the later
 /// sequence is merged into the earlier one, which keeps its key; the later key is gone (not_found). Sequences are never split.
 /// </summary>
-public sealed class SqliteSequenceAssembler(IOptions<SequenceOptions> options)
+public sealed class SequenceAssembler(IOptions<SequenceOptions> options)
 {
     private readonly SequenceOptions limits = options.Value;
 
     /// <summary>Returns the id of the sequence the image now belongs to.</summary>
-    public async Task<long> AssignAsync(SqliteConnection connection, SqliteTransaction transaction, long imageId)
+    public async Task<long> AssignAsync(DbConnection connection, DbTransaction transaction, long imageId)
     {
         var image = await connection.QuerySingleAsync<(long UserId, long? ProjectId, double Lat, double Lon, long CapturedAt)>(
             "SELECT user_id, project_id, lat, lon, captured_at FROM images WHERE id = @imageId", new { imageId }, transaction);
@@ -27,7 +29,7 @@ public sealed class SqliteSequenceAssembler(IOptions<SequenceOptions> options)
         var nearby = await connection.QueryAsync<long>(
             """
             SELECT DISTINCT sequence_id FROM images
-            WHERE user_id = @UserId AND project_id IS @ProjectId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId
+            WHERE user_id = @UserId AND project_id IS NOT DISTINCT FROM @ProjectId AND state = 'done' AND sequence_id IS NOT NULL AND id <> @imageId
               AND captured_at BETWEEN @from AND @to
             ORDER BY sequence_id
             """, new { image.UserId, image.ProjectId, imageId, from = image.CapturedAt - gap, to = image.CapturedAt + gap }, transaction);
@@ -75,7 +77,7 @@ public sealed class SqliteSequenceAssembler(IOptions<SequenceOptions> options)
     /// false: call it after the image's row is gone or hidden). The changed rows reach the change feed through its trigger.
     /// Hidden photos (moderation) are no neighbours: the courses around one are computed as if it were not there.
     /// </summary>
-    public async Task UpdateCoursesAsync(SqliteConnection connection, SqliteTransaction transaction, long sequenceId, long imageId, long capturedAt, bool joined)
+    public async Task UpdateCoursesAsync(DbConnection connection, DbTransaction transaction, long sequenceId, long imageId, long capturedAt, bool joined)
     {
         // Sequence order is (captured_at, id), as the readers list a sequence's images.
         var place = new { sequenceId, imageId, capturedAt, window = TravelDirection.Window };
