@@ -42,7 +42,7 @@ public sealed class AccessMiddleware(RequestDelegate next)
         if (policy.RequiredScope is { } scope && caller.Token?.HasScope(scope) != true)
             return ApiException.NeedsScope(scope, hasToken: caller.Token is not null);
 
-        if (!QueryEncoding.IsWellFormed(context.Request.QueryString.Value))
+        if (!PercentEncoding.IsWellFormed(context.Request.QueryString.Value))
             return new ApiException(ErrorCode.ParameterInvalid, "The query string must be percent-encoded UTF-8 text without control characters (such as %00).");
         return null;
     }

@@ -119,7 +119,7 @@ public static class RequestBody
     public static JsonElement ParseJson(string text, Func<ApiException> malformed) =>
         ParseJson(System.Text.Encoding.UTF8.GetBytes(text), malformed);
 
-    // As in a query or a form (Access.QueryEncoding): no control character but tab and line breaks. PostgreSQL cannot
+    // As in a query or a form (Access.PercentEncoding): no control character but tab and line breaks. PostgreSQL cannot
     // store U+0000 in text at all, so a NUL accepted here was a 500 on that backend and stored on SQLite.
     private static bool IsPlainText(string text)
     {

@@ -33,7 +33,7 @@ public sealed class RequestBodyMiddleware(RequestDelegate next)
         && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// A urlencoded form body checked as it is read (<see cref="Access.QueryEncoding"/> in its form mode): the framework
+    /// A urlencoded form body checked as it is read (<see cref="Access.PercentEncoding"/> in its form mode): the framework
     /// decodes invalid UTF-8 to U+FFFD without complaint, so a comment of <c>cm=%FF%FE</c> would be stored as two replacement
     /// characters where the same bytes in the query are refused. The refusal is an <see cref="InvalidDataException"/>, which
     /// <see cref="VettedForm"/> answers as the form's parameter_invalid, whoever reads the form; once refused, it stays refused
@@ -41,7 +41,7 @@ public sealed class RequestBodyMiddleware(RequestDelegate next)
     /// </summary>
     private sealed class CheckedFormBody(Stream inner) : Stream
     {
-        private readonly Access.QueryEncoding check = new(form: true);
+        private readonly Access.PercentEncoding check = new(form: true);
 
         public override bool CanRead => true;
         public override bool CanSeek => false;

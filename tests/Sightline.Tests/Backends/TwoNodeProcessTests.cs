@@ -73,6 +73,20 @@ public class ProcessNodes : IAsyncLifetime
         return JsonDocument.Parse(result.Output.TrimEnd().Split('\n')[^1]).RootElement.Clone();
     }
 
+    /// <summary>Uploads a 640x480 photo taken as <paramref name="spec"/> says through <paramref name="node"/>; returns its image key.</summary>
+    public static async Task<string> UploadAsync(ServerProcess node, string clientId, string token, string uploadKey, PhotoSpec spec)
+    {
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/{uploadKey}?client_id={clientId}")
+        {
+            Content = new ByteArrayContent(Photos.Jpeg(spec with { Width = 640, Height = 480 })),
+        };
+        upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var acknowledged = await node.Http.SendAsync(upload);
+        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        return JsonDocument.Parse(await acknowledged.Content.ReadAsStringAsync()).RootElement.GetProperty("image_key").GetString()!;
+    }
+
     private string? ownDatabase;
 
     public async Task DisposeAsync()
@@ -112,18 +126,8 @@ public sealed class TwoNodeProcessTests(ProcessNodes nodes) : IClassFixture<Proc
     public async Task APhotoUploadedThroughOneNodeIsServedByTheOther()
     {
         var (clientId, token) = await UserWithTokenAsync(nodes, "uploads_on_a", "public:upload user:read");
-        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/from-a?client_id={clientId}")
-        {
-            Content = new ByteArrayContent(Photos.Jpeg(new PhotoSpec
-            {
-                Width = 640, Height = 480, Lat = 48.8584, Lon = 2.2945, Taken = new DateTime(2024, 5, 4, 9, 0, 0), Seed = 7,
-            })),
-        };
-        upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var acknowledged = await nodes.A.Http.SendAsync(upload);
-        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
-        var key = JsonDocument.Parse(await acknowledged.Content.ReadAsStringAsync()).RootElement.GetProperty("image_key").GetString()!;
+        var key = await ProcessNodes.UploadAsync(nodes.A, clientId, token, "from-a",
+            new PhotoSpec { Lat = 48.8584, Lon = 2.2945, Taken = new DateTime(2024, 5, 4, 9, 0, 0), Seed = 7 });
 
         var status = await PollAsync(() => Authorized(nodes.B, $"/v2/im/{key}?client_id={clientId}", token), s => s == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -281,18 +285,8 @@ public sealed class NodeCrashTests(ShortLeaseNodes nodes) : IClassFixture<ShortL
         var keys = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/crash-{i}?client_id={clientId}")
-            {
-                Content = new ByteArrayContent(Photos.Jpeg(new PhotoSpec
-                {
-                    Width = 640, Height = 480, Lat = 52.37 + i * 0.0002, Lon = 4.89, Taken = new DateTime(2024, 6, 1, 10, 0, i), Seed = 100 + i,
-                })),
-            };
-            upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-            upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var acknowledged = await nodes.A.Http.SendAsync(upload);
-            Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
-            keys.Add(JsonDocument.Parse(await acknowledged.Content.ReadAsStringAsync()).RootElement.GetProperty("image_key").GetString()!);
+            keys.Add(await ProcessNodes.UploadAsync(nodes.A, clientId, token, $"crash-{i}",
+                new PhotoSpec { Lat = 52.37 + i * 0.0002, Lon = 4.89, Taken = new DateTime(2024, 6, 1, 10, 0, i), Seed = 100 + i }));
         }
         nodes.A.Kill();
 
@@ -339,18 +333,8 @@ public sealed class TrimmedChangeLogTests(TrimmingNodes nodes) : IClassFixture<T
         var close = $"/v2/search/im/close?lat=41.3851&lon=2.1734&distance=100&client_id={clientId}";
         Assert.Empty(await KeysAsync(nodes.A, close)); // A's index is loaded and current
 
-        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/v2/me/uploads/images/trimmed?client_id={clientId}")
-        {
-            Content = new ByteArrayContent(Photos.Jpeg(new PhotoSpec
-            {
-                Width = 640, Height = 480, Lat = 41.3851, Lon = 2.1734, Taken = new DateTime(2024, 7, 1, 12, 0, 0), Seed = 41,
-            })),
-        };
-        upload.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var acknowledged = await nodes.B.Http.SendAsync(upload);
-        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
-        var key = JsonDocument.Parse(await acknowledged.Content.ReadAsStringAsync()).RootElement.GetProperty("image_key").GetString()!;
+        var key = await ProcessNodes.UploadAsync(nodes.B, clientId, token, "trimmed",
+            new PhotoSpec { Lat = 41.3851, Lon = 2.1734, Taken = new DateTime(2024, 7, 1, 12, 0, 0), Seed = 41 });
 
         // Only B is asked until the photo is processed and in B's index; A does not search meanwhile.
         var clock = Stopwatch.StartNew();

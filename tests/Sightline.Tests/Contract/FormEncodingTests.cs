@@ -4,7 +4,7 @@ using Sightline.Access;
 namespace Sightline.Tests.Contract;
 
 /// <summary>
-/// <see cref="QueryEncoding"/> fed as a request body arrives, in pieces of any size: an escape or a UTF-8 sequence split
+/// <see cref="PercentEncoding"/> fed as a request body arrives, in pieces of any size: an escape or a UTF-8 sequence split
 /// between two reads is judged as a whole.
 /// </summary>
 public sealed class FormEncodingTests
@@ -23,7 +23,7 @@ public sealed class FormEncodingTests
         var bytes = Encoding.UTF8.GetBytes(body);
         for (var piece = 1; piece <= bytes.Length; piece++)
         {
-            var check = new QueryEncoding(form: true);
+            var check = new PercentEncoding(form: true);
             var fed = true;
             for (var at = 0; at < bytes.Length && fed; at += piece)
                 fed = check.Feed(bytes.AsSpan(at, Math.Min(piece, bytes.Length - at)));
@@ -36,8 +36,8 @@ public sealed class FormEncodingTests
     [InlineData("a=b%0Ac")]
     public void AQueryIsStricterThanAForm(string text)
     {
-        Assert.False(QueryEncoding.IsWellFormed(text));
-        var form = new QueryEncoding(form: true);
+        Assert.False(PercentEncoding.IsWellFormed(text));
+        var form = new PercentEncoding(form: true);
         Assert.True(form.Feed(Encoding.ASCII.GetBytes(text)) && form.End());
     }
 }

@@ -20,7 +20,11 @@ public sealed class SqliteJobQueue(Database database, SequenceAssembler sequence
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var processing = await connection.QueryAsync<(long Id, string? Claim)>(
             "SELECT id, claim FROM jobs WHERE state = 'processing'", transaction: transaction);
-        var abandoned = processing.Where(job => !(ClaimingSlot(job.Claim) is { } number && number != slot.Number && slot.IsHeld(number)))
+        // A job stays claimed while another live process holds its claim's slot; each slot's lock file is probed once.
+        var live = new Dictionary<int, bool>();
+        bool HeldElsewhere(int number) =>
+            number != slot.Number && (live.TryGetValue(number, out var held) ? held : live[number] = slot.IsHeld(number));
+        var abandoned = processing.Where(job => !(ClaimingSlot(job.Claim) is { } number && HeldElsewhere(number)))
             .Select(job => job.Id).ToList();
         if (abandoned.Count == 0)
             return 0;

@@ -7,7 +7,7 @@ namespace Sightline.Access;
 /// valid UTF-8 without control characters: the framework would decode invalid bytes to U+FFFD and keep going, so that
 /// <c>cm=%FF%FE</c> would be stored as two replacement characters instead of being refused.
 /// </summary>
-public sealed class QueryEncoding
+public sealed class PercentEncoding
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -22,7 +22,7 @@ public sealed class QueryEncoding
     /// '%' without two hex digits stands for itself, as the WHATWG URL standard parses forms (curl's <c>-d "cm=50% off"</c>).
     /// In a query both are refused.
     /// </param>
-    public QueryEncoding(bool form) => this.form = form;
+    public PercentEncoding(bool form) => this.form = form;
 
     /// <summary>False once anything fed so far is not well-formed; stays false.</summary>
     public bool WellFormed => !broken;
@@ -56,7 +56,7 @@ public sealed class QueryEncoding
                 return false; // RFC 3986: a URL carries non-ASCII only percent-encoded
             bytes[i] = (byte)query[i];
         }
-        var check = new QueryEncoding(form: false);
+        var check = new PercentEncoding(form: false);
         return check.Feed(bytes) && check.End();
     }
 
