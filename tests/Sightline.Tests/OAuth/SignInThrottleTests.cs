@@ -63,6 +63,28 @@ public sealed class SignInThrottleTests : OAuthTestBase
         Assert.Equal((3, 17), (statuses.Count(s => s == 401), statuses.Count(s => s == 429)));
     }
 
+    [Fact]
+    public async Task AWrongPasswordBurstOverManyAccountsGetsExactlyTheAddresssFailures()
+    {
+        // Twelve accounts, one wrong password each, all at once from one address: exactly the address's 6 failures are
+        // checked (401), the rest refused (429). The accounts' turns alone let them all look at the address's count first.
+        var usernames = Enumerable.Range(0, 12).Select(i => $"sprayed_{i}").ToList();
+        foreach (var username in usernames)
+            await Server.AddUserAsync(username, Password);
+        using var browser = new Browser(Server.BaseAddress);
+        var page = await (await browser.GetAsync("/signin")).Content.ReadAsStringAsync();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = usernames.Select(async username =>
+        {
+            await start.Task;
+            using var response = await browser.SubmitAsync(page, new Dictionary<string, string> { ["username"] = username, ["password"] = "wrong password" });
+            return (int)response.StatusCode;
+        }).ToArray();
+        start.SetResult();
+        var statuses = await Task.WhenAll(attempts);
+        Assert.Equal((6, 6), (statuses.Count(s => s == 401), statuses.Count(s => s == 429)));
+    }
+
     private static async Task<HttpResponseMessage> TrySignIn(Browser browser, string username, string password)
     {
         var page = await (await browser.GetAsync("/signin")).Content.ReadAsStringAsync();
