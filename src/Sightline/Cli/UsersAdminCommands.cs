@@ -74,7 +74,8 @@ public static class UsersAdminCommands
         var command = new Command(name, description) { username };
         command.SetAction(CommandContext.Action(input, async context =>
         {
-            if (!await context.Store<IUserStore>().SetDisabledAsync(context.Value(username), disabled))
+            var users = context.Store<IUserStore>();
+            if (await users.FindByUsernameAsync(context.Value(username)) is not { } user || !await users.SetDisabledAsync(user.Id, disabled))
                 return context.Fail($"no user named '{context.Value(username)}'");
             return context.Succeed($"{name}d user {context.Value(username)}", new { username = context.Value(username), disabled });
         }));

@@ -40,7 +40,7 @@ public sealed class AccountDeletion(IUserStore users, IUploadStore uploads, Imag
         // Disabled first: its tokens, sessions and upload policies stop, and an upload let in before is refused when it comes
         // to be recorded (IUploadStore.AddAsync), so the photos listed after this are all the account will ever have: none
         // of them stays public under the emptied account, where nobody could delete it any more.
-        await users.SetDisabledAsync(user.Username, disabled: true);
+        await users.SetDisabledAsync(user.Id, disabled: true);
         long removedPhotos = 0;
         for (var round = 0; round < Rounds; round++)
         {

@@ -28,7 +28,8 @@ public interface IUserStore
     Task<IReadOnlyList<User>> ListAsync();
 
     /// <summary>Disables or re-enables an account; false when no such user. Disabling stops its tokens and sign-in sessions at once.</summary>
-    Task<bool> SetDisabledAsync(string username, bool disabled);
+    /// <remarks>By id: a username can pass to another account once its own is deleted.</remarks>
+    Task<bool> SetDisabledAsync(long userId, bool disabled);
 
     /// <summary>Replaces the password and ends the account's sign-in sessions; false when no such user.</summary>
     Task<bool> SetPasswordAsync(string username, string password);

@@ -37,6 +37,10 @@ public sealed class PostgresComplaintStore(PostgresDatabase database, SequenceAs
         {
             throw ApiException.Invalid("key", "names an image you have already complained about; a moderator will review that complaint");
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation) // deleted since it was read
+        {
+            throw ApiException.NotFound($"Image '{image.Key}'");
+        }
         return key;
     }
 

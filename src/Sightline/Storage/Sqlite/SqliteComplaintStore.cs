@@ -33,9 +33,13 @@ public sealed class SqliteComplaintStore(Database database, SequenceAssembler se
                 VALUES (@key, @Id, @userId, @applicationId, @text, 'open', @now)
                 """, new { key, image.Id, userId, applicationId, text, now = clock.GetUtcNow().ToUnixTimeMilliseconds() });
         }
-        catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067 /* SQLITE_CONSTRAINT_UNIQUE: a foreign key failure is the photo gone */)
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067 /* SQLITE_CONSTRAINT_UNIQUE */)
         {
             throw ApiException.Invalid("key", "names an image you have already complained about; a moderator will review that complaint");
+        }
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == 787 /* SQLITE_CONSTRAINT_FOREIGNKEY: deleted since it was read */)
+        {
+            throw ApiException.NotFound($"Image '{image.Key}'");
         }
         return key;
     }

@@ -91,14 +91,14 @@ public sealed class SqliteUserStore(Database database) : IUserStore
     }
 
     /// <summary>Disables or re-enables an account; false when no such user. Disabling stops its tokens at once (TokenStore joins on it).</summary>
-    public async Task<bool> SetDisabledAsync(string username, bool disabled)
+    public async Task<bool> SetDisabledAsync(long userId, bool disabled)
     {
         await using var connection = await database.OpenWriterAsync();
         return await connection.ExecuteAsync(
             disabled
-                ? "UPDATE users SET disabled_at = coalesce(disabled_at, @now), session_stamp = session_stamp + 1 WHERE username = @username"
-                : "UPDATE users SET disabled_at = NULL WHERE username = @username",
-            new { username, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
+                ? "UPDATE users SET disabled_at = coalesce(disabled_at, @now), session_stamp = session_stamp + 1 WHERE id = @userId"
+                : "UPDATE users SET disabled_at = NULL WHERE id = @userId AND deleted_at IS NULL",
+            new { userId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }) > 0;
     }
 
     public async Task<IUserStore.Erasure> EraseAsync(long userId)
