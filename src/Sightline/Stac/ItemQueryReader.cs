@@ -66,7 +66,11 @@ public sealed class ItemQueryReader(IOptions<StacOptions> options)
     {
         string? Get(string name) => fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-        // Missing before invalid (CONTRACT.md §4): a place's distance or angle without the place, whatever else is wrong.
+        // Missing before invalid (CONTRACT.md §4), whatever else is wrong: a list of ids given empty (",") and a place's
+        // distance or angle without the place.
+        foreach (var list in new[] { "ids", "collections" })
+            if (Get(list) is { } text && text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length == 0)
+                throw ApiException.Missing(list);
         if (Get("place_position") is null && (Get("place_distance") is not null || Get("place_fov_tolerance") is not null))
             throw ApiException.Missing("place_position");
         var query = new ItemQuery { Limit = Options.DefaultLimit };

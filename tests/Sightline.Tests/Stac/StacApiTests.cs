@@ -259,15 +259,17 @@ public sealed class StacApiTests(StacArchive archive)
         Assert.DoesNotContain("E+308", message);
     }
 
-    // CONTRACT.md §4: parameter_missing before parameter_invalid, so a place's distance without the place is named first
-    // even when another parameter is malformed too.
+    // CONTRACT.md §4: parameter_missing before parameter_invalid, so a parameter given empty, or needed by another, is named
+    // first even when another parameter is malformed too.
     [Theory]
-    [InlineData("/api/search?place_distance=3-30&bbox=a,b,c,d")]
-    [InlineData("/api/search?place_fov_tolerance=30&datetime=yesterday&filter=nonsense")]
-    public async Task APlaceDistanceWithoutThePlaceIsMissingBeforeAnythingIsInvalid(string path)
+    [InlineData("/api/search?place_distance=3-30&bbox=a,b,c,d", "place_position")]
+    [InlineData("/api/search?place_fov_tolerance=30&datetime=yesterday&filter=nonsense", "place_position")]
+    [InlineData("/api/search?bbox=1,2&ids=,", "ids")]
+    [InlineData("/api/search?datetime=yesterday&collections=%2C%20", "collections")]
+    public async Task AMissingParameterIsNamedBeforeAnythingIsInvalid(string path, string missing)
     {
         using var response = await archive.Server.Http.GetAsync(path);
-        Assert.StartsWith("place_position", await Infrastructure.ContractAssert.Error(response, "parameter_missing"));
+        Assert.StartsWith(missing, await Infrastructure.ContractAssert.Error(response, "parameter_missing"));
     }
 
     [Fact]
