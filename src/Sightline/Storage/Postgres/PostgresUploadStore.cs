@@ -119,16 +119,29 @@ public sealed class PostgresUploadStore(PostgresDatabase database, SequenceAssem
     /// </summary>
     public async Task<Upload> AddAsync(long userId, string uploadKey, NewImage photo, OriginalHold hold)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await InsertAsync(userId, uploadKey, photo, hold);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Another node or request inserted the same key between our look and our insert (no single writer here).
-            await ReleaseAsync(hold);
-            await using var connection = await database.OpenAsync();
-            return await FindAsync(connection, null, userId, uploadKey) ?? throw new InvalidOperationException("upload vanished after a key clash", e);
+            try
+            {
+                return await InsertAsync(userId, uploadKey, photo, hold);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Another node or request inserted the same key between our look and our insert (no single writer here).
+                await using var connection = await database.OpenAsync();
+                if (await FindAsync(connection, null, userId, uploadKey) is { } existing)
+                {
+                    await ReleaseAsync(hold);
+                    return existing;
+                }
+                // ... and it was deleted since (by its owner, or with the account): ours is recorded after all, or refused as
+                // the account's. The hold is still ours (the failed transaction did not take it).
+                if (attempt == 3)
+                {
+                    await ReleaseAsync(hold);
+                    throw new InvalidOperationException("the upload key clashed three times with uploads deleted at once", e);
+                }
+            }
         }
     }
 
