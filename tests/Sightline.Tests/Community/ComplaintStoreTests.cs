@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sightline.Applications;
 using Sightline.Complaints;
@@ -50,16 +49,7 @@ public sealed class ComplaintStoreTests : IAsyncLifetime
         applicationId = (await applications.AddAsync("reporter", ["http://127.0.0.1/callback"])).Application.Id;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (postgres is not null)
-        {
-            postgres.Dispose();
-            await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(data));
-        }
-        SqliteConnection.ClearAllPools();
-        TestServer.DeleteData(data);
-    }
+    public Task DisposeAsync() => PostgresPeer.DisposeStoreTestAsync(postgres, data);
 
     [Fact]
     public async Task AComplaintAboutAPhotoDeletedSinceItWasReadIsNotFound()

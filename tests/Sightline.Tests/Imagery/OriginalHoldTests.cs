@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sightline.Images;
 using Sightline.Sequences;
@@ -45,16 +44,7 @@ public sealed class OriginalHoldTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        if (postgres is not null)
-        {
-            postgres.Dispose();
-            await PostgresPeer.DropDatabaseAsync(PostgresPeer.DatabaseName(data));
-        }
-        SqliteConnection.ClearAllPools();
-        TestServer.DeleteData(data);
-    }
+    public Task DisposeAsync() => PostgresPeer.DisposeStoreTestAsync(postgres, data);
 
     private static string Hash(char c) => new(c, 64);
 

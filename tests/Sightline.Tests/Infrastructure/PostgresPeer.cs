@@ -103,6 +103,21 @@ public static class PostgresPeer
     public static string ConnectionString(string name) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
 
+    /// <summary>
+    /// The end of a store-level test: its PostgreSQL database (when it had one, named after <paramref name="dataDirectory"/>)
+    /// is dropped, SQLite's pooled connections are closed and the data folder goes.
+    /// </summary>
+    public static async Task DisposeStoreTestAsync(Sightline.Storage.Postgres.PostgresDatabase? postgres, string dataDirectory)
+    {
+        if (postgres is not null)
+        {
+            postgres.Dispose();
+            await DropDatabaseAsync(DatabaseName(dataDirectory));
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestServer.DeleteData(dataDirectory);
+    }
+
     public static async Task DropDatabaseAsync(string name)
     {
         NpgsqlConnection.ClearAllPools();
