@@ -25,10 +25,13 @@ public interface IJobQueue
     /// <summary>Extends this claim's lease to <paramref name="lease"/> from now; false when the claim no longer holds the job.</summary>
     Task<bool> RenewAsync(Job job, TimeSpan lease);
 
-    /// <summary>Marks the image done and places it in a sequence; false when the image was deleted meanwhile.</summary>
+    /// <summary>
+    /// Marks the image done and places it in a sequence; false when the image was deleted meanwhile. Only the claim that
+    /// holds the job finishes it: one whose lease ran out and that another worker claimed again changes nothing (true).
+    /// </summary>
     Task<bool> CompleteAsync(Job job);
 
-    /// <summary>Marks the image failed with <paramref name="reason"/> and removes the job.</summary>
+    /// <summary>Marks the image failed with <paramref name="reason"/> and removes the job, if this claim still holds it.</summary>
     Task FailAsync(Job job, string reason);
 
     /// <summary>

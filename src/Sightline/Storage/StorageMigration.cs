@@ -22,8 +22,9 @@ public static class StorageMigration
 
     // The PostgreSQL change log of the search index is written by triggers as rows arrive, each backend keeps its own
     // record of applied migrations, and holds on originals live only while an upload or a removal runs (the source is
-    // stopped, so any left are a dead process's): none is copied (nor reported as left behind).
-    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "search_changes", "schema_migrations", "original_holds" };
+    // stopped, so any left are a dead process's), and SQLite's record of the highest image id deleted has PostgreSQL's
+    // identity columns to stand for it: none is copied (nor reported as left behind).
+    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "search_changes", "schema_migrations", "original_holds", "deleted_ids" };
 
     public sealed record TableCount(string Table, long Rows);
 

@@ -89,10 +89,11 @@ public sealed class PostgresJobQueue(PostgresDatabase database, SequenceAssemble
         var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
         if (exists == 0)
             return false;
+        if (!await RemoveClaimedAsync(connection, transaction, job))
+            return true; // claimed again after this claim's lease ran out (its node seemed gone): that claim finishes the image
         await sequences.AssignAsync(connection, transaction, job.ImageId);
         await connection.ExecuteAsync("UPDATE images SET state = 'done', failure = NULL, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, now = Now }, transaction);
-        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id", new { job.Id }, transaction);
         await transaction.CommitAsync();
         return true;
     }
@@ -102,11 +103,17 @@ public sealed class PostgresJobQueue(PostgresDatabase database, SequenceAssemble
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
         await LockJobFirstAsync(connection, transaction, job);
+        if (!await RemoveClaimedAsync(connection, transaction, job))
+            return;
         await connection.ExecuteAsync("UPDATE images SET state = 'failed', failure = @reason, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, reason, now = Now }, transaction);
-        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id", new { job.Id }, transaction);
         await transaction.CommitAsync();
     }
+
+    // Only the claim that holds a job finishes it, as on SQLite (where job ids are reused, which they are not here).
+    private static async Task<bool> RemoveClaimedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IJobQueue.Job job) =>
+        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id AND state = 'processing' AND claim = @Claim",
+            new { job.Id, job.Claim }, transaction) == 1;
 
     public async Task<bool> CompleteRederivationAsync(IJobQueue.Job job, int next)
     {

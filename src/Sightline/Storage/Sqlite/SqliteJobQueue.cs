@@ -84,13 +84,15 @@ public sealed class SqliteJobQueue(Database database, SequenceAssembler sequence
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
+        var exists = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM images WHERE id = @ImageId AND key = @ImageKey", new { job.ImageId, job.ImageKey }, transaction);
         if (exists == 0)
             return false;
+        if (!await RemoveClaimedAsync(connection, transaction, job))
+            return true; // claimed again after this claim's lease ran out: that claim finishes the image
         await sequences.AssignAsync(connection, transaction, job.ImageId);
         await connection.ExecuteAsync("UPDATE images SET state = 'done', failure = NULL, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, now = Now }, transaction);
-        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id", new { job.Id }, transaction);
         await transaction.CommitAsync();
         return true;
     }
@@ -99,11 +101,18 @@ public sealed class SqliteJobQueue(Database database, SequenceAssembler sequence
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        if (!await RemoveClaimedAsync(connection, transaction, job))
+            return;
         await connection.ExecuteAsync("UPDATE images SET state = 'failed', failure = @reason, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, reason, now = Now }, transaction);
-        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id", new { job.Id }, transaction);
         await transaction.CommitAsync();
     }
+
+    // Only the claim that holds a job finishes it. A job id is SQLite's largest plus one, so the id of a job deleted with its
+    // image goes to the next upload's job: a worker finishing the deleted photo must not remove the new photo's job with it.
+    private static async Task<bool> RemoveClaimedAsync(SqliteConnection connection, SqliteTransaction transaction, IJobQueue.Job job) =>
+        await connection.ExecuteAsync("DELETE FROM jobs WHERE id = @Id AND state = 'processing' AND claim = @Claim",
+            new { job.Id, job.Claim }, transaction) == 1;
 
     public async Task<bool> CompleteRederivationAsync(IJobQueue.Job job, int next)
     {

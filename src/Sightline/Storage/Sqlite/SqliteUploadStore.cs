@@ -102,11 +102,13 @@ public sealed class SqliteUploadStore(Database database, SequenceAssembler seque
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var imageKey = RandomKey.New();
+        // Numbered past every image deleted (migration 0193): work still holding a deleted image's id must not find this one.
         var imageId = await connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO images (key, user_id, project_id, state, content_hash, lat, lon, ca, captured_at, orientation, width, height,
+            INSERT INTO images (id, key, user_id, project_id, state, content_hash, lat, lon, ca, captured_at, orientation, width, height,
                                 camera_make, camera_model, focal_length, focal_length_35mm, created_at, updated_at)
-            VALUES (@imageKey, @userId, @ProjectId, 'received', @ContentHash, @Lat, @Lon, @Ca, @CapturedAt, @Orientation, @Width, @Height,
+            VALUES (max(coalesce((SELECT max(id) FROM images), 0), coalesce((SELECT high FROM deleted_ids WHERE name = 'images'), 0)) + 1,
+                    @imageKey, @userId, @ProjectId, 'received', @ContentHash, @Lat, @Lon, @Ca, @CapturedAt, @Orientation, @Width, @Height,
                     @Make, @Model, @FocalLength, @FocalLength35mm, @now, @now)
             RETURNING id
             """,
