@@ -75,7 +75,7 @@ public static class ProjectsApi
         for (var attempt = 1; ; attempt++)
         {
             // Moving a sequence where it already is changes nothing (docs/imagery.md).
-            if (sequence.ProjectId == target || await sequences.MoveToProjectAsync(sequence.Id, sequence.ProjectId, target))
+            if (sequence.ProjectId == target || await sequences.MoveToProjectAsync(sequence, target))
                 return TypedResults.Ok(new ImageAccess.Acknowledgement());
             if (attempt == MoveAttempts)
                 throw ApiException.NotFound($"Sequence '{key}'");

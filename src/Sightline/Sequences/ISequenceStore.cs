@@ -14,8 +14,8 @@ public interface ISequenceStore
     /// <summary>The sequences with these ids, in no particular order.</summary>
     Task<IReadOnlyList<Candidate>> CandidatesAsync(IReadOnlyCollection<int> ids);
 
-    /// <summary>A sequence as its owner changes it: its id and the project it is private to (null when public).</summary>
-    public sealed record Owned(long Id, long? ProjectId);
+    /// <summary>A sequence as its owner changes it: its id, key and the project it is private to (null when public).</summary>
+    public sealed record Owned(long Id, string Key, long? ProjectId);
 
     /// <summary>
     /// The sequence with this key, owned by <paramref name="userId"/> and with at least one processed image, whatever its
@@ -26,7 +26,8 @@ public interface ISequenceStore
     /// <summary>
     /// Makes the sequence and every image in it private to project <paramref name="to"/> (null: public), in one
     /// transaction, so no reader sees a sequence half moved. False, and nothing changed, when the sequence is no longer
-    /// in project <paramref name="from"/> (moved meanwhile) or is gone.
+    /// in the project it was read in (moved meanwhile) or is gone: matched by id and key, as SQLite gives the id of the
+    /// newest sequence, once it is gone, to the next one made (perhaps another user's).
     /// </summary>
-    Task<bool> MoveToProjectAsync(long sequenceId, long? from, long? to);
+    Task<bool> MoveToProjectAsync(Owned sequence, long? to);
 }

@@ -56,7 +56,7 @@ public sealed class PostgresCommentStore(PostgresDatabase database, TimeProvider
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("DELETE FROM events WHERE object = 'comment' AND object_key = @Key", new { comment.Key }, transaction);
-        var removed = await connection.ExecuteAsync("DELETE FROM comments WHERE id = @Id", new { comment.Id }, transaction) > 0;
+        var removed = await connection.ExecuteAsync("DELETE FROM comments WHERE id = @Id AND key = @Key", new { comment.Id, comment.Key }, transaction) > 0;
         await transaction.CommitAsync();
         return removed;
     }

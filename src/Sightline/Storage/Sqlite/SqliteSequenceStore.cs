@@ -41,20 +41,22 @@ public sealed class SqliteSequenceStore(Database database, IImageStore images) :
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<ISequenceStore.Owned>(
             """
-            SELECT s.id, s.project_id AS ProjectId FROM sequences s
+            SELECT s.id, s.key, s.project_id AS ProjectId FROM sequences s
             WHERE s.key = @key AND s.user_id = @userId AND EXISTS (SELECT 1 FROM images i WHERE i.sequence_id = s.id AND i.state = 'done')
             """, new { key, userId });
     }
 
-    public async Task<bool> MoveToProjectAsync(long sequenceId, long? from, long? to)
+    public async Task<bool> MoveToProjectAsync(ISequenceStore.Owned sequence, long? to)
     {
+        var (sequenceId, key, from) = (sequence.Id, sequence.Key, sequence.ProjectId);
         await using var connection = await database.OpenWriterAsync();
         // Microsoft.Data.Sqlite begins IMMEDIATE: the one writer, so no image joins the sequence halfway (sequence assembly
         // writes in its own transaction). The images' project_id triggers the search change log (0005, 0008), from which
         // the search index, tiles, STAC and the caches built on them learn of the move.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var moved = await connection.ExecuteAsync(
-            "UPDATE sequences SET project_id = @to WHERE id = @sequenceId AND project_id IS @from", new { sequenceId, from, to }, transaction);
+            "UPDATE sequences SET project_id = @to WHERE id = @sequenceId AND key = @key AND project_id IS @from",
+            new { sequenceId, key, from, to }, transaction);
         if (moved == 0)
             return false;
         await connection.ExecuteAsync("UPDATE images SET project_id = @to WHERE sequence_id = @sequenceId", new { sequenceId, to }, transaction);

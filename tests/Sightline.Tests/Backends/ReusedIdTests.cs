@@ -1,33 +1,42 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Sightline.Comments;
 using Sightline.Images;
 using Sightline.Processing;
+using Sightline.Projects;
 using Sightline.Sequences;
 using Sightline.Storage;
 using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
+using Sightline.Tests.Imagery;
 using Sightline.Tests.Infrastructure;
 using Sightline.Uploads;
 using Sightline.Users;
 
-namespace Sightline.Tests.Imagery;
+namespace Sightline.Tests.Backends;
 
 /// <summary>
-/// The job queue of the backend under test (SQLite, or PostgreSQL with <c>SIGHTLINE_TEST_DB=postgres</c>) when a worker
-/// finishes a job that is no longer its own: its photo was deleted meanwhile and another uploaded (the CI run that saw a
-/// re-upload stay "received" for a minute; 18 of 600 re-uploads racing a deletion were done with no thumbnails of their
-/// own or never processed), or its lease ran out and another worker claimed it again.
+/// Work that read a row, then writes to it by its id, when the row was deleted meanwhile and another made (SQLite gives a new
+/// row the largest id plus one, so the newest row's id, once deleted, goes to the next): it must not write to the new row.
+/// On the backend under test (SQLite, or PostgreSQL with <c>SIGHTLINE_TEST_DB=postgres</c>, whose ids are never reused but
+/// where the same guards hold). Found by the CI run that saw a re-upload stay "received" for a minute: 18 of 600 re-uploads
+/// racing the deletion of their bytes' last upload were then done with no thumbnails of their own or never processed.
 /// </summary>
-public sealed class JobQueueStoreTests : IAsyncLifetime
+public sealed class ReusedIdTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private readonly string data = Path.Combine(Path.GetTempPath(), "sightline-tests", Guid.NewGuid().ToString("N"));
     private IUploadStore uploads = null!;
     private IJobQueue queue = null!;
+    private ISequenceStore sequences = null!;
+    private ICommentStore comments = null!;
+    private IImageStore images = null!;
+    private IProjectStore projects = null!;
     private PostgresDatabase? postgres;
     private PostgresJobNodes? nodes;
     private SqliteNodeSlot? slot;
     private long userId;
+    private long otherId;
 
     public async Task InitializeAsync()
     {
@@ -39,6 +48,9 @@ public sealed class JobQueueStoreTests : IAsyncLifetime
             nodes = new PostgresJobNodes(postgres, new JobSignal(), NullLogger<PostgresJobNodes>.Instance);
             (uploads, queue, users) = (new PostgresUploadStore(postgres, assembler), new PostgresJobQueue(postgres, assembler, nodes, TimeProvider.System),
                 new PostgresUserStore(postgres));
+            images = new PostgresImageStore(postgres);
+            (sequences, comments) = (new PostgresSequenceStore(postgres, images), new PostgresCommentStore(postgres, TimeProvider.System));
+            projects = new PostgresProjectStore(postgres, users);
         }
         else
         {
@@ -47,8 +59,12 @@ public sealed class JobQueueStoreTests : IAsyncLifetime
             slot = new SqliteNodeSlot(database);
             (uploads, queue, users) = (new SqliteUploadStore(database, assembler), new SqliteJobQueue(database, assembler, slot, TimeProvider.System),
                 new SqliteUserStore(database));
+            images = new SqliteImageStore(database);
+            (sequences, comments) = (new SqliteSequenceStore(database, images), new SqliteCommentStore(database, TimeProvider.System));
+            projects = new SqliteProjectStore(database, users);
         }
         userId = (await users.AddAsync("worker", "worker@example.org", "correct horse battery staple")).Id;
+        otherId = (await users.AddAsync("other", "other@example.org", "correct horse battery staple")).Id;
     }
 
     public async Task DisposeAsync()
@@ -58,11 +74,11 @@ public sealed class JobQueueStoreTests : IAsyncLifetime
         await PostgresPeer.DisposeStoreTestAsync(postgres, data);
     }
 
-    private async Task<IUploadStore.Upload> UploadAsync(string key, char bytes)
+    private async Task<IUploadStore.Upload> UploadAsync(string key, char bytes, long? by = null)
     {
         var hash = new string(bytes, 64);
         var hold = await uploads.HoldForUploadAsync(hash) ?? throw new InvalidOperationException("held by a removal");
-        return await uploads.AddAsync(userId, key, new IUploadStore.NewImage(null, hash, 1000, 51.05, 3.72, null, 1_700_000_000_000, 1, 640, 480,
+        return await uploads.AddAsync(by ?? userId, key, new IUploadStore.NewImage(null, hash, 1000, 51.05, 3.72, null, 1_700_000_000_000, 1, 640, 480,
             new Camera(null, null, null, null)), hold);
     }
 
@@ -110,5 +126,43 @@ public sealed class JobQueueStoreTests : IAsyncLifetime
         Assert.Equal("processing", await StateAsync("slow"));
         Assert.True(await queue.CompleteAsync(second));
         Assert.Equal("done", await StateAsync("slow"));
+    }
+
+    // An upload processed: done, and in a sequence of its own (its owner's first photo there).
+    private async Task<IUploadStore.Upload> ProcessedAsync(string key, char bytes, long? by = null)
+    {
+        await UploadAsync(key, bytes, by);
+        var job = await queue.ClaimAsync(Lease, CancellationToken.None) ?? throw new InvalidOperationException("nothing queued");
+        Assert.True(await queue.CompleteAsync(job));
+        return await uploads.FindAsync(by ?? userId, key) ?? throw new InvalidOperationException("gone");
+    }
+
+    [Fact]
+    public async Task AMoveOfASequenceDeletedSinceItWasReadLeavesTheNextSequenceWhereItIs()
+    {
+        var project = await projects.AddAsync("survey", "Survey", "worker");
+        var own = await ProcessedAsync("own", 'c');
+        var sequenceKey = (await images.FindVisibleAsync(own.ImageKey, Viewer.Anonymous))?.SequenceKey ?? throw new InvalidOperationException("in no sequence");
+        var read = await sequences.FindOwnedAsync(sequenceKey, userId) ?? throw new InvalidOperationException("not found");
+        Assert.NotNull(await uploads.DeleteAsync(userId, "own")); // its last photo: the sequence goes with it
+        await ProcessedAsync("others", 'd', otherId); // another user's photo, in a sequence made since
+
+        // The owner's move into their project, judged on the sequence read before, must not take the other user's with it.
+        Assert.False(await sequences.MoveToProjectAsync(read, project.Id));
+        Assert.Null((await uploads.FindAsync(otherId, "others"))!.ProjectId);
+    }
+
+    [Fact]
+    public async Task ADeletionOfACommentDeletedSinceItWasReadLeavesTheNextCommentAlone()
+    {
+        var photo = await ProcessedAsync("commented", 'e');
+        var image = new Image { Id = photo.ImageId, Key = photo.ImageKey, UserId = userId };
+        var added = await comments.AddAsync(image, userId, "first");
+        var first = await comments.FindVisibleAsync(added.Key, Viewer.Anonymous) ?? throw new InvalidOperationException("not found"); // as the handler reads it
+        Assert.True(await comments.DeleteAsync(first));
+        var next = await comments.AddAsync(image, otherId, "next");
+
+        Assert.False(await comments.DeleteAsync(first)); // a second deletion of the first, read before it went
+        Assert.Equal([next.Key], (await comments.ForImageAsync(photo.ImageId)).Select(c => c.Key));
     }
 }
