@@ -165,4 +165,14 @@ public sealed class ReusedIdTests : IAsyncLifetime
         Assert.False(await comments.DeleteAsync(first)); // a second deletion of the first, read before it went
         Assert.Equal([next.Key], (await comments.ForImageAsync(photo.ImageId)).Select(c => c.Key));
     }
+
+    [Fact]
+    public async Task AHoldOnAnOriginalIsNeverGivenTheIdOfOneReleased()
+    {
+        // A removal hold released late (its deletion stalled past the hold's lifetime) must not release a newer hold.
+        var first = await uploads.HoldForUploadAsync(new string('f', 64)) ?? throw new InvalidOperationException("held by a removal");
+        await uploads.ReleaseAsync(first);
+        var next = await uploads.HoldForUploadAsync(new string('f', 64)) ?? throw new InvalidOperationException("held by a removal");
+        Assert.NotEqual(first.Id, next.Id);
+    }
 }
