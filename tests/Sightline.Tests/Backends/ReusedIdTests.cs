@@ -8,7 +8,6 @@ using Sightline.Sequences;
 using Sightline.Storage;
 using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
-using Sightline.Tests.Imagery;
 using Sightline.Tests.Infrastructure;
 using Sightline.Uploads;
 using Sightline.Users;

@@ -312,7 +312,7 @@ public sealed class UploadTests : IAsyncLifetime
                 state = await uploader.GetJsonAsync($"/v2/me/uploads/images/race-again-{round}");
             }
             Assert.True(state.GetProperty("state").GetString() == "done", $"round {round}: {state}");
-            // Done with thumbnails of its own, not marked done by the deleted photo's worker (JobQueueStoreTests).
+            // Done with thumbnails of its own, not marked done by the deleted photo's worker (Backends.ReusedIdTests).
             using (var thumbnail = await uploader.SendAsync(HttpMethod.Get, $"/api/pictures/{again[round]}/thumb.jpg"))
                 Assert.True(thumbnail.StatusCode == HttpStatusCode.OK, $"round {round}: no thumbnail ({(int)thumbnail.StatusCode})");
             using var original = await uploader.SendAsync(HttpMethod.Get, $"/api/pictures/{again[round]}/original.jpg");
