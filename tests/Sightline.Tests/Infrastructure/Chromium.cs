@@ -62,6 +62,16 @@ public sealed class Chromium : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Closes every context (and its pages) still open. A page left open goes on drawing WebGL in software and polling
+    /// the server, so a class that opens pages in each test closes them after each test.
+    /// </summary>
+    public async Task CloseContextsAsync()
+    {
+        foreach (var context in Browser.Contexts.ToArray())
+            await context.CloseAsync();
+    }
+
     public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -12,8 +12,13 @@ namespace Sightline.Tests.WebApp;
 /// tiles, the viewer opens and walks photos, people sign in with PKCE, upload, comment, request blurs that an administrator
 /// approves, and a private photo stays hidden from a stranger. Screenshots of each screen go to Chromium.ScreenshotDirectory.
 /// </summary>
-public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebAppFixture>
+public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixture<WebAppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // The pages a test opened stop drawing when it ends (xunit makes an instance per test; the class's tests run one at a time).
+    public Task DisposeAsync() => app.Chromium.CloseContextsAsync();
+
     // Over the demo's streets in Ghent.
     private const string GhentView = "/?lat=51.05440&lon=3.72090&z=17";
 

@@ -15,6 +15,9 @@ public sealed partial class WebAppBrowserTests
         await ShownPhotoAsync(page, keys[1]);
 
         // Backwards from the pane's first button: the first stop named as the viewer. Its keys are the viewer's.
+        // The button is disabled until the photo's sequence is known, and a disabled button takes no focus (the focus
+        // stayed on the page and Shift+Tab went back from its end).
+        await page.WaitForSelectorAsync("#photo-prev:enabled");
         await page.FocusAsync("#photo-prev");
         for (var i = 0; i < 4 && !await FocusedOnTheViewerAsync(page); i++)
             await page.Keyboard.PressAsync("Shift+Tab");
