@@ -5,15 +5,18 @@ using Sightline.Tests.Infrastructure;
 namespace Sightline.Tests.Client;
 
 /// <summary>
-/// A 429 waited out for the real server's Retry-After (a whole budget window, about a minute),
-/// then retried to success. Slow by nature, so it has a class of its own and runs beside the others.
+/// A 429 waited out for the real server's Retry-After (a sixth of the budget's minute: ten seconds),
+/// then retried to success. Slow by nature (it waits), so it has a class of its own and runs beside the others.
 /// </summary>
 public sealed class ClientRateLimitWaitTests : IAsyncLifetime
 {
+    // Six a minute: the bucket gives one request back every ten seconds, so the Retry-After waited out is ten seconds.
+    private const int Quota = 6;
+
     private TestServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await TestServer.StartAsync(new Dictionary<string, string?> { ["RateLimit:ApplicationPerMinute"] = "1" });
+        server = await TestServer.StartAsync(new Dictionary<string, string?> { ["RateLimit:ApplicationPerMinute"] = $"{Quota}" });
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
@@ -33,6 +36,11 @@ public sealed class ClientRateLimitWaitTests : IAsyncLifetime
             TimeProvider = time,
         });
         await client.GetStatusAsync();
+        for (var i = 1; i < Quota; i++) // the rest of the budget, spent by another caller of the application
+        {
+            using var spent = await server.Http.GetAsync($"/v2/status?client_id={clientId}");
+            Assert.Equal(HttpStatusCode.OK, spent.StatusCode);
+        }
         // Space the spent budget's refill away from the retry, so the retry lands clearly after it.
         await Task.Delay(TimeSpan.FromSeconds(1));
 
