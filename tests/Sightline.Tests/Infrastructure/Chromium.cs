@@ -52,8 +52,11 @@ public sealed class Chromium : IAsyncDisposable
         return new Chromium(playwright, browser);
     }
 
-    /// <summary>A fresh browser context (no cookies, no storage) with a page of the given size.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1440, int height = 900)
+    /// <summary>
+    /// A fresh browser context (no cookies, no storage) with a page of the given size: by default a small laptop's
+    /// (SwiftShader draws every pixel of WebGL on the CPU, so the size is what a browser test costs).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(int width = 1024, int height = 640)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {

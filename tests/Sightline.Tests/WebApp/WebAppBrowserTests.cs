@@ -35,7 +35,7 @@ public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixtur
 
         var pixels = await MapPixels.ReadAsync(page);
         Assert.True(pixels.Count > 200, $"only {pixels.Count} pixels of the coverage colour on the map");
-        await WebAppFixture.ScreenshotAsync(page, "explore-1440");
+        await WebAppFixture.ScreenshotAsync(page, "explore-1024");
         Assert.Empty(await violations());
     }
 
@@ -57,7 +57,7 @@ public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixtur
     [Fact]
     public async Task AFirstVisitWithoutAPositionShowsThePreviewOfTheWorldFromTilesPreloadedWithThePage()
     {
-        var page = await app.Chromium.NewPageAsync();
+        var page = await app.Chromium.NewPageAsync(1440, 900); // the whole world's width at the default view
         page.SetDefaultTimeout(WebAppFixture.BrowserTimeoutMs);
         await page.AddInitScriptAsync(KeepThePreviewsCanvas);
         var violations = await WatchForPolicyViolationsAsync(page);
@@ -138,7 +138,7 @@ public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixtur
     [Fact]
     public async Task TheOfflineBasemapIsCutAtTheAntimeridianSoTheWorldShowsNoBandsOrLinesAcrossIt()
     {
-        var page = await app.OpenAsync("/?lat=20&lon=0&z=1.6");
+        var page = await app.OpenAsync("/?lat=20&lon=0&z=1.6", width: 1440, height: 900); // the whole world's width
         await MapPixels.WaitForBasemapAsync(page);
         await WebAppFixture.ScreenshotAsync(page, "world");
 
@@ -177,7 +177,7 @@ public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixtur
         Assert.True(longest <= 180, $"an edge of the basemap spans {longest:F1} degrees of longitude");
 
         // Closer to the pole (the audit's view of northern Europe and Siberia).
-        var north = await app.OpenAsync("/?lat=60&lon=60&z=2.5");
+        var north = await app.OpenAsync("/?lat=60&lon=60&z=2.5", width: 1440, height: 900);
         await MapPixels.WaitForBasemapAsync(north);
         await AssertColoursAsync(north, Water, "the Norwegian Sea", (-5, 68), (-10, 70));
         await AssertColoursAsync(north, Land, "northern Siberia", (110, 67), (130, 67), (80, 66));
@@ -352,7 +352,7 @@ public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixtur
         Assert.Contains("demo", await page.InnerTextAsync("#photo-details .photo-title"));
         Assert.Contains("Gent, Belgium", await page.InnerTextAsync("#photo-details .facts")); // the place it was taken in
         await page.WaitForTimeoutAsync(800); // the viewer's transition ends before the screenshot
-        await WebAppFixture.ScreenshotAsync(page, "photo-1440");
+        await WebAppFixture.ScreenshotAsync(page, "photo-1024");
     }
 
     [Fact]
@@ -642,7 +642,7 @@ public sealed partial class WebAppBrowserTests(WebAppFixture app) : IClassFixtur
         await WebAppFixture.SignInAsync(page, owner);
         var row = page.Locator($"li[data-sequence-key='{sequence}']");
         await row.Locator("select").SelectOptionAsync("walks");
-        await WebAppFixture.ScreenshotAsync(page, "me-1440");
+        await WebAppFixture.ScreenshotAsync(page, "me-1024");
         await row.GetByRole(AriaRole.Button, new() { Name = "Move" }).ClickAsync();
         // Public photos are shown: the moved sequence leaves the list, and strangers no longer find it.
         await row.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });

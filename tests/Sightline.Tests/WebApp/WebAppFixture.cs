@@ -65,7 +65,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     public string Url(string path) => new Uri(Server.BaseAddress, path).AbsoluteUri;
 
     /// <summary>A fresh browser context (a stranger: no session, no storage) on a page of the app.</summary>
-    public async Task<IPage> OpenAsync(string path, int width = 1440, int height = 900)
+    public async Task<IPage> OpenAsync(string path, int width = 1024, int height = 640)
     {
         var page = await Chromium.NewPageAsync(width, height);
         page.SetDefaultTimeout(BrowserTimeoutMs);
