@@ -31,8 +31,14 @@ public interface IJobQueue
     /// </summary>
     Task<bool> CompleteAsync(Job job);
 
-    /// <summary>Marks the image failed with <paramref name="reason"/> and removes the job, if this claim still holds it.</summary>
-    Task FailAsync(Job job, string reason);
+    /// <summary>
+    /// Marks the image failed with <paramref name="reason"/> and removes the job, if this claim still holds it. Says whether
+    /// it did, or the image was deleted meanwhile, or another worker claimed the job again after this claim's lease ran out
+    /// (that claim finishes the image, and its thumbnails are its own).
+    /// </summary>
+    Task<Failure> FailAsync(Job job, string reason);
+
+    public enum Failure { Recorded, ImageDeleted, ClaimedAgain }
 
     /// <summary>
     /// Switches the image to derivative set <paramref name="next"/> and marks its blurs applied; false when the image

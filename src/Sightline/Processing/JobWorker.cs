@@ -228,17 +228,13 @@ public sealed class JobWorker(
         catch (VipsException error)
         {
             logger.LogWarning(error, "Image {Image} could not be decoded", job.ImageKey);
-            await files.DeleteDerivativesAsync(job.ImageKey);
-            await queue.FailAsync(job, "the photo could not be decoded");
-            return "failed";
+            return await FailWithDerivativesAsync(job, "the photo could not be decoded");
         }
         catch (IOException error)
         {
             // Disk full, or the image deleted (with its folder) while we wrote: either way this image stops here.
             logger.LogError(error, "Thumbnails of image {Image} could not be written", job.ImageKey);
-            await files.DeleteDerivativesAsync(job.ImageKey);
-            await queue.FailAsync(job, "the thumbnails could not be written");
-            return "failed";
+            return await FailWithDerivativesAsync(job, "the thumbnails could not be written");
         }
         var recording = System.Diagnostics.Stopwatch.GetTimestamp();
         await automaticBlurs.RecordAsync(job.ImageId, detected);
@@ -248,5 +244,15 @@ public sealed class JobWorker(
         if (!completed)
             await files.DeleteDerivativesAsync(job.ImageKey); // deleted while we worked
         return completed ? "done" : "deleted";
+    }
+
+    // The failed photo's partial thumbnails go once the failure is recorded (or the image is gone), but not when another
+    // worker claimed the job again after this one's lease ran out: they would be that worker's, written meanwhile. A
+    // process that dies in between leaves files of a failed image, which the image's deletion removes.
+    private async Task<string> FailWithDerivativesAsync(IJobQueue.Job job, string reason)
+    {
+        if (await queue.FailAsync(job, reason) != IJobQueue.Failure.ClaimedAgain)
+            await files.DeleteDerivativesAsync(job.ImageKey);
+        return "failed";
     }
 }

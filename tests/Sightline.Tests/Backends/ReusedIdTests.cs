@@ -96,7 +96,7 @@ public sealed class ReusedIdTests : IAsyncLifetime
 
         // The newest image's and job's ids were free again on SQLite: the new photo must not be taken for the deleted one.
         Assert.NotEqual(deleted.ImageId, next.ImageId);
-        await queue.FailAsync(stale, "the original was removed before it was processed");
+        Assert.Equal(IJobQueue.Failure.ImageDeleted, await queue.FailAsync(stale, "the original was removed before it was processed"));
         Assert.False(await queue.CompleteAsync(stale));
         Assert.Equal("received", await StateAsync("next"));
 
@@ -117,14 +117,25 @@ public sealed class ReusedIdTests : IAsyncLifetime
         Assert.Equal(first.Id, second.Id);
         Assert.NotEqual(first.Claim, second.Claim);
 
-        // The first worker's late failure does not fail what the second is working on, nor take its job.
-        await queue.FailAsync(first, "the thumbnails could not be written");
+        // The first worker's late failure does not fail what the second is working on, nor take its job, and says so (the
+        // worker then leaves the thumbnails alone: they are the second claim's).
+        Assert.Equal(IJobQueue.Failure.ClaimedAgain, await queue.FailAsync(first, "the thumbnails could not be written"));
         Assert.Equal("processing", await StateAsync("slow"));
         Assert.True(await queue.RenewAsync(second, Lease));
         Assert.True(await queue.CompleteAsync(first)); // the image is there; its completion is the second claim's
         Assert.Equal("processing", await StateAsync("slow"));
         Assert.True(await queue.CompleteAsync(second));
         Assert.Equal("done", await StateAsync("slow"));
+    }
+
+    [Fact]
+    public async Task AFailureByTheClaimThatHoldsTheJobFailsTheImage()
+    {
+        await UploadAsync("broken", 'c');
+        var job = await queue.ClaimAsync(Lease, CancellationToken.None) ?? throw new InvalidOperationException("nothing queued");
+        Assert.Equal(IJobQueue.Failure.Recorded, await queue.FailAsync(job, "the photo could not be decoded"));
+        Assert.Equal("failed", await StateAsync("broken"));
+        Assert.Null(await queue.ClaimAsync(Lease, CancellationToken.None));
     }
 
     // An upload processed: done, and in a sequence of its own (its owner's first photo there).

@@ -98,16 +98,20 @@ public sealed class PostgresJobQueue(PostgresDatabase database, SequenceAssemble
         return true;
     }
 
-    public async Task FailAsync(IJobQueue.Job job, string reason)
+    public async Task<IJobQueue.Failure> FailAsync(IJobQueue.Job job, string reason)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
         await LockJobFirstAsync(connection, transaction, job);
+        var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
+        if (exists == 0)
+            return IJobQueue.Failure.ImageDeleted;
         if (!await RemoveClaimedAsync(connection, transaction, job))
-            return;
+            return IJobQueue.Failure.ClaimedAgain;
         await connection.ExecuteAsync("UPDATE images SET state = 'failed', failure = @reason, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, reason, now = Now }, transaction);
         await transaction.CommitAsync();
+        return IJobQueue.Failure.Recorded;
     }
 
     // Only the claim that holds a job finishes it, as on SQLite (where job ids are reused, which they are not here).

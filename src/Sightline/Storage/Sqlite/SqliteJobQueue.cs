@@ -97,15 +97,20 @@ public sealed class SqliteJobQueue(Database database, SequenceAssembler sequence
         return true;
     }
 
-    public async Task FailAsync(IJobQueue.Job job, string reason)
+    public async Task<IJobQueue.Failure> FailAsync(IJobQueue.Job job, string reason)
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var exists = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM images WHERE id = @ImageId AND key = @ImageKey", new { job.ImageId, job.ImageKey }, transaction);
+        if (exists == 0)
+            return IJobQueue.Failure.ImageDeleted;
         if (!await RemoveClaimedAsync(connection, transaction, job))
-            return;
+            return IJobQueue.Failure.ClaimedAgain;
         await connection.ExecuteAsync("UPDATE images SET state = 'failed', failure = @reason, updated_at = @now WHERE id = @ImageId",
             new { job.ImageId, reason, now = Now }, transaction);
         await transaction.CommitAsync();
+        return IJobQueue.Failure.Recorded;
     }
 
     // Only the claim that holds a job finishes it. A job id is SQLite's largest plus one, so the id of a job deleted with its
