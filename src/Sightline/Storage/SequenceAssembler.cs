@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sightline.Sequences;
 
@@ -9,14 +10,27 @@ namespace Sightline.Storage;
 /// Puts a newly processed image into one of its owner's sequences, inside the caller's transaction.
 /// It joins a sequence only when it is within the gap limits of each of its neighbours in time in that sequence
 /// (<see cref="SequenceChoice"/> decides among them; this reads them); otherwise it starts a new one.
-/// One for both backends: its SQL is the same in SQLite and PostgreSQL, and the images lock the PostgreSQL callers take
-/// before they call it serialises it as SQLite's single writer does.
+/// One for both backends: its SQL is the same in SQLite and PostgreSQL but for how a new sequence is numbered, and the
+/// images lock the PostgreSQL callers take before they call it serialises it as SQLite's single writer does.
 /// A late photo after one sequence's last photo and before another's first, close to both, bridges them: the later
 /// sequence is merged into the earlier one, which keeps its key; the later key is gone (not_found). Sequences are never split.
 /// </summary>
 public sealed class SequenceAssembler(IOptions<SequenceOptions> options)
 {
     private readonly SequenceOptions limits = options.Value;
+
+    private const string Insert =
+        "INSERT INTO sequences (key, user_id, project_id, created_at) VALUES (@key, @UserId, @ProjectId, @now) RETURNING id";
+
+    // SQLite would give a new sequence the largest id plus one, the id of the newest sequence if it was deleted: numbered
+    // past every sequence deleted instead (deleted_ids, migration 0195). PostgreSQL's identities never reuse an id.
+    private const string SqliteInsert =
+        """
+        INSERT INTO sequences (id, key, user_id, project_id, created_at)
+        VALUES (max(coalesce((SELECT max(id) FROM sequences), 0), coalesce((SELECT high FROM deleted_ids WHERE name = 'sequences'), 0)) + 1,
+                @key, @UserId, @ProjectId, @now)
+        RETURNING id
+        """;
 
     /// <summary>Returns the id of the sequence the image now belongs to.</summary>
     public async Task<long> AssignAsync(DbConnection connection, DbTransaction transaction, long imageId)
@@ -63,8 +77,7 @@ public sealed class SequenceAssembler(IOptions<SequenceOptions> options)
             await connection.ExecuteAsync("DELETE FROM sequences WHERE id = @later", new { later }, transaction);
         }
 
-        var sequenceId = chosen ?? await connection.ExecuteScalarAsync<long>(
-            "INSERT INTO sequences (key, user_id, project_id, created_at) VALUES (@key, @UserId, @ProjectId, @now) RETURNING id",
+        var sequenceId = chosen ?? await connection.ExecuteScalarAsync<long>(connection is SqliteConnection ? SqliteInsert : Insert,
             new { key = RandomKey.New(), image.UserId, image.ProjectId, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
         await connection.ExecuteAsync("UPDATE images SET sequence_id = @sequenceId WHERE id = @imageId", new { sequenceId, imageId }, transaction);
         await UpdateCoursesAsync(connection, transaction, sequenceId, imageId, image.CapturedAt, joined: true);

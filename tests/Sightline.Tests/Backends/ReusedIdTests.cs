@@ -163,6 +163,21 @@ public sealed class ReusedIdTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASequenceIsNeverGivenTheIdOfOneDeleted()
+    {
+        var own = await ProcessedAsync("first", 'g');
+        var sequenceKey = (await images.FindVisibleAsync(own.ImageKey, Viewer.Anonymous))?.SequenceKey ?? throw new InvalidOperationException("in no sequence");
+        var deleted = await sequences.FindOwnedAsync(sequenceKey, userId) ?? throw new InvalidOperationException("not found");
+        Assert.NotNull(await uploads.DeleteAsync(userId, "first")); // its last photo: the sequence goes with it
+
+        var next = await ProcessedAsync("second", 'h', otherId);
+        var nextKey = (await images.FindVisibleAsync(next.ImageKey, Viewer.Anonymous))?.SequenceKey ?? throw new InvalidOperationException("in no sequence");
+        var made = await sequences.FindOwnedAsync(nextKey, otherId) ?? throw new InvalidOperationException("not found");
+        Assert.NotEqual(deleted.Key, made.Key);
+        Assert.NotEqual(deleted.Id, made.Id);
+    }
+
+    [Fact]
     public async Task ADeletionOfACommentDeletedSinceItWasReadLeavesTheNextCommentAlone()
     {
         var photo = await ProcessedAsync("commented", 'e');
