@@ -86,8 +86,7 @@ public sealed class PostgresJobQueue(PostgresDatabase database, SequenceAssemble
         // Then the images lock: sequence assembly reads the owner's other images, so two completions must not interleave
         // (SQLite has one writer and gets this for free).
         await PostgresLocks.ImagesAsync(connection, transaction);
-        var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
-        if (exists == 0)
+        if (!await ImageExistsAsync(connection, transaction, job))
             return false;
         if (!await RemoveClaimedAsync(connection, transaction, job))
             return true; // claimed again after this claim's lease ran out (its node seemed gone): that claim finishes the image
@@ -98,13 +97,15 @@ public sealed class PostgresJobQueue(PostgresDatabase database, SequenceAssemble
         return true;
     }
 
+    private static async Task<bool> ImageExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IJobQueue.Job job) =>
+        await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction) > 0;
+
     public async Task<IJobQueue.Failure> FailAsync(IJobQueue.Job job, string reason)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = (NpgsqlTransaction)await connection.BeginTransactionAsync();
         await LockJobFirstAsync(connection, transaction, job);
-        var exists = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @ImageId", new { job.ImageId }, transaction);
-        if (exists == 0)
+        if (!await ImageExistsAsync(connection, transaction, job))
             return IJobQueue.Failure.ImageDeleted;
         if (!await RemoveClaimedAsync(connection, transaction, job))
             return IJobQueue.Failure.ClaimedAgain;

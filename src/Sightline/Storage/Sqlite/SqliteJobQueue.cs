@@ -84,9 +84,7 @@ public sealed class SqliteJobQueue(Database database, SequenceAssembler sequence
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        var exists = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM images WHERE id = @ImageId AND key = @ImageKey", new { job.ImageId, job.ImageKey }, transaction);
-        if (exists == 0)
+        if (!await ImageExistsAsync(connection, transaction, job))
             return false;
         if (!await RemoveClaimedAsync(connection, transaction, job))
             return true; // claimed again after this claim's lease ran out: that claim finishes the image
@@ -97,13 +95,16 @@ public sealed class SqliteJobQueue(Database database, SequenceAssembler sequence
         return true;
     }
 
+    // The job's image is still there (matched by key as well: an id alone could be another image's, see RemoveClaimedAsync).
+    private static async Task<bool> ImageExistsAsync(SqliteConnection connection, SqliteTransaction transaction, IJobQueue.Job job) =>
+        await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM images WHERE id = @ImageId AND key = @ImageKey", new { job.ImageId, job.ImageKey }, transaction) > 0;
+
     public async Task<IJobQueue.Failure> FailAsync(IJobQueue.Job job, string reason)
     {
         await using var connection = await database.OpenWriterAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        var exists = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM images WHERE id = @ImageId AND key = @ImageKey", new { job.ImageId, job.ImageKey }, transaction);
-        if (exists == 0)
+        if (!await ImageExistsAsync(connection, transaction, job))
             return IJobQueue.Failure.ImageDeleted;
         if (!await RemoveClaimedAsync(connection, transaction, job))
             return IJobQueue.Failure.ClaimedAgain;
