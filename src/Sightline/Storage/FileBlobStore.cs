@@ -101,9 +101,11 @@ public sealed class FileBlobStore(StorageOptions options) : IBlobStore
                     Directory.Delete(folder, recursive: true);
                 return;
             }
-            catch (IOException) when (Directory.Exists(folder))
+            catch (IOException)
             {
-                if (DateTime.UtcNow >= deadline)
+                // Gone meanwhile: another deletion of the same folder (a photo's deletion and the worker that was processing
+                // it remove its thumbnails at the same moment) took files from under this one's feet and finished first.
+                if (!Directory.Exists(folder) || DateTime.UtcNow >= deadline)
                     return;
                 await Task.Delay(20, cancellation);
             }

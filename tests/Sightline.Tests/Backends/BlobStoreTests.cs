@@ -66,6 +66,31 @@ public sealed class BlobStoreTests
         }
     }
 
+    // A photo's deletion and the worker that was processing it both remove its thumbnails' folder, at the same moment
+    // (the worker waits for the deletion's transaction): neither may fail because the other got there first.
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task APrefixDeletedSeveralTimesAtOnceIsDeletedWithoutAnError(string backend)
+    {
+        var (blobs, _, cleanup) = await OpenAsync(backend);
+        try
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                var prefix = $"thumbs/{round}/";
+                for (var i = 0; i < 40; i++)
+                    await blobs.WriteAsync($"{prefix}{i % 4}/{i}.jpg", Encoding.UTF8.GetBytes($"thumbnail {i}"));
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => blobs.DeletePrefixAsync(prefix))));
+                await foreach (var left in blobs.ListAsync(prefix))
+                    Assert.Fail($"{left.Key} is left");
+            }
+        }
+        finally
+        {
+            cleanup();
+        }
+    }
+
     private static async Task<string> ReadAsync(IBlobStore blobs, string key)
     {
         var blob = await blobs.OpenReadAsync(key) ?? throw new InvalidOperationException($"{key} is missing");
